@@ -1,0 +1,112 @@
+// Package cli implements the imcsync commands (cobra) and renders plans and reports.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes shared by every command (SPEC §4).
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitChanges = 2 // plan: changes pending; drift: drift found
+)
+
+// exitError carries a command's exit code. A nil Err means the command has already
+// printed what the user needs; only the code matters.
+type exitError struct {
+	Code int
+	Err  error
+}
+
+func (e *exitError) Error() string {
+	if e.Err == nil {
+		return fmt.Sprintf("exit status %d", e.Code)
+	}
+	return e.Err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.Err }
+
+// app is what every command shares: the streams and the global flags.
+type app struct {
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	getenv func(string) string
+
+	file     string   // -f/--file
+	output   string   // -o/--output: text|json|markdown
+	regions  []string // --region filter (repeatable)
+	endpoint string   // --endpoint or IMCSYNC_ENDPOINT
+	sim      string   // --sim STATE
+}
+
+// commands holds the constructors of the subcommands; each command's file appends to it.
+var commands []func(*app) *cobra.Command
+
+// Main runs imcsync with the process's arguments and streams and returns the exit code.
+func Main() int {
+	return Run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+}
+
+// Run runs imcsync with the given arguments, streams and environment lookup, and returns
+// the exit code.
+func Run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
+	root := a.rootCommand()
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.Err != nil {
+			fmt.Fprintf(stderr, "Error: %v\n", ee.Err)
+		}
+		return ee.Code
+	}
+	fmt.Fprintf(stderr, "Error: %v\n", err)
+	return exitFailure
+}
+
+func (a *app) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "imcsync",
+		Short: "Keep Alibaba Cloud ECI image caches equal to what Git declares",
+		Long: "imcsync reads imagecaches.yaml, lists the live ECI image caches, prints a field-level\n" +
+			"plan and applies it with the fewest, smallest UpdateImageCache calls.",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(a.stdin)
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
+	pf := root.PersistentFlags()
+	pf.StringVarP(&a.file, "file", "f", "imagecaches.yaml", "the imagecaches.yaml to read")
+	pf.StringVarP(&a.output, "output", "o", "text", "output format: text, json or markdown")
+	pf.StringArrayVar(&a.regions, "region", nil, "only these regions (repeatable)")
+	pf.StringVar(&a.endpoint, "endpoint", "", "ECI API endpoint URL, e.g. http://127.0.0.1:8080 (env IMCSYNC_ENDPOINT)")
+	pf.StringVar(&a.sim, "sim", "", "use an in-process emulator seeded from this state file; no credentials needed")
+	root.PersistentPreRunE = func(*cobra.Command, []string) error {
+		switch a.output {
+		case "text", "json", "markdown":
+		default:
+			return &exitError{Code: exitFailure, Err: fmt.Errorf("--output %q: want text, json or markdown", a.output)}
+		}
+		if a.endpoint == "" {
+			a.endpoint = a.getenv("IMCSYNC_ENDPOINT")
+		}
+		return nil
+	}
+	for _, newCmd := range commands {
+		root.AddCommand(newCmd(a))
+	}
+	return root
+}

@@ -1,0 +1,96 @@
+// Package spec is the imagecaches.yaml model: strict decoding with FILE:LINE:COL errors,
+// defaults, validation against the API's limits, and secret references.
+package spec
+
+// APIVersion is the only apiVersion this build reads.
+const APIVersion = "imcsync/v1"
+
+// File is a decoded, defaulted and validated imagecaches.yaml.
+type File struct {
+	// Path is the file name used in error positions.
+	Path string
+	// APIVersion is always APIVersion once loaded.
+	APIVersion string
+	// Owner names this file's caches in the ownership tag; empty means no ownership tag.
+	Owner string
+	// Region is the default region of every cache.
+	Region string
+	// Caches are the declared caches with defaults merged and Region filled in,
+	// in file order.
+	Caches []Cache
+}
+
+// Cache is one declared image cache, after `defaults` and the file's region are merged in.
+// A nil pointer, nil slice or nil map is a field the file leaves out: the tool neither
+// compares nor changes it.
+type Cache struct {
+	// Pos is where the cache's entry starts in the file.
+	Pos Pos
+
+	Name   string // identity together with Region
+	ID     string // optional pin to a live ImageCacheId ("imc-…")
+	Region string
+
+	Images              []string          // Image.N; compared as a set
+	Size                *int32            // ImageCacheSize, GiB
+	EliminationStrategy *string           // "" (keep) or "LRU"
+	ResourceGroupID     *string           // ResourceGroupId
+	Tags                map[string]string // the whole set of user tags
+
+	// Write-only: the API never reads these back.
+	SecurityGroupID          *string
+	VSwitchID                *string
+	EipInstanceID            *string
+	RetentionDays            *int32
+	AutoMatchImageCache      *bool
+	Flash                    *bool
+	StandardCopyCount        *int32
+	FlashCopyCount           *int32
+	ImageRegistryCredentials []RegistryCredential
+	AcrRegistryInfos         []AcrRegistryInfo
+
+	// Create-only: CreateImageCache takes them, UpdateImageCache does not.
+	ZoneID            *string
+	Annotations       *string
+	InsecureRegistry  *string
+	PlainHTTPRegistry *string
+	OsType            *string
+
+	// IgnoreChanges lists field paths the tool never changes on an existing cache,
+	// e.g. "size" or "tags.team".
+	IgnoreChanges []string
+}
+
+// RegistryCredential is one ImageRegistryCredential. The password is never in the file:
+// PasswordFromEnv names the environment variable that holds it, read at apply time only.
+type RegistryCredential struct {
+	Server          string `json:"server"`
+	UserName        string `json:"userName"`
+	PasswordFromEnv string `json:"passwordFromEnv"`
+}
+
+// AcrRegistryInfo is one AcrRegistryInfo (an ACR Enterprise Edition instance).
+type AcrRegistryInfo struct {
+	InstanceID   string   `json:"instanceId"`
+	InstanceName string   `json:"instanceName,omitempty"`
+	RegionID     string   `json:"regionId,omitempty"`
+	Domains      []string `json:"domains,omitempty"`
+}
+
+// Pos is a position in a file, 1-based.
+type Pos struct {
+	Line, Column int
+}
+
+// Reserved tags: the tool's own bookkeeping on live caches. Users may not set tags with
+// this prefix; the planner adds and compares them, callers never do.
+const (
+	// ReservedTagPrefix starts every tag the tool owns.
+	ReservedTagPrefix = "imcsync:"
+	// OwnerTag holds the File.Owner that manages the cache (needed for --prune).
+	OwnerTag = ReservedTagPrefix + "owner"
+	// RecordTag holds a digest of the write-only fields last applied.
+	RecordTag = ReservedTagPrefix + "applied"
+	// PruneTag set to "false" on a live cache keeps --prune from ever deleting it.
+	PruneTag = ReservedTagPrefix + "prune"
+)
