@@ -25,6 +25,21 @@ type Plan struct {
 	Owner         string   `json:"owner,omitempty"`
 	Changes       []Change `json:"changes"`
 	Summary       Summary  `json:"summary"`
+	// Unmanaged lists live caches in the planned regions that the file does not declare
+	// and the plan does not delete. They are never touched.
+	Unmanaged []Unmanaged `json:"unmanaged,omitempty"`
+}
+
+// Unmanaged is a live cache the file does not declare.
+type Unmanaged struct {
+	Region string `json:"region"`
+	Name   string `json:"name"`
+	ID     string `json:"id"`
+	Status string `json:"status"`
+	// Owner is the live cache's ownership tag, "" when it has none.
+	Owner string `json:"owner,omitempty"`
+	// Reason says why it is not deleted (for people).
+	Reason string `json:"reason"`
 }
 
 // HasChanges reports whether applying the plan would do anything (plan exit code 2).

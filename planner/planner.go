@@ -1,0 +1,406 @@
+package planner
+
+import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/imcsync/imcsync/cloud"
+	"github.com/imcsync/imcsync/spec"
+)
+
+// maxTags is the API's limit on tags per cache, reserved tags included.
+const maxTags = 20
+
+// Options narrow what is planned.
+type Options struct {
+	// Regions keeps only these regions; empty means every region of the file.
+	Regions []string
+	// Targets keeps only caches named "name" or "region/name"; empty means all.
+	Targets []string
+	// Prune proposes deleting live caches that the file does not declare and whose
+	// ownership tag names the file's owner.
+	Prune bool
+}
+
+// Regions returns the regions a plan of f covers under opts, sorted: the live caches of
+// exactly these regions are what Build needs.
+func Regions(f *spec.File, opts Options) []string {
+	var out []string
+	for _, c := range f.Caches {
+		if opts.keepRegion(c.Region) {
+			out = append(out, c.Region)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func (o Options) keepRegion(region string) bool {
+	return len(o.Regions) == 0 || slices.Contains(o.Regions, region)
+}
+
+func (o Options) keepName(region, name string) bool {
+	return len(o.Targets) == 0 || slices.Contains(o.Targets, name) || slices.Contains(o.Targets, region+"/"+name)
+}
+
+// pair is a declared cache with the live cache it manages. Live is nil when the cache
+// does not exist yet; Problem is set when pairing itself failed.
+type pair struct {
+	Desired *spec.Cache
+	Live    *cloud.Cache
+	Problem string
+}
+
+// Build plans f against the live caches of the regions Regions(f, opts) returns.
+// Live caches of other regions are ignored.
+func Build(f *spec.File, live []cloud.Cache, opts Options) *Plan {
+	regions := Regions(f, opts)
+	var desired []*spec.Cache
+	for i := range f.Caches {
+		c := &f.Caches[i]
+		if opts.keepRegion(c.Region) && opts.keepName(c.Region, c.Name) {
+			desired = append(desired, c)
+		}
+	}
+	var lives []*cloud.Cache
+	for i := range live {
+		l := &live[i]
+		if slices.Contains(regions, l.Region) {
+			lives = append(lives, l)
+		}
+	}
+
+	pairs, unmatched := match(desired, lives)
+	p := &Plan{FormatVersion: FormatVersion, Owner: f.Owner, Changes: []Change{}}
+	for _, pr := range pairs {
+		p.Changes = append(p.Changes, diff(f, pr))
+	}
+	for _, l := range unmatched {
+		if !opts.keepName(l.Region, l.Name) {
+			continue
+		}
+		if reason, ok := canDelete(f, l, opts.Prune); ok {
+			p.Changes = append(p.Changes, Change{
+				Region: l.Region, Name: l.Name, ID: l.ID, Action: Delete,
+				Status: string(l.Status), Reason: reason, Fingerprint: Fingerprint(*l),
+			})
+		} else {
+			p.Unmanaged = append(p.Unmanaged, Unmanaged{
+				Region: l.Region, Name: l.Name, ID: l.ID, Status: string(l.Status),
+				Owner: l.Tags[spec.OwnerTag], Reason: reason,
+			})
+		}
+	}
+	slices.SortFunc(p.Changes, func(a, b Change) int {
+		return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
+	})
+	slices.SortFunc(p.Unmanaged, func(a, b Unmanaged) int {
+		return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
+	})
+	p.Summary = summarize(p.Changes)
+	return p
+}
+
+// match pairs declared caches with live ones: a pinned id first, then (region, name)
+// among the live caches no pin claimed. It returns the live caches left unpaired.
+func match(desired []*spec.Cache, live []*cloud.Cache) ([]pair, []*cloud.Cache) {
+	byID := map[string]*cloud.Cache{}
+	byName := map[string][]*cloud.Cache{}
+	for _, l := range live {
+		byID[l.ID] = l
+		byName[l.Region+"/"+l.Name] = append(byName[l.Region+"/"+l.Name], l)
+	}
+	claimed := map[string]bool{}
+	pairs := make([]pair, len(desired))
+	for i, d := range desired {
+		pairs[i].Desired = d
+		if d.ID == "" {
+			continue
+		}
+		l, ok := byID[d.ID]
+		switch {
+		case !ok:
+			pairs[i].Problem = fmt.Sprintf("pinned id %s does not exist in %s; remove `id:` to create the cache, or fix the id", d.ID, d.Region)
+		case l.Region != d.Region:
+			pairs[i].Problem = fmt.Sprintf("pinned id %s is in region %s, not %s", d.ID, l.Region, d.Region)
+		default:
+			pairs[i].Live = l
+		}
+		claimed[d.ID] = true
+	}
+	for i, d := range desired {
+		if d.ID != "" {
+			continue
+		}
+		var candidates []*cloud.Cache
+		for _, l := range byName[d.Region+"/"+d.Name] {
+			if !claimed[l.ID] {
+				candidates = append(candidates, l)
+			}
+		}
+		switch len(candidates) {
+		case 0:
+		case 1:
+			pairs[i].Live = candidates[0]
+		default:
+			ids := make([]string, len(candidates))
+			for j, l := range candidates {
+				ids[j] = l.ID
+			}
+			pairs[i].Problem = fmt.Sprintf("%d live caches are named %q (%s); pin one with `id:`",
+				len(candidates), d.Name, strings.Join(ids, ", "))
+		}
+		for _, l := range candidates {
+			claimed[l.ID] = true
+		}
+	}
+	var unmatched []*cloud.Cache
+	for _, l := range live {
+		if !claimed[l.ID] {
+			unmatched = append(unmatched, l)
+		}
+	}
+	return pairs, unmatched
+}
+
+// canDelete decides whether a live cache absent from the file is deleted. The reason
+// explains the decision either way.
+func canDelete(f *spec.File, l *cloud.Cache, prune bool) (reason string, ok bool) {
+	owner := l.Tags[spec.OwnerTag]
+	switch {
+	case f.Owner == "" || owner != f.Owner:
+		if owner == "" {
+			return "not declared in the file and not owned by imcsync", false
+		}
+		return fmt.Sprintf("not declared in the file; owned by %q", owner), false
+	case l.Tags[spec.PruneTag] == "false":
+		return fmt.Sprintf("not declared in the file; tag %s=false keeps it", spec.PruneTag), false
+	case !prune:
+		return fmt.Sprintf("not declared in the file; owned by %q, deleted only with --prune", owner), false
+	}
+	return fmt.Sprintf("not declared in the file and owned by %q", owner), true
+}
+
+// diff plans one pair.
+func diff(f *spec.File, pr pair) Change {
+	d := pr.Desired
+	ch := Change{Region: d.Region, Name: d.Name}
+	if pr.Live != nil {
+		ch.ID, ch.Status, ch.Fingerprint = pr.Live.ID, string(pr.Live.Status), Fingerprint(*pr.Live)
+	}
+	if pr.Problem != "" {
+		ch.Action, ch.Reason = Blocked, pr.Problem
+		return ch
+	}
+	if pr.Live == nil {
+		return create(f, d)
+	}
+	return update(f, d, pr.Live, ch)
+}
+
+// create plans a cache that does not exist: every managed field is set.
+func create(f *spec.File, d *spec.Cache) Change {
+	ch := Change{Region: d.Region, Name: d.Name, Action: Create}
+	for _, fl := range fields {
+		if v := fl.desired(d); v != nil {
+			ch.Fields = append(ch.Fields, FieldChange{Field: fl.key, After: v, WriteOnly: fl.kind != readBack, Send: true})
+		}
+	}
+	want := desiredRecord(d)
+	tags := reservedTags(f, nil, want)
+	maps.Copy(tags, d.Tags)
+	if len(tags) > 0 {
+		ch.Fields = append(ch.Fields, FieldChange{Field: "tags", After: tags, Send: true})
+	}
+	var missing []string
+	if d.SecurityGroupID == nil {
+		missing = append(missing, "securityGroupId")
+	}
+	if d.VSwitchID == nil {
+		missing = append(missing, "vSwitchId")
+	}
+	switch {
+	case len(missing) > 0:
+		ch.Action = Blocked
+		ch.Reason = fmt.Sprintf("creating a cache needs %s; set it on the cache or under defaults", strings.Join(missing, " and "))
+	case len(tags) > maxTags:
+		ch.Action = Blocked
+		ch.Reason = fmt.Sprintf("%d tags including imcsync's reserved ones; the API allows %d", len(tags), maxTags)
+	}
+	return ch
+}
+
+// update plans a declared cache that exists.
+func update(f *spec.File, d *spec.Cache, l *cloud.Cache, ch Change) Change {
+	if owner := l.Tags[spec.OwnerTag]; owner != "" && owner != f.Owner {
+		ch.Action = Blocked
+		ch.Reason = fmt.Sprintf("the live cache is owned by %q (tag %s), not by this file; remove the cache from one of the files or retag it", owner, spec.OwnerTag)
+		return ch
+	}
+	ignored := ignoreSet(d.IgnoreChanges)
+	if d.ID != "" && l.Name != d.Name {
+		ch.Fields = append(ch.Fields, FieldChange{Field: "name", Before: l.Name, After: d.Name, Send: true})
+	}
+	for _, fl := range fields {
+		if fl.kind != readBack || ignored[fl.key] {
+			continue
+		}
+		if v := fl.desired(d); v != nil && !equal(fl.live(l), v) {
+			ch.Fields = append(ch.Fields, FieldChange{Field: fl.key, Before: fl.live(l), After: v, Send: true})
+		}
+	}
+
+	// Write-only and create-only fields are compared with the record.
+	want := desiredRecord(d)
+	have, hasRecord := parseRecord(l.Tags[spec.RecordTag])
+	var createOnlyChanged []string
+	adopted := !hasRecord && len(want) > 0
+	for _, fl := range recordedFields {
+		v := fl.desired(d)
+		if v == nil || ignored[fl.key] || (hasRecord && have[fl.key] == want[fl.key]) {
+			continue
+		}
+		fc := FieldChange{Field: fl.key, Before: RecordedValue, After: v, WriteOnly: true, Send: !adopted && fl.kind == writeOnly}
+		if adopted || have[fl.key] == "" {
+			fc.Before = UnknownValue
+		} else if fl.kind == createOnly {
+			createOnlyChanged = append(createOnlyChanged, fl.key)
+		}
+		ch.Fields = append(ch.Fields, fc)
+	}
+	record := record{}
+	if hasRecord {
+		maps.Copy(record, have)
+	}
+	for k, v := range want {
+		if !ignored[k] {
+			record[k] = v
+		}
+	}
+	if adopted {
+		ch.Notes = append(ch.Notes, "no record of write-only fields: imcsync records the declared values without sending them (nothing is rebuilt)")
+	}
+
+	tagChange, tagCount := diffTags(f, d, l, record, ignored)
+	if tagChange != nil {
+		ch.Fields = append(ch.Fields, *tagChange)
+	}
+
+	if len(ch.Fields) == 0 {
+		ch.Action = Noop
+		return ch
+	}
+	ch.Action = Update
+	switch st := l.Status; {
+	case len(createOnlyChanged) > 0:
+		ch.Action = Blocked
+		ch.Reason = fmt.Sprintf("%s can only be set when a cache is created; revert it, or delete the cache so that imcsync re-creates it", strings.Join(createOnlyChanged, ", "))
+	case tagCount > maxTags:
+		ch.Action = Blocked
+		ch.Reason = fmt.Sprintf("%d tags including imcsync's reserved ones; the API allows %d", tagCount, maxTags)
+	case tagChange != nil && tagCount == 0:
+		ch.Action = Blocked
+		ch.Reason = "the API cannot remove the last tag of a cache (an empty tag list is not sent); keep at least one tag"
+	case st == cloud.Failed:
+		ch.Action = Blocked
+		ch.Reason = "creation failed; imcsync never updates a Failed cache: delete it so that imcsync re-creates it"
+		if msg := l.LastWarning(); msg != "" {
+			ch.Reason += " (" + msg + ")"
+		}
+	case !st.Updatable():
+		ch.Action = Blocked
+		ch.Reason = fmt.Sprintf("status %s: UpdateImageCache accepts only Ready or UpdateFailed; apply waits for it", st)
+	}
+	return ch
+}
+
+// diffTags compares the tag set the cache should have with the live one. The result's
+// After is the whole set to send: the user tags (declared, or live ones when tags are
+// not managed) plus the reserved tags.
+func diffTags(f *spec.File, d *spec.Cache, l *cloud.Cache, rec record, ignored map[string]bool) (*FieldChange, int) {
+	target := map[string]string{}
+	declared := d.Tags != nil && !ignored["tags"]
+	for k, v := range l.Tags {
+		if strings.HasPrefix(k, spec.ReservedTagPrefix) || !declared || ignored["tags."+k] {
+			target[k] = v
+		}
+	}
+	if declared {
+		for k, v := range d.Tags {
+			if !ignored["tags."+k] {
+				target[k] = v
+			}
+		}
+	}
+	maps.Copy(target, reservedTags(f, l.Tags, rec))
+	if maps.Equal(target, l.Tags) || (len(target) == 0 && len(l.Tags) == 0) {
+		return nil, len(target)
+	}
+	before := l.Tags
+	if before == nil {
+		before = map[string]string{}
+	}
+	return &FieldChange{Field: "tags", Before: before, After: target, Send: true}, len(target)
+}
+
+// reservedTags are the bookkeeping tags a cache needs: the owner when the file sets one,
+// the record when any recorded field is managed (or was recorded before).
+func reservedTags(f *spec.File, live map[string]string, rec record) map[string]string {
+	tags := map[string]string{}
+	if f.Owner != "" {
+		tags[spec.OwnerTag] = f.Owner
+	}
+	if len(rec) > 0 {
+		tags[spec.RecordTag] = rec.format()
+	} else if v, ok := live[spec.RecordTag]; ok {
+		tags[spec.RecordTag] = v
+	}
+	return tags
+}
+
+// ignoreSet turns ignoreChanges into a lookup.
+func ignoreSet(paths []string) map[string]bool {
+	out := make(map[string]bool, len(paths))
+	for _, p := range paths {
+		out[p] = true
+	}
+	return out
+}
+
+// Fingerprint is a digest of a live cache's read-back content (not its status): apply
+// refuses a saved plan's change when the live cache no longer has the same fingerprint.
+func Fingerprint(l cloud.Cache) string {
+	b, _ := json.Marshal(struct {
+		ID, Name, Elimination, ResourceGroup string
+		Size                                 int32
+		Images                               any
+		Tags                                 map[string]string
+	}{l.ID, l.Name, l.EliminationStrategy, l.ResourceGroupID, l.Size, imageSet(l.Images), l.Tags})
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:8])
+}
+
+func summarize(changes []Change) Summary {
+	var s Summary
+	for _, c := range changes {
+		switch c.Action {
+		case Create:
+			s.Create++
+		case Update:
+			s.Update++
+		case Delete:
+			s.Delete++
+		case Blocked:
+			s.Blocked++
+		case Noop:
+			s.Noop++
+		}
+	}
+	return s
+}

@@ -1,0 +1,395 @@
+package planner
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/imcsync/imcsync/cloud"
+	"github.com/imcsync/imcsync/spec"
+)
+
+func p[T any](v T) *T { return &v }
+
+// baseDesired is one declared cache that baseLive matches exactly.
+func baseDesired() spec.Cache {
+	return spec.Cache{
+		Name: "web", Region: "cn-hangzhou",
+		Images: []string{"nginx:1.25", "redis:7"},
+		Size:   p[int32](20),
+		Tags:   map[string]string{"team": "web"},
+	}
+}
+
+func baseLive() cloud.Cache {
+	return cloud.Cache{
+		Region: "cn-hangzhou", ID: "imc-1", Name: "web", Status: cloud.Ready, Size: 20,
+		Images: []string{"redis:7", "nginx:1.25"},
+		Tags:   map[string]string{"team": "web"},
+	}
+}
+
+// planOne plans the base pair after the mutations and returns the single change.
+func planOne(t *testing.T, owner string, mutateDesired func(*spec.Cache), mutateLive func(*cloud.Cache)) Change {
+	t.Helper()
+	d, l := baseDesired(), baseLive()
+	if mutateDesired != nil {
+		mutateDesired(&d)
+	}
+	if mutateLive != nil {
+		mutateLive(&l)
+	}
+	plan := Build(&spec.File{Owner: owner, Region: "cn-hangzhou", Caches: []spec.Cache{d}}, []cloud.Cache{l}, Options{})
+	if len(plan.Changes) != 1 {
+		t.Fatalf("got %d changes, want 1: %+v", len(plan.Changes), plan.Changes)
+	}
+	return plan.Changes[0]
+}
+
+func fieldNames(c Change) []string {
+	var out []string
+	for _, f := range c.Fields {
+		out = append(out, f.Field)
+	}
+	return out
+}
+
+func TestDiffReadBackFields(t *testing.T) {
+	tests := []struct {
+		name       string
+		desired    func(*spec.Cache)
+		live       func(*cloud.Cache)
+		wantAction Action
+		wantFields []FieldChange
+	}{
+		{name: "equal", wantAction: Noop},
+		{name: "image order and duplicates do not count", wantAction: Noop,
+			desired: func(c *spec.Cache) { c.Images = []string{"redis:7", "nginx:1.25", "redis:7"} }},
+		{name: "size", wantAction: Update,
+			desired:    func(c *spec.Cache) { c.Size = p[int32](40) },
+			wantFields: []FieldChange{{Field: "size", Before: int32(20), After: int32(40), Send: true}}},
+		{name: "images as sorted sets", wantAction: Update,
+			desired: func(c *spec.Cache) { c.Images = []string{"nginx:1.26", "redis:7"} },
+			wantFields: []FieldChange{{Field: "images", Before: []string{"nginx:1.25", "redis:7"},
+				After: []string{"nginx:1.26", "redis:7"}, Send: true}}},
+		{name: "elimination strategy", wantAction: Update,
+			desired:    func(c *spec.Cache) { c.EliminationStrategy = p("LRU") },
+			wantFields: []FieldChange{{Field: "eliminationStrategy", Before: "", After: "LRU", Send: true}}},
+		{name: "resource group", wantAction: Update,
+			desired:    func(c *spec.Cache) { c.ResourceGroupID = p("rg-2") },
+			live:       func(c *cloud.Cache) { c.ResourceGroupID = "rg-1" },
+			wantFields: []FieldChange{{Field: "resourceGroupId", Before: "rg-1", After: "rg-2", Send: true}}},
+		{name: "unmanaged field is not compared", wantAction: Noop,
+			desired: func(c *spec.Cache) { c.Size = nil },
+			live:    func(c *cloud.Cache) { c.Size = 99 }},
+		{name: "tags added and removed, sent whole", wantAction: Update,
+			desired: func(c *spec.Cache) { c.Tags = map[string]string{"team": "web", "env": "prod"} },
+			live:    func(c *cloud.Cache) { c.Tags = map[string]string{"team": "web", "old": "x"} },
+			wantFields: []FieldChange{{Field: "tags", Before: map[string]string{"team": "web", "old": "x"},
+				After: map[string]string{"team": "web", "env": "prod"}, Send: true}}},
+		{name: "unmanaged tags are kept", wantAction: Noop,
+			desired: func(c *spec.Cache) { c.Tags = nil },
+			live:    func(c *cloud.Cache) { c.Tags = map[string]string{"whatever": "x"} }},
+		{name: "ignored field", wantAction: Noop,
+			desired: func(c *spec.Cache) { c.Size = p[int32](40); c.IgnoreChanges = []string{"size"} }},
+		{name: "ignored tag key keeps its live value", wantAction: Update,
+			desired: func(c *spec.Cache) {
+				c.Tags = map[string]string{"team": "web", "env": "prod"}
+				c.IgnoreChanges = []string{"tags.cost"}
+			},
+			live: func(c *cloud.Cache) { c.Tags = map[string]string{"team": "web", "cost": "42"} },
+			wantFields: []FieldChange{{Field: "tags", Before: map[string]string{"team": "web", "cost": "42"},
+				After: map[string]string{"team": "web", "cost": "42", "env": "prod"}, Send: true}}},
+		{name: "pinned id renames", wantAction: Update,
+			desired:    func(c *spec.Cache) { c.ID = "imc-1"; c.Name = "web2" },
+			wantFields: []FieldChange{{Field: "name", Before: "web", After: "web2", Send: true}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := planOne(t, "", tt.desired, tt.live)
+			if got.Action != tt.wantAction {
+				t.Errorf("action = %s, want %s (reason %q)", got.Action, tt.wantAction, got.Reason)
+			}
+			if diff := cmp.Diff(tt.wantFields, got.Fields); diff != "" {
+				t.Errorf("fields (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestBlockedByStatus(t *testing.T) {
+	for _, st := range []cloud.Status{cloud.Preparing, cloud.Creating, cloud.Updating, cloud.Failed} {
+		t.Run(string(st), func(t *testing.T) {
+			got := planOne(t, "", func(c *spec.Cache) { c.Size = p[int32](40) }, func(c *cloud.Cache) {
+				c.Status = st
+				c.Events = []cloud.Event{{Type: "Warning", Message: "pull image failed"}}
+			})
+			if got.Action != Blocked {
+				t.Fatalf("action = %s, want blocked", got.Action)
+			}
+			if !strings.Contains(got.Reason, string(st)) && !strings.Contains(got.Reason, "creation failed") {
+				t.Errorf("reason %q does not say why", got.Reason)
+			}
+			if st == cloud.Failed && !strings.Contains(got.Reason, "pull image failed") {
+				t.Errorf("Failed reason %q lacks the event message", got.Reason)
+			}
+			if len(got.Fields) != 1 {
+				t.Errorf("a blocked change still lists the fields that would change, got %v", fieldNames(got))
+			}
+		})
+	}
+	for _, st := range []cloud.Status{cloud.Ready, cloud.UpdateFailed} {
+		got := planOne(t, "", func(c *spec.Cache) { c.Size = p[int32](40) }, func(c *cloud.Cache) { c.Status = st })
+		if got.Action != Update {
+			t.Errorf("%s: action = %s, want update", st, got.Action)
+		}
+	}
+	got := planOne(t, "", nil, func(c *cloud.Cache) { c.Status = cloud.Updating })
+	if got.Action != Noop || got.Status != "Updating" {
+		t.Errorf("an equal cache is noop whatever its status, got %s/%s", got.Action, got.Status)
+	}
+}
+
+func TestWriteOnlyFields(t *testing.T) {
+	withSG := func(sg string) func(*spec.Cache) {
+		return func(c *spec.Cache) { c.SecurityGroupID = p(sg); c.Flash = p(true) }
+	}
+	// The record a created or updated cache carries for sg-1 and flash.
+	rec := desiredRecord(&spec.Cache{SecurityGroupID: p("sg-1"), Flash: p(true)}).format()
+	recorded := func(c *cloud.Cache) { c.Tags[spec.RecordTag] = rec }
+
+	t.Run("adopted cache gets a record without sending", func(t *testing.T) {
+		got := planOne(t, "", withSG("sg-1"), nil)
+		if got.Action != Update {
+			t.Fatalf("action = %s", got.Action)
+		}
+		req, err := got.Request()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if req.SecurityGroupID != nil || req.Flash != nil {
+			t.Errorf("adopted cache sends write-only fields: %+v", req)
+		}
+		if req.Tags[spec.RecordTag] != rec || req.Tags["team"] != "web" {
+			t.Errorf("tags sent = %v, want the user tags plus record %s", req.Tags, rec)
+		}
+		if len(got.Notes) == 0 {
+			t.Error("the plan does not say the fields are recorded without sending")
+		}
+		for _, f := range got.Fields {
+			if f.WriteOnly && (f.Send || f.Before != UnknownValue) {
+				t.Errorf("adopted %s: %+v", f.Field, f)
+			}
+		}
+	})
+	t.Run("recorded and unchanged is noop", func(t *testing.T) {
+		if got := planOne(t, "", withSG("sg-1"), recorded); got.Action != Noop {
+			t.Errorf("action = %s, fields %v", got.Action, fieldNames(got))
+		}
+	})
+	t.Run("changed since the record is sent", func(t *testing.T) {
+		got := planOne(t, "", withSG("sg-2"), recorded)
+		req, _ := got.Request()
+		if req.SecurityGroupID == nil || *req.SecurityGroupID != "sg-2" || req.Flash != nil {
+			t.Errorf("request = %+v, want only securityGroupId sg-2 (and tags)", req)
+		}
+		if got.Fields[0].Before != RecordedValue {
+			t.Errorf("before = %v, want %q", got.Fields[0].Before, RecordedValue)
+		}
+		if req.Tags[spec.RecordTag] == rec {
+			t.Error("the record tag is not updated")
+		}
+	})
+	t.Run("field removed from the file is left alone", func(t *testing.T) {
+		got := planOne(t, "", func(c *spec.Cache) { c.SecurityGroupID = p("sg-1") }, recorded)
+		if got.Action != Noop {
+			t.Errorf("action = %s, fields %v", got.Action, fieldNames(got))
+		}
+	})
+	t.Run("create-only change is blocked", func(t *testing.T) {
+		zoned := desiredRecord(&spec.Cache{ZoneID: p("cn-hangzhou-h")}).format()
+		got := planOne(t, "", func(c *spec.Cache) { c.ZoneID = p("cn-hangzhou-i") },
+			func(c *cloud.Cache) { c.Tags[spec.RecordTag] = zoned })
+		if got.Action != Blocked || !strings.Contains(got.Reason, "zoneId") {
+			t.Errorf("got %s %q", got.Action, got.Reason)
+		}
+	})
+}
+
+func TestSecretsNeverInPlan(t *testing.T) {
+	t.Setenv("REG_PASS", "s3cr3t-value")
+	d := baseDesired()
+	d.SecurityGroupID, d.VSwitchID = p("sg"), p("vsw")
+	d.ImageRegistryCredentials = []spec.RegistryCredential{{Server: "r.example.com", UserName: "ci", PasswordFromEnv: "REG_PASS"}}
+	f := &spec.File{Owner: "o", Caches: []spec.Cache{d, func() spec.Cache { c := d; c.Name = "new"; return c }()}}
+	plan := Build(f, []cloud.Cache{baseLive()}, Options{})
+	b, err := json.Marshal(plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "s3cr3t") {
+		t.Fatalf("plan leaks the secret: %s", b)
+	}
+	if !strings.Contains(string(b), "REG_PASS") {
+		t.Fatalf("plan does not name the variable: %s", b)
+	}
+}
+
+func TestOwnershipAndPrune(t *testing.T) {
+	f := &spec.File{Owner: "team-a", Caches: []spec.Cache{baseDesired()}}
+	owned := func(id, name, owner string, extra ...string) cloud.Cache {
+		l := cloud.Cache{Region: "cn-hangzhou", ID: id, Name: name, Status: cloud.Ready, Tags: map[string]string{}}
+		if owner != "" {
+			l.Tags[spec.OwnerTag] = owner
+		}
+		for i := 0; i+1 < len(extra); i += 2 {
+			l.Tags[extra[i]] = extra[i+1]
+		}
+		return l
+	}
+	live := []cloud.Cache{
+		func() cloud.Cache { l := baseLive(); l.Tags[spec.OwnerTag] = "team-a"; return l }(),
+		owned("imc-2", "gone", "team-a"),
+		owned("imc-3", "theirs", "team-b"),
+		owned("imc-4", "console", ""),
+		owned("imc-5", "keep", "team-a", spec.PruneTag, "false"),
+		{Region: "cn-beijing", ID: "imc-6", Name: "elsewhere", Tags: map[string]string{spec.OwnerTag: "team-a"}},
+	}
+	plan := Build(f, live, Options{Prune: true})
+	var got []string
+	for _, c := range plan.Changes {
+		got = append(got, string(c.Action)+" "+c.Name)
+	}
+	if diff := cmp.Diff([]string{"delete gone", "noop web"}, got); diff != "" {
+		t.Errorf("changes (-want +got):\n%s", diff)
+	}
+	var unmanaged []string
+	for _, u := range plan.Unmanaged {
+		unmanaged = append(unmanaged, u.Name)
+	}
+	if diff := cmp.Diff([]string{"console", "keep", "theirs"}, unmanaged); diff != "" {
+		t.Errorf("unmanaged (-want +got):\n%s", diff)
+	}
+	if noPrune := Build(f, live, Options{}); noPrune.Summary.Delete != 0 {
+		t.Errorf("deletes without --prune: %+v", noPrune.Summary)
+	}
+
+	// A cache owned by another file is never adopted.
+	got1 := planOne(t, "team-a", nil, func(c *cloud.Cache) { c.Tags[spec.OwnerTag] = "team-b" })
+	if got1.Action != Blocked || !strings.Contains(got1.Reason, "team-b") {
+		t.Errorf("foreign-owned cache: %s %q", got1.Action, got1.Reason)
+	}
+	// An owner on the file adds the ownership tag once.
+	got2 := planOne(t, "team-a", nil, nil)
+	if req, _ := got2.Request(); got2.Action != Update || req.Tags[spec.OwnerTag] != "team-a" {
+		t.Errorf("owner tag: %s %+v", got2.Action, req)
+	}
+}
+
+func TestMatching(t *testing.T) {
+	twin := baseLive()
+	twin.ID = "imc-twin"
+	t.Run("two live caches with one name", func(t *testing.T) {
+		plan := Build(&spec.File{Caches: []spec.Cache{baseDesired()}}, []cloud.Cache{baseLive(), twin}, Options{})
+		if len(plan.Changes) != 1 || plan.Changes[0].Action != Blocked ||
+			!strings.Contains(plan.Changes[0].Reason, "imc-twin") || len(plan.Unmanaged) != 0 {
+			t.Fatalf("got %+v", plan)
+		}
+	})
+	t.Run("pinned id picks one", func(t *testing.T) {
+		d := baseDesired()
+		d.ID = "imc-twin"
+		plan := Build(&spec.File{Caches: []spec.Cache{d}}, []cloud.Cache{baseLive(), twin}, Options{})
+		if plan.Changes[0].ID != "imc-twin" || plan.Changes[0].Action != Noop || len(plan.Unmanaged) != 1 {
+			t.Fatalf("got %+v", plan)
+		}
+	})
+	t.Run("pinned id missing", func(t *testing.T) {
+		d := baseDesired()
+		d.ID = "imc-nope"
+		plan := Build(&spec.File{Caches: []spec.Cache{d}}, []cloud.Cache{baseLive()}, Options{})
+		if plan.Changes[0].Action != Blocked || !strings.Contains(plan.Changes[0].Reason, "imc-nope") {
+			t.Fatalf("got %+v", plan.Changes[0])
+		}
+	})
+	t.Run("create needs network", func(t *testing.T) {
+		plan := Build(&spec.File{Caches: []spec.Cache{baseDesired()}}, nil, Options{})
+		if c := plan.Changes[0]; c.Action != Blocked || !strings.Contains(c.Reason, "securityGroupId and vSwitchId") {
+			t.Fatalf("got %+v", c)
+		}
+	})
+	t.Run("create sends every managed field and the reserved tags", func(t *testing.T) {
+		d := baseDesired()
+		d.SecurityGroupID, d.VSwitchID = p("sg"), p("vsw")
+		plan := Build(&spec.File{Owner: "o", Caches: []spec.Cache{d}}, nil, Options{})
+		c := plan.Changes[0]
+		req, err := c.Request()
+		if c.Action != Create || err != nil {
+			t.Fatalf("got %s, %v", c.Action, err)
+		}
+		want := Request{Name: p("web"), Images: []string{"nginx:1.25", "redis:7"}, Size: p[int32](20),
+			SecurityGroupID: p("sg"), VSwitchID: p("vsw"),
+			Tags: map[string]string{"team": "web", spec.OwnerTag: "o",
+				spec.RecordTag: desiredRecord(&spec.Cache{SecurityGroupID: p("sg"), VSwitchID: p("vsw")}).format()}}
+		if diff := cmp.Diff(want, req); diff != "" {
+			t.Errorf("request (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("targets and regions filter", func(t *testing.T) {
+		other := baseDesired()
+		other.Name, other.Region = "api", "cn-beijing"
+		f := &spec.File{Caches: []spec.Cache{baseDesired(), other}}
+		if got := Build(f, nil, Options{Targets: []string{"cn-beijing/api"}}); len(got.Changes) != 1 || got.Changes[0].Name != "api" {
+			t.Errorf("target: %+v", got.Changes)
+		}
+		if got := Regions(f, Options{Regions: []string{"cn-hangzhou"}}); !cmp.Equal(got, []string{"cn-hangzhou"}) {
+			t.Errorf("regions: %v", got)
+		}
+	})
+}
+
+func TestRequestFromPlanFile(t *testing.T) {
+	d := baseDesired()
+	d.ImageRegistryCredentials = []spec.RegistryCredential{{Server: "r", UserName: "u", PasswordFromEnv: "P"}}
+	d.Size = p[int32](50)
+	rec := desiredRecord(&spec.Cache{}).format()
+	c := planOne(t, "", func(c *spec.Cache) { *c = d }, func(c *cloud.Cache) { c.Tags[spec.RecordTag] = rec })
+	fresh, err := c.Request()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(c)
+	var decoded Change
+	if err := json.Unmarshal(b, &decoded); err != nil {
+		t.Fatal(err)
+	}
+	fromFile, err := decoded.Request()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(fresh, fromFile); diff != "" {
+		t.Errorf("plan file request differs (-fresh +file):\n%s", diff)
+	}
+	if fresh.Size == nil || *fresh.Size != 50 || len(fresh.ImageRegistryCredentials) != 1 {
+		t.Errorf("request = %+v", fresh)
+	}
+}
+
+func TestRecordRoundTrip(t *testing.T) {
+	r := desiredRecord(&spec.Cache{SecurityGroupID: p("sg"), FlashCopyCount: p[int32](2)})
+	s := r.format()
+	if len(s) > 128 {
+		t.Errorf("record %q is longer than a tag value may be", s)
+	}
+	back, ok := parseRecord(s)
+	if !ok || !cmp.Equal(r, back) {
+		t.Errorf("round trip: %v → %q → %v", r, s, back)
+	}
+	for _, bad := range []string{"", "v2.abc", "v1.zz", "v1" + strings.Repeat(".------", len(recordedFields)+1)} {
+		if _, ok := parseRecord(bad); ok {
+			t.Errorf("parseRecord(%q) accepted", bad)
+		}
+	}
+}
