@@ -1,0 +1,221 @@
+package spec
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// decoder walks yaml.v3 nodes and collects every problem it meets, so that one run
+// reports all of them.
+type decoder struct {
+	file string
+	errs Errors
+}
+
+func (d *decoder) errorf(n *yaml.Node, path, format string, args ...any) {
+	d.errs = append(d.errs, &Error{File: d.file, Pos: Pos{n.Line, n.Column}, Path: path, Message: fmt.Sprintf(format, args...)})
+}
+
+// resolve follows aliases to the node they name.
+func resolve(n *yaml.Node) *yaml.Node {
+	for i := 0; n.Kind == yaml.AliasNode && n.Alias != nil && i < 100; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+// describe names a node's kind for "expected X, got Y" messages.
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		switch n.ShortTag() {
+		case "!!null":
+			return "null"
+		case "!!int", "!!float":
+			return "a number"
+		case "!!bool":
+			return "a boolean"
+		case "!!str":
+			return "a string"
+		}
+		return "a " + strings.TrimPrefix(n.ShortTag(), "!!")
+	}
+	return "nothing"
+}
+
+// mapping walks a mapping node, reporting a wrong kind, duplicate keys and merge keys,
+// and calls visit for each remaining key with its key and (resolved) value node.
+func (d *decoder) mapping(n *yaml.Node, path string, visit func(key string, k, v *yaml.Node)) bool {
+	if n.Kind != yaml.MappingNode {
+		d.errorf(n, path, "expected a mapping, got %s", describe(n))
+		return false
+	}
+	seen := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := resolve(n.Content[i]), resolve(n.Content[i+1])
+		switch {
+		case k.Kind != yaml.ScalarNode || k.ShortTag() == "!!null":
+			d.errorf(k, path, "keys must be strings, got %s", describe(k))
+			continue
+		case k.ShortTag() == "!!merge":
+			d.errorf(k, path, "merge keys (<<) are not supported; put shared values in defaults")
+			continue
+		}
+		if first, dup := seen[k.Value]; dup {
+			d.errorf(k, join(path, k.Value), "duplicate key (first at line %d)", first.Line)
+			continue
+		}
+		seen[k.Value] = k
+		visit(k.Value, k, v)
+	}
+	return true
+}
+
+// sequence returns the (resolved) items of a list node, or reports a wrong kind.
+func (d *decoder) sequence(n *yaml.Node, path string) ([]*yaml.Node, bool) {
+	if n.Kind != yaml.SequenceNode {
+		d.errorf(n, path, "expected a list, got %s", describe(n))
+		return nil, false
+	}
+	items := make([]*yaml.Node, len(n.Content))
+	for i, c := range n.Content {
+		items[i] = resolve(c)
+	}
+	return items, true
+}
+
+// str decodes a string scalar. Numbers and booleans are refused with a hint to quote
+// them, as the JSON Schema does.
+func (d *decoder) str(n *yaml.Node, path string) (string, bool) {
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!str" {
+		return n.Value, true
+	}
+	switch what := describe(n); what {
+	case "a number", "a boolean":
+		d.errorf(n, path, "expected a string, got %s (quote it: %q)", what, n.Value)
+	case "null":
+		d.errorf(n, path, `expected a string, got null (write "" for an empty string)`)
+	default:
+		d.errorf(n, path, "expected a string, got %s", what)
+	}
+	return "", false
+}
+
+// int32 decodes an integer scalar of at least min that fits the API's int32.
+func (d *decoder) int32(n *yaml.Node, path string, min int64) (int32, bool) {
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" {
+		d.errorf(n, path, "expected an integer, got %s", describe(n))
+		return 0, false
+	}
+	var v int64
+	if err := n.Decode(&v); err != nil || v > math.MaxInt32 {
+		d.errorf(n, path, "must be at most %d", math.MaxInt32)
+		return 0, false
+	}
+	if v < min {
+		d.errorf(n, path, "must be at least %d, got %d", min, v)
+		return 0, false
+	}
+	return int32(v), true
+}
+
+// bool decodes true or false.
+func (d *decoder) bool(n *yaml.Node, path string) (bool, bool) {
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!bool" {
+		d.errorf(n, path, "expected true or false, got %s", describe(n))
+		return false, false
+	}
+	var v bool
+	if err := n.Decode(&v); err != nil {
+		d.errorf(n, path, "expected true or false, got %q", n.Value)
+		return false, false
+	}
+	return v, true
+}
+
+// unknownKey reports a key that the mapping does not take, suggesting the closest one.
+func (d *decoder) unknownKey(k *yaml.Node, path string, fields []Field) {
+	msg := "unknown key"
+	if s := suggest(k.Value, fields); s != "" {
+		msg += ", did you mean " + s + "?"
+	} else if len(fields) <= 6 {
+		keys := make([]string, len(fields))
+		for i, f := range fields {
+			keys[i] = f.Key
+		}
+		msg += "; known keys: " + strings.Join(keys, ", ")
+	}
+	d.errorf(k, join(path, k.Value), "%s", msg)
+}
+
+// suggest returns the known key closest to key, comparing without case against the
+// keys and their API parameter names, or "" when none is close.
+func suggest(key string, fields []Field) string {
+	best, bestDist := "", math.MaxInt
+	for _, f := range fields {
+		for _, cand := range []string{f.Key, f.Param} {
+			if cand == "" {
+				continue
+			}
+			if dist := levenshtein(strings.ToLower(key), strings.ToLower(cand)); dist < bestDist {
+				best, bestDist = f.Key, dist
+			}
+		}
+	}
+	limit := max(len(key)/4, 2)
+	if len(key) < 4 {
+		limit = 1
+	}
+	if bestDist > limit {
+		return ""
+	}
+	return best
+}
+
+// levenshtein is the edit distance between a and b, counted in bytes.
+func levenshtein(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+var plainKey = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+
+// join appends a mapping key to a field path; keys that are not plain words are quoted.
+func join(path, key string) string {
+	if !plainKey.MatchString(key) {
+		return path + "[" + strconv.Quote(key) + "]"
+	}
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// index appends a list index to a field path.
+func index(path string, i int) string {
+	return fmt.Sprintf("%s[%d]", path, i)
+}

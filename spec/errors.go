@@ -1,0 +1,44 @@
+package spec
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Error is one problem in an imagecaches.yaml, at a position and a field path such as
+// imageCaches[1].images[0]. Its text is `FILE:LINE:COL: PATH: MESSAGE`.
+type Error struct {
+	File    string // the file name given to Load or Parse
+	Pos     Pos    // where the offending key or value starts
+	Path    string // field path, empty for problems of the whole file
+	Message string
+}
+
+func (e *Error) Error() string {
+	if e.Path == "" {
+		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Pos.Line, e.Pos.Column, e.Message)
+	}
+	return fmt.Sprintf("%s:%d:%d: %s: %s", e.File, e.Pos.Line, e.Pos.Column, e.Path, e.Message)
+}
+
+// Errors are all the problems found in one file, sorted by position. Load and Parse
+// return them as their error; use errors.As to reach each one.
+type Errors []*Error
+
+// Error prints one problem per line.
+func (es Errors) Error() string {
+	lines := make([]string, len(es))
+	for i, e := range es {
+		lines[i] = e.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// sortErrors orders errors by position, keeping the order of errors at one position.
+func sortErrors(es Errors) {
+	slices.SortStableFunc(es, func(a, b *Error) int {
+		return cmp.Or(cmp.Compare(a.Pos.Line, b.Pos.Line), cmp.Compare(a.Pos.Column, b.Pos.Column))
+	})
+}

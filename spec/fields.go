@@ -1,0 +1,507 @@
+package spec
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Managed says how imcsync manages a field of a cache.
+type Managed string
+
+const (
+	// Identity fields name the cache: name, id and region.
+	Identity Managed = "identity"
+	// Compared fields are read back by DescribeImageCaches, compared and updated.
+	Compared Managed = "compared"
+	// WriteOnly fields are sent but never read back; imcsync records a digest of what
+	// it last applied in the imcsync:applied tag.
+	WriteOnly Managed = "write-only"
+	// CreateOnly fields are taken by CreateImageCache only.
+	CreateOnly Managed = "create-only"
+	// Local fields are imcsync's own settings and never reach the API.
+	Local Managed = "local"
+)
+
+// Field describes one key of an imageCaches entry.
+type Field struct {
+	Key     string  // YAML key
+	Param   string  // API parameter, "" for local settings
+	Managed Managed // how imcsync manages it
+}
+
+// objectField is a key of a mapping with its decoder, which checks the value node,
+// stores it in v and reports problems to d.
+type objectField[T any] struct {
+	Field
+	decode func(d *decoder, n *yaml.Node, path string, v *T)
+}
+
+// cacheField is a key of an imageCaches entry with its decoder and its defaults merge.
+type cacheField struct {
+	objectField[Cache]
+	// merge copies the field from defaults src into dst when dst leaves it out.
+	merge func(dst, src *Cache)
+	// set says whether c declares the field.
+	set func(c *Cache) bool
+}
+
+// cacheFields is the table of every key of an imageCaches entry, in documentation order.
+// `defaults` takes the same keys except the Identity ones name and id. It is filled in
+// init because the ignoreChanges decoder reads the table itself.
+var cacheFields []cacheField
+
+func init() {
+	cacheFields = []cacheField{
+		identField("name", "ImageCacheName", func(c *Cache) *string { return &c.Name }, checkName),
+		identField("id", "ImageCacheId", func(c *Cache) *string { return &c.ID }, checkID),
+		identField("region", "RegionId", func(c *Cache) *string { return &c.Region }, checkRegion),
+		imagesField(),
+		int32Field("size", "ImageCacheSize", Compared, func(c *Cache) **int32 { return &c.Size }, 1),
+		stringField("eliminationStrategy", "EliminationStrategy", Compared, func(c *Cache) **string { return &c.EliminationStrategy }, checkElimination),
+		stringField("resourceGroupId", "ResourceGroupId", Compared, func(c *Cache) **string { return &c.ResourceGroupID }, resourceID("rg-", "resource group id")),
+		tagsField(),
+		stringField("securityGroupId", "SecurityGroupId", WriteOnly, func(c *Cache) **string { return &c.SecurityGroupID }, resourceID("sg-", "security group id")),
+		stringField("vSwitchId", "VSwitchId", WriteOnly, func(c *Cache) **string { return &c.VSwitchID }, checkVSwitches),
+		stringField("eipInstanceId", "EipInstanceId", WriteOnly, func(c *Cache) **string { return &c.EipInstanceID }, resourceID("eip-", "EIP instance id")),
+		int32Field("retentionDays", "RetentionDays", WriteOnly, func(c *Cache) **int32 { return &c.RetentionDays }, 1),
+		boolField("autoMatchImageCache", "AutoMatchImageCache", WriteOnly, func(c *Cache) **bool { return &c.AutoMatchImageCache }),
+		boolField("flash", "Flash", WriteOnly, func(c *Cache) **bool { return &c.Flash }),
+		int32Field("standardCopyCount", "StandardCopyCount", WriteOnly, func(c *Cache) **int32 { return &c.StandardCopyCount }, 0),
+		int32Field("flashCopyCount", "FlashCopyCount", WriteOnly, func(c *Cache) **int32 { return &c.FlashCopyCount }, 0),
+		credentialsField(),
+		acrInfosField(),
+		stringField("zoneId", "ZoneId", CreateOnly, func(c *Cache) **string { return &c.ZoneID }, checkZone),
+		stringField("annotations", "Annotations", CreateOnly, func(c *Cache) **string { return &c.Annotations }, anyString),
+		stringField("insecureRegistry", "InsecureRegistry", CreateOnly, func(c *Cache) **string { return &c.InsecureRegistry }, checkRegistries),
+		stringField("plainHttpRegistry", "PlainHttpRegistry", CreateOnly, func(c *Cache) **string { return &c.PlainHTTPRegistry }, checkRegistries),
+		stringField("osType", "OsType", CreateOnly, func(c *Cache) **string { return &c.OsType }, checkOsType),
+		ignoreChangesField(),
+	}
+}
+
+// CacheFields lists every key of an imageCaches entry with its API parameter and how
+// imcsync manages it.
+func CacheFields() []Field {
+	fs := make([]Field, len(cacheFields))
+	for i, f := range cacheFields {
+		fs[i] = f.Field
+	}
+	return fs
+}
+
+// WriteOnlyFields lists the YAML keys of the write-only fields, whose values imcsync
+// records in the imcsync:applied tag.
+func WriteOnlyFields() []string {
+	var keys []string
+	for _, f := range cacheFields {
+		if f.Managed == WriteOnly {
+			keys = append(keys, f.Key)
+		}
+	}
+	return keys
+}
+
+// defaultsFields are the keys `defaults` takes: every cache key except name and id.
+func defaultsFields() []cacheField {
+	return slices.DeleteFunc(slices.Clone(cacheFields), func(f cacheField) bool {
+		return f.Key == "name" || f.Key == "id"
+	})
+}
+
+// objectFields returns the decoders of cache fields, for decodeObject.
+func objectFields(cfs []cacheField) []objectField[Cache] {
+	ofs := make([]objectField[Cache], len(cfs))
+	for i, f := range cfs {
+		ofs[i] = f.objectField
+	}
+	return ofs
+}
+
+func keysOf[T any](fields []objectField[T]) []Field {
+	fs := make([]Field, len(fields))
+	for i, f := range fields {
+		fs[i] = f.Field
+	}
+	return fs
+}
+
+// decodeObject decodes mapping n into v with the decoders of fields. special, when not
+// nil, handles keys before the table does and says whether it did.
+func decodeObject[T any](d *decoder, n *yaml.Node, path string, fields []objectField[T], v *T, special func(key string, k, v *yaml.Node) bool) bool {
+	return d.mapping(n, path, func(key string, k, val *yaml.Node) {
+		if special != nil && special(key, k, val) {
+			return
+		}
+		i := slices.IndexFunc(fields, func(f objectField[T]) bool { return f.Key == key })
+		if i < 0 {
+			d.unknownKey(k, path, keysOf(fields))
+			return
+		}
+		fields[i].decode(d, val, join(path, key), v)
+	})
+}
+
+// stringInto decodes a string checked by check into the field ptr points to.
+func stringInto[T any](ptr func(*T) *string, check func(string) string) func(d *decoder, n *yaml.Node, path string, v *T) {
+	return func(d *decoder, n *yaml.Node, path string, v *T) {
+		if s, ok := d.str(n, path); ok {
+			if msg := check(s); msg != "" {
+				d.errorf(n, path, "%s", msg)
+				return
+			}
+			*ptr(v) = s
+		}
+	}
+}
+
+// declaresWriteOnly says whether c sets any write-only field, so that it needs the
+// imcsync:applied record tag.
+func declaresWriteOnly(c *Cache) bool {
+	for _, f := range cacheFields {
+		if f.Managed == WriteOnly && f.set(c) {
+			return true
+		}
+	}
+	return false
+}
+
+func identField(key, param string, ptr func(*Cache) *string, check func(string) string) cacheField {
+	return cacheField{
+		objectField: objectField[Cache]{Field{key, param, Identity}, stringInto(ptr, check)},
+		merge: func(dst, src *Cache) {
+			if *ptr(dst) == "" {
+				*ptr(dst) = *ptr(src)
+			}
+		},
+		set: func(c *Cache) bool { return *ptr(c) != "" },
+	}
+}
+
+func stringField(key, param string, m Managed, ptr func(*Cache) **string, check func(string) string) cacheField {
+	return cacheField{
+		objectField: objectField[Cache]{Field{key, param, m}, func(d *decoder, n *yaml.Node, path string, c *Cache) {
+			if s, ok := d.str(n, path); ok {
+				if msg := check(s); msg != "" {
+					d.errorf(n, path, "%s", msg)
+					return
+				}
+				*ptr(c) = &s
+			}
+		}},
+		merge: mergePointer(ptr),
+		set:   func(c *Cache) bool { return *ptr(c) != nil },
+	}
+}
+
+func int32Field(key, param string, m Managed, ptr func(*Cache) **int32, min int64) cacheField {
+	return cacheField{
+		objectField: objectField[Cache]{Field{key, param, m}, func(d *decoder, n *yaml.Node, path string, c *Cache) {
+			if v, ok := d.int32(n, path, min); ok {
+				*ptr(c) = &v
+			}
+		}},
+		merge: mergePointer(ptr),
+		set:   func(c *Cache) bool { return *ptr(c) != nil },
+	}
+}
+
+func boolField(key, param string, m Managed, ptr func(*Cache) **bool) cacheField {
+	return cacheField{
+		objectField: objectField[Cache]{Field{key, param, m}, func(d *decoder, n *yaml.Node, path string, c *Cache) {
+			if v, ok := d.bool(n, path); ok {
+				*ptr(c) = &v
+			}
+		}},
+		merge: mergePointer(ptr),
+		set:   func(c *Cache) bool { return *ptr(c) != nil },
+	}
+}
+
+// mergePointer copies a pointer field's value from defaults, so caches share nothing.
+func mergePointer[T any](ptr func(*Cache) **T) func(dst, src *Cache) {
+	return func(dst, src *Cache) {
+		if *ptr(dst) == nil && *ptr(src) != nil {
+			v := **ptr(src)
+			*ptr(dst) = &v
+		}
+	}
+}
+
+// mergeSlice copies a list from defaults when the cache leaves it out; a cache's own
+// list replaces the defaults' whole.
+func mergeSlice[T any](ptr func(*Cache) *[]T) func(dst, src *Cache) {
+	return func(dst, src *Cache) {
+		if *ptr(dst) == nil && *ptr(src) != nil {
+			*ptr(dst) = slices.Clone(*ptr(src))
+		}
+	}
+}
+
+// list decodes a list of at most max items, calling item for each; duplicate keys (as
+// returned by item, "" for none) are errors.
+func (d *decoder) list(n *yaml.Node, path, what string, max int, item func(i int, n *yaml.Node, path string) (key string, ok bool)) bool {
+	items, ok := d.sequence(n, path)
+	if !ok {
+		return false
+	}
+	if len(items) > max {
+		d.errorf(n, path, "%d %s, at most %d allowed", len(items), what, max)
+		ok = false
+	}
+	first := map[string]int{}
+	for i, it := range items {
+		key, itemOK := item(i, it, index(path, i))
+		ok = ok && itemOK
+		if !itemOK || key == "" {
+			continue
+		}
+		if j, dup := first[key]; dup {
+			d.errorf(it, index(path, i), "duplicate of %s", index(path, j))
+			ok = false
+			continue
+		}
+		first[key] = i
+	}
+	return ok
+}
+
+func imagesField() cacheField {
+	ptr := func(c *Cache) *[]string { return &c.Images }
+	return cacheField{
+		objectField: objectField[Cache]{Field{"images", "Image", Compared}, func(d *decoder, n *yaml.Node, path string, c *Cache) {
+			var images []string
+			ok := d.list(n, path, "images", MaxImages, func(_ int, n *yaml.Node, path string) (string, bool) {
+				s, ok := d.str(n, path)
+				if ok {
+					if msg := checkImage(s); msg != "" {
+						d.errorf(n, path, "%s", msg)
+						return "", false
+					}
+					images = append(images, s)
+				}
+				return s, ok
+			})
+			if ok && len(images) == 0 && n.Kind == yaml.SequenceNode {
+				d.errorf(n, path, "at least one image is required")
+				ok = false
+			}
+			if ok {
+				c.Images = images
+			}
+		}},
+		merge: mergeSlice(ptr),
+		set:   func(c *Cache) bool { return c.Images != nil },
+	}
+}
+
+func tagsField() cacheField {
+	return cacheField{
+		objectField: objectField[Cache]{Field{"tags", "Tag", Compared}, func(d *decoder, n *yaml.Node, path string, c *Cache) {
+			tags := map[string]string{}
+			ok := d.mapping(n, path, func(key string, k, v *yaml.Node) {
+				p := join(path, key)
+				if msg := checkTagKey(key); msg != "" {
+					d.errorf(k, p, "%s", msg)
+				}
+				s, ok := d.str(v, p)
+				if !ok {
+					return
+				}
+				if msg := checkTagValue(s); msg != "" {
+					d.errorf(v, p, "%s", msg)
+					return
+				}
+				tags[key] = s
+			})
+			if ok {
+				c.Tags = tags
+			}
+		}},
+		// Tags merge key-wise: the cache's value wins for a key both set.
+		merge: func(dst, src *Cache) {
+			if src.Tags == nil {
+				return
+			}
+			merged := maps.Clone(src.Tags)
+			maps.Copy(merged, dst.Tags)
+			dst.Tags = merged
+		},
+		set: func(c *Cache) bool { return c.Tags != nil },
+	}
+}
+
+// credentialFields are the keys of an imageRegistryCredentials entry.
+var credentialFields = []objectField[RegistryCredential]{
+	{Field{"server", "Server", WriteOnly}, stringInto(func(c *RegistryCredential) *string { return &c.Server }, checkServer)},
+	{Field{"userName", "UserName", WriteOnly}, stringInto(func(c *RegistryCredential) *string { return &c.UserName }, checkNonEmpty)},
+	{Field{"passwordFromEnv", "Password", WriteOnly}, stringInto(func(c *RegistryCredential) *string { return &c.PasswordFromEnv }, checkEnvName)},
+}
+
+// acrInfoFields are the keys of an acrRegistryInfos entry.
+var acrInfoFields = []objectField[AcrRegistryInfo]{
+	{Field{"instanceId", "InstanceId", WriteOnly}, stringInto(func(a *AcrRegistryInfo) *string { return &a.InstanceID }, resourceID("cri-", "ACR instance id"))},
+	{Field{"instanceName", "InstanceName", WriteOnly}, stringInto(func(a *AcrRegistryInfo) *string { return &a.InstanceName }, checkNonEmpty)},
+	{Field{"regionId", "RegionId", WriteOnly}, stringInto(func(a *AcrRegistryInfo) *string { return &a.RegionID }, checkRegion)},
+	{Field{"domains", "Domain", WriteOnly}, func(d *decoder, n *yaml.Node, path string, a *AcrRegistryInfo) {
+		domains := []string{}
+		d.list(n, path, "domains", MaxImages, func(_ int, n *yaml.Node, path string) (string, bool) {
+			s, ok := d.str(n, path)
+			if ok {
+				if msg := checkServer(s); msg != "" {
+					d.errorf(n, path, "%s", msg)
+					return "", false
+				}
+				domains = append(domains, s)
+			}
+			return s, ok
+		})
+		a.Domains = domains
+	}},
+}
+
+func credentialsField() cacheField {
+	ptr := func(c *Cache) *[]RegistryCredential { return &c.ImageRegistryCredentials }
+	return cacheField{
+		objectField: objectField[Cache]{Field{"imageRegistryCredentials", "ImageRegistryCredential", WriteOnly}, func(d *decoder, n *yaml.Node, path string, c *Cache) {
+			creds := []RegistryCredential{}
+			ok := d.list(n, path, "registry credentials", MaxCredentials, func(_ int, n *yaml.Node, path string) (string, bool) {
+				cred, ok := d.credential(n, path)
+				if ok {
+					creds = append(creds, cred)
+				}
+				return cred.Server, ok
+			})
+			if ok {
+				c.ImageRegistryCredentials = creds
+			}
+		}},
+		merge: mergeSlice(ptr),
+		set:   func(c *Cache) bool { return c.ImageRegistryCredentials != nil },
+	}
+}
+
+func (d *decoder) credential(n *yaml.Node, path string) (RegistryCredential, bool) {
+	var cred RegistryCredential
+	errs := len(d.errs)
+	decodeObject(d, n, path, credentialFields, &cred, func(key string, k, _ *yaml.Node) bool {
+		if key != "password" {
+			return false
+		}
+		d.errorf(k, join(path, key), "a password is never written in the file: write passwordFromEnv: VAR and export VAR when running apply")
+		return true
+	})
+	d.require(n, path, "server", "userName", "passwordFromEnv")
+	return cred, len(d.errs) == errs
+}
+
+func acrInfosField() cacheField {
+	ptr := func(c *Cache) *[]AcrRegistryInfo { return &c.AcrRegistryInfos }
+	return cacheField{
+		objectField: objectField[Cache]{Field{"acrRegistryInfos", "AcrRegistryInfo", WriteOnly}, func(d *decoder, n *yaml.Node, path string, c *Cache) {
+			infos := []AcrRegistryInfo{}
+			ok := d.list(n, path, "ACR registry infos", MaxAcrInfos, func(_ int, n *yaml.Node, path string) (string, bool) {
+				info, ok := d.acrInfo(n, path)
+				if ok {
+					infos = append(infos, info)
+				}
+				return info.InstanceID, ok
+			})
+			if ok {
+				c.AcrRegistryInfos = infos
+			}
+		}},
+		merge: mergeSlice(ptr),
+		set:   func(c *Cache) bool { return c.AcrRegistryInfos != nil },
+	}
+}
+
+func (d *decoder) acrInfo(n *yaml.Node, path string) (AcrRegistryInfo, bool) {
+	var info AcrRegistryInfo
+	errs := len(d.errs)
+	decodeObject(d, n, path, acrInfoFields, &info, nil)
+	d.require(n, path, "instanceId")
+	return info, len(d.errs) == errs
+}
+
+// has says whether mapping n has the key.
+func has(n *yaml.Node, key string) bool {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if resolve(n.Content[i]).Value == key {
+			return true
+		}
+	}
+	return false
+}
+
+// require reports the keys that mapping n lacks.
+func (d *decoder) require(n *yaml.Node, path string, keys ...string) {
+	if n.Kind != yaml.MappingNode {
+		return
+	}
+	var absent []string
+	for _, k := range keys {
+		if !has(n, k) {
+			absent = append(absent, k)
+		}
+	}
+	if len(absent) > 0 {
+		d.errorf(n, path, "missing %s", strings.Join(absent, ", "))
+	}
+}
+
+// ignorable lists what ignoreChanges may name: the fields imcsync compares or records.
+func ignorable() []string {
+	var keys []string
+	for _, f := range cacheFields {
+		if f.Managed == Compared || f.Managed == WriteOnly {
+			keys = append(keys, f.Key)
+		}
+	}
+	return keys
+}
+
+func ignoreChangesField() cacheField {
+	ptr := func(c *Cache) *[]string { return &c.IgnoreChanges }
+	return cacheField{
+		objectField: objectField[Cache]{Field{"ignoreChanges", "", Local}, func(d *decoder, n *yaml.Node, path string, c *Cache) {
+			entries := []string{}
+			ok := d.list(n, path, "entries", len(cacheFields)+MaxTags, func(_ int, n *yaml.Node, path string) (string, bool) {
+				s, ok := d.str(n, path)
+				if !ok {
+					return "", false
+				}
+				if msg := checkIgnore(s); msg != "" {
+					d.errorf(n, path, "%s", msg)
+					return "", false
+				}
+				entries = append(entries, s)
+				return s, true
+			})
+			if ok {
+				c.IgnoreChanges = entries
+			}
+		}},
+		merge: mergeSlice(ptr),
+		set:   func(c *Cache) bool { return c.IgnoreChanges != nil },
+	}
+}
+
+func checkIgnore(s string) string {
+	if key, ok := strings.CutPrefix(s, "tags."); ok {
+		if msg := checkTagKey(key); msg != "" {
+			return fmt.Sprintf("%q: %s", s, msg)
+		}
+		return ""
+	}
+	if slices.Contains(ignorable(), s) {
+		return ""
+	}
+	if i := slices.IndexFunc(cacheFields, func(f cacheField) bool { return f.Key == s }); i >= 0 && cacheFields[i].Managed == CreateOnly {
+		return fmt.Sprintf("%s is create-only: imcsync never changes it on an existing cache, so there is nothing to ignore", s)
+	}
+	return fmt.Sprintf("unknown field %q: ignoreChanges takes %s, or tags.<key>", s, strings.Join(ignorable(), ", "))
+}

@@ -1,0 +1,256 @@
+package spec
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Load reads, decodes, defaults and validates the imagecaches.yaml at path. Problems in
+// the file come back as Errors; a file that cannot be read as the *fs.PathError.
+func Load(path string) (*File, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, data)
+}
+
+// Parse decodes, defaults and validates an imagecaches.yaml held in data; name is the
+// file name used in error positions. Every problem is reported at once, as Errors
+// sorted by position.
+func Parse(name string, data []byte) (*File, error) {
+	d := &decoder{file: name}
+	f := d.decodeFile(data)
+	if len(d.errs) > 0 {
+		sortErrors(d.errs)
+		return nil, d.errs
+	}
+	return f, nil
+}
+
+// topLevel is the top-level mapping while it is decoded; defaults and the caches are
+// decoded after it, since they depend on other top-level keys.
+type topLevel struct {
+	file     File
+	defaults *yaml.Node
+	caches   *yaml.Node
+	region   *yaml.Node
+}
+
+// fileFields are the top-level keys.
+var fileFields = []objectField[topLevel]{
+	{Field{"apiVersion", "", Local}, stringInto(func(t *topLevel) *string { return &t.file.APIVersion }, checkAPIVersion)},
+	{Field{"owner", "", Local}, stringInto(func(t *topLevel) *string { return &t.file.Owner }, checkName)},
+	{Field{"region", "RegionId", Identity}, func(d *decoder, n *yaml.Node, path string, t *topLevel) {
+		t.region = n
+		stringInto(func(t *topLevel) *string { return &t.file.Region }, checkRegion)(d, n, path, t)
+	}},
+	{Field{"defaults", "", Local}, func(_ *decoder, n *yaml.Node, _ string, t *topLevel) { t.defaults = n }},
+	{Field{"imageCaches", "", Local}, func(_ *decoder, n *yaml.Node, _ string, t *topLevel) { t.caches = n }},
+}
+
+func checkAPIVersion(s string) string {
+	if s != APIVersion {
+		return fmt.Sprintf("unsupported apiVersion %q: write apiVersion: %s", s, APIVersion)
+	}
+	return ""
+}
+
+// Keys lists the keys the loader takes in each kind of mapping: "" (the top level),
+// "defaults", "imageCaches[]", "imageCaches[].imageRegistryCredentials[]" and
+// "imageCaches[].acrRegistryInfos[]". The schema test checks the JSON Schema against it.
+func Keys() map[string][]string {
+	names := func(fs []Field) []string {
+		keys := make([]string, len(fs))
+		for i, f := range fs {
+			keys[i] = f.Key
+		}
+		return keys
+	}
+	return map[string][]string{
+		"":              names(keysOf(fileFields)),
+		"defaults":      names(keysOf(objectFields(defaultsFields()))),
+		"imageCaches[]": names(CacheFields()),
+		"imageCaches[].imageRegistryCredentials[]": names(keysOf(credentialFields)),
+		"imageCaches[].acrRegistryInfos[]":         names(keysOf(acrInfoFields)),
+	}
+}
+
+// entry is one decoded cache mapping (or defaults) before merging.
+type entry struct {
+	cache   Cache
+	node    *yaml.Node
+	path    string
+	present map[string]*yaml.Node // value node of each key the mapping has
+}
+
+func (d *decoder) entry(n *yaml.Node, path string, fields []cacheField, special func(key string, k, v *yaml.Node) bool) *entry {
+	e := &entry{node: n, path: path, present: map[string]*yaml.Node{}}
+	decodeObject(d, n, path, objectFields(fields), &e.cache, func(key string, k, v *yaml.Node) bool {
+		e.present[key] = v
+		return special != nil && special(key, k, v)
+	})
+	return e
+}
+
+var syntaxErrRe = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// syntaxError turns a yaml.v3 parse error into an Error; yaml.v3 gives a line only.
+func (d *decoder) syntaxError(err error) {
+	msg, line := err.Error(), 1
+	if m := syntaxErrRe.FindStringSubmatch(msg); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		msg = m[2]
+	}
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	d.errs = append(d.errs, &Error{File: d.file, Pos: Pos{line, 1}, Message: "invalid YAML: " + msg})
+}
+
+func (d *decoder) decodeFile(data []byte) *File {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			d.errs = append(d.errs, &Error{File: d.file, Pos: Pos{1, 1}, Message: "the file is empty: start it with apiVersion: " + APIVersion})
+		} else {
+			d.syntaxError(err)
+		}
+		return nil
+	}
+	var extra yaml.Node
+	switch err := dec.Decode(&extra); {
+	case err == nil:
+		d.errorf(&extra, "", "a second YAML document: the file holds one document (remove the --- separator)")
+	case !errors.Is(err, io.EOF):
+		d.syntaxError(err)
+	}
+	if len(doc.Content) == 0 {
+		d.errorf(&doc, "", "the file is empty: start it with apiVersion: %s", APIVersion)
+		return nil
+	}
+	top := resolve(doc.Content[0])
+	switch {
+	case top.Kind == yaml.ScalarNode && top.ShortTag() == "!!null":
+		d.errorf(top, "", "the file is empty: start it with apiVersion: %s", APIVersion)
+		return nil
+	case top.Kind != yaml.MappingNode:
+		d.errorf(top, "", "the top level must be a mapping with apiVersion, region and imageCaches, got %s", describe(top))
+		return nil
+	}
+
+	var t topLevel
+	decodeObject(d, top, "", fileFields, &t, nil)
+	if !has(top, "apiVersion") {
+		d.errorf(top, "", "missing apiVersion: write apiVersion: %s at the top of the file", APIVersion)
+	}
+	var defaults *entry
+	if t.defaults != nil {
+		defaults = d.entry(t.defaults, "defaults", defaultsFields(), func(key string, k, _ *yaml.Node) bool {
+			if key != "name" && key != "id" {
+				return false
+			}
+			d.errorf(k, join("defaults", key), "%s cannot be set in defaults: each cache has its own", key)
+			return true
+		})
+	}
+	if t.caches == nil {
+		d.errorf(top, "", "missing imageCaches: list the image caches under imageCaches (imageCaches: [] for none)")
+		return nil
+	}
+	items, ok := d.sequence(t.caches, "imageCaches")
+	if !ok {
+		return nil
+	}
+	f := &t.file
+	f.Path = d.file
+	entries := make([]*entry, len(items))
+	for i, n := range items {
+		entries[i] = d.entry(n, index("imageCaches", i), cacheFields, nil)
+	}
+	for _, e := range entries {
+		if e.node.Kind != yaml.MappingNode {
+			continue
+		}
+		d.complete(f, e, defaults, t.region != nil)
+		f.Caches = append(f.Caches, e.cache)
+	}
+	d.checkUnique(entries)
+	return f
+}
+
+// complete merges defaults and the file's region into a cache and checks what needs
+// the merged cache: required fields and the tag count.
+func (d *decoder) complete(f *File, e *entry, defaults *entry, fileRegion bool) {
+	c := &e.cache
+	c.Pos = Pos{e.node.Line, e.node.Column}
+	inDefaults := func(key string) bool { return defaults != nil && defaults.present[key] != nil }
+	if defaults != nil {
+		for _, fld := range cacheFields {
+			fld.merge(c, &defaults.cache)
+		}
+	}
+	if c.Region == "" {
+		c.Region = f.Region
+	}
+	if e.present["name"] == nil {
+		d.errorf(e.node, e.path, "missing name")
+	}
+	if e.present["region"] == nil && !inDefaults("region") && !fileRegion {
+		d.errorf(e.node, e.path, "missing region: set region on the cache, in defaults or at the top of the file")
+	}
+	if e.present["images"] == nil && !inDefaults("images") {
+		d.errorf(e.node, e.path, "missing images: list at least one image")
+	}
+
+	var reserved []string
+	if f.Owner != "" {
+		reserved = append(reserved, OwnerTag+" (the file sets owner)")
+	}
+	if declaresWriteOnly(c) {
+		reserved = append(reserved, RecordTag+" (the cache sets write-only fields)")
+	}
+	if total := len(c.Tags) + len(reserved); total > MaxTags {
+		at, path := e.node, e.path
+		if n := e.present["tags"]; n != nil {
+			at, path = n, join(e.path, "tags")
+		}
+		msg := fmt.Sprintf("%d tags, at most %d allowed", total, MaxTags)
+		if len(reserved) > 0 {
+			msg = fmt.Sprintf("%d tags with the reserved tags imcsync adds, at most %d allowed: %d user tags (defaults included) plus %s",
+				total, MaxTags, len(c.Tags), strings.Join(reserved, " and "))
+		}
+		d.errorf(at, path, "%s", msg)
+	}
+}
+
+// checkUnique reports caches that repeat a (region, name) or a pinned id.
+func (d *decoder) checkUnique(entries []*entry) {
+	byName := map[string]*entry{}
+	byID := map[string]*entry{}
+	for _, e := range entries {
+		c := &e.cache
+		if c.Name != "" && c.Region != "" {
+			key := c.Region + "/" + c.Name
+			if first, dup := byName[key]; dup {
+				d.errorf(e.present["name"], join(e.path, "name"), "duplicate image cache %s (first at %s, line %d)", key, first.path, first.node.Line)
+			} else {
+				byName[key] = e
+			}
+		}
+		if c.ID != "" {
+			if first, dup := byID[c.ID]; dup {
+				d.errorf(e.present["id"], join(e.path, "id"), "id %s is already pinned by %s (line %d)", c.ID, first.path, first.node.Line)
+			} else {
+				byID[c.ID] = e
+			}
+		}
+	}
+}
