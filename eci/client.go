@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"strings"
 	"sync"
 	"time"
 
@@ -124,11 +125,18 @@ func parseEndpoint(s string) (target, error) {
 	bad := func(why string, shown string) (target, error) {
 		return target{}, fmt.Errorf("eci: invalid endpoint %q: %s; want a URL such as http://127.0.0.1:8080 or https://eci.cn-hangzhou.aliyuncs.com", shown, why)
 	}
+	shown := s
+	if strings.Contains(s, "@") {
+		shown = "(hidden: it may hold a password)"
+	}
+	if !strings.Contains(s, "://") {
+		return bad("the scheme must be http or https, and it is missing", shown)
+	}
 	u, err := url.Parse(s)
 	if err != nil {
-		return bad("not a URL", "(unparsable)")
+		return bad("not a URL", shown)
 	}
-	shown := u.Redacted()
+	shown = u.Redacted()
 	switch {
 	case u.Scheme != "http" && u.Scheme != "https":
 		return bad("the scheme must be http or https", shown)

@@ -78,11 +78,11 @@ func jsonError(data []byte, err error) error {
 	var te *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &se):
-		off = se.Offset
+		off = se.Offset - 1 // the offset is just past the offending byte
 	case errors.As(err, &te):
 		off = te.Offset
 	}
-	if off < 0 || off > int64(len(data)) {
+	if off < 0 || off > int64(len(data)) { // no position to give
 		return fmt.Errorf("DescribeImageCaches output: %w", err)
 	}
 	line, col := 1, 1

@@ -1,6 +1,7 @@
 package eci
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -156,7 +157,7 @@ func Retryable(err error) bool {
 	}
 	var api *APIError
 	var ce *CredentialsError
-	if errors.As(err, &api) || errors.As(err, &ce) {
+	if errors.As(err, &api) || errors.As(err, &ce) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false
 	}
 	var ne net.Error
