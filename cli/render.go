@@ -1,0 +1,177 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/imcsync/imcsync/planner"
+)
+
+// renderPlan writes p to w as "text" (a Terraform-like plan for terminals), "json"
+// (SPEC §5: the Plan value itself) or "markdown" (a pull-request comment). Colour
+// applies to text only, and only when color is true.
+func renderPlan(w io.Writer, p *planner.Plan, format string, color bool) error {
+	var out []byte
+	switch format {
+	case "json":
+		b, err := planJSON(p)
+		if err != nil {
+			return err
+		}
+		out = b
+	case "text", "markdown":
+		// People's formats render from the plan as JSON would carry it, so a plan just
+		// computed and one read back from a file print the same.
+		q, err := plainPlan(p)
+		if err != nil {
+			return err
+		}
+		if format == "text" {
+			out = []byte(renderText(q, newStyles(color)))
+		} else {
+			out = []byte(renderMarkdown(q))
+		}
+	default:
+		return fmt.Errorf("unknown output format %q: want text, json or markdown", format)
+	}
+	_, err := w.Write(out)
+	return err
+}
+
+// planJSON is the plan as SPEC §5 JSON, indented, with a final newline. "changes" is
+// always a list, never null.
+func planJSON(p *planner.Plan) ([]byte, error) {
+	q := *p
+	if q.Changes == nil {
+		q.Changes = []planner.Change{}
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // tag values stay readable: "a&b", not "a\u0026b"
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(q); err != nil {
+		return nil, fmt.Errorf("encoding plan: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// plainPlan round-trips p through JSON, so every Before/After is a plain JSON value:
+// json.Number, string, bool, []any, map[string]any or nil, whatever Go types the
+// planner used.
+func plainPlan(p *planner.Plan) (*planner.Plan, error) {
+	b, err := planJSON(p)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var q planner.Plan
+	if err := dec.Decode(&q); err != nil {
+		return nil, fmt.Errorf("decoding plan: %w", err)
+	}
+	return &q, nil
+}
+
+// summaryLine is the last line of every rendering of a plan with changes.
+func summaryLine(s planner.Summary) string {
+	return fmt.Sprintf("%d to create, %d to update, %d to delete, %d blocked, %d unchanged.",
+		s.Create, s.Update, s.Delete, s.Blocked, s.Noop)
+}
+
+// noChangesLine is the whole text rendering of a plan without changes.
+func noChangesLine(s planner.Summary) string {
+	return fmt.Sprintf("No changes. Image caches match the configuration (%d unchanged).", s.Noop)
+}
+
+// heading describes a change in one line: "cn-hangzhou/web (imc-1, Ready) will be created".
+func heading(c *planner.Change) string {
+	var b strings.Builder
+	b.WriteString(c.Region + "/" + c.Name)
+	if ids := nonEmpty(c.ID, c.Status); len(ids) > 0 {
+		b.WriteString(" (" + strings.Join(ids, ", ") + ")")
+	}
+	switch c.Action {
+	case planner.Create:
+		b.WriteString(" will be created")
+	case planner.Update:
+		b.WriteString(" will be updated in place")
+	case planner.Delete:
+		b.WriteString(" will be deleted")
+	case planner.Blocked:
+		b.WriteString(" is blocked")
+	default:
+		b.WriteString(" is unchanged")
+	}
+	if c.Reason != "" {
+		b.WriteString(": " + c.Reason)
+	}
+	return b.String()
+}
+
+func nonEmpty(ss ...string) []string {
+	return slices.DeleteFunc(ss, func(s string) bool { return s == "" })
+}
+
+// actionMarker is the one-character marker of an action: + ~ - and ! for blocked.
+func actionMarker(a planner.Action) byte {
+	switch a {
+	case planner.Create:
+		return '+'
+	case planner.Update:
+		return '~'
+	case planner.Delete:
+		return '-'
+	case planner.Blocked:
+		return '!'
+	}
+	return ' '
+}
+
+// isPlaceholder reports whether v stands in for a value that cannot be shown.
+func isPlaceholder(v any) bool {
+	return v == planner.UnknownValue || v == planner.RecordedValue
+}
+
+// formatValue shows a plain JSON value on one line: strings quoted, numbers and bools
+// bare, a missing value as "(none)", placeholders as they are, anything else as
+// compact JSON.
+func formatValue(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "(none)"
+	case string:
+		if isPlaceholder(v) {
+			return v
+		}
+		return strconv.Quote(v)
+	case json.Number:
+		return v.String()
+	case bool:
+		return strconv.FormatBool(v)
+	}
+	return compactJSON(v)
+}
+
+// formatElement shows one list element: a simple string bare (as image references read
+// best), anything else as formatValue does.
+func formatElement(v any) string {
+	if s, ok := v.(string); ok && s != "" && !strings.ContainsAny(s, " \"") && strconv.Quote(s) == `"`+s+`"` {
+		return s
+	}
+	return formatValue(v)
+}
+
+// compactJSON is v as one line of JSON with readable (not HTML-escaped) strings.
+// v is a plain value decoded from JSON, so encoding cannot fail.
+func compactJSON(v any) string {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+	return strings.TrimSuffix(buf.String(), "\n")
+}

@@ -1,0 +1,339 @@
+package cli
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/imcsync/imcsync/planner"
+	"github.com/imcsync/imcsync/spec"
+	"github.com/sergi/go-diff/diffmatchpatch"
+)
+
+// Layout of a cache's block.
+const (
+	maxUnchangedRun = 6  // longer runs of unchanged list elements are collapsed
+	alignMaxKey     = 20 // field names up to this long line up their values
+)
+
+// line is one line of a cache's block, before styling. Text and markdown share it.
+type line struct {
+	indent int    // spaces before the marker column
+	marker byte   // '+', '-', '~', '!', or 0 for a line without a marker column
+	key    string // field name; the line reads "key: text" when set
+	pad    int    // extra spaces after "key:" so values line up within a block
+	text   string
+	note   string // trailing annotation, e.g. "(write-only)"
+	dim    bool   // the whole line is secondary: comments, hidden counts, bookkeeping
+	bold   bool
+}
+
+// render writes l in styles st (markers coloured, secondary parts dimmed).
+func (l line) render(st styles) string {
+	var b strings.Builder
+	b.WriteString(strings.Repeat(" ", l.indent))
+	if l.marker != 0 {
+		b.WriteString(st.marker(l.marker) + " ")
+	}
+	body := l.text
+	if l.key != "" {
+		body = l.key + ":"
+		if l.text != "" {
+			body += strings.Repeat(" ", 1+l.pad) + l.text
+		}
+	}
+	switch {
+	case l.dim:
+		body = st.dim.Render(body)
+	case l.bold:
+		body = st.bold.Render(body)
+	}
+	b.WriteString(body)
+	if l.note != "" {
+		b.WriteString("  " + st.dim.Render(l.note))
+	}
+	return b.String()
+}
+
+// renderText is the Terraform-like plan for terminals.
+func renderText(p *planner.Plan, st styles) string {
+	if !p.HasChanges() {
+		return noChangesLine(p.Summary) + "\n"
+	}
+	var b strings.Builder
+	b.WriteString("imcsync will perform the following actions:\n\n")
+	for i := range p.Changes {
+		c := &p.Changes[i]
+		if c.Action == planner.Noop {
+			continue
+		}
+		for _, l := range changeLines(c, 2) {
+			b.WriteString(l.render(st) + "\n")
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString(st.bold.Render("Plan:") + " " + summaryLine(p.Summary) + "\n")
+	return b.String()
+}
+
+// changeLines is the block of one change with its markers at column base: a heading
+// comment, then `<marker> imagecache "region/name" {`, the field lines, the notes and
+// the closing brace. A delete with nothing to add is one line.
+func changeLines(c *planner.Change, base int) []line {
+	m := actionMarker(c.Action)
+	title := `imagecache "` + c.Region + "/" + c.Name + `"`
+	lines := []line{{indent: base, text: "# " + heading(c), bold: true}}
+	if c.Action == planner.Delete && len(c.Fields) == 0 && len(c.Notes) == 0 {
+		return append(lines, line{indent: base, marker: m, text: title})
+	}
+	lines = append(lines, line{indent: base, marker: m, text: title + " {"})
+	var body []line
+	for _, fc := range c.Fields {
+		body = append(body, fieldLines(fc, base+4)...)
+	}
+	alignKeys(body)
+	lines = append(lines, body...)
+	for _, n := range c.Notes {
+		lines = append(lines, line{indent: base + 4, text: "# " + n, dim: true})
+	}
+	return append(lines, line{indent: base + 2, text: "}"})
+}
+
+// alignKeys pads the keys of one block's "key: value" lines so their values line up;
+// keys longer than alignMaxKey keep a single space.
+func alignKeys(lines []line) {
+	width := 0
+	for _, l := range lines {
+		if l.key != "" && l.text != "" && len(l.key) <= alignMaxKey {
+			width = max(width, len(l.key))
+		}
+	}
+	for i, l := range lines {
+		if l.key != "" && len(l.key) <= alignMaxKey {
+			lines[i].pad = width - len(l.key)
+		}
+	}
+}
+
+// fieldLines renders one field change with its marker at column indent: a scalar on
+// one line, a list as a line diff of its elements, a map (tags) one line per key.
+func fieldLines(fc planner.FieldChange, indent int) []line {
+	before, after := fc.Before, fc.After
+	var notes []string
+	if fc.WriteOnly {
+		notes = append(notes, "(write-only)")
+	}
+	if !fc.Send {
+		notes = append(notes, "(recorded, not sent)")
+	}
+	note := strings.Join(notes, " ")
+	switch {
+	case collection[[]any](before, after):
+		return listLines(fc.Field, before, after, indent, note)
+	case collection[map[string]any](before, after):
+		return mapLines(fc.Field, before, after, indent, note)
+	}
+	l := line{indent: indent, marker: fieldMarker(before, after), key: fc.Field, note: note}
+	switch l.marker {
+	case '+':
+		l.text = formatValue(after)
+	default:
+		l.text = formatValue(before) + " → " + formatValue(after)
+	}
+	return []line{l}
+}
+
+// collection reports whether before and after are collections of type T, or at most
+// one of them is missing or a placeholder.
+func collection[T any](before, after any) bool {
+	_, b := before.(T)
+	_, a := after.(T)
+	return (a || b) && (b || before == nil || isPlaceholder(before)) && (a || after == nil || isPlaceholder(after))
+}
+
+// fieldMarker is + for a value that appears, - for one that goes, ~ for one that changes.
+func fieldMarker(before, after any) byte {
+	switch {
+	case before == nil:
+		return '+'
+	case after == nil:
+		return '-'
+	}
+	return '~'
+}
+
+// placeholderHeader is the text after "key:" when one side of a collection cannot be
+// shown: "(recorded value) →" (the elements that follow are the new value).
+func placeholderHeader(before, after any) string {
+	switch {
+	case isPlaceholder(before):
+		return formatValue(before) + " →"
+	case isPlaceholder(after):
+		return "→ " + formatValue(after)
+	}
+	return ""
+}
+
+// listLines is a header line for the field, then the line diff of the elements. Lists
+// of plain strings (images, domains) are sets and are sorted first; lists of objects
+// keep their order, one compact JSON line per element.
+func listLines(field string, before, after any, indent int, note string) []line {
+	lines := []line{{indent: indent, marker: fieldMarker(before, after), key: field,
+		text: placeholderHeader(before, after), note: note}}
+	for _, d := range collapse(diffLines(elements(before), elements(after))) {
+		switch d.op {
+		case diffmatchpatch.DiffInsert:
+			lines = append(lines, line{indent: indent + 4, marker: '+', text: d.text})
+		case diffmatchpatch.DiffDelete:
+			lines = append(lines, line{indent: indent + 4, marker: '-', text: d.text})
+		default:
+			lines = append(lines, line{indent: indent + 6, text: d.text, dim: d.hidden})
+		}
+	}
+	return lines
+}
+
+// elements formats the elements of a list value; anything else has none.
+func elements(v any) []string {
+	list, _ := v.([]any)
+	out := make([]string, len(list))
+	strs := true
+	for i, e := range list {
+		_, isStr := e.(string)
+		strs = strs && isStr
+		out[i] = formatElement(e)
+	}
+	if strs {
+		slices.Sort(out)
+	}
+	return out
+}
+
+// diffLine is one element of a list diff.
+type diffLine struct {
+	op     diffmatchpatch.Operation
+	text   string
+	hidden bool // a "# (N unchanged elements hidden)" line
+}
+
+// diffLines is the line diff of two lists of one-line elements.
+func diffLines(before, after []string) []diffLine {
+	dmp := diffmatchpatch.New()
+	dmp.DiffTimeout = 0 // always the minimal diff: output must not depend on speed
+	a, b, table := dmp.DiffLinesToChars(joinLines(before), joinLines(after))
+	var out []diffLine
+	for _, d := range dmp.DiffCharsToLines(dmp.DiffMain(a, b, false), table) {
+		for _, t := range strings.SplitAfter(d.Text, "\n") {
+			if t != "" {
+				out = append(out, diffLine{op: d.Type, text: strings.TrimSuffix(t, "\n")})
+			}
+		}
+	}
+	return out
+}
+
+func joinLines(ss []string) string {
+	var b strings.Builder
+	for _, s := range ss {
+		b.WriteString(s + "\n")
+	}
+	return b.String()
+}
+
+// collapse replaces the middle of each run of more than maxUnchangedRun unchanged
+// elements with one "# (N unchanged elements hidden)" line, keeping one element of
+// context next to each change.
+func collapse(lines []diffLine) []diffLine {
+	var out []diffLine
+	for i := 0; i < len(lines); {
+		if lines[i].op != diffmatchpatch.DiffEqual {
+			out = append(out, lines[i])
+			i++
+			continue
+		}
+		j := i
+		for j < len(lines) && lines[j].op == diffmatchpatch.DiffEqual {
+			j++
+		}
+		run := lines[i:j]
+		if len(run) <= maxUnchangedRun {
+			out = append(out, run...)
+			i = j
+			continue
+		}
+		head, tail := 0, 0
+		if i > 0 {
+			head = 1
+		}
+		if j < len(lines) {
+			tail = 1
+		}
+		out = append(out, run[:head]...)
+		out = append(out, diffLine{op: diffmatchpatch.DiffEqual, hidden: true,
+			text: "# (" + plural(len(run)-head-tail, "unchanged element") + " hidden)"})
+		out = append(out, run[len(run)-tail:]...)
+		i = j
+	}
+	return out
+}
+
+// mapLines is one line per added, removed or changed key ("+ tags.env: "prod""), and a
+// count of the unchanged keys. Reserved tags are shown too, marked as bookkeeping.
+func mapLines(field string, before, after any, indent int, note string) []line {
+	var lines []line
+	if h := placeholderHeader(before, after); h != "" {
+		lines = append(lines, line{indent: indent, marker: '~', key: field, text: h, note: note})
+	}
+	bm, _ := before.(map[string]any)
+	am, _ := after.(map[string]any)
+	keys := make([]string, 0, len(bm)+len(am))
+	for k := range bm {
+		keys = append(keys, k)
+	}
+	for k := range am {
+		if _, ok := bm[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	unchanged := 0
+	for _, k := range keys {
+		b, a := bm[k], am[k]
+		if compactJSON(b) == compactJSON(a) {
+			unchanged++
+			continue
+		}
+		l := line{indent: indent, marker: fieldMarker(b, a), key: mapKey(field, k), note: note}
+		if l.marker == '+' {
+			l.text = formatValue(a)
+		} else {
+			l.text = formatValue(b) + " → " + formatValue(a)
+		}
+		if field == "tags" && strings.HasPrefix(k, spec.ReservedTagPrefix) {
+			l.dim = true
+			l.note = strings.TrimSpace("(imcsync bookkeeping) " + note)
+		}
+		lines = append(lines, l)
+	}
+	if unchanged > 0 {
+		lines = append(lines, line{indent: indent + 2, dim: true,
+			text: "# (" + plural(unchanged, "unchanged "+strings.TrimSuffix(field, "s")) + " hidden)"})
+	}
+	return lines
+}
+
+// mapKey names a map entry: tags.team, or tags["a key"] when the key needs quoting.
+func mapKey(field, k string) string {
+	if k != "" && !strings.ContainsAny(k, " .[]\"") && strconv.Quote(k) == `"`+k+`"` {
+		return field + "." + k
+	}
+	return field + "[" + strconv.Quote(k) + "]"
+}
+
+// plural is "1 thing" or "N things".
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return strconv.Itoa(n) + " " + thing + "s"
+}
