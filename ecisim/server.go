@@ -1,0 +1,446 @@
+package ecisim
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"math/rand/v2"
+	"mime"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// The AccessKey pair the emulator accepts when Config.Keys is empty. It opens nothing
+// but a local emulator; `imcsync sim` prints it.
+const (
+	DefaultAccessKeyID     = "ecisim-key"
+	DefaultAccessKeySecret = "ecisim-secret"
+)
+
+// APIVersion is the only API version the emulator serves.
+const APIVersion = "2018-08-08"
+
+// TimestampWindow is how far a signed request's timestamp may be from the wall clock, in
+// either direction; signature nonces are remembered for as long.
+const TimestampWindow = 15 * time.Minute
+
+// maxLoggedRequests bounds the in-memory request log; older entries are dropped.
+const maxLoggedRequests = 10000
+
+// Config configures a Server. The zero value serves the default key pair on the wall
+// clock with the state's settings.
+type Config struct {
+	// Keys maps AccessKeyId to AccessKeySecret. Empty: DefaultAccessKeyID only.
+	Keys map[string]string
+	// Clock drives the cache lifecycle. Nil: the wall clock.
+	Clock Clock
+	// Transition, when non-zero, replaces the state's settings.transition.
+	Transition time.Duration
+	// Faults, when non-nil, replaces the state's settings.faults.
+	Faults *Faults
+	// Log, when non-nil, receives one JSON line per request (see LoggedRequest).
+	Log io.Writer
+	// Seed seeds the random source of IDs and random faults, for reproducible runs.
+	// Zero: a random seed.
+	Seed uint64
+	// Addr is where Start listens. Empty: 127.0.0.1:0 (a free port).
+	Addr string
+}
+
+// Server is the emulator: an http.Handler speaking the ECI image-cache API. It is safe
+// for concurrent use.
+type Server struct {
+	keys  map[string]string
+	clock Clock
+	wall  func() time.Time // for signature timestamps and the request log
+	log   io.Writer
+
+	mu       sync.Mutex
+	settings Settings
+	caches   []*record
+	seq      int64
+	rnd      *rand.Rand
+	calls    map[string]int         // per action, for Rule.FailFirst/ThrottleFirst
+	tokens   map[string]tokenRecord // ClientToken memory, by action + token
+	nonces   map[string]time.Time   // AccessKeyId + nonce -> when seen
+	requests []LoggedRequest
+}
+
+var _ http.Handler = (*Server)(nil)
+
+// LoggedRequest is one request as the emulator saw it: the in-memory log entry and the
+// JSON line written to Config.Log. Params holds the business parameters (not the
+// signature's), with every password shown as "***".
+type LoggedRequest struct {
+	Time      time.Time         `json:"time"`
+	RequestID string            `json:"requestId"`
+	Method    string            `json:"method"`
+	Action    string            `json:"action"`
+	Version   string            `json:"version,omitempty"`
+	Signature string            `json:"signature,omitempty"` // SignatureV3 or SignatureV1
+	Params    map[string]string `json:"params,omitempty"`
+	Status    int               `json:"status"`
+	Code      string            `json:"code,omitempty"` // error code; empty on success
+	Latency   Duration          `json:"latency"`
+}
+
+// New returns a Server holding a copy of st (nil: no caches). Caches without an ID get
+// one; transitional statuses continue from their statusSince.
+func New(cfg Config, st *State) (*Server, error) {
+	s := &Server{
+		keys:   cfg.Keys,
+		clock:  cfg.Clock,
+		wall:   time.Now,
+		log:    cfg.Log,
+		calls:  map[string]int{},
+		tokens: map[string]tokenRecord{},
+		nonces: map[string]time.Time{},
+	}
+	if len(s.keys) == 0 {
+		s.keys = map[string]string{DefaultAccessKeyID: DefaultAccessKeySecret}
+	}
+	if s.clock == nil {
+		s.clock = wallClock{}
+	}
+	seed := cfg.Seed
+	if seed == 0 {
+		seed = rand.Uint64()
+	}
+	s.rnd = rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	if st == nil {
+		st = &State{}
+	}
+	s.settings = st.Settings
+	if cfg.Transition != 0 {
+		s.settings.Transition = Duration(cfg.Transition)
+	}
+	if cfg.Faults != nil {
+		s.settings.Faults = *cfg.Faults
+	}
+	if err := s.load(st.Caches); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// SetFaults replaces the fault settings and restarts the per-action call counts.
+func (s *Server) SetFaults(f Faults) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.settings.Faults = f
+	s.calls = map[string]int{}
+}
+
+// Requests returns a copy of the in-memory request log, oldest first.
+func (s *Server) Requests() []LoggedRequest {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]LoggedRequest, len(s.requests))
+	for i, r := range s.requests {
+		r.Params = maps.Clone(r.Params)
+		out[i] = r
+	}
+	return out
+}
+
+// ResetRequests empties the in-memory request log.
+func (s *Server) ResetRequests() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.requests = nil
+}
+
+// call is what the handler learns about one request while serving it.
+type call struct {
+	req       *http.Request
+	body      []byte
+	params    url.Values // query and form body, signature parameters included
+	business  params     // without the signature parameters
+	action    string
+	version   string
+	signature string
+	region    string
+}
+
+// ServeHTTP answers one API request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := s.wall()
+	c := &call{req: r}
+	resp, apiErr := s.serve(r.Context(), c)
+
+	s.mu.Lock()
+	rid := s.newRequestID()
+	s.mu.Unlock()
+	status := http.StatusOK
+	var body any
+	if apiErr != nil {
+		status = apiErr.Status
+		host := "eci.aliyuncs.com"
+		if c.region != "" {
+			host = "eci." + c.region + ".aliyuncs.com"
+		}
+		body = map[string]string{
+			"RequestId": rid,
+			"HostId":    host,
+			"Code":      apiErr.Code,
+			"Message":   apiErr.Message,
+			"Recommend": "https://next.api.aliyun.com/troubleshoot?q=" + url.QueryEscape(apiErr.Code) + "&product=Eci",
+		}
+	} else {
+		resp["RequestId"] = rid
+		body = resp
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(body) // maps of strings, slices and numbers always encode
+	w.Header().Set("Content-Type", "application/json;charset=utf-8")
+	w.Header().Set("x-acs-request-id", rid)
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+
+	entry := LoggedRequest{
+		Time: start.UTC(), RequestID: rid, Method: r.Method, Action: c.action, Version: c.version,
+		Signature: c.signature, Params: redact(c.business), Status: status,
+		Latency: Duration(s.wall().Sub(start)),
+	}
+	if apiErr != nil {
+		entry.Code = apiErr.Code
+	}
+	s.record(entry)
+}
+
+func (s *Server) record(e LoggedRequest) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.requests) >= maxLoggedRequests {
+		s.requests = append(s.requests[:0], s.requests[1:]...)
+	}
+	s.requests = append(s.requests, e)
+	if s.log != nil {
+		line, err := json.Marshal(e)
+		if err == nil {
+			_, _ = s.log.Write(append(line, '\n'))
+		}
+	}
+}
+
+func redact(p params) map[string]string {
+	if len(p) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(p))
+	for k, v := range p {
+		if strings.HasSuffix(k, ".Password") || k == "Password" {
+			v = "***"
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// signatureParams are the V1 common parameters; they are not business parameters.
+var signatureParams = map[string]bool{
+	"Action": true, "Version": true, "Format": true, "Timestamp": true, "AccessKeyId": true,
+	"Signature": true, "SignatureMethod": true, "SignatureVersion": true, "SignatureNonce": true,
+	"SignatureType": true, "SecurityToken": true, "BearerToken": true,
+}
+
+// serve reads, authenticates and dispatches one request.
+func (s *Server) serve(ctx context.Context, c *call) (map[string]any, *apiError) {
+	r := c.req
+	if r.Method != http.MethodPost && r.Method != http.MethodGet {
+		return nil, newError(http.StatusForbidden, "UnsupportedHTTPMethod", "This http method %s is not supported.", r.Method)
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if err != nil {
+		return nil, newError(http.StatusBadRequest, "InvalidParameter", "The request body could not be read.")
+	}
+	c.body = body
+	if c.params, err = url.ParseQuery(r.URL.RawQuery); err != nil {
+		return nil, newError(http.StatusBadRequest, "InvalidParameter", "The query string is malformed.")
+	}
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "application/x-www-form-urlencoded" && len(body) > 0 {
+		form, err := url.ParseQuery(string(body))
+		if err != nil {
+			return nil, newError(http.StatusBadRequest, "InvalidParameter", "The form body is malformed.")
+		}
+		for k, v := range form {
+			c.params[k] = append(c.params[k], v...)
+		}
+	}
+	c.business = params{}
+	for k, v := range c.params {
+		if !signatureParams[k] && len(v) > 0 {
+			c.business[k] = v[0]
+		}
+	}
+	c.region = c.business["RegionId"]
+
+	v3 := strings.HasPrefix(r.Header.Get("Authorization"), "ACS3-")
+	if v3 {
+		c.signature = SignatureV3
+		c.action, c.version = r.Header.Get("x-acs-action"), r.Header.Get("x-acs-version")
+	} else {
+		c.signature = SignatureV1
+		c.action, c.version = c.params.Get("Action"), c.params.Get("Version")
+	}
+	if c.action == "" {
+		return nil, errMissing("Action")
+	}
+	handler, ok := actions[c.action]
+	if !ok {
+		return nil, newError(http.StatusNotFound, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.")
+	}
+	if c.version == "" {
+		return nil, errMissing("Version")
+	}
+	if c.version != APIVersion {
+		return nil, newError(http.StatusBadRequest, "NoSuchVersion", "The specified version does not exist.")
+	}
+	verify := s.verifyV1
+	if v3 {
+		verify = s.verifyV3
+	}
+	if err := verify(c); err != nil {
+		return nil, err
+	}
+
+	s.mu.Lock()
+	rule, fault := s.fault(c.action)
+	s.mu.Unlock()
+	if rule.Latency > 0 {
+		t := time.NewTimer(time.Duration(rule.Latency))
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+		}
+	}
+	if fault != nil {
+		return nil, fault
+	}
+	if c.region == "" {
+		return nil, errMissing("RegionId")
+	}
+	return s.dispatch(c, handler)
+}
+
+// fault decides this call's injected failure, if any. Called with s.mu held.
+func (s *Server) fault(action string) (Rule, *apiError) {
+	f := s.settings.Faults
+	rule, ok := f.Actions[action]
+	if !ok {
+		rule = f.Rule
+	}
+	s.calls[action]++
+	n := s.calls[action]
+	switch {
+	case n <= rule.FailFirst:
+		return rule, errUnavailable
+	case n <= rule.ThrottleFirst:
+		return rule, errThrottled
+	case rule.FailRate > 0 && s.rnd.Float64() < rule.FailRate:
+		return rule, errUnavailable
+	case rule.ThrottleRate > 0 && s.rnd.Float64() < rule.ThrottleRate:
+		return rule, errThrottled
+	}
+	return rule, nil
+}
+
+// tokenRecord is the remembered first answer to a ClientToken.
+type tokenRecord struct {
+	fingerprint string
+	answer      map[string]any
+}
+
+// dispatch runs a business action under the lock, with ClientToken idempotency for the
+// mutating ones: only successful answers are remembered (an error had no effect, so a
+// retry with the same token is simply served again).
+func (s *Server) dispatch(c *call, h actionFunc) (map[string]any, *apiError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.clock.Now().UTC()
+	s.advance(now)
+
+	token, hasToken := c.business["ClientToken"]
+	var key, fp string
+	if h.mutating && hasToken {
+		if err := checkClientToken(token); err != nil {
+			return nil, err
+		}
+		key, fp = c.action+"\x00"+token, fingerprint(c.business)
+		if rec, ok := s.tokens[key]; ok {
+			if rec.fingerprint != fp {
+				return nil, errIdempotentMismatch
+			}
+			return maps.Clone(rec.answer), nil
+		}
+	}
+	answer, err := h.fn(s, c.business, now)
+	if err != nil {
+		return nil, err
+	}
+	if key != "" {
+		s.tokens[key] = tokenRecord{fingerprint: fp, answer: maps.Clone(answer)}
+	}
+	return answer, nil
+}
+
+func checkClientToken(t string) *apiError {
+	if len(t) > 64 {
+		return errInvalid("ClientToken", "It must be at most 64 characters.")
+	}
+	for i := 0; i < len(t); i++ {
+		if t[i] < 0x20 || t[i] > 0x7e {
+			return errInvalid("ClientToken", "It must contain only printable ASCII characters.")
+		}
+	}
+	return nil
+}
+
+// fingerprint identifies a request's business parameters other than ClientToken.
+func fingerprint(p params) string {
+	v := url.Values{}
+	for k, val := range p {
+		if k != "ClientToken" {
+			v.Set(k, val)
+		}
+	}
+	return sha256Hex([]byte(canonicalQuery(v)))
+}
+
+// newRequestID returns an ID shaped like Alibaba's request IDs. Called with s.mu held.
+func (s *Server) newRequestID() string {
+	b := make([]byte, 16)
+	for i := range b {
+		b[i] = byte(s.rnd.UintN(256))
+	}
+	return strings.ToUpper(fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16]))
+}
+
+// newID returns prefix + 20 lower-case alphanumerics. Called with s.mu held.
+func (s *Server) newID(prefix string) string {
+	const alphabet = "0123456789abcdefghijklmnopqrstuvwxyz"
+	b := make([]byte, 20)
+	for i := range b {
+		b[i] = alphabet[s.rnd.IntN(len(alphabet))]
+	}
+	return prefix + string(b)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
