@@ -59,7 +59,7 @@ func renderMarkdown(p *planner.Plan) string {
 
 	var out strings.Builder
 	out.WriteString(head.String())
-	writeDetails(&out, changes, markdownBudget-head.Len()-tail.Len())
+	writeDetails(&out, changes, markdownBudget-head.Len()-tail.Len(), newStyles(false))
 	out.WriteString(tail.String())
 	return out.String()
 }
@@ -68,7 +68,7 @@ func renderMarkdown(p *planner.Plan) string {
 // there are more than detailsPerCacheMax changes, within budget bytes shared fairly
 // among the groups. Diffs that do not fit are left out and counted; the table above
 // still lists every change.
-func writeDetails(out *strings.Builder, changes []*planner.Change, budget int) {
+func writeDetails(out *strings.Builder, changes []*planner.Change, budget int, plain styles) {
 	type group struct {
 		summary string
 		changes []*planner.Change
@@ -104,7 +104,7 @@ func writeDetails(out *strings.Builder, changes []*planner.Change, budget int) {
 		size := len(detailsBlock(g.summary+" (N of N shown)", nil)) + len("````") // and a longer fence
 		var blocks []string
 		for _, c := range g.changes {
-			d := markdownDiff(c)
+			d := markdownDiff(c, plain)
 			if size+len(d)+1 > share {
 				break
 			}
@@ -142,8 +142,7 @@ func detailsBlock(summary string, diffs []string) string {
 
 // markdownDiff is a change's block as the text format shows it, with each marker moved
 // to the first column, where GitHub's diff highlighting looks for it ("~" becomes "!").
-func markdownDiff(c *planner.Change) string {
-	plain := newStyles(false)
+func markdownDiff(c *planner.Change, plain styles) string {
 	var b strings.Builder
 	for _, l := range changeLines(c, 0) {
 		m := l.marker

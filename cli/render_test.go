@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -143,14 +144,14 @@ func TestColorEnabled(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name string
-		w    any
+		w    io.Writer
 		env  map[string]string
 	}{
 		{"buffer", &bytes.Buffer{}, nil},
 		{"regular file", f, nil},
 		{"regular file, NO_COLOR", f, map[string]string{"NO_COLOR": "1"}},
 	} {
-		if colorEnabled(tc.w.(interface{ Write([]byte) (int, error) }), env(tc.env)) {
+		if colorEnabled(tc.w, env(tc.env)) {
 			t.Errorf("%s: colour enabled, want disabled", tc.name)
 		}
 	}
