@@ -51,6 +51,13 @@ func renderMarkdown(p *planner.Plan) string {
 		}
 		tail.WriteString("\n</details>\n\n")
 	}
+	if len(p.Unmanaged) > 0 {
+		fmt.Fprintf(&tail, "<details><summary>%s not in the file (left alone)</summary>\n\n", plural(len(p.Unmanaged), "live image cache"))
+		for _, u := range p.Unmanaged {
+			tail.WriteString("- " + mdCell(u.Region+"/"+u.Name) + " (" + mdCell(u.ID) + "): " + mdCell(u.Reason) + "\n")
+		}
+		tail.WriteString("\n</details>\n\n")
+	}
 	if p.HasChanges() {
 		tail.WriteString("Plan: " + summaryLine(s) + "\n")
 	} else {

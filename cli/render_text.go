@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -57,10 +58,12 @@ func (l line) render(st styles) string {
 
 // renderText is the Terraform-like plan for terminals.
 func renderText(p *planner.Plan, st styles) string {
-	if !p.HasChanges() {
-		return noChangesLine(p.Summary) + "\n"
-	}
 	var b strings.Builder
+	if !p.HasChanges() {
+		b.WriteString(noChangesLine(p.Summary) + "\n")
+		writeUnmanaged(&b, p.Unmanaged, st)
+		return b.String()
+	}
 	b.WriteString("imcsync will perform the following actions:\n\n")
 	for i := range p.Changes {
 		c := &p.Changes[i]
@@ -72,8 +75,21 @@ func renderText(p *planner.Plan, st styles) string {
 		}
 		b.WriteString("\n")
 	}
+	writeUnmanaged(&b, p.Unmanaged, st)
 	b.WriteString(st.bold.Render("Plan:") + " " + summaryLine(p.Summary) + "\n")
 	return b.String()
+}
+
+// writeUnmanaged lists the live caches the file does not declare, which are never touched.
+func writeUnmanaged(b *strings.Builder, caches []planner.Unmanaged, st styles) {
+	if len(caches) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "%s not in the file (left alone):\n", plural(len(caches), "live image cache"))
+	for _, u := range caches {
+		fmt.Fprintf(b, "  %s %s\n", u.Region+"/"+u.Name, st.dim.Render("("+u.ID+", "+u.Status+"): "+u.Reason))
+	}
+	b.WriteString("\n")
 }
 
 // changeLines is the block of one change with its markers at column base: a heading

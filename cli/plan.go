@@ -1,0 +1,126 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/imcsync/imcsync/cloud"
+	"github.com/imcsync/imcsync/eci"
+	"github.com/imcsync/imcsync/planner"
+	"github.com/imcsync/imcsync/spec"
+)
+
+func init() { commands = append(commands, newPlanCmd) }
+
+// planFlags are the flags plan and apply share.
+type planFlags struct {
+	targets []string
+	prune   bool
+}
+
+func (pf *planFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringArrayVar(&pf.targets, "target", nil, "only this cache, as NAME or REGION/NAME (repeatable)")
+	cmd.Flags().BoolVar(&pf.prune, "prune", false, "delete live caches absent from the file whose ownership tag names this file's owner")
+}
+
+func (a *app) plannerOptions(pf planFlags) planner.Options {
+	return planner.Options{Regions: a.regions, Targets: pf.targets, Prune: pf.prune}
+}
+
+func newPlanCmd(a *app) *cobra.Command {
+	var (
+		pf      planFlags
+		outFile string
+		live    string
+	)
+	cmd := &cobra.Command{
+		Use:   "plan",
+		Short: "Show which fields of which image caches would change; never changes anything",
+		Long: "plan reads the file and the live image caches and prints, field by field, what apply would do.\n\n" +
+			"Exit status: 0 no changes, 2 changes pending, 1 error.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			f, err := a.loadFile()
+			if err != nil {
+				return err
+			}
+			opts := a.plannerOptions(pf)
+			caches, err := a.readLive(cmd.Context(), live, planner.Regions(f, opts))
+			if err != nil {
+				return &exitError{Code: exitFailure, Err: err}
+			}
+			plan := planner.Build(f, caches, opts)
+			if outFile != "" {
+				if err := writePlanFile(outFile, plan); err != nil {
+					return &exitError{Code: exitFailure, Err: err}
+				}
+			}
+			if err := renderPlan(a.stdout, plan, a.output, colorEnabled(a.stdout, a.getenv)); err != nil {
+				return &exitError{Code: exitFailure, Err: err}
+			}
+			if outFile != "" && a.output == "text" {
+				fmt.Fprintf(a.stdout, "\nSaved the plan to %s. To apply exactly this plan, run:\n    imcsync apply %s\n", outFile, outFile)
+			}
+			if plan.HasChanges() {
+				return &exitError{Code: exitChanges}
+			}
+			return nil
+		},
+	}
+	pf.register(cmd)
+	cmd.Flags().StringVar(&outFile, "out", "", "also write the plan as JSON to this file, for `imcsync apply PLANFILE`")
+	cmd.Flags().StringVar(&live, "live", "", "read saved DescribeImageCaches output (JSON) instead of calling the API")
+	return cmd
+}
+
+// readLive returns the live caches of the regions: from a saved DescribeImageCaches
+// file when one is given, else from the API (or the --sim emulator).
+func (a *app) readLive(ctx context.Context, liveFile string, regions []string) ([]cloud.Cache, error) {
+	if liveFile != "" {
+		data, err := os.ReadFile(liveFile)
+		if err != nil {
+			return nil, fmt.Errorf("--live: %w", err)
+		}
+		region := "" // a saved page may lack RegionId: then it is the one planned region
+		if len(regions) == 1 {
+			region = regions[0]
+		}
+		caches, err := eci.ParseDescribe(data, region)
+		if err != nil {
+			return nil, fmt.Errorf("--live %s: %w", liveFile, err)
+		}
+		return caches, nil
+	}
+	conn, err := a.connect()
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	return listRegions(ctx, conn.client, regions)
+}
+
+// loadFile reads and validates -f; invalid input is printed like validate prints it.
+func (a *app) loadFile() (*spec.File, error) {
+	f, err := spec.Load(a.file)
+	if err != nil {
+		a.printSpecError(err)
+		return nil, &exitError{Code: exitFailure}
+	}
+	return f, nil
+}
+
+// writePlanFile saves the plan as indented JSON (the plan file format is the plan JSON).
+func writePlanFile(path string, plan *planner.Plan) error {
+	b, err := json.MarshalIndent(plan, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+		return fmt.Errorf("--out: %w", err)
+	}
+	return nil
+}
