@@ -1,0 +1,285 @@
+package applier
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/imcsync/imcsync/cloud"
+	"github.com/imcsync/imcsync/eci"
+	"github.com/imcsync/imcsync/planner"
+)
+
+// Client is what Apply needs of the ECI API; *eci.Client provides it.
+type Client interface {
+	List(ctx context.Context, region string) ([]cloud.Cache, error)
+	Get(ctx context.Context, region, id string) (cloud.Cache, error)
+	Create(ctx context.Context, r eci.CreateRequest) (string, error)
+	Update(ctx context.Context, r eci.UpdateRequest) error
+	Delete(ctx context.Context, region, id, clientToken string) error
+}
+
+// ErrInterrupted marks an outcome cut short because ctx ended (Ctrl-C).
+var ErrInterrupted = errors.New("interrupted")
+
+// phase is where a cache stands during Apply.
+type phase int
+
+const (
+	deciding phase = iota // to be decided on the next read (first read, busy cache, IncorrectStatus)
+	settling              // its call was accepted; waiting for a settled status
+	done                  // out is final
+)
+
+// task is one cache's progress. Between rounds only the loop touches it; during the
+// calls of a round only the goroutine working on it.
+type task struct {
+	change   planner.Change  // what is applied: the planned change, or Replan's
+	sent     planner.Request // what the accepted call sent (settling)
+	accepted Result          // the result of the accepted call (settling)
+	out      Outcome
+	phase    phase
+	waited   bool // seen busy before its call
+	busySeen bool // seen busy since its call
+	polls    int  // reads since its call
+	refused  int  // IncorrectStatus answers
+	shown    Outcome
+}
+
+// runner is one Apply.
+type runner struct {
+	client  Client
+	opts    Options
+	decider decider
+	limiter *rate.Limiter
+	start   time.Time
+	mu      sync.Mutex // serialises Progress
+}
+
+// Apply executes the plan's changes, in parallel, and returns one outcome per change,
+// sorted by region and name. It never stops for one cache's failure; only ctx does, and
+// then calls in flight finish, nothing new starts, and the caches not attempted are
+// skipped. It runs in rounds: read every region that still has work (one List each),
+// decide per cache, send the calls that are due, pause, and again, until every cache
+// is done or opts.Timeout has passed.
+func Apply(ctx context.Context, plan *planner.Plan, client Client, opts Options) []Outcome {
+	opts = opts.withDefaults()
+	r := &runner{
+		client:  client,
+		opts:    opts,
+		decider: decider{owner: plan.Owner, replan: opts.Replan, checkFingerprints: opts.CheckFingerprints},
+		start:   opts.Now(),
+	}
+	if opts.Rate > 0 {
+		r.limiter = rate.NewLimiter(rate.Limit(opts.Rate), 1)
+	}
+	changes := slices.Clone(plan.Changes)
+	slices.SortStableFunc(changes, func(a, b planner.Change) int {
+		return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Name, b.Name))
+	})
+	tasks := make([]*task, len(changes))
+	for i, ch := range changes {
+		t := &task{change: ch, out: Outcome{Region: ch.Region, Name: ch.Name, ID: ch.ID, Action: ch.Action, Status: cloud.Status(ch.Status)}}
+		tasks[i] = t
+		if !r.decider.needsLive(ch) {
+			s := r.decider.decide(ch, nil, false)
+			r.finish(t, s.result, s.msg, s.err)
+		}
+	}
+	r.loop(ctx, tasks)
+	outcomes := make([]Outcome, len(tasks))
+	for i, t := range tasks {
+		outcomes[i] = t.out
+	}
+	return outcomes
+}
+
+// loop runs rounds until every task is done, the timeout passes or ctx ends.
+func (r *runner) loop(ctx context.Context, tasks []*task) {
+	deadline := r.start.Add(r.opts.Timeout)
+	interval := r.opts.PollInterval
+	for {
+		open := openTasks(tasks)
+		if len(open) == 0 {
+			return
+		}
+		if ctx.Err() != nil {
+			r.interrupt(open)
+			return
+		}
+		views := r.read(ctx, open)
+		if ctx.Err() != nil {
+			r.interrupt(open)
+			return
+		}
+		var due []*task
+		for _, t := range open {
+			v := views[t.out.Region]
+			if v.err != nil {
+				r.finish(t, Failed, "", fmt.Errorf("listing region %s: %w", t.out.Region, v.err))
+				continue
+			}
+			if t.phase == settling {
+				r.observeSettling(t, v)
+				continue
+			}
+			if r.decideTask(t, v) {
+				due = append(due, t)
+			}
+		}
+		if len(due) > 0 {
+			r.sendAll(ctx, due)
+			interval = r.opts.PollInterval
+		}
+		open = openTasks(tasks)
+		if len(open) == 0 {
+			return
+		}
+		now := r.opts.Now()
+		if !now.Before(deadline) {
+			r.timeout(open)
+			return
+		}
+		if err := r.opts.Sleep(ctx, min(interval, deadline.Sub(now))); err != nil {
+			r.interrupt(openTasks(tasks))
+			return
+		}
+		interval = min(interval*3/2, r.opts.PollIntervalMax)
+	}
+}
+
+func openTasks(tasks []*task) []*task {
+	var out []*task
+	for _, t := range tasks {
+		if t.phase != done {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// decideTask applies the decision for a deciding task and reports whether its call is
+// due now.
+func (r *runner) decideTask(t *task, v regionView) bool {
+	var live *cloud.Cache
+	if t.change.Action == planner.Create {
+		named := v.byName[t.change.Name]
+		if len(named) > 1 {
+			r.finish(t, Blocked, fmt.Sprintf("%d caches named %q exist now; pin one with `id:` and plan again", len(named), t.change.Name), nil)
+			return false
+		}
+		if len(named) == 1 {
+			live = &named[0]
+		}
+	} else if c, ok := v.byID[t.change.ID]; ok {
+		live = &c
+	}
+	if live != nil {
+		t.out.Status = live.Status
+	}
+	s := r.decider.decide(t.change, live, t.waited)
+	switch s.kind {
+	case wait:
+		t.waited = true
+		r.progress(t, fmt.Sprintf("waiting: the cache is %s", t.out.Status))
+		return false
+	case send:
+		t.change, t.waited = s.change, false
+		t.out.Action, t.out.ID = s.change.Action, s.change.ID
+		if t.out.ID == "" && live != nil {
+			t.out.ID = live.ID
+		}
+		return true
+	}
+	r.finish(t, s.result, s.msg, s.err)
+	return false
+}
+
+// observeSettling looks at a task whose call was accepted.
+func (r *runner) observeSettling(t *task, v regionView) {
+	t.polls++
+	var live *cloud.Cache
+	if c, ok := v.byID[t.out.ID]; ok {
+		live = &c
+		t.out.Status = c.Status
+		if !c.Status.Settled() {
+			t.busySeen = true
+		}
+	} else if t.change.Action == planner.Delete {
+		t.out.Status = ""
+	}
+	res, msg, ok := settle(t.change.Action, t.sent, live, t.busySeen, t.polls)
+	if !ok {
+		r.progress(t, fmt.Sprintf("waiting for the cache to settle (%s)", cmp.Or(string(t.out.Status), "not listed")))
+		return
+	}
+	var err error
+	if res == Failed {
+		err = errors.New(msg)
+	}
+	r.finish(t, res, msg, err)
+}
+
+// timeout ends the tasks still open when opts.Timeout has passed.
+func (r *runner) timeout(open []*task) {
+	for _, t := range open {
+		if t.phase == settling {
+			msg := fmt.Sprintf("timed out after %s waiting for the cache to settle (status %s)", r.opts.Timeout, cmp.Or(string(t.out.Status), "not listed"))
+			r.finish(t, Failed, msg, errors.New(msg))
+			continue
+		}
+		r.finish(t, Blocked, fmt.Sprintf("the cache was still %s after %s; nothing was sent", t.out.Status, r.opts.Timeout), nil)
+	}
+}
+
+// interrupt ends the open tasks when ctx has ended: nothing was sent for a deciding
+// task; a settling one keeps its accepted call's result, unconfirmed.
+func (r *runner) interrupt(open []*task) {
+	for _, t := range open {
+		if t.phase == settling {
+			r.finish(t, t.accepted, "interrupted before the cache settled", nil)
+			continue
+		}
+		r.finish(t, Skipped, "interrupted before anything was sent", ErrInterrupted)
+	}
+}
+
+// finish gives a task its final outcome. A non-nil err is prefixed with the cache.
+func (r *runner) finish(t *task, res Result, msg string, err error) {
+	t.phase = done
+	t.out.Result, t.out.Message = res, msg
+	if err != nil {
+		t.out.Err = fmt.Errorf("%s/%s: %w", t.out.Region, t.out.Name, err)
+	}
+	t.out.Duration = r.opts.Now().Sub(r.start)
+	r.emit(t)
+}
+
+// progress reports that a task is being worked on, when anything shown changed.
+func (r *runner) progress(t *task, msg string) {
+	t.out.Result, t.out.Message = InProgress, msg
+	t.out.Duration = r.opts.Now().Sub(r.start)
+	r.emit(t)
+}
+
+func (r *runner) emit(t *task) {
+	if r.opts.Progress == nil {
+		return
+	}
+	shown := t.out
+	shown.Duration = 0
+	if t.shown.Result != "" && t.shown.Result == shown.Result && t.shown.Status == shown.Status &&
+		t.shown.Message == shown.Message && t.shown.Attempts == shown.Attempts {
+		return
+	}
+	t.shown = shown
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.opts.Progress(t.out)
+}

@@ -1,0 +1,228 @@
+package applier
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/imcsync/imcsync/cloud"
+	"github.com/imcsync/imcsync/eci"
+	"github.com/imcsync/imcsync/planner"
+)
+
+// regionView is one region as one List call saw it.
+type regionView struct {
+	byID   map[string]cloud.Cache
+	byName map[string][]cloud.Cache
+	err    error
+}
+
+// read lists each region that an open task is in, once, in parallel.
+func (r *runner) read(ctx context.Context, open []*task) map[string]regionView {
+	views := map[string]regionView{}
+	for _, t := range open {
+		views[t.out.Region] = regionView{}
+	}
+	regions := make([]string, 0, len(views))
+	for region := range views {
+		regions = append(regions, region)
+	}
+	results := make([]regionView, len(regions))
+	var g errgroup.Group
+	g.SetLimit(r.opts.Parallelism)
+	for i, region := range regions {
+		g.Go(func() error {
+			var caches []cloud.Cache
+			_, err := r.call(ctx, func(context.Context) error {
+				// A read may be abandoned when ctx ends: it changes nothing.
+				var err error
+				caches, err = r.client.List(ctx, region)
+				return err
+			})
+			v := regionView{byID: map[string]cloud.Cache{}, byName: map[string][]cloud.Cache{}, err: err}
+			for _, c := range caches {
+				v.byID[c.ID] = c
+				v.byName[c.Name] = append(v.byName[c.Name], c)
+			}
+			results[i] = v
+			return nil
+		})
+	}
+	_ = g.Wait() // the goroutines return nil
+	for i, region := range regions {
+		views[region] = results[i]
+	}
+	return views
+}
+
+// sendAll sends the due calls, at most opts.Parallelism at once. One cache's failure
+// does not stop the others; when ctx ends, calls not yet started are not sent (their
+// tasks stay open and the loop skips them).
+func (r *runner) sendAll(ctx context.Context, due []*task) {
+	var g errgroup.Group
+	g.SetLimit(r.opts.Parallelism)
+	for _, t := range due {
+		if ctx.Err() != nil {
+			break
+		}
+		g.Go(func() error {
+			if ctx.Err() == nil {
+				r.execute(ctx, t)
+			}
+			return nil
+		})
+	}
+	_ = g.Wait() // the goroutines return nil
+}
+
+// execute sends one task's call (with retries) and records the answer.
+func (r *runner) execute(ctx context.Context, t *task) {
+	req, err := t.change.Request()
+	if err != nil {
+		r.finish(t, Failed, err.Error(), err)
+		return
+	}
+	r.progress(t, "sending")
+	var attempts int
+	switch t.change.Action {
+	case planner.Update:
+		var u eci.UpdateRequest
+		if u, err = updateRequest(t.change, req, r.opts.Getenv); err == nil {
+			attempts, err = r.call(ctx, func(c context.Context) error { return r.client.Update(c, u) })
+		}
+	case planner.Create:
+		var c eci.CreateRequest
+		if c, err = createRequest(t.change, req, r.opts.Getenv); err == nil {
+			attempts, err = r.call(ctx, func(cx context.Context) error {
+				id, err := r.client.Create(cx, c)
+				if err == nil {
+					t.out.ID = id
+				}
+				return err
+			})
+		}
+	case planner.Delete:
+		attempts, err = r.delete(ctx, t)
+	default:
+		err = fmt.Errorf("cannot apply action %q", t.change.Action)
+	}
+	t.out.Attempts += attempts
+	if t.phase == done {
+		return // delete found a reason not to
+	}
+	r.answer(t, req, err)
+}
+
+// delete re-reads the cache right before deleting it and deletes it only if the plan's
+// owner still owns it. A refusal finishes the task with the reason.
+func (r *runner) delete(ctx context.Context, t *task) (int, error) {
+	var live cloud.Cache
+	_, err := r.call(ctx, func(c context.Context) error {
+		var err error
+		live, err = r.client.Get(c, t.change.Region, t.change.ID)
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	t.out.Status = live.Status
+	if err := canDelete(r.decider.owner, live); err != nil {
+		r.finish(t, Skipped, err.Error(), err)
+		return 0, nil
+	}
+	token := clientToken(t.change, planner.Request{})
+	return r.call(ctx, func(c context.Context) error { return r.client.Delete(c, t.change.Region, t.change.ID, token) })
+}
+
+// answer records what the API answered to a task's call.
+func (r *runner) answer(t *task, sent planner.Request, err error) {
+	var api *eci.APIError
+	switch {
+	case err == nil:
+		t.accepted = map[planner.Action]Result{planner.Create: Created, planner.Update: Updated, planner.Delete: Deleted}[t.change.Action]
+		if !r.opts.Wait {
+			r.finish(t, t.accepted, "", nil)
+			return
+		}
+		t.phase, t.sent, t.busySeen, t.polls = settling, sent, false, 0
+		r.progress(t, "accepted; waiting for the cache to settle")
+	case errors.Is(err, eci.ErrNoNeedUpdate):
+		r.finish(t, Unchanged, "the API answered NoNeedUpdate: the cache already has these values", nil)
+	case errors.Is(err, eci.ErrNotFound) && t.change.Action == planner.Delete:
+		r.finish(t, Deleted, "already gone", nil)
+	case errors.Is(err, eci.ErrNotFound):
+		r.finish(t, Failed, vanished, err)
+	case errors.Is(err, eci.ErrIncorrectStatus) && t.refused+1 < r.opts.MaxAttempts:
+		// The cache is busy after all: read it again and wait for it.
+		t.refused++
+		t.phase, t.waited = deciding, true
+		r.progress(t, "the API answered IncorrectStatus; reading the cache again")
+	case errors.Is(err, ErrInterrupted) && t.out.Attempts == 0:
+		r.finish(t, Skipped, "interrupted before anything was sent", err)
+	case errors.Is(err, ErrInterrupted):
+		r.finish(t, Failed, err.Error(), err)
+	case errors.As(err, &api):
+		r.finish(t, Failed, api.Code+": "+api.Message, err)
+	default:
+		r.finish(t, Failed, err.Error(), err)
+	}
+}
+
+// call runs fn, retrying what eci.Retryable allows with capped exponential backoff and
+// full jitter, up to opts.MaxAttempts tries. fn gets a context that ctx's end does not
+// cancel, so a call in flight is never abandoned halfway; ctx is checked before each
+// try and stops the pauses. It returns the number of tries made.
+func (r *runner) call(ctx context.Context, fn func(context.Context) error) (int, error) {
+	var last error
+	for attempt := 1; ; attempt++ {
+		if err := r.ready(ctx); err != nil {
+			return attempt - 1, interrupted(err, last)
+		}
+		last = fn(context.WithoutCancel(ctx))
+		if last == nil || !eci.Retryable(last) {
+			return attempt, last
+		}
+		if attempt >= r.opts.MaxAttempts {
+			return attempt, fmt.Errorf("gave up after %d attempts: %w", attempt, last)
+		}
+		if err := r.opts.Sleep(ctx, r.backoff(attempt)); err != nil {
+			return attempt, interrupted(err, last)
+		}
+	}
+}
+
+// ready checks ctx and waits for the rate limiter.
+func (r *runner) ready(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if r.limiter != nil {
+		return r.limiter.Wait(ctx)
+	}
+	return nil
+}
+
+// backoff is the pause after the attempt-th try: a random duration below
+// min(BackoffMax, BackoffBase·2^(attempt-1)).
+func (r *runner) backoff(attempt int) time.Duration {
+	ceiling := r.opts.BackoffMax
+	if d := r.opts.BackoffBase << (attempt - 1); d > 0 && d < ceiling {
+		ceiling = d
+	}
+	if ceiling <= 0 {
+		return 0
+	}
+	return rand.N(ceiling)
+}
+
+// interrupted is the error of a call cut short by ctx, keeping the last answer.
+func interrupted(cause, last error) error {
+	if last == nil {
+		return fmt.Errorf("%w: %w", ErrInterrupted, cause)
+	}
+	return fmt.Errorf("%w while retrying: %w", ErrInterrupted, last)
+}

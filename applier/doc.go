@@ -1,0 +1,37 @@
+// Package applier executes a planner.Plan against the ECI API and reports one Outcome
+// per cache.
+//
+// The plan is data; the applier adds what only the moment of applying can know: the
+// cache's status now, the API's answers, and time. It keeps to a few rules.
+//
+// Read first, per region. Before any call, and on every round of waiting, each region
+// that still has work is listed once (eci's List follows the pages), never one Get per
+// cache: a hundred caches cost one call, and the throttling budget is spent on changes.
+// The only Get is the re-read right before a delete, the one irreversible call.
+//
+// Decide with pure rules. Whether a cache is sent, waited for or reported is decided by
+// decide and settle from the change and the cache as just read, with the status rules of
+// package cloud (Updatable, Settled). Only Ready and UpdateFailed caches are updated; a
+// busy one (Preparing, Creating, Updating) is waited for and then planned again through
+// Options.Replan, since whatever made it busy may have changed it; a Failed one is
+// never updated. An IncorrectStatus answer means the read was already old: read again
+// and wait, rather than retry blindly. A delete happens only while the cache's ownership
+// tag still names the plan's owner (canDelete).
+//
+// Send each change once. A change becomes exactly one call, carrying only the fields the
+// plan marks to send and a ClientToken derived from the change itself, so the retries of
+// a throttled or failed call, and a re-run of the same plan, are one effect at the API.
+// Retryable answers (throttling, 5xx, operation conflict, network errors) are retried
+// with capped exponential backoff and full jitter; other refusals are reported with the
+// API's code and message and the *eci.APIError kept in Outcome.Err.
+//
+// Never let one cache stop the others. Calls run in parallel up to Options.Parallelism,
+// each goroutine writing only its own cache's state; failures end up in outcomes, and
+// only the caller's context stops the run. When it ends (Ctrl-C), calls in flight are
+// allowed to finish - an abandoned mutation leaves its effect unknown - no new call
+// starts, and the caches not attempted are reported skipped.
+//
+// Report what the cloud shows. With Options.Wait, Apply keeps reading until every
+// touched cache has settled, so "updated" means Ready with the new values, and an
+// UpdateFailed cache is a failure with the API's event message.
+package applier

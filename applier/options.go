@@ -1,0 +1,111 @@
+package applier
+
+import (
+	"context"
+	"os"
+	"time"
+
+	"github.com/imcsync/imcsync/cloud"
+	"github.com/imcsync/imcsync/planner"
+)
+
+// Options tune how a plan is applied. Start from DefaultOptions.
+type Options struct {
+	// Parallelism is how many mutating calls (with their retries) run at once. Values
+	// below 1 mean 1.
+	Parallelism int
+	// Rate caps the client-side call rate in calls per second, across all goroutines;
+	// every call counts once (a List of several pages counts once). 0 means unlimited.
+	Rate float64
+	// Wait makes Apply poll after the calls until every touched cache is settled: Ready
+	// (or gone, for a delete), UpdateFailed or Failed. Without it, an accepted call is
+	// reported as soon as the API accepts it. Caches that are busy before their call are
+	// waited for either way: otherwise their change would not be applied at all.
+	Wait bool
+	// Timeout bounds all waiting of one Apply, counted from its start: for busy caches
+	// before their call and for settling after it. It does not cut calls short.
+	Timeout time.Duration
+	// PollInterval is the first pause between two rounds of listing; it grows by half
+	// after each round without a call, up to PollIntervalMax.
+	PollInterval time.Duration
+	// PollIntervalMax caps the pause between two rounds of listing.
+	PollIntervalMax time.Duration
+	// MaxAttempts is how often one call is tried when it fails in a retryable way
+	// (throttling, 5xx, operation conflict, network); it also bounds how often a cache
+	// answered IncorrectStatus is tried again after a fresh read. Values below 1 mean 1.
+	MaxAttempts int
+	// BackoffBase is the pause before the first retry; it doubles with each retry, up to
+	// BackoffMax. The actual pause is drawn at random below it ("full jitter").
+	BackoffBase time.Duration
+	// BackoffMax caps the pause between two retries.
+	BackoffMax time.Duration
+	// Getenv resolves registry passwords (spec.RegistryCredential.PasswordFromEnv) right
+	// before a call. Nil means os.Getenv. Resolved passwords go into the request only.
+	Getenv func(string) string
+	// Replan, when set, returns the change the current file wants for a freshly read live
+	// cache, and false when the file does not declare it. Apply calls it for a cache it
+	// had to wait for and for one whose content changed since the plan. Nil (a saved plan
+	// file): such a change is applied as planned, or reported stale when CheckFingerprints
+	// is set and the cache changed; a change the plan itself marks blocked stays blocked.
+	Replan func(live cloud.Cache) (planner.Change, bool)
+	// CheckFingerprints refuses (outcome Stale) a change whose live cache no longer has
+	// the content the plan was made against (planner.Fingerprint). Use it for saved plans.
+	CheckFingerprints bool
+	// Progress, when set, receives every change of a cache's outcome: Result InProgress
+	// while the cache is being worked on, then its final outcome. Calls are serialised
+	// (never two at once), in no fixed order across caches; keep the callback quick.
+	Progress func(Outcome)
+	// Now and Sleep replace the wall clock and time.Sleep, for tests that drive an
+	// emulator's manual clock. Sleep returns early with ctx's error when ctx ends.
+	// Nil means the real ones.
+	Now   func() time.Time
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// DefaultOptions returns the options `imcsync apply` starts from.
+func DefaultOptions() Options {
+	return Options{
+		Parallelism:     10,
+		Rate:            20,
+		Wait:            true,
+		Timeout:         30 * time.Minute,
+		PollInterval:    2 * time.Second,
+		PollIntervalMax: 15 * time.Second,
+		MaxAttempts:     6,
+		BackoffBase:     500 * time.Millisecond,
+		BackoffMax:      20 * time.Second,
+		Getenv:          os.Getenv,
+	}
+}
+
+// withDefaults fills in what a caller left zero and cannot mean.
+func (o Options) withDefaults() Options {
+	o.Parallelism = max(o.Parallelism, 1)
+	o.MaxAttempts = max(o.MaxAttempts, 1)
+	if o.Getenv == nil {
+		o.Getenv = os.Getenv
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Sleep == nil {
+		o.Sleep = sleep
+	}
+	if o.PollInterval <= 0 {
+		o.PollInterval = time.Second
+	}
+	o.PollIntervalMax = max(o.PollIntervalMax, o.PollInterval)
+	return o
+}
+
+// sleep pauses for d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

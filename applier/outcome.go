@@ -1,0 +1,154 @@
+package applier
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/imcsync/imcsync/cloud"
+	"github.com/imcsync/imcsync/planner"
+)
+
+// Result is what applying did to one cache, in the past tense. Its values are the
+// spellings of `apply -o json`.
+type Result string
+
+// The results. Only InProgress is not final: Progress sees it, Apply never returns it.
+const (
+	Created   Result = "created"   // CreateImageCache accepted (and Ready, when waiting)
+	Updated   Result = "updated"   // UpdateImageCache accepted (and Ready, when waiting)
+	Deleted   Result = "deleted"   // DeleteImageCache accepted (and gone, when waiting), or already gone
+	Unchanged Result = "unchanged" // nothing to do: a noop, or the API answered NoNeedUpdate
+	Blocked   Result = "blocked"   // a change is needed but cannot be made now; nothing was sent
+	Failed    Result = "failed"    // a call was refused or failed, or the cache ended Failed/UpdateFailed
+	Stale     Result = "stale"     // the live cache changed since the plan; plan again
+	Skipped   Result = "skipped"   // not attempted: interrupted, or refused by a safety check
+
+	InProgress Result = "in-progress" // being worked on (Progress only)
+)
+
+// Converged reports whether the result leaves the cache as the file wants it.
+func (r Result) Converged() bool {
+	return r == Created || r == Updated || r == Deleted || r == Unchanged
+}
+
+// Outcome is the report on one cache of the plan.
+type Outcome struct {
+	Region string
+	Name   string
+	ID     string // the live cache's ID; for a create, the new one
+	// Action is what the plan proposed (after Replan, what was finally attempted).
+	Action planner.Action
+	Result Result
+	// Status is the cache's last seen status ("" when never seen, e.g. after a delete).
+	Status cloud.Status
+	// Message explains the result for people: the API's message, the event message of
+	// an UpdateFailed or Failed cache, or why the cache was blocked, stale or skipped.
+	Message string
+	// Err is the error behind a failed (or interrupted) outcome. It keeps its class: an
+	// API refusal is an *eci.APIError, matched with errors.As / errors.Is.
+	Err error
+	// Attempts counts the mutating calls sent for the cache, retries included.
+	Attempts int
+	// Duration is how long the cache took, from the start of Apply to its outcome.
+	Duration time.Duration
+}
+
+// outcomeJSON is the JSON form of an Outcome.
+type outcomeJSON struct {
+	Region     string         `json:"region"`
+	Name       string         `json:"name"`
+	ID         string         `json:"id,omitempty"`
+	Action     planner.Action `json:"action"`
+	Result     Result         `json:"result"`
+	Status     cloud.Status   `json:"status,omitempty"`
+	Message    string         `json:"message,omitempty"`
+	Error      string         `json:"error,omitempty"`
+	Attempts   int            `json:"attempts"`
+	DurationMS int64          `json:"duration_ms"`
+}
+
+// MarshalJSON writes the outcome for `apply -o json`: Err as its text, Duration in
+// whole milliseconds.
+func (o Outcome) MarshalJSON() ([]byte, error) {
+	j := outcomeJSON{
+		Region: o.Region, Name: o.Name, ID: o.ID, Action: o.Action, Result: o.Result,
+		Status: o.Status, Message: o.Message, Attempts: o.Attempts, DurationMS: o.Duration.Milliseconds(),
+	}
+	if o.Err != nil {
+		j.Error = o.Err.Error()
+	}
+	return json.Marshal(j)
+}
+
+// Converged reports whether every outcome is created, updated, deleted or unchanged:
+// `apply` exits 0 exactly then.
+func Converged(outcomes []Outcome) bool {
+	for _, o := range outcomes {
+		if !o.Result.Converged() {
+			return false
+		}
+	}
+	return true
+}
+
+// Summary counts outcomes by result.
+type Summary struct {
+	Created   int `json:"created"`
+	Updated   int `json:"updated"`
+	Deleted   int `json:"deleted"`
+	Unchanged int `json:"unchanged"`
+	Blocked   int `json:"blocked"`
+	Failed    int `json:"failed"`
+	Stale     int `json:"stale"`
+	Skipped   int `json:"skipped"`
+}
+
+// Summarize counts the outcomes.
+func Summarize(outcomes []Outcome) Summary {
+	var s Summary
+	for _, o := range outcomes {
+		if p := s.counter(o.Result); p != nil {
+			*p++
+		}
+	}
+	return s
+}
+
+func (s *Summary) counter(r Result) *int {
+	switch r {
+	case Created:
+		return &s.Created
+	case Updated:
+		return &s.Updated
+	case Deleted:
+		return &s.Deleted
+	case Unchanged:
+		return &s.Unchanged
+	case Blocked:
+		return &s.Blocked
+	case Failed:
+		return &s.Failed
+	case Stale:
+		return &s.Stale
+	case Skipped:
+		return &s.Skipped
+	}
+	return nil
+}
+
+// String lists the non-zero counts, e.g. "2 updated, 1 failed" ("nothing to do" when
+// all are zero).
+func (s Summary) String() string {
+	var parts []string
+	for _, r := range []Result{Created, Updated, Deleted, Unchanged, Blocked, Failed, Stale, Skipped} {
+		if n := *s.counter(r); n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, r))
+		}
+	}
+	if len(parts) == 0 {
+		return "nothing to do"
+	}
+	return strings.Join(parts, ", ")
+}
