@@ -1,0 +1,224 @@
+package schema
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"gopkg.in/yaml.v3"
+
+	"github.com/imcsync/imcsync/spec"
+)
+
+const schemaURL = "https://github.com/imcsync/imcsync/schema/imagecaches.schema.json"
+
+func compile(t *testing.T) *jsonschema.Schema {
+	t.Helper()
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(JSON()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource(schemaURL, doc); err != nil {
+		t.Fatal(err)
+	}
+	sch, err := c.Compile(schemaURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sch
+}
+
+// instance reads a YAML file as the JSON value the schema validates.
+func instance(t *testing.T, data []byte) any {
+	t.Helper()
+	var v any
+	if err := yaml.Unmarshal(data, &v); err != nil {
+		t.Fatal(err)
+	}
+	j, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(j))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return inst
+}
+
+// TestValidFilesValidate: every file the loader accepts in the examples and the valid
+// test fixtures also passes the schema.
+func TestValidFilesValidate(t *testing.T) {
+	sch := compile(t)
+	files, _ := filepath.Glob("../spec/testdata/ok_*.yaml")
+	files = append(files, "../examples/imagecaches.yaml")
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			if _, err := spec.Load(file); err != nil {
+				t.Fatalf("the loader refuses it: %v", err)
+			}
+			data, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := sch.Validate(instance(t, data)); err != nil {
+				t.Errorf("schema refuses %s: %v", file, err)
+			}
+		})
+	}
+}
+
+// TestInvalidFilesFail: mistakes that both the loader and the schema catch.
+func TestInvalidFilesFail(t *testing.T) {
+	sch := compile(t)
+	const head = "apiVersion: imcsync/v1\nregion: cn-hangzhou\nimageCaches:\n  - name: web\n    images: [nginx:1.25]\n"
+	for name, src := range map[string]string{
+		"unknown key":          head + "    retentionDay: 3\n",
+		"unknown top key":      "apiVersion: imcsync/v1\nimageCache: []\nimageCaches: []\n",
+		"name in defaults":     "apiVersion: imcsync/v1\ndefaults: {name: x}\nimageCaches: []\n",
+		"wrong apiVersion":     "apiVersion: v1\nimageCaches: []\n",
+		"size a string":        head + "    size: \"20\"\n",
+		"size zero":            head + "    size: 0\n",
+		"untagged image":       "apiVersion: imcsync/v1\nregion: cn-hangzhou\nimageCaches:\n  - {name: web, images: [nginx]}\n",
+		"reserved tag":         head + "    tags: {\"imcsync:owner\": x}\n",
+		"aliyun tag":           head + "    tags: {AliyunX: x}\n",
+		"plain password":       head + "    imageRegistryCredentials: [{server: r.example.com, userName: u, passwordFromEnv: P, password: x}]\n",
+		"elimination strategy": head + "    eliminationStrategy: FIFO\n",
+		"bad ignoreChanges":    head + "    ignoreChanges: [zoneId]\n",
+		"missing name":         "apiVersion: imcsync/v1\nregion: cn-hangzhou\nimageCaches:\n  - {images: [nginx:1.25]}\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			if _, err := spec.Parse("t.yaml", []byte(src)); err == nil {
+				t.Fatalf("the loader accepts it:\n%s", src)
+			}
+			if err := sch.Validate(instance(t, []byte(src))); err == nil {
+				t.Errorf("the schema accepts it:\n%s", src)
+			}
+		})
+	}
+}
+
+// TestKeysMatchLoader: the schema's properties are exactly the keys the loader's own
+// tables take, for every kind of mapping in the file.
+func TestKeysMatchLoader(t *testing.T) {
+	var root map[string]any
+	if err := json.Unmarshal(JSON(), &root); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range spec.Keys() {
+		t.Run("at "+path, func(t *testing.T) {
+			node := root
+			if path != "" {
+				for _, part := range strings.Split(path, ".") {
+					key, isList := strings.CutSuffix(part, "[]")
+					node = property(t, root, node, key)
+					if isList {
+						node = object(t, node["items"])
+					}
+				}
+			}
+			got := properties(t, root, node)
+			slices.Sort(got)
+			want = slices.Sorted(slices.Values(want))
+			if !slices.Equal(got, want) {
+				t.Errorf("schema properties %v, loader keys %v", got, want)
+			}
+		})
+	}
+}
+
+// TestIgnoreChangesEnum: the ignoreChanges names the schema lists are the compared and
+// write-only fields.
+func TestIgnoreChangesEnum(t *testing.T) {
+	var root map[string]any
+	if err := json.Unmarshal(JSON(), &root); err != nil {
+		t.Fatal(err)
+	}
+	settings := object(t, object(t, root["$defs"])["settings"])
+	ignore := property(t, root, settings, "ignoreChanges")
+	anyOf := object(t, ignore["items"])["anyOf"].([]any)
+	var got []string
+	for _, v := range object(t, anyOf[0])["enum"].([]any) {
+		got = append(got, v.(string))
+	}
+	var want []string
+	for _, f := range spec.CacheFields() {
+		if f.Managed == spec.Compared || f.Managed == spec.WriteOnly {
+			want = append(want, f.Key)
+		}
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("ignoreChanges enum %v, want %v", got, want)
+	}
+}
+
+// TestExampleCopy: examples/ carries the same schema, for its yaml-language-server comment.
+func TestExampleCopy(t *testing.T) {
+	copied, err := os.ReadFile("../examples/imagecaches.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(copied, JSON()) {
+		t.Error("examples/imagecaches.schema.json differs from schema/imagecaches.schema.json: cp schema/imagecaches.schema.json examples/")
+	}
+}
+
+func object(t *testing.T, v any) map[string]any {
+	t.Helper()
+	m, ok := v.(map[string]any)
+	if !ok {
+		t.Fatalf("expected a schema object, got %T", v)
+	}
+	return m
+}
+
+// deref follows a local "$ref" of node, if any.
+func deref(t *testing.T, root, node map[string]any) map[string]any {
+	ref, ok := node["$ref"].(string)
+	if !ok {
+		return nil
+	}
+	name, ok := strings.CutPrefix(ref, "#/$defs/")
+	if !ok {
+		t.Fatalf("unexpected $ref %q", ref)
+	}
+	return object(t, object(t, root["$defs"])[name])
+}
+
+// properties lists the property names of a schema node, including those of the
+// definition it refers to.
+func properties(t *testing.T, root, node map[string]any) []string {
+	var names []string
+	if props, ok := node["properties"].(map[string]any); ok {
+		for k := range props {
+			names = append(names, k)
+		}
+	}
+	if target := deref(t, root, node); target != nil {
+		names = append(names, properties(t, root, target)...)
+	}
+	return names
+}
+
+// property finds the schema of a property of node, looking through its $ref.
+func property(t *testing.T, root, node map[string]any, key string) map[string]any {
+	t.Helper()
+	if props, ok := node["properties"].(map[string]any); ok {
+		if p, ok := props[key]; ok {
+			return object(t, p)
+		}
+	}
+	if target := deref(t, root, node); target != nil {
+		return property(t, root, target, key)
+	}
+	t.Fatalf("no property %q in the schema", key)
+	return nil
+}
