@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -55,11 +56,11 @@ type APIError struct {
 func (e *APIError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.Action)
-	b.WriteString(": ")
-	b.WriteString(e.Code)
-	if e.Message != "" {
-		b.WriteString(": ")
-		b.WriteString(e.Message)
+	for _, part := range []string{e.Code, e.Message} {
+		if part != "" {
+			b.WriteString(": ")
+			b.WriteString(part)
+		}
 	}
 	var extra []string
 	if e.HTTPStatus != 0 {
@@ -211,6 +212,9 @@ func convertError(action, region string, err error, r redactor) error {
 		return newTransportError(action, region, err, r)
 	}
 	code := tea.StringValue(sdk.Code)
+	if code == "<nil>" { // OA's rendering of a body without Code
+		code = ""
+	}
 	if code == "InvalidCredentials" && sdk.StatusCode == nil {
 		return &CredentialsError{Action: action}
 	}
@@ -225,8 +229,8 @@ func convertError(action, region string, err error, r redactor) error {
 	} else {
 		e.Message, e.RequestID = splitSDKMessage(tea.StringValue(sdk.Message))
 	}
-	if e.Code == "" {
-		e.Code = "Unknown"
+	if e.Message == "" && e.Code == "" {
+		e.Message = http.StatusText(e.HTTPStatus)
 	}
 	e.Message = r.apply(cutStringToSign(e.Message))
 	return e
@@ -273,10 +277,14 @@ func splitSDKMessage(s string) (msg, requestID string) {
 }
 
 func newTransportError(action, region string, err error, r redactor) *TransportError {
-	cause := err
+	cause, kind := err, "unreadable answer"
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		cause = ue.Err // the URL holds every parameter, secrets included
+		kind = "request failed"
+		if ue.Timeout() {
+			kind = "timed out"
+		}
 	}
-	return &TransportError{Action: action, Region: region, msg: r.apply(cause.Error()), err: cause}
+	return &TransportError{Action: action, Region: region, msg: kind + ": " + r.apply(cause.Error()), err: cause}
 }
