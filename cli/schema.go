@@ -1,0 +1,24 @@
+package cli
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/imcsync/imcsync/schema"
+)
+
+func init() { commands = append(commands, newSchemaCmd) }
+
+func newSchemaCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "schema",
+		Short: "Print the JSON Schema of imagecaches.yaml",
+		Long: "Print the JSON Schema (draft 2020-12) of imagecaches.yaml, for editors:\n" +
+			"save it beside the file and start the file with\n" +
+			"  # yaml-language-server: $schema=./imagecaches.schema.json",
+		Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			_, err := a.stdout.Write(schema.JSON())
+			return err
+		},
+	}
+}

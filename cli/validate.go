@@ -1,0 +1,102 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"slices"
+
+	"github.com/spf13/cobra"
+
+	"github.com/imcsync/imcsync/spec"
+)
+
+func init() { commands = append(commands, newValidateCmd) }
+
+func newValidateCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "validate",
+		Short: "Check imagecaches.yaml offline",
+		Long: "Check imagecaches.yaml offline: keys, types, the API's limits, image references,\n" +
+			"duplicates. Every problem is reported at once as FILE:LINE:COL: PATH: MESSAGE on\n" +
+			"stderr; with -o json, as a JSON list on stdout. Exit status 0 valid, 1 invalid.",
+		Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error { return a.validate() },
+	}
+}
+
+// validationError is one problem as `validate -o json` prints it.
+type validationError struct {
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Column  int    `json:"column"`
+	Path    string `json:"path"`
+	Message string `json:"message"`
+}
+
+func (a *app) validate() error {
+	f, err := spec.Load(a.file)
+	var problems spec.Errors
+	if err != nil && !errors.As(err, &problems) {
+		return &exitError{Code: exitFailure, Err: loadError(a.file, err)}
+	}
+	if a.output == "json" {
+		list := make([]validationError, len(problems))
+		for i, p := range problems {
+			list[i] = validationError{p.File, p.Pos.Line, p.Pos.Column, p.Path, p.Message}
+		}
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(list); err != nil {
+			return err
+		}
+	} else if err != nil {
+		a.printSpecError(err)
+	}
+	if err != nil {
+		return &exitError{Code: exitFailure}
+	}
+	if a.output != "json" {
+		fmt.Fprintf(a.stdout, "%s: %s in %s, valid\n", a.file, count(len(f.Caches), "image cache"), count(len(regions(f)), "region"))
+	}
+	return nil
+}
+
+// printSpecError prints an error of spec.Load on stderr: each problem of an invalid
+// file on its own line as FILE:LINE:COL: PATH: MESSAGE, anything else as an Error line.
+func (a *app) printSpecError(err error) {
+	var problems spec.Errors
+	if errors.As(err, &problems) {
+		fmt.Fprintln(a.stderr, problems.Error())
+		return
+	}
+	fmt.Fprintf(a.stderr, "Error: %v\n", loadError(a.file, err))
+}
+
+// loadError words an error of reading the file, which is not a problem in it.
+func loadError(file string, err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("%s: file not found (name the file with -f)", file)
+	}
+	return err
+}
+
+// regions lists the distinct regions of the file's caches.
+func regions(f *spec.File) []string {
+	var rs []string
+	for _, c := range f.Caches {
+		if !slices.Contains(rs, c.Region) {
+			rs = append(rs, c.Region)
+		}
+	}
+	return rs
+}
+
+// count spells n with its noun, in the plural unless n is 1.
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
