@@ -445,3 +445,39 @@ func optEnv(k string) *string {
 	}
 	return nil
 }
+
+// TestDefaultCredentialChain uses the standard chain (here: environment variables) from
+// many goroutines at once; the chain's providers keep unguarded state, so -race fails if
+// the client does not serialise them.
+func TestDefaultCredentialChain(t *testing.T) {
+	for _, k := range []string{"ALIBABA_CLOUD_SECURITY_TOKEN", "ALIBABA_CLOUD_ROLE_ARN", "ALIBABA_CLOUD_CREDENTIALS_URI"} {
+		t.Setenv(k, "")
+	}
+	t.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
+	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", ecisim.DefaultAccessKeyID)
+	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", ecisim.DefaultAccessKeySecret)
+	run, err := ecisim.Start(ecisim.Config{}, &ecisim.State{Caches: seedCaches(3, region, ecisim.StatusReady)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer run.Close()
+	c, err := eci.New(eci.Config{Endpoint: run.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, 20)
+	for i := range errs {
+		wg.Go(func() {
+			got, err := c.List(context.Background(), region)
+			if err == nil && len(got) != 3 {
+				err = fmt.Errorf("%d caches, want 3", len(got))
+			}
+			errs[i] = err
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+}
