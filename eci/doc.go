@@ -38,4 +38,8 @@
 // chain's own messages (some quote the profile file they read) are replaced. The SDK's
 // debug log (environment DEBUG=tea) prints request URLs with every parameter, passwords
 // included; never enable it with real credentials.
+//
+// Tests. The conformance tests in eci_test.go run against the emulator (ecisim) and,
+// with `go test ./eci -run Conformance -eci.real`, also against real ECI (credentials from
+// the standard chain, region from ECI_TEST_REGION; they create and delete billed caches).
 package eci

@@ -195,7 +195,7 @@ func (r redactor) apply(s string) string {
 
 // signaturePhrases start the part of a signature error message where gateways quote
 // their string to sign, which may carry request parameters; it is cut off.
-var signaturePhrases = []string{"server string to sign is:", "string to sign", "canonical request"}
+var signaturePhrases = []string{"string to sign", "canonical request"}
 
 // convertError turns what the SDK returned into *APIError, *TransportError or
 // *CredentialsError, with every known secret removed from the text.
