@@ -289,7 +289,9 @@ func (s *Server) serve(ctx context.Context, c *call) (map[string]any, *apiError)
 		c.signature = SignatureV3
 		c.action, c.version = r.Header.Get("x-acs-action"), r.Header.Get("x-acs-version")
 	} else {
-		c.signature = SignatureV1
+		if c.params.Has("Signature") {
+			c.signature = SignatureV1
+		}
 		c.action, c.version = c.params.Get("Action"), c.params.Get("Version")
 	}
 	if c.action == "" {
