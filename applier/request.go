@@ -117,9 +117,9 @@ func tags(m map[string]string) []eci.Tag {
 func credentials(in []spec.RegistryCredential, getenv func(string) string) ([]eci.RegistryCredential, error) {
 	var out []eci.RegistryCredential
 	for _, c := range in {
-		pw := getenv(c.PasswordFromEnv)
-		if pw == "" {
-			return nil, fmt.Errorf("registry credential for %s: environment variable %s is not set", c.Server, c.PasswordFromEnv)
+		pw, err := c.Password(getenv)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, eci.RegistryCredential{Server: c.Server, UserName: c.UserName, Password: pw})
 	}
