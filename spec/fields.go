@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"math"
 	"maps"
 	"slices"
 	"strings"
@@ -348,7 +349,7 @@ var acrInfoFields = []objectField[AcrRegistryInfo]{
 	{Field{"regionId", "RegionId", WriteOnly}, stringInto(func(a *AcrRegistryInfo) *string { return &a.RegionID }, checkRegion)},
 	{Field{"domains", "Domain", WriteOnly}, func(d *decoder, n *yaml.Node, path string, a *AcrRegistryInfo) {
 		domains := []string{}
-		d.list(n, path, "domains", MaxImages, func(_ int, n *yaml.Node, path string) (string, bool) {
+		d.list(n, path, "domains", maxDomains, func(_ int, n *yaml.Node, path string) (string, bool) {
 			s, ok := d.str(n, path)
 			if ok {
 				if msg := checkServer(s); msg != "" {
@@ -469,7 +470,8 @@ func ignoreChangesField() cacheField {
 	return cacheField{
 		objectField: objectField[Cache]{Field{"ignoreChanges", "", Local}, func(d *decoder, n *yaml.Node, path string, c *Cache) {
 			entries := []string{}
-			ok := d.list(n, path, "entries", len(cacheFields)+MaxTags, func(_ int, n *yaml.Node, path string) (string, bool) {
+			// Entries are distinct, so each field or tag can be named once: no other bound.
+			ok := d.list(n, path, "entries", math.MaxInt, func(_ int, n *yaml.Node, path string) (string, bool) {
 				s, ok := d.str(n, path)
 				if !ok {
 					return "", false
