@@ -2,8 +2,8 @@ package spec
 
 import (
 	"fmt"
-	"math"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 
