@@ -1,0 +1,253 @@
+package drift
+
+import (
+	"cmp"
+	"encoding/json"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/imcsync/imcsync/cloud"
+	"github.com/imcsync/imcsync/planner"
+	"github.com/imcsync/imcsync/spec"
+)
+
+// FormatVersion is the report JSON's format_version.
+const FormatVersion = "1"
+
+// DefaultExpiringWithin is how far ahead DefaultOptions looks for expiring caches.
+const DefaultExpiringWithin = 72 * time.Hour
+
+// Options tune what the report calls drift.
+type Options struct {
+	// ExpiringWithin reports caches whose ExpireDateTime is before now plus this long;
+	// zero reports only caches already past their expiry.
+	ExpiringWithin time.Duration
+}
+
+// DefaultOptions returns the options `imcsync drift` uses without flags.
+func DefaultOptions() Options { return Options{ExpiringWithin: DefaultExpiringWithin} }
+
+// Report is the drift report: pure data, written as JSON as it is. Every list is sorted
+// by (region, name, id) and is empty, never null, in JSON.
+type Report struct {
+	FormatVersion string `json:"format_version"`
+	// CheckedAt is the time the report was made for.
+	CheckedAt time.Time `json:"checked_at"`
+	// Owner is the file's owner, "" when it has none.
+	Owner     string      `json:"owner,omitempty"`
+	Drifted   []Drifted   `json:"drifted"`
+	Missing   []Missing   `json:"missing"`
+	Unmanaged []Unmanaged `json:"unmanaged"`
+	Unhealthy []Unhealthy `json:"unhealthy"`
+	Expiring  []Expiring  `json:"expiring"`
+	Summary   Summary     `json:"summary"`
+}
+
+// Drifted is a declared cache whose live state differs from Git.
+type Drifted struct {
+	Region string `json:"region"`
+	Name   string `json:"name"`
+	ID     string `json:"id"`
+	Status string `json:"status"`
+	// Action is what the plan does about it: update, or blocked (it cannot now).
+	Action planner.Action `json:"action"`
+	// Fields names what differs, with YAML keys; a tag is named "tags.KEY".
+	Fields []string `json:"fields"`
+	// Reason says why the change is blocked, "" for an update.
+	Reason string `json:"reason,omitempty"`
+}
+
+// Missing is a declared cache with no live cache.
+type Missing struct {
+	Region string `json:"region"`
+	Name   string `json:"name"`
+	// Reason says why apply cannot create it now (e.g. no vSwitchId), "" when it can.
+	Reason string `json:"reason,omitempty"`
+}
+
+// Unmanaged is a live cache the file does not declare.
+type Unmanaged struct {
+	Region string `json:"region"`
+	Name   string `json:"name"`
+	ID     string `json:"id"`
+	Status string `json:"status"`
+	// Owner is the cache's ownership tag, "" when it has none.
+	Owner string `json:"owner,omitempty"`
+	// Owned is true when the ownership tag names this file's owner and no
+	// imcsync:prune=false tag protects the cache: `apply --prune` would delete it.
+	// Only owned caches count as drift.
+	Owned  bool   `json:"owned"`
+	Reason string `json:"reason"`
+}
+
+// Unhealthy is a declared cache whose last operation failed.
+type Unhealthy struct {
+	Region string `json:"region"`
+	Name   string `json:"name"`
+	ID     string `json:"id"`
+	Status string `json:"status"`
+	// Message is the cache's most recent Warning event, "" when it has none.
+	Message string `json:"message,omitempty"`
+}
+
+// Expiring is a declared cache that expires soon, or has expired.
+type Expiring struct {
+	Region    string    `json:"region"`
+	Name      string    `json:"name"`
+	ID        string    `json:"id"`
+	Status    string    `json:"status"`
+	ExpiresAt time.Time `json:"expires_at"`
+	// ExpiresInSeconds is the time left at CheckedAt; negative once expired.
+	ExpiresInSeconds int64 `json:"expires_in_seconds"`
+}
+
+// ExpiresIn is the time left at the report's CheckedAt.
+func (e Expiring) ExpiresIn() time.Duration { return time.Duration(e.ExpiresInSeconds) * time.Second }
+
+// Summary counts the report's entries.
+type Summary struct {
+	// Checked is the number of declared caches compared with the cloud.
+	Checked   int `json:"checked"`
+	Drifted   int `json:"drifted"`
+	Missing   int `json:"missing"`
+	Unhealthy int `json:"unhealthy"`
+	Expiring  int `json:"expiring"`
+	// Unmanaged counts every unmanaged cache; UnmanagedOwned those that are Owned.
+	Unmanaged      int `json:"unmanaged"`
+	UnmanagedOwned int `json:"unmanaged_owned"`
+}
+
+// InSync reports whether the cloud matches Git: nothing drifted, missing, unhealthy or
+// expiring, and no unmanaged cache owned by this file. Unmanaged caches of other owners
+// (or of none) do not count.
+func (r Report) InSync() bool {
+	s := r.Summary
+	return s.Drifted == 0 && s.Missing == 0 && s.Unhealthy == 0 && s.Expiring == 0 && s.UnmanagedOwned == 0
+}
+
+// MarshalJSON writes the report with its "in_sync" verdict.
+func (r Report) MarshalJSON() ([]byte, error) {
+	type plain Report // without this method
+	return json.Marshal(struct {
+		plain
+		InSync bool `json:"in_sync"`
+	}{plain(r), r.InSync()})
+}
+
+// Build makes the report of a plan built (without pruning) from the live caches, at
+// time now. Live caches the plan does not name are ignored.
+func Build(plan *planner.Plan, live []cloud.Cache, now time.Time, opts Options) Report {
+	byID := make(map[string]*cloud.Cache, len(live))
+	for i := range live {
+		byID[live[i].ID] = &live[i]
+	}
+	r := Report{
+		FormatVersion: FormatVersion, CheckedAt: now, Owner: plan.Owner,
+		Drifted: []Drifted{}, Missing: []Missing{}, Unmanaged: []Unmanaged{},
+		Unhealthy: []Unhealthy{}, Expiring: []Expiring{},
+	}
+	for _, c := range plan.Changes {
+		switch {
+		case c.Action == planner.Delete:
+			// Only a pruning plan has deletes: the cache is owned and unprotected.
+			l := byID[c.ID]
+			owner := ""
+			if l != nil {
+				owner = l.Tags[spec.OwnerTag]
+			}
+			r.Unmanaged = append(r.Unmanaged, Unmanaged{Region: c.Region, Name: c.Name, ID: c.ID,
+				Status: c.Status, Owner: owner, Owned: true, Reason: c.Reason})
+			continue
+		case c.ID == "":
+			// No live cache is paired: a create, or one that cannot go ahead.
+			r.Missing = append(r.Missing, Missing{Region: c.Region, Name: c.Name, Reason: c.Reason})
+			r.Summary.Checked++
+			continue
+		case c.Action == planner.Update || c.Action == planner.Blocked:
+			r.Drifted = append(r.Drifted, Drifted{Region: c.Region, Name: c.Name, ID: c.ID, Status: c.Status,
+				Action: c.Action, Fields: changedFields(c.Fields), Reason: c.Reason})
+		}
+		r.Summary.Checked++
+		if l := byID[c.ID]; l != nil {
+			r.health(l, now, opts)
+		}
+	}
+	for _, u := range plan.Unmanaged {
+		owned := plan.Owner != "" && u.Owner == plan.Owner
+		if l := byID[u.ID]; l != nil && l.Tags[spec.PruneTag] == "false" {
+			owned = false
+		}
+		r.Unmanaged = append(r.Unmanaged, Unmanaged{Region: u.Region, Name: u.Name, ID: u.ID,
+			Status: u.Status, Owner: u.Owner, Owned: owned, Reason: u.Reason})
+	}
+
+	sortByCache(r.Drifted, func(d Drifted) (string, string, string) { return d.Region, d.Name, d.ID })
+	sortByCache(r.Missing, func(m Missing) (string, string, string) { return m.Region, m.Name, "" })
+	sortByCache(r.Unmanaged, func(u Unmanaged) (string, string, string) { return u.Region, u.Name, u.ID })
+	sortByCache(r.Unhealthy, func(u Unhealthy) (string, string, string) { return u.Region, u.Name, u.ID })
+	sortByCache(r.Expiring, func(e Expiring) (string, string, string) { return e.Region, e.Name, e.ID })
+
+	r.Summary.Drifted = len(r.Drifted)
+	r.Summary.Missing = len(r.Missing)
+	r.Summary.Unhealthy = len(r.Unhealthy)
+	r.Summary.Expiring = len(r.Expiring)
+	r.Summary.Unmanaged = len(r.Unmanaged)
+	for _, u := range r.Unmanaged {
+		if u.Owned {
+			r.Summary.UnmanagedOwned++
+		}
+	}
+	return r
+}
+
+// health adds a declared live cache to the unhealthy and expiring lists as it belongs.
+func (r *Report) health(l *cloud.Cache, now time.Time, opts Options) {
+	if l.Status == cloud.UpdateFailed || l.Status == cloud.Failed {
+		r.Unhealthy = append(r.Unhealthy, Unhealthy{Region: l.Region, Name: l.Name, ID: l.ID,
+			Status: string(l.Status), Message: l.LastWarning()})
+	}
+	if exp := l.ExpireDateTime; !exp.IsZero() && exp.Before(now.Add(opts.ExpiringWithin)) {
+		r.Expiring = append(r.Expiring, Expiring{Region: l.Region, Name: l.Name, ID: l.ID,
+			Status: string(l.Status), ExpiresAt: exp, ExpiresInSeconds: int64(exp.Sub(now) / time.Second)})
+	}
+}
+
+// changedFields names the fields of a change; a tag change is named per key
+// ("tags.team", "tags.imcsync:owner"), so bookkeeping shows as such.
+func changedFields(fcs []planner.FieldChange) []string {
+	out := []string{}
+	for _, fc := range fcs {
+		before, okB := fc.Before.(map[string]string)
+		after, okA := fc.After.(map[string]string)
+		if fc.Field != "tags" || !okB || !okA {
+			out = append(out, fc.Field)
+			continue
+		}
+		keys := slices.Sorted(maps.Keys(before))
+		for k := range after {
+			if _, ok := before[k]; !ok {
+				keys = append(keys, k)
+			}
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			b, inB := before[k]
+			a, inA := after[k]
+			if inB != inA || a != b {
+				out = append(out, "tags."+k)
+			}
+		}
+	}
+	return out
+}
+
+// sortByCache sorts entries by the (region, name, id) key returns.
+func sortByCache[T any](s []T, key func(T) (string, string, string)) {
+	slices.SortFunc(s, func(a, b T) int {
+		ar, an, ai := key(a)
+		br, bn, bi := key(b)
+		return cmp.Or(strings.Compare(ar, br), strings.Compare(an, bn), strings.Compare(ai, bi))
+	})
+}
