@@ -192,9 +192,14 @@ func TestBuild(t *testing.T) {
 			inSync:     true,
 		},
 		{
-			name:      "an unmanaged cache's health is not this file's concern",
-			extraLive: []cloud.Cache{func() cloud.Cache { l := other("sb", "imc-sb", ""); l.Status = cloud.Failed; l.ExpireDateTime = now; return l }()},
-			inSync:    true,
+			name: "an unmanaged cache's health is not this file's concern",
+			extraLive: []cloud.Cache{func() cloud.Cache {
+				l := other("sb", "imc-sb", "")
+				l.Status = cloud.Failed
+				l.ExpireDateTime = now
+				return l
+			}()},
+			inSync: true,
 			want: Report{Unmanaged: []Unmanaged{{Region: "cn-hangzhou", Name: "sb", ID: "imc-sb", Status: "Failed",
 				Reason: "not declared in the file and not owned by imcsync"}}},
 		},
