@@ -157,7 +157,10 @@ const settlePolls = 3
 func settle(action planner.Action, sent planner.Request, live *cloud.Cache, busySeen bool, polls int) (r Result, msg string, done bool) {
 	switch action {
 	case planner.Delete:
-		return Deleted, "", live == nil
+		if live != nil {
+			return "", "", false
+		}
+		return Deleted, "", true
 	case planner.Create:
 		switch {
 		case live == nil && polls >= settlePolls:
