@@ -404,3 +404,17 @@ func summarize(changes []Change) Summary {
 	}
 	return s
 }
+
+// Replan returns the change f wants for one freshly read live cache, and false when f
+// declares no cache that this live cache would be paired with. The applier calls it
+// for a cache that was busy or changed since the plan was made.
+func Replan(f *spec.File, live cloud.Cache) (Change, bool) {
+	for i := range f.Caches {
+		d := &f.Caches[i]
+		if d.Region != live.Region || (d.ID != "" && d.ID != live.ID) || (d.ID == "" && d.Name != live.Name) {
+			continue
+		}
+		return diff(f, pair{Desired: d, Live: &live}), true
+	}
+	return Change{}, false
+}

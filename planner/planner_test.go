@@ -393,3 +393,21 @@ func TestRecordRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+func TestReplan(t *testing.T) {
+	f := &spec.File{Caches: []spec.Cache{baseDesired()}}
+	busy := baseLive()
+	busy.Status, busy.Size = cloud.Updating, 10
+	if c, ok := Replan(f, busy); !ok || c.Action != Blocked {
+		t.Errorf("busy: %v %+v", ok, c)
+	}
+	busy.Status = cloud.Ready
+	if c, ok := Replan(f, busy); !ok || c.Action != Update || c.Fields[0].Field != "size" {
+		t.Errorf("settled: %v %+v", ok, c)
+	}
+	other := baseLive()
+	other.Name = "other"
+	if _, ok := Replan(f, other); ok {
+		t.Error("an undeclared cache was replanned")
+	}
+}

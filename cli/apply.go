@@ -1,0 +1,226 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/imcsync/imcsync/applier"
+	"github.com/imcsync/imcsync/cloud"
+	"github.com/imcsync/imcsync/planner"
+	"github.com/imcsync/imcsync/spec"
+)
+
+func init() { commands = append(commands, newApplyCmd) }
+
+func newApplyCmd(a *app) *cobra.Command {
+	var (
+		pf          planFlags
+		autoApprove bool
+		opts        = applier.DefaultOptions()
+	)
+	cmd := &cobra.Command{
+		Use:   "apply [PLANFILE]",
+		Short: "Make the live image caches equal to the file, or apply a saved plan",
+		Long: "apply plans (or reads PLANFILE, saved by `plan --out`), shows the plan, asks for confirmation,\n" +
+			"then sends one UpdateImageCache per changed cache with only the changed fields, in parallel,\n" +
+			"waits until the caches are Ready and reports each cache's outcome.\n\n" +
+			"A saved plan is applied only where the live cache is still what the plan was made against;\n" +
+			"changed caches are reported stale.\n\n" +
+			"Exit status: 0 every cache converged, 1 anything failed, was blocked, stale or skipped.",
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			opts.Getenv = a.getenv
+			if len(args) == 1 {
+				return a.applySaved(ctx, args[0], autoApprove, opts)
+			}
+			return a.applyFresh(ctx, pf, autoApprove, opts)
+		},
+	}
+	pf.register(cmd)
+	fl := cmd.Flags()
+	fl.BoolVar(&autoApprove, "auto-approve", false, "apply without asking for confirmation (required without a terminal)")
+	fl.IntVar(&opts.Parallelism, "parallelism", opts.Parallelism, "how many caches are changed at once")
+	fl.Float64Var(&opts.Rate, "rate", opts.Rate, "at most this many API calls per second (0: no limit)")
+	fl.BoolVar(&opts.Wait, "wait", opts.Wait, "wait until every changed cache is Ready (or failed) before reporting")
+	fl.DurationVar(&opts.Timeout, "timeout", opts.Timeout, "how long to wait for busy caches and for caches to become Ready")
+	return cmd
+}
+
+// applyFresh plans against the live caches and applies the plan.
+func (a *app) applyFresh(ctx context.Context, pf planFlags, autoApprove bool, opts applier.Options) error {
+	f, err := a.loadFile()
+	if err != nil {
+		return err
+	}
+	conn, err := a.connect()
+	if err != nil {
+		return &exitError{Code: exitFailure, Err: err}
+	}
+	defer conn.Close()
+	popts := a.plannerOptions(pf)
+	live, err := listRegions(ctx, conn.client, planner.Regions(f, popts))
+	if err != nil {
+		return &exitError{Code: exitFailure, Err: err}
+	}
+	plan := planner.Build(f, live, popts)
+	opts.Replan = func(l cloud.Cache) (planner.Change, bool) { return planner.Replan(f, l) }
+	if err := checkSecrets(f, plan, a.getenv); err != nil {
+		return &exitError{Code: exitFailure, Err: err}
+	}
+	return a.confirmAndApply(ctx, conn, plan, autoApprove, opts)
+}
+
+// applySaved applies a plan file, refusing the changes whose live cache changed since.
+func (a *app) applySaved(ctx context.Context, path string, autoApprove bool, opts applier.Options) error {
+	plan, err := readPlanFile(path)
+	if err != nil {
+		return &exitError{Code: exitFailure, Err: err}
+	}
+	conn, err := a.connect()
+	if err != nil {
+		return &exitError{Code: exitFailure, Err: err}
+	}
+	defer conn.Close()
+	opts.CheckFingerprints = true
+	return a.confirmAndApply(ctx, conn, plan, autoApprove, opts)
+}
+
+// confirmAndApply shows the plan, asks for confirmation, applies and reports.
+func (a *app) confirmAndApply(ctx context.Context, conn *connection, plan *planner.Plan, autoApprove bool, opts applier.Options) error {
+	color := colorEnabled(a.stdout, a.getenv)
+	if a.output != "json" {
+		if err := renderPlan(a.stdout, plan, a.output, color); err != nil {
+			return &exitError{Code: exitFailure, Err: err}
+		}
+	}
+	if !plan.HasChanges() {
+		if a.output == "json" {
+			return a.writeApplyJSON(nil)
+		}
+		return nil
+	}
+	if !autoApprove {
+		if err := a.confirm(); err != nil {
+			return &exitError{Code: exitFailure, Err: err}
+		}
+	}
+	if conn.sim != nil {
+		opts.PollInterval = 200 * time.Millisecond // an in-process emulator is cheap to poll
+		opts.PollIntervalMax = time.Second
+	}
+	progress := newProgress(a.stderr, isTerminal(a.stderr), color)
+	opts.Progress = progress.update
+	outcomes := applier.Apply(ctx, plan, conn.client, opts)
+	progress.finish()
+	if ctx.Err() != nil {
+		fmt.Fprintln(a.stderr, "Interrupted: no new calls were started; calls in flight finished.")
+	}
+	var err error
+	switch a.output {
+	case "json":
+		err = a.writeApplyJSON(outcomes)
+	case "markdown":
+		_, err = io.WriteString(a.stdout, renderOutcomesMarkdown(outcomes))
+	default:
+		_, err = io.WriteString(a.stdout, renderOutcomesText(outcomes, newStyles(color)))
+	}
+	if err != nil {
+		return &exitError{Code: exitFailure, Err: err}
+	}
+	if !applier.Converged(outcomes) {
+		return &exitError{Code: exitFailure}
+	}
+	return nil
+}
+
+// confirm asks for "yes" on a terminal; without one it refuses, so nothing is sent.
+func (a *app) confirm() error {
+	in, ok := a.stdin.(*os.File)
+	if !ok || !term.IsTerminal(int(in.Fd())) {
+		return errors.New("no terminal to confirm on: nothing was applied; review the plan and pass --auto-approve to apply without confirmation")
+	}
+	fmt.Fprint(a.stdout, "\nDo you want to apply these changes? Only 'yes' will be accepted: ")
+	answer, _ := bufio.NewReader(in).ReadString('\n')
+	if strings.TrimSpace(answer) != "yes" {
+		return errors.New("apply cancelled: nothing was applied")
+	}
+	fmt.Fprintln(a.stdout)
+	return nil
+}
+
+// checkSecrets fails before any call when a registry password's variable is unset for a
+// change that will send it.
+func checkSecrets(f *spec.File, plan *planner.Plan, getenv func(string) string) error {
+	var errs []error
+	for _, c := range plan.Changes {
+		if !c.Action.Mutates() {
+			continue
+		}
+		req, err := c.Request()
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		for _, cred := range req.ImageRegistryCredentials {
+			if _, err := cred.Password(getenv); err != nil {
+				errs = append(errs, fmt.Errorf("%s/%s: %w", c.Region, c.Name, err))
+			}
+		}
+	}
+	if len(errs) > 0 {
+		errs = append([]error{errors.New("nothing was applied")}, errs...)
+	}
+	return errors.Join(errs...)
+}
+
+// readPlanFile reads a plan saved by `plan --out`.
+func readPlanFile(path string) (*planner.Plan, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var plan planner.Plan
+	if err := json.Unmarshal(data, &plan); err != nil {
+		return nil, fmt.Errorf("%s is not a plan file: %w", path, err)
+	}
+	if plan.FormatVersion != planner.FormatVersion {
+		return nil, fmt.Errorf("%s: plan format_version %q, this imcsync reads %q; plan again", path, plan.FormatVersion, planner.FormatVersion)
+	}
+	return &plan, nil
+}
+
+// applyReport is `apply -o json`.
+type applyReport struct {
+	Outcomes  []applier.Outcome `json:"outcomes"`
+	Summary   applier.Summary   `json:"summary"`
+	Converged bool              `json:"converged"`
+}
+
+func (a *app) writeApplyJSON(outcomes []applier.Outcome) error {
+	if outcomes == nil {
+		outcomes = []applier.Outcome{}
+	}
+	enc := json.NewEncoder(a.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(applyReport{Outcomes: outcomes, Summary: applier.Summarize(outcomes), Converged: applier.Converged(outcomes)})
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
