@@ -8,6 +8,7 @@ import (
 
 	eci "github.com/alibabacloud-go/eci-20180808/v3/client"
 	"github.com/alibabacloud-go/tea/tea"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/imcsync/imcsync/ecisim"
 )
@@ -251,5 +252,44 @@ func TestDelete(t *testing.T) {
 	}
 	if len(list.Body.ImageCaches) != 0 {
 		t.Error("deleted cache still listed")
+	}
+}
+
+func TestCreateStoresEveryParameter(t *testing.T) {
+	rn, _ := startManual(t, nil)
+	c := newClient(t, rn)
+	_, err := c.CreateImageCache(&eci.CreateImageCacheRequest{
+		RegionId: tea.String(region), ImageCacheName: tea.String("all"), Image: strs("nginx:1"),
+		AcrRegistryInfo: []*eci.CreateImageCacheRequestAcrRegistryInfo{{InstanceId: tea.String("cri-1"), InstanceName: tea.String("prod"),
+			RegionId: tea.String(region), Domain: strs("a.example.com", "b.example.com"), ArnService: tea.String("arn:s"), ArnUser: tea.String("arn:u")}},
+		Annotations: tea.String("hide"), AutoMatchImageCache: tea.Bool(true), ClientToken: tea.String("tok"),
+		EipInstanceId: tea.String("eip-1"), EliminationStrategy: tea.String("LRU"), Flash: tea.Bool(true), FlashCopyCount: tea.Int32(1),
+		ImageCacheSize: tea.Int32(30), InsecureRegistry: tea.String("insecure.example.com"), OsType: tea.String("Linux"),
+		OwnerAccount: tea.String("owner"), OwnerId: tea.Int64(1), PlainHttpRegistry: tea.String("plain.example.com"),
+		ResourceGroupId: tea.String("rg-1"), ResourceOwnerAccount: tea.String("ro"), ResourceOwnerId: tea.Int64(2),
+		RetentionDays: tea.Int32(3), SecurityGroupId: tea.String("sg-1"), StandardCopyCount: tea.Int32(2),
+		Tag:       []*eci.CreateImageCacheRequestTag{{Key: tea.String("k"), Value: tea.String("v")}},
+		VSwitchId: tea.String("vsw-1,vsw-2"), ZoneId: tea.String("cn-hangzhou-h"),
+		ImageRegistryCredential: []*eci.CreateImageCacheRequestImageRegistryCredential{
+			{Server: tea.String("reg.example.com"), UserName: tea.String("u"), Password: tea.String("p")}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := rn.Server.State().Caches[0]
+	want := ecisim.Cache{
+		Region: region, ID: got.ID, Name: "all", Status: ecisim.StatusPreparing, StatusSince: got.StatusSince, Size: 30,
+		Images: []string{"nginx:1"}, Tags: map[string]string{"k": "v"}, EliminationStrategy: "LRU", ResourceGroupID: "rg-1",
+		CreationTime: got.CreationTime, ContainerGroupID: got.ContainerGroupID, FlashSnapshotID: got.FlashSnapshotID, Events: got.Events,
+		SecurityGroupID: "sg-1", VSwitchID: "vsw-1,vsw-2", ZoneID: "cn-hangzhou-h", EipInstanceID: "eip-1", RetentionDays: 3,
+		AutoMatchImageCache: true, Flash: true, StandardCopyCount: 2, FlashCopyCount: 1,
+		ImageRegistryCredentials: []ecisim.Credential{{Server: "reg.example.com", UserName: "u",
+			PasswordSHA256: "148de9c5a7a44d19e56cd9ae1a554bf67847afb0c58f6e12fa29ac7ddfca9940"}},
+		AcrRegistryInfos: []ecisim.AcrRegistryInfo{{InstanceID: "cri-1", InstanceName: "prod", RegionID: region,
+			Domains: []string{"a.example.com", "b.example.com"}, ArnService: "arn:s", ArnUser: "arn:u"}},
+		Annotations: "hide", InsecureRegistry: "insecure.example.com", PlainHTTPRegistry: "plain.example.com", OsType: "Linux",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("stored cache (-want +got):\n%s", diff)
 	}
 }
