@@ -141,6 +141,10 @@ func (r *runner) loop(ctx context.Context, tasks []*task) {
 		if len(open) == 0 {
 			return
 		}
+		if ctx.Err() != nil {
+			r.interrupt(open)
+			return
+		}
 		now := r.opts.Now()
 		if !now.Before(deadline) {
 			r.timeout(open)

@@ -374,3 +374,25 @@ func TestBlockedInPlanSendsNothing(t *testing.T) {
 		t.Errorf("outcome %+v after %d requests, want blocked with the plan's reason and no request after the plan's", out[0], len(e.sim.Server.Requests()))
 	}
 }
+
+func TestBlockedInPlanByStatusIsWaitedForAndReplanned(t *testing.T) {
+	e := newEnv(t, nil, simCache("imc-web", "web", 20, "nginx:1"))
+	f := file("", declared("web", 40, "nginx:1"))
+	e.makeBusy("imc-web") // before the plan: the plan blocks the change
+	plan := e.plan(f, planner.Options{})
+	if plan.Changes[0].Action != planner.Blocked {
+		t.Fatalf("planned %s, want blocked", plan.Changes[0].Action)
+	}
+
+	saved := applier.Apply(context.Background(), plan, e.client, e.opts())
+	if saved[0].Result != applier.Blocked || len(e.requests("UpdateImageCache")) != 1 {
+		t.Fatalf("saved plan: %+v, want blocked as planned and nothing sent", saved[0])
+	}
+
+	opts := e.opts()
+	opts.Replan = replan(f)
+	out := applier.Apply(context.Background(), plan, e.client, opts)
+	if out[0].Result != applier.Updated || out[0].Action != planner.Update || e.get("imc-web").Size != 40 {
+		t.Errorf("with Replan: %+v, want updated once the cache settled", out[0])
+	}
+}

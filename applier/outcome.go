@@ -46,8 +46,9 @@ type Outcome struct {
 	// Message explains the result for people: the API's message, the event message of
 	// an UpdateFailed or Failed cache, or why the cache was blocked, stale or skipped.
 	Message string
-	// Err is the error behind a failed (or interrupted) outcome. It keeps its class: an
-	// API refusal is an *eci.APIError, matched with errors.As / errors.Is.
+	// Err is the error behind a failed outcome, or the typed reason of a skipped one
+	// (ErrInterrupted, *NotOwnedError, *ProtectedError), prefixed with "region/name: ".
+	// It keeps its class: an API refusal is an *eci.APIError, found with errors.As.
 	Err error
 	// Attempts counts the mutating calls sent for the cache, retries included.
 	Attempts int

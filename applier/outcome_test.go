@@ -88,3 +88,33 @@ func TestOutcomeJSONAndSummary(t *testing.T) {
 		t.Error("Converged or the empty summary is wrong")
 	}
 }
+
+func TestRateLimitAndNoWait(t *testing.T) {
+	var caches []ecisim.Cache
+	var decl []spec.Cache
+	for _, n := range []string{"a", "b", "c", "d", "e", "f"} {
+		caches = append(caches, simCache("imc-"+n, n, 20, "img:1"))
+		decl = append(decl, declared(n, 40, "img:1"))
+	}
+	e := newEnv(t, nil, caches...)
+	plan := e.plan(file("", decl...), planner.Options{})
+	e.sim.Server.ResetRequests()
+	opts := e.opts()
+	opts.Rate = 40 // one call per 25 ms
+	opts.Wait = false
+
+	out := applier.Apply(context.Background(), plan, e.client, opts)
+
+	if s := applier.Summarize(out); s.Updated != len(caches) {
+		t.Fatalf("summary %s, want all updated", s)
+	}
+	reqs := e.sim.Server.Requests()
+	if len(reqs) != len(caches)+1 {
+		t.Fatalf("%d requests, want one List and one update per cache, no wait", len(reqs))
+	}
+	slices.SortFunc(reqs, func(a, b ecisim.LoggedRequest) int { return a.Time.Compare(b.Time) })
+	// n calls at 40/s span at least (n-1)·25 ms; allow for clock granularity.
+	if span, want := reqs[len(reqs)-1].Time.Sub(reqs[0].Time), time.Duration(len(reqs)-1)*25*time.Millisecond; span < want-10*time.Millisecond {
+		t.Errorf("%d calls within %s, want at least %s at 40 calls/s", len(reqs), span, want)
+	}
+}
