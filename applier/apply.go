@@ -122,7 +122,8 @@ func (r *runner) loop(ctx context.Context, tasks []*task) {
 		for _, t := range open {
 			v := views[t.out.Region]
 			if v.err != nil {
-				r.finish(t, Failed, "", fmt.Errorf("listing region %s: %w", t.out.Region, v.err))
+				err := fmt.Errorf("listing region %s: %w", t.out.Region, v.err)
+				r.finish(t, Failed, err.Error(), err)
 				continue
 			}
 			if t.phase == settling {

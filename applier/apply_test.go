@@ -396,3 +396,20 @@ func TestBlockedInPlanByStatusIsWaitedForAndReplanned(t *testing.T) {
 		t.Errorf("with Replan: %+v, want updated once the cache settled", out[0])
 	}
 }
+
+func TestListFailureFailsTheRegion(t *testing.T) {
+	e := newEnv(t, nil, simCache("imc-web", "web", 20, "nginx:1"))
+	plan := e.plan(file("", declared("web", 40, "nginx:1")), planner.Options{})
+	e.sim.Server.SetFaults(ecisim.Faults{Actions: map[string]ecisim.Rule{"DescribeImageCaches": {FailFirst: 100}}})
+	opts := e.opts()
+	opts.MaxAttempts = 2
+
+	out := applier.Apply(context.Background(), plan, e.client, opts)
+
+	if o := out[0]; o.Result != applier.Failed || !errors.Is(o.Err, eci.ErrServer) || !strings.Contains(o.Message, "gave up after 2 attempts") {
+		t.Errorf("outcome = %+v, want failed with the server error after 2 attempts", o)
+	}
+	if n := len(e.requests("UpdateImageCache")); n != 0 {
+		t.Errorf("%d updates sent without a precondition read", n)
+	}
+}
