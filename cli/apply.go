@@ -44,6 +44,10 @@ func newApplyCmd(a *app) *cobra.Command {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			opts.Getenv = a.getenv
+			if a.sim != "" && !cmd.Flags().Changed("poll-interval") {
+				opts.PollInterval = 200 * time.Millisecond // an in-process emulator is cheap to poll
+			}
+			opts.PollIntervalMax = max(opts.PollIntervalMax, opts.PollInterval)
 			if len(args) == 1 {
 				return a.applySaved(ctx, args[0], autoApprove, opts)
 			}
@@ -57,6 +61,7 @@ func newApplyCmd(a *app) *cobra.Command {
 	fl.Float64Var(&opts.Rate, "rate", opts.Rate, "at most this many API calls per second (0: no limit)")
 	fl.BoolVar(&opts.Wait, "wait", opts.Wait, "wait until every changed cache is Ready (or failed) before reporting")
 	fl.DurationVar(&opts.Timeout, "timeout", opts.Timeout, "how long to wait for busy caches and for caches to become Ready")
+	fl.DurationVar(&opts.PollInterval, "poll-interval", opts.PollInterval, "first pause between two reads of the caches while waiting (grows up to 15s)")
 	return cmd
 }
 
@@ -118,10 +123,6 @@ func (a *app) confirmAndApply(ctx context.Context, conn *connection, plan *plann
 			return &exitError{Code: exitFailure, Err: err}
 		}
 	}
-	if conn.sim != nil {
-		opts.PollInterval = 200 * time.Millisecond // an in-process emulator is cheap to poll
-		opts.PollIntervalMax = time.Second
-	}
 	progress := newProgress(a.stderr, isTerminal(a.stderr), color)
 	opts.Progress = progress.update
 	outcomes := applier.Apply(ctx, plan, conn.client, opts)
@@ -141,7 +142,7 @@ func (a *app) confirmAndApply(ctx context.Context, conn *connection, plan *plann
 	if err != nil {
 		return &exitError{Code: exitFailure, Err: err}
 	}
-	if !applier.Converged(outcomes) {
+	if !applier.Converged(outcomes) || ctx.Err() != nil { // an interrupted run is never a success
 		return &exitError{Code: exitFailure}
 	}
 	return nil

@@ -1,11 +1,19 @@
 package cli
 
 import (
+	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/imcsync/imcsync/ecisim"
 )
 
 // TestMain lets the test binary run as the imcsync command inside test scripts.
@@ -43,5 +51,80 @@ func TestScript(t *testing.T) {
 // scriptCmds are the custom commands test scripts may use besides imcsync; add a
 // command here to make it available to every script.
 func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
-	return map[string]func(ts *testscript.TestScript, neg bool, args []string){}
+	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
+		"ecisim":     cmdEcisim,
+		"ecisim-log": cmdEcisimLog,
+	}
+}
+
+// emulators holds each script's running emulator, for ecisim-log.
+var emulators sync.Map // *testscript.TestScript → *ecisim.Running
+
+// cmdEcisim starts an emulator for the rest of the script and points imcsync at it:
+//
+//	ecisim [-transition D] [STATE]
+//
+// It sets IMCSYNC_ENDPOINT and the emulator's access key pair in the environment.
+// STATE is an emulator state file (settings and caches); without it the emulator is
+// empty. Status transitions take -transition (default 50ms) so that apply is quick.
+func cmdEcisim(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("unsupported: ! ecisim")
+	}
+	transition := 50 * time.Millisecond
+	if len(args) >= 2 && args[0] == "-transition" {
+		d, err := time.ParseDuration(args[1])
+		ts.Check(err)
+		transition, args = d, args[2:]
+	}
+	st := &ecisim.State{}
+	if len(args) == 1 {
+		var err error
+		st, err = ecisim.LoadState(ts.MkAbs(args[0]))
+		ts.Check(err)
+	} else if len(args) > 1 {
+		ts.Fatalf("usage: ecisim [-transition D] [STATE]")
+	}
+	run, err := ecisim.Start(ecisim.Config{Transition: transition, Seed: 1}, st)
+	ts.Check(err)
+	ts.Defer(func() { run.Close() })
+	emulators.Store(ts, run)
+	ts.Setenv("IMCSYNC_ENDPOINT", run.URL)
+	ts.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", ecisim.DefaultAccessKeyID)
+	ts.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", ecisim.DefaultAccessKeySecret)
+}
+
+// cmdEcisimLog prints the requests the script's emulator has served since the last
+// ecisim-log, one line each: ACTION STATUS [CODE] and, for mutating actions, the
+// business parameters sorted (ClientToken shown as its presence only).
+//
+//	ecisim-log
+func cmdEcisimLog(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: ecisim-log")
+	}
+	v, ok := emulators.Load(ts)
+	if !ok {
+		ts.Fatalf("ecisim-log: no emulator started; run ecisim first")
+	}
+	run := v.(*ecisim.Running)
+	var b strings.Builder
+	for _, r := range run.Server.Requests() {
+		fmt.Fprintf(&b, "%s %d", r.Action, r.Status)
+		if r.Code != "" {
+			b.WriteString(" " + r.Code)
+		}
+		if r.Action != "DescribeImageCaches" {
+			for _, k := range slices.Sorted(maps.Keys(r.Params)) {
+				v := r.Params[k]
+				if k == "ClientToken" {
+					v = "(set)"
+				}
+				fmt.Fprintf(&b, " %s=%s", k, v)
+			}
+		}
+		b.WriteString("\n")
+	}
+	run.Server.ResetRequests()
+	ts.Stdout().Write([]byte(b.String()))
 }
