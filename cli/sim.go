@@ -38,7 +38,7 @@ func newSimCmd(a *app) *cobra.Command {
 			"DeleteImageCache) that the official SDKs talk to unchanged. The first line printed is\n" +
 			"`listening on http://ADDR`; then the access key pair to use and the endpoint to export.\n" +
 			"It serves until interrupted (SIGINT or SIGTERM), then saves its state if asked and\n" +
-			"exits 0. Flags override the state file's settings. See docs/emulator.md.",
+			"exits 0. Flags override the state file's settings. See README.md, section The emulator.",
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 && o.save == saveToState {
 				return fmt.Errorf("unexpected argument %q: write --save=FILE to save elsewhere than --state", args[0])

@@ -24,5 +24,5 @@
 // UpdateFailed), and every request first applies those that are due, so advancing a
 // ManualClock moves caches along without sleeping.
 //
-// The choices made where the API documentation is silent are listed in docs/emulator.md.
+// The choices made where the API documentation is silent are listed in README.md ("The emulator").
 package ecisim
