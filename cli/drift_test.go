@@ -226,7 +226,7 @@ func TestDriftMarkdownRowLimit(t *testing.T) {
 	}
 }
 
-func TestFormatLeft(t *testing.T) {
+func TestDriftFormatLeft(t *testing.T) {
 	for d, want := range map[time.Duration]string{
 		30 * time.Second:                   "under a minute",
 		45*time.Minute + 59*time.Second:    "45m",

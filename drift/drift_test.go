@@ -45,7 +45,7 @@ func report(t *testing.T, desired []spec.Cache, lives []cloud.Cache, prune bool)
 	return Build(plan, lives, now, DefaultOptions())
 }
 
-func TestBuild(t *testing.T) {
+func TestDriftBuild(t *testing.T) {
 	other := func(name, id, owner string, tags ...string) cloud.Cache {
 		l := cloud.Cache{Region: "cn-hangzhou", ID: id, Name: name, Status: cloud.Ready, Size: 20, Images: []string{"a:1"},
 			Tags: map[string]string{}}
@@ -251,7 +251,7 @@ func orEmpty[T any](s []T) []T {
 	return s
 }
 
-func TestBuildSortsEveryList(t *testing.T) {
+func TestDriftBuildSortsEveryList(t *testing.T) {
 	var desired []spec.Cache
 	var lives []cloud.Cache
 	// Declared in reverse order; every cache drifted, unhealthy and expiring.
@@ -301,7 +301,7 @@ func TestBuildSortsEveryList(t *testing.T) {
 	}
 }
 
-func TestExpiringWithin(t *testing.T) {
+func TestDriftExpiringWithin(t *testing.T) {
 	l := live()
 	l.ExpireDateTime = now.Add(2 * time.Hour)
 	plan := planner.Build(&spec.File{Owner: "prod", Region: "cn-hangzhou", Caches: []spec.Cache{declared()}},
@@ -320,7 +320,7 @@ func TestExpiringWithin(t *testing.T) {
 	}
 }
 
-func TestReportJSON(t *testing.T) {
+func TestDriftReportJSON(t *testing.T) {
 	for _, tt := range []struct {
 		name   string
 		mutate func(*cloud.Cache)
