@@ -89,17 +89,17 @@ func exportYAML(caches []cloud.Cache, regions []string) ([]byte, error) {
 	if len(caches) == 0 {
 		head = append(head, "", "No image caches were found.")
 	}
-	apiKey := scalar("apiVersion")
-	apiKey.HeadComment = comment(head...)
-	top := &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{apiKey, scalar(spec.APIVersion)}}
+	apiKey := yamlString("apiVersion")
+	apiKey.HeadComment = exportComment(head...)
+	top := &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{apiKey, yamlString(spec.APIVersion)}}
 	if owner != "" {
-		k := scalar("owner")
+		k := yamlString("owner")
 		k.HeadComment = ownerNote
-		top.Content = append(top.Content, k, scalar(owner))
+		top.Content = append(top.Content, k, yamlString(owner))
 	} else if ownerNote != "" {
 		top.Content[0].HeadComment += "\n#\n" + ownerNote
 	}
-	top.Content = append(top.Content, scalar("region"), scalar(regions[0]))
+	top.Content = append(top.Content, yamlString("region"), yamlString(regions[0]))
 
 	list := &yaml.Node{Kind: yaml.SequenceNode}
 	for i := 0; i < len(caches); {
@@ -117,7 +117,7 @@ func exportYAML(caches []cloud.Cache, regions []string) ([]byte, error) {
 	if len(list.Content) == 0 {
 		list.Style = yaml.FlowStyle // imageCaches: []
 	}
-	top.Content = append(top.Content, scalar("imageCaches"), list)
+	top.Content = append(top.Content, yamlString("imageCaches"), list)
 
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
@@ -135,32 +135,32 @@ func exportYAML(caches []cloud.Cache, regions []string) ([]byte, error) {
 // file's), images (sorted), size, eliminationStrategy, resourceGroupId and the user tags.
 func exportCache(c cloud.Cache, region string, pin bool) *yaml.Node {
 	n := &yaml.Node{Kind: yaml.MappingNode}
-	add := func(key string, v *yaml.Node) { n.Content = append(n.Content, scalar(key), v) }
-	add("name", scalar(c.Name))
+	add := func(key string, v *yaml.Node) { n.Content = append(n.Content, yamlString(key), v) }
+	add("name", yamlString(c.Name))
 	if pin {
-		add("id", scalar(c.ID))
+		add("id", yamlString(c.ID))
 	}
 	if c.Region != region {
-		add("region", scalar(c.Region))
+		add("region", yamlString(c.Region))
 	}
 	images := &yaml.Node{Kind: yaml.SequenceNode}
 	for _, img := range slices.Sorted(slices.Values(c.Images)) {
-		images.Content = append(images.Content, scalar(img))
+		images.Content = append(images.Content, yamlString(img))
 	}
 	add("images", images)
 	if c.Size > 0 {
 		add("size", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: fmt.Sprint(c.Size)})
 	}
 	if c.EliminationStrategy != "" {
-		add("eliminationStrategy", scalar(c.EliminationStrategy))
+		add("eliminationStrategy", yamlString(c.EliminationStrategy))
 	}
 	if c.ResourceGroupID != "" {
-		add("resourceGroupId", scalar(c.ResourceGroupID))
+		add("resourceGroupId", yamlString(c.ResourceGroupID))
 	}
 	tags := &yaml.Node{Kind: yaml.MappingNode}
 	for _, k := range slices.Sorted(maps.Keys(c.Tags)) {
 		if !strings.HasPrefix(k, spec.ReservedTagPrefix) {
-			tags.Content = append(tags.Content, scalar(k), scalar(c.Tags[k]))
+			tags.Content = append(tags.Content, yamlString(k), yamlString(c.Tags[k]))
 		}
 	}
 	if len(tags.Content) > 0 {
@@ -185,13 +185,13 @@ func exportOwner(caches []cloud.Cache) (owner, note string) {
 	slices.Sort(owners)
 	switch {
 	case len(owners) == 1 && len(unowned) > 0:
-		return owners[0], comment(fmt.Sprintf("Caches that have no %s tag yet: %s. Apply adds %s=%s to them, "+
+		return owners[0], exportComment(fmt.Sprintf("Caches that have no %s tag yet: %s. Apply adds %s=%s to them, "+
 			"and from then on apply --prune deletes any of them that is left out of this file.",
 			spec.OwnerTag, strings.Join(unowned, ", "), spec.OwnerTag, owners[0]))
 	case len(owners) == 1:
 		return owners[0], ""
 	case len(owners) > 1:
-		return "", comment(fmt.Sprintf("The caches name different owners in their %s tag (%s), so owner: is left out: "+
+		return "", exportComment(fmt.Sprintf("The caches name different owners in their %s tag (%s), so owner: is left out: "+
 			"plan reports the owned caches as blocked. Keep one file per owner (export each owner's caches and delete "+
 			"the others' entries), then set owner: in each.", spec.OwnerTag, strings.Join(owners, ", ")))
 	}
@@ -215,7 +215,7 @@ func duplicateNote(same []cloud.Cache, owner string) string {
 	if prune {
 		text += fmt.Sprintf(" Careful: a cache left out that has %s=%s is deleted by apply --prune.", spec.OwnerTag, owner)
 	}
-	return comment(text)
+	return exportComment(text)
 }
 
 // fieldsManaged lists the YAML keys of the cache fields managed in the given way.
@@ -229,9 +229,9 @@ func fieldsManaged(m spec.Managed) []string {
 	return keys
 }
 
-// comment turns paragraphs into YAML comment lines wrapped at exportCommentWidth; an
+// exportComment turns paragraphs into YAML comment lines wrapped at exportCommentWidth; an
 // empty paragraph is a line holding only "#".
-func comment(paragraphs ...string) string {
+func exportComment(paragraphs ...string) string {
 	var lines []string
 	for _, p := range paragraphs {
 		if p == "" {
@@ -252,8 +252,8 @@ func comment(paragraphs ...string) string {
 	return strings.Join(lines, "\n")
 }
 
-// scalar is a YAML string node, quoted when it would otherwise read as another type.
-func scalar(s string) *yaml.Node {
+// yamlString is a YAML string node, quoted when it would otherwise read as another type.
+func yamlString(s string) *yaml.Node {
 	n := &yaml.Node{}
 	_ = n.Encode(s) // encoding a string cannot fail
 	return n

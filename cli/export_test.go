@@ -147,7 +147,7 @@ func TestExport(t *testing.T) {
 						t.Errorf("%s: field %s changes, want tags only", key, fc.Field)
 						continue
 					}
-					tagKeys[key] = changedKeys(fc.Before, fc.After)
+					tagKeys[key] = changedTagKeys(fc.Before, fc.After)
 				}
 			}
 			if diff := cmp.Diff(tc.actions, actions); diff != "" {
@@ -180,8 +180,8 @@ func planCode(actions map[string]planner.Action) int {
 	return exitOK
 }
 
-// changedKeys lists the keys whose values differ between two tag maps of plan JSON.
-func changedKeys(before, after any) []string {
+// changedTagKeys lists the keys whose values differ between two tag maps of plan JSON.
+func changedTagKeys(before, after any) []string {
 	b, _ := before.(map[string]any)
 	a, _ := after.(map[string]any)
 	var keys []string
@@ -243,7 +243,7 @@ func TestExportIgnoresFile(t *testing.T) {
 
 func TestExportComment(t *testing.T) {
 	long := strings.Repeat("word ", 30) + "apply --prune imcsync:owner=platform-prod-with-a-long-name"
-	got := comment("first", "", long)
+	got := exportComment("first", "", long)
 	lines := strings.Split(got, "\n")
 	if lines[0] != "# first" || lines[1] != "#" {
 		t.Errorf("first lines %q", lines[:2])
