@@ -97,7 +97,7 @@ func exportYAML(caches []cloud.Cache, regions []string) ([]byte, error) {
 		k.HeadComment = ownerNote
 		top.Content = append(top.Content, k, yamlString(owner))
 	} else if ownerNote != "" {
-		top.Content[0].HeadComment += "\n#\n" + ownerNote
+		apiKey.HeadComment += "\n#\n" + ownerNote
 	}
 	top.Content = append(top.Content, yamlString("region"), yamlString(regions[0]))
 
