@@ -13,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/imcsync/imcsync/cloud"
+	"github.com/imcsync/imcsync/planner"
 	"github.com/imcsync/imcsync/spec"
 )
 
@@ -159,7 +160,7 @@ func exportCache(c cloud.Cache, region string, pin bool) *yaml.Node {
 	}
 	tags := &yaml.Node{Kind: yaml.MappingNode}
 	for _, k := range slices.Sorted(maps.Keys(c.Tags)) {
-		if !strings.HasPrefix(k, spec.ReservedTagPrefix) {
+		if !strings.HasPrefix(k, spec.ReservedTagPrefix) && !planner.SystemTag(k) {
 			tags.Content = append(tags.Content, yamlString(k), yamlString(c.Tags[k]))
 		}
 	}

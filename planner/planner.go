@@ -327,7 +327,7 @@ func diffTags(f *spec.File, d *spec.Cache, l *cloud.Cache, rec record, ignored m
 	target := map[string]string{}
 	declared := d.Tags != nil && !ignored["tags"]
 	for k, v := range l.Tags {
-		if strings.HasPrefix(k, spec.ReservedTagPrefix) || !declared || ignored["tags."+k] {
+		if strings.HasPrefix(k, spec.ReservedTagPrefix) || SystemTag(k) || !declared || ignored["tags."+k] {
 			target[k] = v
 		}
 	}
@@ -347,6 +347,13 @@ func diffTags(f *spec.File, d *spec.Cache, l *cloud.Cache, rec record, ignored m
 		before = map[string]string{}
 	}
 	return &FieldChange{Field: "tags", Before: before, After: target, Send: true}, len(target)
+}
+
+// SystemTag reports whether a tag key belongs to Alibaba Cloud (`acs:`, `aliyun…`): users
+// cannot set such tags, so the planner keeps them as they are and never compares them.
+func SystemTag(key string) bool {
+	k := strings.ToLower(key)
+	return strings.HasPrefix(k, "acs:") || strings.HasPrefix(k, "aliyun")
 }
 
 // reservedTags are the bookkeeping tags a cache needs: the owner when the file sets one,

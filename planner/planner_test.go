@@ -89,6 +89,8 @@ func TestDiffReadBackFields(t *testing.T) {
 			live:    func(c *cloud.Cache) { c.Tags = map[string]string{"team": "web", "old": "x"} },
 			wantFields: []FieldChange{{Field: "tags", Before: map[string]string{"team": "web", "old": "x"},
 				After: map[string]string{"team": "web", "env": "prod"}, Send: true}}},
+		{name: "system tags are kept and not compared", wantAction: Noop,
+			live: func(c *cloud.Cache) { c.Tags["acs:rm:rgId"] = "rg-1"; c.Tags["aliyun-ecs"] = "x" }},
 		{name: "unmanaged tags are kept", wantAction: Noop,
 			desired: func(c *spec.Cache) { c.Tags = nil },
 			live:    func(c *cloud.Cache) { c.Tags = map[string]string{"whatever": "x"} }},
