@@ -79,29 +79,7 @@ func TestDriftGolden(t *testing.T) {
 				if code != tc.code || stderr != "" {
 					t.Fatalf("imcsync %s: exit %d, want %d; stderr:\n%s", strings.Join(args, " "), code, tc.code, stderr)
 				}
-				path := filepath.Join("testdata", "drift", tc.name, g.file)
-				if *update {
-					if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-						t.Fatal(err)
-					}
-					if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-						t.Fatal(err)
-					}
-					continue
-				}
-				want, err := os.ReadFile(path)
-				if err != nil {
-					t.Fatalf("%v (run with -update to create it)", err)
-				}
-				if g.format == "json" {
-					if diff := cmp.Diff(decodeJSON(t, want), decodeJSON(t, []byte(got))); diff != "" {
-						t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
-					}
-					continue
-				}
-				if got != string(want) {
-					t.Errorf("%s mismatch (-want +got):\n%s", path, cmp.Diff(string(want), got))
-				}
+				checkGolden(t, filepath.Join("testdata", "drift", tc.name, g.file), got, g.format == "json")
 			}
 		})
 	}

@@ -34,26 +34,7 @@ func TestRenderGolden(t *testing.T) {
 				{"json", "plan.out.json"},
 			} {
 				got := render(t, p, g.format, false)
-				path := filepath.Join(dir, g.file)
-				if *update {
-					if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-						t.Fatal(err)
-					}
-					continue
-				}
-				want, err := os.ReadFile(path)
-				if err != nil {
-					t.Fatalf("%v (run with -update to create it)", err)
-				}
-				if g.format == "json" {
-					if diff := cmp.Diff(decodeJSON(t, want), decodeJSON(t, []byte(got))); diff != "" {
-						t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
-					}
-					continue
-				}
-				if got != string(want) {
-					t.Errorf("%s mismatch (-want +got):\n%s", path, cmp.Diff(string(want), got))
-				}
+				checkGolden(t, filepath.Join(dir, g.file), got, g.format == "json")
 			}
 		})
 	}
