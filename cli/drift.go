@@ -46,16 +46,10 @@ func newDriftCmd(a *app) *cobra.Command {
 			if within < 0 {
 				return &exitError{Code: exitFailure, Err: fmt.Errorf("--expiring-within %v: want a duration of 0 or more", within)}
 			}
-			f, err := a.loadFile()
+			plan, caches, err := a.planFromFile(cmd.Context(), pf, live)
 			if err != nil {
 				return err
 			}
-			opts := a.plannerOptions(pf)
-			caches, err := a.readLive(cmd.Context(), live, planner.Regions(f, opts))
-			if err != nil {
-				return &exitError{Code: exitFailure, Err: err}
-			}
-			plan := planner.Build(f, caches, opts)
 			report := drift.Build(plan, caches, driftClock().UTC().Truncate(time.Second), drift.Options{ExpiringWithin: within})
 			if err := renderDrift(a.stdout, report, a.output, colorEnabled(a.stdout, a.getenv)); err != nil {
 				return &exitError{Code: exitFailure, Err: err}

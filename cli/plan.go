@@ -44,16 +44,10 @@ func newPlanCmd(a *app) *cobra.Command {
 			"Exit status: 0 no changes, 2 changes pending, 1 error.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			f, err := a.loadFile()
+			plan, _, err := a.planFromFile(cmd.Context(), pf, live)
 			if err != nil {
 				return err
 			}
-			opts := a.plannerOptions(pf)
-			caches, err := a.readLive(cmd.Context(), live, planner.Regions(f, opts))
-			if err != nil {
-				return &exitError{Code: exitFailure, Err: err}
-			}
-			plan := planner.Build(f, caches, opts)
 			if outFile != "" {
 				if err := writePlanFile(outFile, plan); err != nil {
 					return &exitError{Code: exitFailure, Err: err}
@@ -75,6 +69,22 @@ func newPlanCmd(a *app) *cobra.Command {
 	cmd.Flags().StringVar(&outFile, "out", "", "also write the plan as JSON to this file, for `imcsync apply PLANFILE`")
 	cmd.Flags().StringVar(&live, "live", "", "read saved DescribeImageCaches output (JSON) instead of calling the API")
 	return cmd
+}
+
+// planFromFile loads -f, reads the live caches of its regions (from liveFile when
+// given) and plans. It returns the live caches too, for reports that need more than the
+// plan.
+func (a *app) planFromFile(ctx context.Context, pf planFlags, liveFile string) (*planner.Plan, []cloud.Cache, error) {
+	f, err := a.loadFile()
+	if err != nil {
+		return nil, nil, err
+	}
+	opts := a.plannerOptions(pf)
+	caches, err := a.readLive(ctx, liveFile, planner.Regions(f, opts))
+	if err != nil {
+		return nil, nil, &exitError{Code: exitFailure, Err: err}
+	}
+	return planner.Build(f, caches, opts), caches, nil
 }
 
 // readLive returns the live caches of the regions: from a saved DescribeImageCaches
