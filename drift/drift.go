@@ -67,19 +67,13 @@ type Missing struct {
 	Reason string `json:"reason,omitempty"`
 }
 
-// Unmanaged is a live cache the file does not declare.
+// Unmanaged is a live cache the file does not declare, as the plan lists it.
 type Unmanaged struct {
-	Region string `json:"region"`
-	Name   string `json:"name"`
-	ID     string `json:"id"`
-	Status string `json:"status"`
-	// Owner is the cache's ownership tag, "" when it has none.
-	Owner string `json:"owner,omitempty"`
+	planner.Unmanaged
 	// Owned is true when the ownership tag names this file's owner and no
 	// imcsync:prune=false tag protects the cache: `apply --prune` would delete it.
 	// Only owned caches count as drift.
-	Owned  bool   `json:"owned"`
-	Reason string `json:"reason"`
+	Owned bool `json:"owned"`
 }
 
 // Unhealthy is a declared cache whose last operation failed.
@@ -157,8 +151,8 @@ func Build(plan *planner.Plan, live []cloud.Cache, now time.Time, opts Options) 
 			if l != nil {
 				owner = l.Tags[spec.OwnerTag]
 			}
-			r.Unmanaged = append(r.Unmanaged, Unmanaged{Region: c.Region, Name: c.Name, ID: c.ID,
-				Status: c.Status, Owner: owner, Owned: true, Reason: c.Reason})
+			r.Unmanaged = append(r.Unmanaged, Unmanaged{Owned: true, Unmanaged: planner.Unmanaged{
+				Region: c.Region, Name: c.Name, ID: c.ID, Status: c.Status, Owner: owner, Reason: c.Reason}})
 			continue
 		case c.ID == "":
 			// No live cache is paired: a create, or one that cannot go ahead.
@@ -179,8 +173,7 @@ func Build(plan *planner.Plan, live []cloud.Cache, now time.Time, opts Options) 
 		if l := byID[u.ID]; l != nil && l.Tags[spec.PruneTag] == "false" {
 			owned = false
 		}
-		r.Unmanaged = append(r.Unmanaged, Unmanaged{Region: u.Region, Name: u.Name, ID: u.ID,
-			Status: u.Status, Owner: u.Owner, Owned: owned, Reason: u.Reason})
+		r.Unmanaged = append(r.Unmanaged, Unmanaged{Unmanaged: u, Owned: owned})
 	}
 
 	sortByCache(r.Drifted, func(d Drifted) (string, string, string) { return d.Region, d.Name, d.ID })

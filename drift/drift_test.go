@@ -100,8 +100,8 @@ func TestDriftBuild(t *testing.T) {
 			mutateLive: func(l *cloud.Cache) { l.Name = "web-old"; delete(l.Tags, spec.OwnerTag) },
 			want: Report{
 				Missing: []Missing{{Region: "cn-hangzhou", Name: "web"}},
-				Unmanaged: []Unmanaged{{Region: "cn-hangzhou", Name: "web-old", ID: "imc-web", Status: "Ready",
-					Reason: "not declared in the file and not owned by imcsync"}},
+				Unmanaged: []Unmanaged{{Unmanaged: planner.Unmanaged{Region: "cn-hangzhou", Name: "web-old", ID: "imc-web", Status: "Ready",
+					Reason: "not declared in the file and not owned by imcsync"}}},
 			},
 		},
 		{
@@ -117,8 +117,8 @@ func TestDriftBuild(t *testing.T) {
 			want: Report{
 				Missing: []Missing{{Region: "cn-hangzhou", Name: "web",
 					Reason: "pinned id imc-gone does not exist in cn-hangzhou; remove `id:` to create the cache, or fix the id"}},
-				Unmanaged: []Unmanaged{{Region: "cn-hangzhou", Name: "web", ID: "imc-web", Status: "Ready", Owner: "prod", Owned: true,
-					Reason: `not declared in the file; owned by "prod", deleted only with --prune`}},
+				Unmanaged: []Unmanaged{{Owned: true, Unmanaged: planner.Unmanaged{Region: "cn-hangzhou", Name: "web", ID: "imc-web", Status: "Ready", Owner: "prod",
+					Reason: `not declared in the file; owned by "prod", deleted only with --prune`}}},
 			},
 		},
 		{
@@ -130,26 +130,26 @@ func TestDriftBuild(t *testing.T) {
 			},
 			inSync: true,
 			want: Report{Unmanaged: []Unmanaged{
-				{Region: "cn-hangzhou", Name: "keep", ID: "imc-keep", Status: "Ready", Owner: "prod",
-					Reason: "not declared in the file; tag imcsync:prune=false keeps it"},
-				{Region: "cn-hangzhou", Name: "ml", ID: "imc-ml", Status: "Ready", Owner: "ml-team",
-					Reason: `not declared in the file; owned by "ml-team"`},
-				{Region: "cn-hangzhou", Name: "sandbox", ID: "imc-sb", Status: "Ready",
-					Reason: "not declared in the file and not owned by imcsync"},
+				{Unmanaged: planner.Unmanaged{Region: "cn-hangzhou", Name: "keep", ID: "imc-keep", Status: "Ready", Owner: "prod",
+					Reason: "not declared in the file; tag imcsync:prune=false keeps it"}},
+				{Unmanaged: planner.Unmanaged{Region: "cn-hangzhou", Name: "ml", ID: "imc-ml", Status: "Ready", Owner: "ml-team",
+					Reason: `not declared in the file; owned by "ml-team"`}},
+				{Unmanaged: planner.Unmanaged{Region: "cn-hangzhou", Name: "sandbox", ID: "imc-sb", Status: "Ready",
+					Reason: "not declared in the file and not owned by imcsync"}},
 			}},
 		},
 		{
 			name:      "an unmanaged cache of this owner is drift",
 			extraLive: []cloud.Cache{other("legacy", "imc-legacy", "prod")},
-			want: Report{Unmanaged: []Unmanaged{{Region: "cn-hangzhou", Name: "legacy", ID: "imc-legacy", Status: "Ready",
-				Owner: "prod", Owned: true, Reason: `not declared in the file; owned by "prod", deleted only with --prune`}}},
+			want: Report{Unmanaged: []Unmanaged{{Owned: true, Unmanaged: planner.Unmanaged{Region: "cn-hangzhou", Name: "legacy", ID: "imc-legacy", Status: "Ready",
+				Owner: "prod", Reason: `not declared in the file; owned by "prod", deleted only with --prune`}}}},
 		},
 		{
 			name:      "a pruning plan's delete is an owned unmanaged cache",
 			extraLive: []cloud.Cache{other("legacy", "imc-legacy", "prod")},
 			prune:     true,
-			want: Report{Unmanaged: []Unmanaged{{Region: "cn-hangzhou", Name: "legacy", ID: "imc-legacy", Status: "Ready",
-				Owner: "prod", Owned: true, Reason: `not declared in the file and owned by "prod"`}}},
+			want: Report{Unmanaged: []Unmanaged{{Owned: true, Unmanaged: planner.Unmanaged{Region: "cn-hangzhou", Name: "legacy", ID: "imc-legacy", Status: "Ready",
+				Owner: "prod", Reason: `not declared in the file and owned by "prod"`}}}},
 		},
 		{
 			name: "update failed, with the last warning",
@@ -200,8 +200,8 @@ func TestDriftBuild(t *testing.T) {
 				return l
 			}()},
 			inSync: true,
-			want: Report{Unmanaged: []Unmanaged{{Region: "cn-hangzhou", Name: "sb", ID: "imc-sb", Status: "Failed",
-				Reason: "not declared in the file and not owned by imcsync"}}},
+			want: Report{Unmanaged: []Unmanaged{{Unmanaged: planner.Unmanaged{Region: "cn-hangzhou", Name: "sb", ID: "imc-sb", Status: "Failed",
+				Reason: "not declared in the file and not owned by imcsync"}}}},
 		},
 	}
 	for _, tt := range tests {
