@@ -9,8 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/imcsync/imcsync/cloud"
 	"github.com/imcsync/imcsync/eci"
 	"github.com/imcsync/imcsync/planner"
@@ -57,7 +55,6 @@ type runner struct {
 	client  Client
 	opts    Options
 	decider decider
-	limiter *rate.Limiter
 	start   time.Time
 	mu      sync.Mutex // serialises Progress
 }
@@ -75,9 +72,6 @@ func Apply(ctx context.Context, plan *planner.Plan, client Client, opts Options)
 		opts:    opts,
 		decider: decider{owner: plan.Owner, replan: opts.Replan, checkFingerprints: opts.CheckFingerprints},
 		start:   opts.Now(),
-	}
-	if opts.Rate > 0 {
-		r.limiter = rate.NewLimiter(rate.Limit(opts.Rate), 1)
 	}
 	changes := slices.Clone(plan.Changes)
 	slices.SortStableFunc(changes, func(a, b planner.Change) int {

@@ -179,7 +179,7 @@ func (r *runner) answer(t *task, sent planner.Request, err error) {
 func (r *runner) call(ctx context.Context, fn func(context.Context) error) (int, error) {
 	var last error
 	for attempt := 1; ; attempt++ {
-		if err := r.ready(ctx); err != nil {
+		if err := ctx.Err(); err != nil {
 			return attempt - 1, interrupted(err, last)
 		}
 		last = fn(context.WithoutCancel(ctx))
@@ -193,17 +193,6 @@ func (r *runner) call(ctx context.Context, fn func(context.Context) error) (int,
 			return attempt, interrupted(err, last)
 		}
 	}
-}
-
-// ready checks ctx and waits for the rate limiter.
-func (r *runner) ready(ctx context.Context) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if r.limiter != nil {
-		return r.limiter.Wait(ctx)
-	}
-	return nil
 }
 
 // backoff is the pause after the attempt-th try: a random duration below

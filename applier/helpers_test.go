@@ -10,6 +10,7 @@ import (
 	"github.com/imcsync/imcsync/cloud"
 	"github.com/imcsync/imcsync/eci"
 	"github.com/imcsync/imcsync/ecisim"
+	"github.com/imcsync/imcsync/pacing"
 	"github.com/imcsync/imcsync/planner"
 	"github.com/imcsync/imcsync/spec"
 )
@@ -37,18 +38,25 @@ func newEnv(t testing.TB, faults *ecisim.Faults, caches ...ecisim.Cache) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = sim.Close() })
-	client, err := eci.New(eci.Config{Endpoint: sim.URL, AccessKeyID: ecisim.DefaultAccessKeyID, AccessKeySecret: ecisim.DefaultAccessKeySecret})
+	e := &env{t: t, sim: sim, clock: clock}
+	e.client = e.newClient(nil)
+	return e
+}
+
+// newClient returns a client of the emulator whose calls go through pacer (nil: none).
+func (e *env) newClient(pacer *pacing.Pacer) *eci.Client {
+	e.t.Helper()
+	client, err := eci.New(eci.Config{Endpoint: e.sim.URL, AccessKeyID: ecisim.DefaultAccessKeyID, AccessKeySecret: ecisim.DefaultAccessKeySecret, Pacer: pacer})
 	if err != nil {
-		t.Fatal(err)
+		e.t.Fatal(err)
 	}
-	return &env{t: t, sim: sim, clock: clock, client: client}
+	return client
 }
 
 // opts are the defaults with the clock and pauses moved onto the emulator's manual
 // clock: waiting for a status costs no real time.
 func (e *env) opts() applier.Options {
 	o := applier.DefaultOptions()
-	o.Rate = 0
 	o.PollInterval = time.Second
 	o.PollIntervalMax = 5 * time.Second
 	o.Timeout = 10 * time.Minute

@@ -14,9 +14,6 @@ type Options struct {
 	// Parallelism is how many mutating calls (with their retries) run at once. Values
 	// below 1 mean 1.
 	Parallelism int
-	// Rate caps the client-side call rate in calls per second, across all goroutines;
-	// every call counts once (a List of several pages counts once). 0 means unlimited.
-	Rate float64
 	// Wait makes Apply poll after the calls until every touched cache is settled: Ready
 	// (or gone, for a delete), UpdateFailed or Failed. Without it, an accepted call is
 	// reported as soon as the API accepts it. Caches that are busy before their call are
@@ -66,7 +63,6 @@ type Options struct {
 func DefaultOptions() Options {
 	return Options{
 		Parallelism:     10,
-		Rate:            20,
 		Wait:            true,
 		Timeout:         30 * time.Minute,
 		PollInterval:    2 * time.Second,

@@ -12,6 +12,7 @@ import (
 
 	"github.com/imcsync/imcsync/applier"
 	"github.com/imcsync/imcsync/ecisim"
+	"github.com/imcsync/imcsync/pacing"
 	"github.com/imcsync/imcsync/planner"
 	"github.com/imcsync/imcsync/spec"
 )
@@ -100,10 +101,10 @@ func TestRateLimitAndNoWait(t *testing.T) {
 	plan := e.plan(file("", decl...), planner.Options{})
 	e.sim.Server.ResetRequests()
 	opts := e.opts()
-	opts.Rate = 40 // one call per 25 ms
 	opts.Wait = false
+	client := e.newClient(pacing.New(40)) // one call per 25 ms
 
-	out := applier.Apply(context.Background(), plan, e.client, opts)
+	out := applier.Apply(context.Background(), plan, client, opts)
 
 	if s := applier.Summarize(out); s.Updated != len(caches) {
 		t.Fatalf("summary %s, want all updated", s)

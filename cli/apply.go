@@ -58,7 +58,7 @@ func newApplyCmd(a *app) *cobra.Command {
 	fl := cmd.Flags()
 	fl.BoolVar(&autoApprove, "auto-approve", false, "apply without asking for confirmation (required without a terminal)")
 	fl.IntVar(&opts.Parallelism, "parallelism", opts.Parallelism, "how many caches are changed at once")
-	fl.Float64Var(&opts.Rate, "rate", opts.Rate, "at most this many API calls per second (0: no limit)")
+	fl.Float64Var(&a.rate, "rate", 0, "at most this many API calls per second (0: no ceiling; the rate adapts to throttling either way)")
 	fl.BoolVar(&opts.Wait, "wait", opts.Wait, "wait until every changed cache is Ready (or failed) before reporting")
 	fl.DurationVar(&opts.Timeout, "timeout", opts.Timeout, "how long to wait for busy caches and for caches to become Ready")
 	fl.DurationVar(&opts.PollInterval, "poll-interval", opts.PollInterval, "first pause between two reads of the caches while waiting (grows up to 15s)")

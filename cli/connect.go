@@ -10,6 +10,7 @@ import (
 	"github.com/imcsync/imcsync/cloud"
 	"github.com/imcsync/imcsync/eci"
 	"github.com/imcsync/imcsync/ecisim"
+	"github.com/imcsync/imcsync/pacing"
 )
 
 // connection is what a command talks to: the ECI API at the default or given endpoint,
@@ -19,7 +20,8 @@ type connection struct {
 	sim    *ecisim.Running // nil unless --sim
 }
 
-// connect opens the connection the global flags ask for.
+// connect opens the connection the global flags ask for. Its calls are paced per region
+// and action, adapting to throttling, under the --rate ceiling.
 func (a *app) connect() (*connection, error) {
 	if a.sim != "" {
 		st, err := ecisim.LoadState(a.sim)
@@ -30,14 +32,14 @@ func (a *app) connect() (*connection, error) {
 		if err != nil {
 			return nil, fmt.Errorf("--sim: starting the emulator: %w", err)
 		}
-		client, err := eci.New(eci.Config{Endpoint: run.URL, AccessKeyID: ecisim.DefaultAccessKeyID, AccessKeySecret: ecisim.DefaultAccessKeySecret})
+		client, err := eci.New(eci.Config{Endpoint: run.URL, AccessKeyID: ecisim.DefaultAccessKeyID, AccessKeySecret: ecisim.DefaultAccessKeySecret, Pacer: pacing.New(a.rate)})
 		if err != nil {
 			run.Close()
 			return nil, err
 		}
 		return &connection{client: client, sim: run}, nil
 	}
-	client, err := eci.New(eci.Config{Endpoint: a.endpoint})
+	client, err := eci.New(eci.Config{Endpoint: a.endpoint, Pacer: pacing.New(a.rate)})
 	if err != nil {
 		return nil, err
 	}

@@ -45,6 +45,7 @@ type app struct {
 	regions  []string // --region filter (repeatable)
 	endpoint string   // --endpoint or IMCSYNC_ENDPOINT
 	sim      string   // --sim STATE
+	rate     float64  // apply --rate: a ceiling on calls per second (0: adaptive only)
 }
 
 // commands holds the constructors of the subcommands; each command's file appends to it.

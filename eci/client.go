@@ -15,6 +15,8 @@ import (
 	util "github.com/alibabacloud-go/tea-utils/v2/service"
 	"github.com/alibabacloud-go/tea/tea"
 	"github.com/aliyun/credentials-go/credentials"
+
+	"github.com/imcsync/imcsync/pacing"
 )
 
 // Default timeouts, used when Config leaves them zero.
@@ -42,6 +44,9 @@ type Config struct {
 	ConnectTimeout time.Duration
 	// UserAgent is appended to the SDK's User-Agent header, e.g. "imcsync/1.2.0".
 	UserAgent string
+	// Pacer paces every call (each attempt of it) per region and action, and learns from
+	// throttling answers. Nil: calls are not paced.
+	Pacer *pacing.Pacer
 }
 
 // Client calls the four image-cache actions of ECI. It is safe for concurrent use: each
@@ -53,6 +58,7 @@ type Client struct {
 	readMS    int // SDK ReadTimeout, milliseconds
 	connectS  int // SDK ConnectTimeout, seconds
 	secrets   redactor
+	pacer     *pacing.Pacer
 
 	mu    sync.Mutex
 	pools map[target]*sync.Pool
@@ -67,7 +73,7 @@ type target struct {
 // New checks cfg and returns a client. It sends nothing and does not yet look for
 // credentials: a missing credential shows up as a *CredentialsError on the first call.
 func New(cfg Config) (*Client, error) {
-	c := &Client{userAgent: cfg.UserAgent, pools: map[target]*sync.Pool{}}
+	c := &Client{userAgent: cfg.UserAgent, pacer: cfg.Pacer, pools: map[target]*sync.Pool{}}
 	if cfg.Endpoint != "" {
 		t, err := parseEndpoint(cfg.Endpoint)
 		if err != nil {
@@ -203,10 +209,11 @@ func (c *Client) runtime() *util.RuntimeOptions {
 	}
 }
 
-// call runs fn with a pooled SDK client and converts its error. The SDK takes no context:
-// ctx is checked before sending, and if it ends while the request is in flight, call
-// returns ctx's error at once while the request itself runs on until it completes or hits
-// ReadTimeout (its answer is then discarded).
+// call runs fn with a pooled SDK client once the pacer allows it, tells the pacer how the
+// API answered, and converts the error. The SDK takes no context: ctx is checked before
+// sending, and if it ends while the request is in flight, call returns ctx's error at
+// once while the request itself runs on until it completes or hits ReadTimeout (its
+// answer is then discarded).
 func (c *Client) call(ctx context.Context, action, region string, secrets redactor, fn func(*sdk.Client, *util.RuntimeOptions) error) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("%s: %w", action, err)
@@ -214,6 +221,10 @@ func (c *Client) call(ctx context.Context, action, region string, secrets redact
 	t, err := c.targetFor(region)
 	if err != nil {
 		return err
+	}
+	permit, err := c.pacer.Wait(ctx, region, action)
+	if err != nil {
+		return fmt.Errorf("%s: %w", action, err)
 	}
 	p := c.pool(t)
 	sc, _ := p.Get().(*sdk.Client)
@@ -224,13 +235,14 @@ func (c *Client) call(ctx context.Context, action, region string, secrets redact
 	}
 	done := make(chan error, 1)
 	go func() {
-		err := fn(sc, c.runtime())
+		err := convertError(action, region, fn(sc, c.runtime()), secrets)
 		p.Put(sc)
+		report(permit, err)
 		done <- err
 	}()
 	select {
 	case err := <-done:
-		return convertError(action, region, err, secrets)
+		return err
 	case <-ctx.Done():
 		return fmt.Errorf("%s: %w", action, ctx.Err())
 	}

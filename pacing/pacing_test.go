@@ -1,0 +1,143 @@
+package pacing
+
+import (
+	"context"
+	"math"
+	"testing"
+	"time"
+)
+
+// fakeClock is a clock the test moves by hand.
+type fakeClock struct{ t time.Time }
+
+func (c *fakeClock) now() time.Time          { return c.t }
+func (c *fakeClock) advance(d time.Duration) { c.t = c.t.Add(d) }
+
+func newTestPacer() (*Pacer, *fakeClock) {
+	c := &fakeClock{t: time.Unix(1700000000, 0)}
+	p := New(0)
+	p.now = c.now
+	return p, c
+}
+
+// permit is a permit sent at the fake clock's time, without waiting in real time for
+// the limiter (the rate it reaches is what these tests check).
+func permit(_ *testing.T, p *Pacer, action string) Permit {
+	return Permit{a: p.adaptive(key{"cn-hangzhou", action}), sent: p.now()}
+}
+
+func near(got, want float64) bool { return math.Abs(got-want) < 0.01*math.Max(1, want) }
+
+func TestUnthrottledUntilTheFirstThrottlingAnswer(t *testing.T) {
+	p, c := newTestPacer()
+	for range 100 {
+		permit(t, p, "UpdateImageCache").Succeeded()
+		c.advance(time.Millisecond)
+	}
+	if r := p.Rate("cn-hangzhou", "UpdateImageCache"); !math.IsInf(r, 1) {
+		t.Errorf("rate after successes only = %v, want +Inf (not limited)", r)
+	}
+	var nilPacer *Pacer
+	pm, err := nilPacer.Wait(context.Background(), "cn-hangzhou", "UpdateImageCache")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pm.Throttled() // a nil pacer's permit reports to nothing
+	if r := nilPacer.Rate("cn-hangzhou", "UpdateImageCache"); !math.IsInf(r, 1) {
+		t.Errorf("nil pacer rate = %v", r)
+	}
+}
+
+func TestThrottlingCutsToBetaTimesTheAcceptedRateOncePerEvent(t *testing.T) {
+	p, c := newTestPacer()
+	// 40 calls accepted over 0.4 s, then 20 calls in flight all come back throttled.
+	for range 40 {
+		permit(t, p, "UpdateImageCache").Succeeded()
+		c.advance(10 * time.Millisecond)
+	}
+	var inFlight []Permit
+	for range 20 {
+		inFlight = append(inFlight, permit(t, p, "UpdateImageCache"))
+	}
+	c.advance(50 * time.Millisecond)
+	for _, pm := range inFlight {
+		pm.Throttled()
+	}
+	if r := p.Rate("cn-hangzhou", "UpdateImageCache"); !near(r, Beta*40) {
+		t.Fatalf("rate after a throttled burst = %v, want %v (one cut from 40 accepted calls/s)", r, Beta*40)
+	}
+	if r := p.Rate("cn-hangzhou", "DescribeImageCaches"); !math.IsInf(r, 1) {
+		t.Errorf("another action's rate = %v, want +Inf: keys are paced apart", r)
+	}
+	// A call sent after the cut and throttled again cuts again, from at most the current rate.
+	c.advance(10 * time.Millisecond)
+	late := permit(t, p, "UpdateImageCache")
+	c.advance(50 * time.Millisecond)
+	late.Throttled()
+	if r := p.Rate("cn-hangzhou", "UpdateImageCache"); !near(r, Beta*Beta*40) {
+		t.Errorf("rate after a second event = %v, want %v", r, Beta*Beta*40)
+	}
+	// Nothing accepted for a second: the rate falls to the floor, never to zero.
+	c.advance(2 * time.Second)
+	last := permit(t, p, "UpdateImageCache")
+	last.Throttled()
+	if r := p.Rate("cn-hangzhou", "UpdateImageCache"); r != MinRate {
+		t.Errorf("rate with nothing accepted = %v, want %v", r, MinRate)
+	}
+}
+
+func TestRateGrowsBackAlongCubic(t *testing.T) {
+	p, c := newTestPacer()
+	for range 40 {
+		permit(t, p, "UpdateImageCache").Succeeded()
+		c.advance(25 * time.Millisecond)
+	}
+	permit(t, p, "UpdateImageCache").Throttled()
+	prev := p.Rate("cn-hangzhou", "UpdateImageCache")
+	wMax := prev / Beta // the accepted rate it was cut from
+	if wMax < 35 || wMax > 41 {
+		t.Fatalf("cut from %v calls/s, want about 40 accepted in the last second", wMax)
+	}
+	k := math.Cbrt(wMax * (1 - Beta) / cubicScale)
+	var atK float64
+	for elapsed := 100 * time.Millisecond; elapsed <= 8*time.Second; elapsed += 100 * time.Millisecond {
+		c.advance(100 * time.Millisecond)
+		permit(t, p, "UpdateImageCache").Succeeded()
+		r := p.Rate("cn-hangzhou", "UpdateImageCache")
+		if r < prev {
+			t.Fatalf("rate fell from %v to %v on success", prev, r)
+		}
+		prev = r
+		if math.Abs(elapsed.Seconds()-k) < 0.05 {
+			atK = r
+		}
+	}
+	if !near(atK, wMax) {
+		t.Errorf("rate %.2fs after the cut = %v, want back at %v", k, atK, wMax)
+	}
+	if want := cubicScale*math.Pow(8-k, 3) + wMax; !near(prev, want) {
+		t.Errorf("rate 8s after the cut = %v, want %v (probing beyond %v)", prev, want, wMax)
+	}
+}
+
+func TestCeilingCapsEveryKey(t *testing.T) {
+	p := New(50) // one call per 20 ms, all keys together
+	start := time.Now()
+	for i := range 11 {
+		action := "UpdateImageCache"
+		if i%2 == 0 {
+			action = "DescribeImageCaches"
+		}
+		if _, err := p.Wait(context.Background(), "cn-hangzhou", action); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if d := time.Since(start); d < 190*time.Millisecond {
+		t.Errorf("11 calls under a ceiling of 50/s took %s, want at least 200ms", d)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := p.Wait(ctx, "cn-hangzhou", "UpdateImageCache"); err == nil {
+		t.Error("Wait with an ended context succeeded")
+	}
+}
