@@ -26,6 +26,7 @@ type simOptions struct {
 	latency, transition    time.Duration
 	throttleRate, failRate float64
 	failFirst              int
+	quota                  []string
 	seed                   uint64
 }
 
@@ -58,6 +59,7 @@ func newSimCmd(a *app) *cobra.Command {
 	f.Float64Var(&o.throttleRate, "throttle-rate", 0, "probability (0-1) that a call is refused with Throttling.User")
 	f.Float64Var(&o.failRate, "fail-rate", 0, "probability (0-1) that a call fails with 503 ServiceUnavailable")
 	f.IntVar(&o.failFirst, "fail-first", 0, "the first K calls of each action fail with 503 ServiceUnavailable")
+	f.StringArrayVar(&o.quota, "quota", nil, "account flow control ACTION=QPS, e.g. UpdateImageCache=40: beyond one second's worth, Throttling.User (repeatable)")
 	f.Uint64Var(&o.seed, "seed", 0, "seed of IDs and random faults, for reproducible runs (0: random)")
 	return cmd
 }
@@ -104,6 +106,14 @@ func (a *app) runSim(cmd *cobra.Command, o *simOptions) error {
 	}
 	if flags.Changed("fail-first") {
 		rule.FailFirst = o.failFirst
+	}
+	if len(o.quota) > 0 && st.Settings.Quota == nil {
+		st.Settings.Quota = map[string]float64{}
+	}
+	for _, q := range o.quota {
+		if err := ecisim.ParseQuota(q, st.Settings.Quota); err != nil {
+			return fail(fmt.Errorf("--%w", err))
+		}
 	}
 
 	cfg := ecisim.Config{Addr: o.addr, Seed: o.seed}

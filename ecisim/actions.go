@@ -50,7 +50,7 @@ func (s *Server) create(p params, now time.Time) (map[string]any, *apiError) {
 	s.seq++
 	r.seq = s.seq
 	s.scheduleCreate(r, now, StatusPreparing)
-	s.caches = append(s.caches, r)
+	s.add(r)
 	return map[string]any{"ImageCacheId": r.ID, "ContainerGroupId": r.ContainerGroupID}, nil
 }
 
@@ -79,6 +79,7 @@ func (s *Server) update(p params, now time.Time) (map[string]any, *apiError) {
 		r.FlashSnapshotID = s.newID("s-")
 	}
 	s.scheduleUpdate(r, now)
+	s.watch(r)
 	return map[string]any{}, nil
 }
 
@@ -91,18 +92,8 @@ func (s *Server) delete(p params, _ time.Time) (map[string]any, *apiError) {
 	if r == nil || r.Region != p["RegionId"] {
 		return nil, errNotFound(id)
 	}
-	s.caches = slices.DeleteFunc(s.caches, func(x *record) bool { return x == r })
+	s.remove(r)
 	return map[string]any{}, nil
-}
-
-// find returns the cache with this ID in any region, or nil. Called with s.mu held.
-func (s *Server) find(id string) *record {
-	for _, r := range s.caches {
-		if r.ID == id {
-			return r
-		}
-	}
-	return nil
 }
 
 const (
@@ -119,7 +110,7 @@ func (s *Server) describe(p params, _ time.Time) (map[string]any, *apiError) {
 		}
 		limit = n
 	}
-	match, err := describeFilter(p)
+	match, filtered, err := describeFilter(p)
 	if err != nil {
 		return nil, err
 	}
@@ -129,40 +120,42 @@ func (s *Server) describe(p params, _ time.Time) (map[string]any, *apiError) {
 			return nil, errInvalid("NextToken", "It is not a token this API returned.")
 		}
 	}
-	var matched []*record
-	for _, r := range s.sorted() {
-		if match(r) {
-			matched = append(matched, r)
+	// The candidates, in creation order: the one cache an ImageCacheId names, else the
+	// region's caches. Without other filters a page is found by binary search and costs
+	// O(page); a filtered listing scans the region.
+	candidates := s.byRegion[p["RegionId"]]
+	if id := p["ImageCacheId"]; id != "" {
+		candidates = nil
+		if r := s.byID[id]; r != nil {
+			candidates = []*record{r}
 		}
+	}
+	if filtered {
+		var matched []*record
+		for _, r := range candidates {
+			if match(r) {
+				matched = append(matched, r)
+			}
+		}
+		candidates = matched
 	}
 	start := 0
 	if after != nil {
-		start = len(matched)
-		for i, r := range matched {
-			if before(after, r) {
-				start = i
-				break
-			}
+		start, _ = slices.BinarySearchFunc(candidates, after, compareRecords)
+		if start < len(candidates) && compareRecords(candidates[start], after) == 0 {
+			start++
 		}
 	}
-	end := min(start+limit, len(matched))
+	end := min(start+limit, len(candidates))
 	page := make([]wireCache, 0, end-start)
-	for _, r := range matched[start:end] {
+	for _, r := range candidates[start:end] {
 		page = append(page, toWire(r))
 	}
 	next := ""
-	if end < len(matched) {
-		next = token(matched[end-1])
+	if end < len(candidates) {
+		next = token(candidates[end-1])
 	}
-	return map[string]any{"TotalCount": len(matched), "NextToken": next, "ImageCaches": page}, nil
-}
-
-// before reports whether a sorts before b in creation order.
-func before(a, b *record) bool {
-	if c := a.CreationTime.Compare(b.CreationTime); c != 0 {
-		return c < 0
-	}
-	return a.seq < b.seq
+	return map[string]any{"TotalCount": len(candidates), "NextToken": next, "ImageCaches": page}, nil
 }
 
 // token encodes the position after r, so a page stays right when caches come and go.
@@ -188,15 +181,16 @@ func (s *Server) fromToken(tok string) *record {
 
 // describeFilter builds the filter of DescribeImageCaches: every given filter must match,
 // each by exact equality (Image and MatchImage: one of the cache's images; Tag.N: the
-// key with that value, or any value when Value is not sent).
-func describeFilter(p params) (func(*record) bool, *apiError) {
+// key with that value, or any value when Value is not sent). filtered reports whether
+// any filter besides RegionId and ImageCacheId was given (those two the index answers).
+func describeFilter(p params) (match func(*record) bool, filtered bool, err *apiError) {
 	tags, err := p.items("Tag", maxTags)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	matchImages, err := p.strings("MatchImage", maxImages)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	eq := func(name string, got func(*record) string) func(*record) bool {
 		want, ok := p[name]
@@ -207,7 +201,6 @@ func describeFilter(p params) (func(*record) bool, *apiError) {
 	}
 	var preds []func(*record) bool
 	for _, pred := range []func(*record) bool{
-		eq("ImageCacheId", func(r *record) string { return r.ID }),
 		eq("ImageCacheName", func(r *record) string { return r.Name }),
 		eq("ResourceGroupId", func(r *record) string { return r.ResourceGroupID }),
 		eq("SnapshotId", func(r *record) string { return r.SnapshotID }),
@@ -243,7 +236,7 @@ func describeFilter(p params) (func(*record) bool, *apiError) {
 			}
 		}
 		return true
-	}, nil
+	}, len(preds) > 0 || p["ImageCacheId"] != "", nil
 }
 
 // wireCache is one element of DescribeImageCaches' ImageCaches, keys as the API spells them.

@@ -123,19 +123,7 @@ func (s *Server) checkReplay(keyID, stamp, nonce string) *apiError {
 			"The request timestamp %s is more than %s away from the server time %s.",
 			stamp, TimestampWindow, now.UTC().Format("2006-01-02T15:04:05Z"))
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for k, seen := range s.nonces {
-		if now.Sub(seen) > TimestampWindow {
-			delete(s.nonces, k)
-		}
-	}
-	key := keyID + "\x00" + nonce
-	if _, used := s.nonces[key]; used {
-		return newError(http.StatusBadRequest, "SignatureNonceUsed", "Specified signature nonce was used already.")
-	}
-	s.nonces[key] = now
-	return nil
+	return s.nonces.use(keyID+"\x00"+nonce, now)
 }
 
 func errUnknownKey() *apiError {

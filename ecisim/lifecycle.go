@@ -20,8 +20,9 @@ const maxEvents = 20
 // the caches along.
 type record struct {
 	Cache
-	seq   int64 // creation order among equal creation times
-	steps []step
+	seq     int64 // creation order among equal creation times
+	steps   []step
+	removed bool // deleted or expired: no longer in the index
 }
 
 // step is a future status change.
@@ -111,34 +112,6 @@ func (r *record) addEvent(e Event) {
 	}
 }
 
-// advance applies due transitions and drops caches that have expired: those past their
-// RetentionDays, and Failed ones a day after failing. Called with s.mu held.
-func (s *Server) advance(now time.Time) {
-	kept := s.caches[:0]
-	for _, r := range s.caches {
-		for len(r.steps) > 0 && !r.steps[0].at.After(now) {
-			st := r.steps[0]
-			r.steps = r.steps[1:]
-			r.Status, r.StatusSince = st.status, st.at
-			if st.event != nil {
-				r.addEvent(*st.event)
-			}
-			if st.snapshot {
-				r.SnapshotID = s.newID("s-")
-			}
-		}
-		if exp := r.expireTime(); !exp.IsZero() && !exp.After(now) {
-			continue
-		}
-		if r.Status == StatusFailed && !r.StatusSince.Add(failedRetention).After(now) {
-			continue
-		}
-		kept = append(kept, r)
-	}
-	clear(s.caches[len(kept):])
-	s.caches = kept
-}
-
 func (r *record) expireTime() time.Time {
 	if r.RetentionDays <= 0 {
 		return time.Time{}
@@ -203,7 +176,7 @@ func (s *Server) load(caches []Cache) error {
 		}
 		s.seq++
 		r.seq = s.seq
-		s.caches = append(s.caches, r)
+		s.add(r)
 	}
 	return nil
 }
@@ -215,6 +188,7 @@ func (s *Server) State() *State {
 	s.advance(s.clock.Now().UTC())
 	st := &State{Settings: s.settings}
 	st.Settings.Faults.Actions = maps.Clone(s.settings.Faults.Actions)
+	st.Settings.Quota = maps.Clone(s.settings.Quota)
 	for _, r := range s.sorted() {
 		st.Caches = append(st.Caches, cloneCache(r.Cache))
 	}
@@ -227,12 +201,7 @@ func (s *Server) SaveState(path string) error { return s.State().Save(path) }
 // sorted returns the caches in creation order. Called with s.mu held.
 func (s *Server) sorted() []*record {
 	out := slices.Clone(s.caches)
-	slices.SortStableFunc(out, func(a, b *record) int {
-		if c := a.CreationTime.Compare(b.CreationTime); c != 0 {
-			return c
-		}
-		return int(a.seq - b.seq)
-	})
+	slices.SortFunc(out, compareRecords)
 	return out
 }
 

@@ -45,6 +45,8 @@ type Config struct {
 	Transition time.Duration
 	// Faults, when non-nil, replaces the state's settings.faults.
 	Faults *Faults
+	// Quota, when non-nil, replaces the state's settings.quota (see Settings.Quota).
+	Quota map[string]float64
 	// Log, when non-nil, receives one JSON line per request (see LoggedRequest).
 	Log io.Writer
 	// Seed seeds the random source of IDs and random faults, for reproducible runs.
@@ -64,13 +66,15 @@ type Server struct {
 
 	mu       sync.Mutex
 	settings Settings
-	caches   []*record
+	caches   []*record // every cache, in no order; see index
+	index
 	seq      int64
 	rnd      *rand.Rand
 	calls    map[string]int         // per action, for Rule.FailFirst/ThrottleFirst
 	tokens   map[string]tokenRecord // ClientToken memory, by action + token
-	nonces   map[string]time.Time   // AccessKeyId + nonce -> when seen
-	requests []LoggedRequest
+	requests requestLog
+	nonces   nonceMemory // its own lock: checked before s.mu is taken
+	quota    quota       // its own lock
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -101,7 +105,6 @@ func New(cfg Config, st *State) (*Server, error) {
 		log:    cfg.Log,
 		calls:  map[string]int{},
 		tokens: map[string]tokenRecord{},
-		nonces: map[string]time.Time{},
 	}
 	if len(s.keys) == 0 {
 		s.keys = map[string]string{DefaultAccessKeyID: DefaultAccessKeySecret}
@@ -124,6 +127,13 @@ func New(cfg Config, st *State) (*Server, error) {
 	if cfg.Faults != nil {
 		s.settings.Faults = *cfg.Faults
 	}
+	if cfg.Quota != nil {
+		s.settings.Quota = maps.Clone(cfg.Quota)
+	}
+	if err := checkQuota(s.settings.Quota); err != nil {
+		return nil, err
+	}
+	s.quota.set(s.settings.Quota)
 	if err := s.load(st.Caches); err != nil {
 		return nil, err
 	}
@@ -142,10 +152,9 @@ func (s *Server) SetFaults(f Faults) {
 func (s *Server) Requests() []LoggedRequest {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]LoggedRequest, len(s.requests))
-	for i, r := range s.requests {
-		r.Params = maps.Clone(r.Params)
-		out[i] = r
+	out := s.requests.all()
+	for i := range out {
+		out[i].Params = maps.Clone(out[i].Params)
 	}
 	return out
 }
@@ -154,7 +163,7 @@ func (s *Server) Requests() []LoggedRequest {
 func (s *Server) ResetRequests() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.requests = nil
+	s.requests = requestLog{}
 }
 
 // call is what the handler learns about one request while serving it.
@@ -220,10 +229,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) record(e LoggedRequest) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(s.requests) >= maxLoggedRequests {
-		s.requests = append(s.requests[:0], s.requests[1:]...)
-	}
-	s.requests = append(s.requests, e)
+	s.requests.add(e)
 	if s.log != nil {
 		line, err := json.Marshal(e)
 		if err == nil {
@@ -318,6 +324,9 @@ func (s *Server) serve(ctx context.Context, c *call) (map[string]any, *apiError)
 	s.mu.Lock()
 	rule, fault := s.fault(c.action)
 	s.mu.Unlock()
+	if fault == nil && !s.quota.allow(c.action, s.wall()) {
+		fault = errThrottled
+	}
 	if rule.Latency > 0 {
 		t := time.NewTimer(time.Duration(rule.Latency))
 		select {

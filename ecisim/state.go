@@ -28,6 +28,10 @@ type Settings struct {
 	Transition Duration `yaml:"transition,omitempty" json:"transition,omitempty"`
 	// Faults are the injected failures.
 	Faults Faults `yaml:"faults,omitempty" json:"faults,omitzero"`
+	// Quota is the account's flow control: calls per second by action name (e.g.
+	// UpdateImageCache: 40). Beyond a bucket of one second's worth, calls are answered
+	// Throttling.User. An action without an entry is not limited.
+	Quota map[string]float64 `yaml:"quota,omitempty" json:"quota,omitempty"`
 }
 
 // DefaultTransition is the default length of each lifecycle phase: long enough to be seen,

@@ -24,8 +24,10 @@ const (
 	Beta = 0.7
 	// cubicScale is CUBIC's C: how fast the rate grows back, in calls/s per second cubed.
 	cubicScale = 0.4
-	// MinRate is the lowest rate a key is ever cut to, in calls per second.
-	MinRate = 0.5
+	// MinRate is the lowest rate a key is ever cut to, in calls per second. The AWS SDKs
+	// go down to 0.5; a caller that sends this little is slowed by its retry backoff
+	// already, and a listing's pages, sent one after the other, would crawl.
+	MinRate = 2.0
 )
 
 // window is how far back the accepted rate is measured, in buckets of window/buckets.
@@ -69,7 +71,7 @@ func (p *Pacer) Wait(ctx context.Context, region, action string) (Permit, error)
 		return Permit{}, ctx.Err()
 	}
 	a := p.adaptive(key{region, action})
-	if err := a.limiter.Wait(ctx); err != nil {
+	if err := a.wait(ctx); err != nil {
 		return Permit{}, err
 	}
 	if p.ceiling != nil {
@@ -97,7 +99,7 @@ func (p *Pacer) adaptive(k key) *adaptive {
 	defer p.mu.Unlock()
 	a, ok := p.keys[k]
 	if !ok {
-		a = &adaptive{now: p.now, limiter: rate.NewLimiter(rate.Inf, 1), rate: math.Inf(1)}
+		a = &adaptive{now: p.now, rate: math.Inf(1), changed: make(chan struct{})}
 		p.keys[k] = a
 	}
 	return a
@@ -119,18 +121,21 @@ func (pm Permit) Succeeded() {
 	}
 }
 
-// adaptive is the rate of one key.
+// adaptive is the rate of one key. Permits are spaced 1/rate apart (a bucket of one):
+// a burst would only meet the throttling again. The spacing is judged at each grant
+// with the rate of that moment, so waiters speed up as soon as the rate grows.
 type adaptive struct {
-	limiter *rate.Limiter
-	now     func() time.Time
+	now func() time.Time
 
-	mu     sync.Mutex
-	rate   float64        // calls/s; +Inf: not limited
-	cut    time.Time      // the last cut; zero: never throttled
-	wMax   float64        // the rate the last cut was made from (CUBIC's W_max)
-	k      float64        // seconds after a cut at which CUBIC is back at wMax
-	counts [buckets]int   // accepted calls per bucket of the last window
-	stamps [buckets]int64 // the bucket number each count belongs to
+	mu      sync.Mutex
+	rate    float64        // calls/s; +Inf: not limited
+	last    time.Time      // the last grant (or cut), from which the next is spaced
+	changed chan struct{}  // closed and replaced whenever rate changes
+	cut     time.Time      // the last cut; zero: never throttled
+	wMax    float64        // the rate the last cut was made from (CUBIC's W_max)
+	k       float64        // seconds after a cut at which CUBIC is back at wMax
+	counts  [buckets]int   // accepted calls per bucket of the last window
+	stamps  [buckets]int64 // the bucket number each count belongs to
 }
 
 // throttled cuts the rate to Beta times the accepted rate (at most the current rate).
@@ -145,7 +150,37 @@ func (a *adaptive) throttled(sent time.Time) {
 	a.wMax = max(from, MinRate)
 	a.k = math.Cbrt(a.wMax * (1 - Beta) / cubicScale)
 	a.cut = now
+	a.last = now // the API's bucket is empty now: wait a whole interval
 	a.set(max(Beta*from, MinRate))
+}
+
+// wait blocks until a permit may be granted at the current rate, or ctx ends.
+func (a *adaptive) wait(ctx context.Context) error {
+	for {
+		a.mu.Lock()
+		now := a.now()
+		if math.IsInf(a.rate, 1) {
+			a.mu.Unlock()
+			return ctx.Err()
+		}
+		at := a.last.Add(time.Duration(float64(time.Second) / a.rate))
+		if !now.Before(at) {
+			a.last = now
+			a.mu.Unlock()
+			return ctx.Err()
+		}
+		changed := a.changed
+		a.mu.Unlock()
+		t := time.NewTimer(at.Sub(now))
+		select {
+		case <-t.C:
+		case <-changed:
+			t.Stop()
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		}
+	}
 }
 
 // succeeded counts an accepted call and lets the rate grow back along CUBIC's curve
@@ -182,8 +217,9 @@ func (a *adaptive) accepted(now time.Time) float64 {
 	return float64(total) * float64(time.Second) / float64(window)
 }
 
-// set installs a new rate.
+// set installs a new rate and wakes the waiters to judge it.
 func (a *adaptive) set(r float64) {
 	a.rate = r
-	a.limiter.SetLimit(rate.Limit(r))
+	close(a.changed)
+	a.changed = make(chan struct{})
 }

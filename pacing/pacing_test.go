@@ -141,3 +141,36 @@ func TestCeilingCapsEveryKey(t *testing.T) {
 		t.Error("Wait with an ended context succeeded")
 	}
 }
+
+func TestWaitersSpeedUpAsSoonAsTheRateGrows(t *testing.T) {
+	p := New(0)
+	permit(t, p, "UpdateImageCache").Throttled() // nothing accepted: cut to MinRate
+	if r := p.Rate("cn-hangzhou", "UpdateImageCache"); r != MinRate {
+		t.Fatalf("rate %v, want %v", r, MinRate)
+	}
+	start := time.Now()
+	done := make(chan time.Duration, 5)
+	for range 5 {
+		go func() {
+			if _, err := p.Wait(context.Background(), "cn-hangzhou", "UpdateImageCache"); err != nil {
+				t.Error(err)
+			}
+			done <- time.Since(start)
+		}()
+	}
+	// The first permit after a cut waits a whole interval (the API's bucket is empty).
+	select {
+	case d := <-done:
+		t.Fatalf("a permit %s after the cut, want none before %s", d, time.Duration(float64(time.Second)/MinRate))
+	case <-time.After(200 * time.Millisecond):
+	}
+	a := p.adaptive(key{"cn-hangzhou", "UpdateImageCache"})
+	a.mu.Lock()
+	a.set(1000)
+	a.mu.Unlock()
+	for range 5 {
+		if d := <-done; d > 400*time.Millisecond {
+			t.Errorf("a waiter got its permit %s after start; the rate grew to 1000/s at 200ms", d)
+		}
+	}
+}
