@@ -56,7 +56,8 @@ type runner struct {
 	opts    Options
 	decider decider
 	start   time.Time
-	mu      sync.Mutex // serialises Progress
+	listed  map[string]int // caches per region at its last listing, to price reads
+	mu      sync.Mutex     // serialises Progress
 }
 
 // Apply executes the plan's changes, in parallel, and returns one outcome per change,
@@ -72,6 +73,7 @@ func Apply(ctx context.Context, plan *planner.Plan, client Client, opts Options)
 		opts:    opts,
 		decider: decider{owner: plan.Owner, replan: opts.Replan, checkFingerprints: opts.CheckFingerprints},
 		start:   opts.Now(),
+		listed:  map[string]int{},
 	}
 	changes := slices.Clone(plan.Changes)
 	slices.SortStableFunc(changes, func(a, b planner.Change) int {
@@ -94,10 +96,13 @@ func Apply(ctx context.Context, plan *planner.Plan, client Client, opts Options)
 	return outcomes
 }
 
-// loop runs rounds until every task is done, the timeout passes or ctx ends.
+// loop runs rounds until every task is done, the timeout passes or ctx ends. The first
+// round reads from opts.Live where it can; a round that sent calls is followed at once
+// by the next read, and pauses grow from there.
 func (r *runner) loop(ctx context.Context, tasks []*task) {
 	deadline := r.start.Add(r.opts.Timeout)
 	interval := r.opts.PollInterval
+	first := true
 	for {
 		open := openTasks(tasks)
 		if len(open) == 0 {
@@ -107,7 +112,13 @@ func (r *runner) loop(ctx context.Context, tasks []*task) {
 			r.interrupt(open)
 			return
 		}
-		views := r.read(ctx, open)
+		var views map[string]regionView
+		if first {
+			views = r.given(ctx, open)
+			first = false
+		} else {
+			views = r.read(ctx, open)
+		}
 		if ctx.Err() != nil {
 			r.interrupt(open)
 			return
@@ -128,7 +139,8 @@ func (r *runner) loop(ctx context.Context, tasks []*task) {
 				due = append(due, t)
 			}
 		}
-		if len(due) > 0 {
+		sent := len(due) > 0
+		if sent {
 			r.sendAll(ctx, due)
 			interval = r.opts.PollInterval
 		}
@@ -144,6 +156,9 @@ func (r *runner) loop(ctx context.Context, tasks []*task) {
 		if !now.Before(deadline) {
 			r.timeout(open)
 			return
+		}
+		if sent {
+			continue // the first check comes right after the last call
 		}
 		if err := r.opts.Sleep(ctx, min(interval, deadline.Sub(now))); err != nil {
 			r.interrupt(openTasks(tasks))

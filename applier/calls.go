@@ -14,51 +14,6 @@ import (
 	"github.com/imcsync/imcsync/planner"
 )
 
-// regionView is one region as one List call saw it.
-type regionView struct {
-	byID   map[string]cloud.Cache
-	byName map[string][]cloud.Cache
-	err    error
-}
-
-// read lists each region that an open task is in, once, in parallel.
-func (r *runner) read(ctx context.Context, open []*task) map[string]regionView {
-	views := map[string]regionView{}
-	for _, t := range open {
-		views[t.out.Region] = regionView{}
-	}
-	regions := make([]string, 0, len(views))
-	for region := range views {
-		regions = append(regions, region)
-	}
-	results := make([]regionView, len(regions))
-	var g errgroup.Group
-	g.SetLimit(r.opts.Parallelism)
-	for i, region := range regions {
-		g.Go(func() error {
-			var caches []cloud.Cache
-			_, err := r.call(ctx, func(context.Context) error {
-				// A read may be abandoned when ctx ends: it changes nothing.
-				var err error
-				caches, err = r.client.List(ctx, region)
-				return err
-			})
-			v := regionView{byID: map[string]cloud.Cache{}, byName: map[string][]cloud.Cache{}, err: err}
-			for _, c := range caches {
-				v.byID[c.ID] = c
-				v.byName[c.Name] = append(v.byName[c.Name], c)
-			}
-			results[i] = v
-			return nil
-		})
-	}
-	_ = g.Wait() // the goroutines return nil
-	for i, region := range regions {
-		views[region] = results[i]
-	}
-	return views
-}
-
 // sendAll sends the due calls, at most opts.Parallelism at once. One cache's failure
 // does not stop the others; when ctx ends, calls not yet started are not sent (their
 // tasks stay open and the loop skips them).

@@ -22,11 +22,18 @@ type Options struct {
 	// Timeout bounds all waiting of one Apply, counted from its start: for busy caches
 	// before their call and for settling after it. It does not cut calls short.
 	Timeout time.Duration
-	// PollInterval is the first pause between two rounds of listing; it grows by half
-	// after each round without a call, up to PollIntervalMax.
+	// PollInterval is the first pause between two reads of the caches in flight. The
+	// first read after a round of calls comes at once, right after the last call; then
+	// the pause starts at PollInterval and grows by half after each read, up to
+	// PollIntervalMax.
 	PollInterval time.Duration
-	// PollIntervalMax caps the pause between two rounds of listing.
+	// PollIntervalMax caps the pause between two reads.
 	PollIntervalMax time.Duration
+	// Live is the listing the plan was just made from, by region (a region listed empty
+	// has a nil entry): Apply takes it as its first read of those regions instead of
+	// listing them again. The plan's fingerprints tie each change to it. Leave it nil
+	// for a saved plan, which must be checked against a fresh read.
+	Live map[string][]cloud.Cache
 	// MaxAttempts is how often one call is tried when it fails in a retryable way
 	// (throttling, 5xx, operation conflict, network); it also bounds how often a cache
 	// answered IncorrectStatus is tried again after a fresh read. Values below 1 mean 1.
@@ -65,7 +72,7 @@ func DefaultOptions() Options {
 		Parallelism:     10,
 		Wait:            true,
 		Timeout:         30 * time.Minute,
-		PollInterval:    2 * time.Second,
+		PollInterval:    500 * time.Millisecond,
 		PollIntervalMax: 15 * time.Second,
 		MaxAttempts:     6,
 		BackoffBase:     500 * time.Millisecond,

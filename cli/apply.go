@@ -47,7 +47,12 @@ func newApplyCmd(a *app) *cobra.Command {
 			if a.sim != "" && !cmd.Flags().Changed("poll-interval") {
 				opts.PollInterval = 200 * time.Millisecond // an in-process emulator is cheap to poll
 			}
-			opts.PollIntervalMax = max(opts.PollIntervalMax, opts.PollInterval)
+			if opts.PollIntervalMax < opts.PollInterval {
+				if cmd.Flags().Changed("poll-interval-max") {
+					return &exitError{Code: exitFailure, Err: fmt.Errorf("--poll-interval-max %s is below --poll-interval %s", opts.PollIntervalMax, opts.PollInterval)}
+				}
+				opts.PollIntervalMax = opts.PollInterval
+			}
 			if len(args) == 1 {
 				return a.applySaved(ctx, args[0], autoApprove, opts)
 			}
@@ -61,7 +66,8 @@ func newApplyCmd(a *app) *cobra.Command {
 	fl.Float64Var(&a.rate, "rate", 0, "at most this many API calls per second (0: no ceiling; the rate adapts to throttling either way)")
 	fl.BoolVar(&opts.Wait, "wait", opts.Wait, "wait until every changed cache is Ready (or failed) before reporting")
 	fl.DurationVar(&opts.Timeout, "timeout", opts.Timeout, "how long to wait for busy caches and for caches to become Ready")
-	fl.DurationVar(&opts.PollInterval, "poll-interval", opts.PollInterval, "first pause between two reads of the caches while waiting (grows up to 15s)")
+	fl.DurationVar(&opts.PollInterval, "poll-interval", opts.PollInterval, "first pause between two reads of the caches while waiting (the first read comes right after the calls; pauses grow by half)")
+	fl.DurationVar(&opts.PollIntervalMax, "poll-interval-max", opts.PollIntervalMax, "longest pause between two reads of the caches while waiting")
 	return cmd
 }
 
@@ -77,16 +83,31 @@ func (a *app) applyFresh(ctx context.Context, pf planFlags, autoApprove bool, op
 	}
 	defer conn.Close()
 	popts := a.plannerOptions(pf)
-	live, err := listRegions(ctx, conn.client, planner.Regions(f, popts))
+	regions := planner.Regions(f, popts)
+	live, err := listRegions(ctx, conn.client, regions)
 	if err != nil {
 		return &exitError{Code: exitFailure, Err: err}
 	}
 	plan := planner.Build(f, live, popts)
+	opts.Live = byRegion(regions, live)
 	opts.Replan = func(l cloud.Cache) (planner.Change, bool) { return planner.Replan(f, l) }
 	if err := checkSecrets(f, plan, a.getenv); err != nil {
 		return &exitError{Code: exitFailure, Err: err}
 	}
 	return a.confirmAndApply(ctx, conn, plan, autoApprove, opts)
+}
+
+// byRegion groups a listing of regions by region; a region without caches has a nil
+// entry, so that it counts as read.
+func byRegion(regions []string, live []cloud.Cache) map[string][]cloud.Cache {
+	out := make(map[string][]cloud.Cache, len(regions))
+	for _, r := range regions {
+		out[r] = nil
+	}
+	for _, c := range live {
+		out[c.Region] = append(out[c.Region], c)
+	}
+	return out
 }
 
 // applySaved applies a plan file, refusing the changes whose live cache changed since.

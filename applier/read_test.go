@@ -1,0 +1,120 @@
+package applier_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/imcsync/imcsync/applier"
+	"github.com/imcsync/imcsync/cloud"
+	"github.com/imcsync/imcsync/ecisim"
+	"github.com/imcsync/imcsync/planner"
+	"github.com/imcsync/imcsync/spec"
+)
+
+// liveOf is Options.Live for one region's listing.
+func liveOf(caches []cloud.Cache) map[string][]cloud.Cache {
+	return map[string][]cloud.Cache{region: caches}
+}
+
+// TestPlansListingIsTheFirstRead checks that apply of a fresh plan does not list again
+// what the plan was just made from: the first call is the update.
+func TestPlansListingIsTheFirstRead(t *testing.T) {
+	e := newEnv(t, nil, simCache("imc-a", "a", 20, "img:1"), simCache("imc-b", "b", 20, "img:1"))
+	f := file("", declared("a", 40, "img:1"), declared("b", 20, "img:1"))
+	live := e.live()
+	plan := planner.Build(f, live, planner.Options{})
+	e.sim.Server.ResetRequests()
+	opts := e.opts()
+	opts.Live = liveOf(live)
+	opts.Replan = replan(f)
+
+	out := applier.Apply(context.Background(), plan, e.client, opts)
+
+	if s := applier.Summarize(out); s.Updated != 1 || s.Unchanged != 1 {
+		t.Fatalf("summary %s, want 1 updated, 1 unchanged", s)
+	}
+	reqs := e.sim.Server.Requests()
+	if len(reqs) == 0 || reqs[0].Action != "UpdateImageCache" {
+		t.Fatalf("first request %+v, want UpdateImageCache: the plan's listing is the first read", reqs)
+	}
+}
+
+// TestSettleCheckStartsRightAfterTheCallsAndBacksOff checks the polling: the first
+// read right after the last call, then pauses of PollInterval growing by half.
+func TestSettleCheckStartsRightAfterTheCallsAndBacksOff(t *testing.T) {
+	clock := ecisim.NewManualClock(time.Now())
+	sim, err := ecisim.Start(ecisim.Config{Clock: clock, Seed: 1, Transition: 2 * time.Second}, &ecisim.State{Caches: []ecisim.Cache{simCache("imc-a", "a", 20, "img:1")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sim.Close() })
+	e := &env{t: t, sim: sim, clock: clock}
+	e.client = e.newClient(nil)
+	f := file("", declared("a", 40, "img:1"))
+	live := e.live()
+	plan := planner.Build(f, live, planner.Options{})
+	e.sim.Server.ResetRequests()
+	opts := e.opts() // PollInterval 1s, PollIntervalMax 5s
+	opts.Live = liveOf(live)
+	var trace []string
+	sleep := opts.Sleep
+	opts.Sleep = func(ctx context.Context, d time.Duration) error {
+		trace = append(trace, fmt.Sprintf("%d requests, sleep %s", len(e.sim.Server.Requests()), d))
+		return sleep(ctx, d)
+	}
+
+	out := applier.Apply(context.Background(), plan, e.client, opts)
+
+	if out[0].Result != applier.Updated {
+		t.Fatalf("outcome %+v", out[0])
+	}
+	// Update, read (Updating), 1s, read (Updating), 1.5s, read (Ready after 2.5s).
+	want := []string{"2 requests, sleep 1s", "3 requests, sleep 1.5s"}
+	if !slices.Equal(trace, want) {
+		t.Errorf("pauses %q, want %q", trace, want)
+	}
+	if n := len(e.requests("DescribeImageCaches")); n != 3 {
+		t.Errorf("%d reads, want 3", n)
+	}
+}
+
+// TestFewCachesInFlightAreLookedUpByID checks that a region of three pages with two
+// caches in flight is polled with two lookups rather than three pages.
+func TestFewCachesInFlightAreLookedUpByID(t *testing.T) {
+	var caches []ecisim.Cache
+	var decl []spec.Cache
+	for i := range 250 {
+		name := fmt.Sprintf("c%03d", i)
+		caches = append(caches, simCache("imc-"+name, name, 20, "img:1"))
+		size := int32(20)
+		if i == 7 || i == 201 {
+			size = 40
+		}
+		decl = append(decl, declared(name, size, "img:1"))
+	}
+	e := newEnv(t, nil, caches...)
+	f := file("", decl...)
+	live := e.live()
+	plan := planner.Build(f, live, planner.Options{})
+	e.sim.Server.ResetRequests()
+	opts := e.opts()
+	opts.Live = liveOf(live)
+
+	out := applier.Apply(context.Background(), plan, e.client, opts)
+
+	if s := applier.Summarize(out); s.Updated != 2 || s.Unchanged != 248 {
+		t.Fatalf("summary %s", s)
+	}
+	reads := e.requests("DescribeImageCaches")
+	if len(reads) == 0 {
+		t.Fatal("no read after the updates")
+	}
+	for _, r := range reads {
+		if r.Params["ImageCacheId"] == "" {
+			t.Errorf("a read lists the region (%v); two caches in flight cost two lookups, the region three pages", r.Params)
+		}
+	}
+}
