@@ -1,5 +1,6 @@
 // Package bench measures imcsync end to end and prints the Performance table of
-// README.md. It holds no tests, only BenchmarkTable:
+// README.md: apply through the CLI against the emulator, plan as a built binary in a
+// process of its own. It holds no tests, only BenchmarkTable:
 //
 //	go test ./bench -run '^$' -bench Table -benchtime 1x
 package bench
@@ -32,20 +33,15 @@ const (
 	region      = "cn-hangzhou"
 )
 
-// TestMain lets the benchmark run this test binary as imcsync, to measure a plan in a
-// process of its own (CPU time and peak memory).
-func TestMain(m *testing.M) {
-	if os.Getenv("IMCSYNC_BENCH_CHILD") == "1" {
-		os.Exit(cli.Main())
-	}
-	os.Exit(m.Run())
-}
-
 // BenchmarkTable runs every scenario once and prints one markdown table.
 func BenchmarkTable(b *testing.B) {
 	b.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", ecisim.DefaultAccessKeyID)
 	b.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", ecisim.DefaultAccessKeySecret)
 	b.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
+	binary := filepath.Join(b.TempDir(), "imcsync")
+	if out, err := exec.Command("go", "build", "-o", binary, "github.com/imcsync/imcsync").CombinedOutput(); err != nil {
+		b.Fatalf("building imcsync: %v\n%s", err, out)
+	}
 	var rows []string
 	for range b.N {
 		rows = rows[:0]
@@ -54,7 +50,7 @@ func BenchmarkTable(b *testing.B) {
 		}
 		rows = append(rows, applyRow(b, 240, 40))
 		for _, n := range []int{10000, 50000} {
-			rows = append(rows, planRow(b, n))
+			rows = append(rows, planRow(b, binary, n))
 		}
 	}
 	fmt.Printf("\n%d cores, %s, L = %s per call, P = %d, S = %s\n\n", runtime.NumCPU(), runtime.Version(), latency, parallelism, settle)
@@ -126,9 +122,9 @@ func applyRow(b *testing.B, n int, quota float64) string {
 	return fmt.Sprintf("| apply, %d changed caches | %s | T* = %s | %.2f | %s | | |", n, seconds(wall), seconds(tStar), wall.Seconds()/tStar.Seconds(), callText)
 }
 
-// planRow plans n caches (one in ten changed) from saved DescribeImageCaches output, in
-// a process of its own, and reports its CPU time and peak memory.
-func planRow(b *testing.B, n int) string {
+// planRow runs the imcsync binary to plan n caches (one in ten changed) from saved
+// DescribeImageCaches output, and reports its CPU time and peak memory.
+func planRow(b *testing.B, binary string, n int) string {
 	b.Helper()
 	dir := b.TempDir()
 	var y strings.Builder
@@ -165,12 +161,7 @@ func planRow(b *testing.B, n int) string {
 	if err := os.WriteFile(liveFile, data, 0o644); err != nil {
 		b.Fatal(err)
 	}
-	self, err := os.Executable()
-	if err != nil {
-		b.Fatal(err)
-	}
-	cmd := exec.Command(self, "plan", "-f", file, "--live", liveFile)
-	cmd.Env = append(os.Environ(), "IMCSYNC_BENCH_CHILD=1")
+	cmd := exec.Command(binary, "plan", "-f", file, "--live", liveFile)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()

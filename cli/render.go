@@ -60,21 +60,70 @@ func planJSON(p *planner.Plan) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// plainPlan round-trips p through JSON, so every Before/After is a plain JSON value:
-// json.Number, string, bool, []any, map[string]any or nil, whatever Go types the
-// planner used.
+// plainPlan returns p with every Before/After as a plain JSON value - json.Number,
+// string, bool, []any, map[string]any or nil - whatever Go types the planner used, so
+// that a plan just computed and one read back from a file print the same. Values that
+// are not plain already go through JSON one by one; the plan itself is not copied
+// beyond its changes' field lists.
 func plainPlan(p *planner.Plan) (*planner.Plan, error) {
-	b, err := planJSON(p)
+	q := *p
+	q.Changes = slices.Clone(p.Changes)
+	for i := range q.Changes {
+		c := &q.Changes[i]
+		c.Fields = slices.Clone(c.Fields)
+		for j := range c.Fields {
+			f := &c.Fields[j]
+			var err error
+			if f.Before, err = plainValue(f.Before); err != nil {
+				return nil, err
+			}
+			if f.After, err = plainValue(f.After); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return &q, nil
+}
+
+// plainValue is v as encoding/json would decode it (with UseNumber) after encoding it.
+func plainValue(v any) (any, error) {
+	switch x := v.(type) {
+	case nil, string, bool, json.Number:
+		return v, nil
+	case int32:
+		return json.Number(strconv.FormatInt(int64(x), 10)), nil
+	case int:
+		return json.Number(strconv.Itoa(x)), nil
+	case []string:
+		if x == nil {
+			return nil, nil
+		}
+		out := make([]any, len(x))
+		for i, s := range x {
+			out[i] = s
+		}
+		return out, nil
+	case map[string]string:
+		if x == nil {
+			return nil, nil
+		}
+		out := make(map[string]any, len(x))
+		for k, s := range x {
+			out[k] = s
+		}
+		return out, nil
+	}
+	b, err := json.Marshal(v)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("encoding plan: %w", err)
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
-	var q planner.Plan
-	if err := dec.Decode(&q); err != nil {
+	var out any
+	if err := dec.Decode(&out); err != nil {
 		return nil, fmt.Errorf("decoding plan: %w", err)
 	}
-	return &q, nil
+	return out, nil
 }
 
 // summaryLine is the last line of every rendering of a plan with changes.

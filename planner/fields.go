@@ -101,5 +101,15 @@ func imageSet(images []string) any {
 	return slices.Compact(out)
 }
 
-// equal compares two field values.
-func equal(a, b any) bool { return cmp.Equal(a, b) }
+// equal compares two field values: the read-back kinds directly (a plan of thousands of
+// caches makes this hot), anything else with go-cmp.
+func equal(a, b any) bool {
+	switch x := a.(type) {
+	case []string:
+		y, ok := b.([]string)
+		return ok && (x == nil) == (y == nil) && slices.Equal(x, y)
+	case string, int32:
+		return a == b
+	}
+	return cmp.Equal(a, b)
+}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 )
@@ -112,6 +113,10 @@ func defaultsFields() []cacheField {
 		return f.Key == "name" || f.Key == "id"
 	})
 }
+
+// cacheDecoders are the decoders of every cache field, made once: a file of thousands
+// of caches uses them for each.
+var cacheDecoders = sync.OnceValue(func() []objectField[Cache] { return objectFields(cacheFields) })
 
 // objectFields returns the decoders of cache fields, for decodeObject.
 func objectFields(cfs []cacheField) []objectField[Cache] {

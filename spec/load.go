@@ -92,9 +92,9 @@ type entry struct {
 	present map[string]*yaml.Node // value node of each key the mapping has
 }
 
-func (d *decoder) entry(n *yaml.Node, path string, fields []cacheField, special func(key string, k, v *yaml.Node) bool) *entry {
+func (d *decoder) entry(n *yaml.Node, path string, fields []objectField[Cache], special func(key string, k, v *yaml.Node) bool) *entry {
 	e := &entry{node: n, path: path, present: map[string]*yaml.Node{}}
-	decodeObject(d, n, path, objectFields(fields), &e.cache, func(key string, k, v *yaml.Node) bool {
+	decodeObject(d, n, path, fields, &e.cache, func(key string, k, v *yaml.Node) bool {
 		e.present[key] = v
 		return special != nil && special(key, k, v)
 	})
@@ -153,7 +153,7 @@ func (d *decoder) decodeFile(data []byte) *File {
 	}
 	var defaults *entry
 	if t.defaults != nil {
-		defaults = d.entry(t.defaults, "defaults", defaultsFields(), func(key string, k, _ *yaml.Node) bool {
+		defaults = d.entry(t.defaults, "defaults", objectFields(defaultsFields()), func(key string, k, _ *yaml.Node) bool {
 			if key != "name" && key != "id" {
 				return false
 			}
@@ -173,8 +173,9 @@ func (d *decoder) decodeFile(data []byte) *File {
 	f.Path = d.file
 	entries := make([]*entry, len(items))
 	for i, n := range items {
-		entries[i] = d.entry(n, index("imageCaches", i), cacheFields, nil)
+		entries[i] = d.entry(n, index("imageCaches", i), cacheDecoders(), nil)
 	}
+	f.Caches = make([]Cache, 0, len(entries))
 	for _, e := range entries {
 		if e.node.Kind != yaml.MappingNode {
 			continue
