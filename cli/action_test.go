@@ -51,8 +51,8 @@ func TestAction(t *testing.T) {
 				"RUNNER_OS":           "Linux",
 				"RUNNER_ARCH":         "X64",
 				// No release server unless a script starts one: nothing may reach github.com.
-				"IMCSYNC_RELEASES_URL": "http://127.0.0.1:1/download",
-				"IMCSYNC_API_URL":      "http://127.0.0.1:1/api",
+				"IMCSYNC_RELEASES_URL":                "http://127.0.0.1:1/download",
+				"IMCSYNC_API_URL":                     "http://127.0.0.1:1/api",
 				"ALIBABA_CLOUD_ECS_METADATA_DISABLED": "true",
 			} {
 				env.Setenv(k, v)
