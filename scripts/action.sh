@@ -18,7 +18,8 @@
 # run reads IMCSYNC_COMMAND (plan|apply|drift|validate), IMCSYNC_FILE, IMCSYNC_ARGS (split
 # on white space), IMCSYNC_PLAN_FILE (apply: a saved plan) and IMCSYNC_BIN (default: imcsync
 # on PATH). It appends the markdown to GITHUB_STEP_SUMMARY and writes the outputs exit-code,
-# plan-file and has-changes to GITHUB_OUTPUT. It fails the step on exit status 1 (or any
+# plan-file, has-changes and report (a file with the markdown written to the summary, for a
+# pull-request comment) to GITHUB_OUTPUT. It fails the step on exit status 1 (or any
 # status but 0 and, for plan and drift, 2).
 set -euo pipefail
 
@@ -200,13 +201,15 @@ run() {
 	if [[ $command == plan && ! -s $plan_file ]]; then
 		plan_file=""
 	fi
+	local report="$dir/$command-$slug.summary.md"
+	summary "$command" "$file" "$status" "$md" "$errlog" >"$report"
+	cat "$report" >>"$GITHUB_STEP_SUMMARY"
 	{
 		echo "exit-code=$status"
 		echo "plan-file=$plan_file"
 		echo "has-changes=$has_changes"
+		echo "report=$report"
 	} >>"$GITHUB_OUTPUT"
-
-	summary "$command" "$file" "$status" "$md" "$errlog" >>"$GITHUB_STEP_SUMMARY"
 
 	case "$status" in
 	0) ;;
