@@ -9,6 +9,8 @@
 FROM --platform=$BUILDPLATFORM golang:1.26 AS build
 ARG TARGETOS TARGETARCH
 ARG VERSION= COMMIT= DATE=
+# go.mod may ask for a newer patch release than the image has.
+ENV GOTOOLCHAIN=auto
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
