@@ -169,6 +169,7 @@ run() {
 	case "$command" in
 	plan)
 		plan_file="$dir/plan-$slug.json"
+		rm -f "$plan_file" # a failed plan must not leave an older plan behind
 		args=(plan -f "$file" -o markdown --out "$plan_file")
 		;;
 	apply)
