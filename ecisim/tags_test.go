@@ -205,7 +205,7 @@ func TestListTagResources(t *testing.T) {
 
 func TestUpdateTagsMergeMode(t *testing.T) {
 	for mode, want := range map[string]map[string]string{
-		"":                        {"env": "prod"},
+		"":                       {"env": "prod"},
 		ecisim.UpdateTagsReplace: {"env": "prod"},
 		ecisim.UpdateTagsMerge:   {"team": "web", "env": "prod"},
 	} {
