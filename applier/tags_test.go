@@ -236,3 +236,62 @@ func TestVerificationNamesAFieldThatDidNotTake(t *testing.T) {
 		})
 	}
 }
+
+func TestTagsWaitForTheirUpdate(t *testing.T) {
+	e := newEnv(t, &ecisim.Faults{Actions: map[string]ecisim.Rule{"UpdateImageCache": {FailFirst: 100}}},
+		tagged(simCache("imc-web", "web", 20, "nginx:1"), "team", "web"))
+	d := declared("web", 40, "nginx:1")
+	d.Tags = map[string]string{"team": "web", "env": "prod"}
+	opts := e.opts()
+	opts.MaxAttempts = 2
+
+	out := applier.Apply(context.Background(), e.plan(file("", d), planner.Options{}), e.client, opts)
+
+	if o := out[0]; o.Result != applier.Failed || !strings.Contains(o.Message, "ServiceUnavailable") {
+		t.Errorf("outcome %+v, want failed with the update's error", o)
+	}
+	if n := len(e.requests("TagResources")); n != 0 {
+		t.Errorf("%d TagResources calls although the update failed, want 0: the tags (and the record) follow the update", n)
+	}
+}
+
+// vanishingClient deletes a cache right before the first tag call, as someone else might.
+type vanishingClient struct {
+	*eci.Client
+	victim string
+	once   *bool
+}
+
+func (c vanishingClient) Tag(ctx context.Context, region string, ids []string, tags []eci.Tag) error {
+	if !*c.once {
+		*c.once = true
+		if err := c.Client.Delete(ctx, region, c.victim, ""); err != nil {
+			return err
+		}
+	}
+	return c.Client.Tag(ctx, region, ids, tags)
+}
+
+func TestBatchWithAVanishedCache(t *testing.T) {
+	var caches []ecisim.Cache
+	var decl []spec.Cache
+	for _, name := range []string{"a", "b", "c"} {
+		caches = append(caches, simCache("imc-"+name, name, 20, "app:1"))
+		d := declared(name, 20, "app:1")
+		d.Tags = map[string]string{"team": "web"}
+		decl = append(decl, d)
+	}
+	e := newEnv(t, nil, caches...)
+	plan := e.plan(file("", decl...), planner.Options{})
+
+	out := byName(t, applier.Apply(context.Background(), plan, vanishingClient{Client: e.client, victim: "imc-b", once: new(bool)}, e.opts()))
+
+	if o := out["b"]; o.Result != applier.Failed || !strings.Contains(o.Message, "no longer exists") {
+		t.Errorf("b: %+v, want failed as vanished", o)
+	}
+	for _, name := range []string{"a", "c"} {
+		if o := out[name]; o.Result != applier.Updated || e.get("imc-"+name).Tags["team"] != "web" {
+			t.Errorf("%s: %+v, want updated despite b", name, o)
+		}
+	}
+}
