@@ -290,7 +290,7 @@ func TestBatchWithAVanishedCache(t *testing.T) {
 		t.Errorf("b: %+v, want failed as vanished", o)
 	}
 	for _, name := range []string{"a", "c"} {
-		if o := out[name]; o.Result != applier.Updated || e.get("imc-"+name).Tags["team"] != "web" {
+		if o := out[name]; o.Result != applier.Updated || e.get("imc-" + name).Tags["team"] != "web" {
 			t.Errorf("%s: %+v, want updated despite b", name, o)
 		}
 	}
