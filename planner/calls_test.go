@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -81,5 +82,27 @@ func TestRemovingEveryTag(t *testing.T) {
 	want := []FieldChange{{Field: "tags", Before: map[string]string{"team": "web"}, After: map[string]string{}, Send: true, Call: CallUntag}}
 	if diff := cmp.Diff(want, got.Fields); diff != "" {
 		t.Errorf("fields (-want +got):\n%s", diff)
+	}
+}
+
+func TestTagDeltaOfASavedPlan(t *testing.T) {
+	ch := planOne(t, "", func(c *spec.Cache) { c.Tags = map[string]string{"team": "api", "env": ""} },
+		func(c *cloud.Cache) { c.Tags["old"] = "x" })
+	b, err := json.Marshal(ch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var saved Change
+	if err := json.Unmarshal(b, &saved); err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]Change{"fresh": ch, "saved": saved} {
+		set, remove, err := c.TagDelta()
+		if err != nil || !cmp.Equal(set, map[string]string{"team": "api", "env": ""}) || !cmp.Equal(remove, []string{"old"}) {
+			t.Errorf("%s: TagDelta = %v, %v, %v; want team=api env= set, old removed", name, set, remove, err)
+		}
+		if !c.TagsOnly() || c.Fields[0].Call != CallTagAndUntag {
+			t.Errorf("%s: TagsOnly %v, call %q", name, c.TagsOnly(), c.Fields[0].Call)
+		}
 	}
 }
