@@ -62,20 +62,30 @@ var emulators sync.Map // *testscript.TestScript → *ecisim.Running
 
 // cmdEcisim starts an emulator for the rest of the script and points imcsync at it:
 //
-//	ecisim [-transition D] [STATE]
+//	ecisim [-transition D] [-update-tags replace|merge] [STATE]
 //
 // It sets IMCSYNC_ENDPOINT and the emulator's access key pair in the environment.
 // STATE is an emulator state file (settings and caches); without it the emulator is
-// empty. Status transitions take -transition (default 50ms) so that apply is quick.
+// empty. Status transitions take -transition (default 50ms) so that apply is quick;
+// -update-tags sets what UpdateImageCache does with Tag.N (default: the state's setting).
 func cmdEcisim(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {
 		ts.Fatalf("unsupported: ! ecisim")
 	}
 	transition := 50 * time.Millisecond
-	if len(args) >= 2 && args[0] == "-transition" {
-		d, err := time.ParseDuration(args[1])
-		ts.Check(err)
-		transition, args = d, args[2:]
+	var updateTags string
+	for len(args) >= 2 && strings.HasPrefix(args[0], "-") {
+		switch args[0] {
+		case "-transition":
+			d, err := time.ParseDuration(args[1])
+			ts.Check(err)
+			transition = d
+		case "-update-tags":
+			updateTags = args[1]
+		default:
+			ts.Fatalf("ecisim: unknown flag %s", args[0])
+		}
+		args = args[2:]
 	}
 	st := &ecisim.State{}
 	if len(args) == 1 {
@@ -83,9 +93,9 @@ func cmdEcisim(ts *testscript.TestScript, neg bool, args []string) {
 		st, err = ecisim.LoadState(ts.MkAbs(args[0]))
 		ts.Check(err)
 	} else if len(args) > 1 {
-		ts.Fatalf("usage: ecisim [-transition D] [STATE]")
+		ts.Fatalf("usage: ecisim [-transition D] [-update-tags replace|merge] [STATE]")
 	}
-	run, err := ecisim.Start(ecisim.Config{Transition: transition, Seed: 1}, st)
+	run, err := ecisim.Start(ecisim.Config{Transition: transition, Seed: 1, UpdateTags: updateTags}, st)
 	ts.Check(err)
 	ts.Defer(func() { run.Close() })
 	emulators.Store(ts, run)
