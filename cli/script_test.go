@@ -62,17 +62,19 @@ var emulators sync.Map // *testscript.TestScript → *ecisim.Running
 
 // cmdEcisim starts an emulator for the rest of the script and points imcsync at it:
 //
-//	ecisim [-transition D] [-quota ACTION=QPS]... [STATE]
+//	ecisim [-transition D] [-update-tags replace|merge] [-quota ACTION=QPS]... [STATE]
 //
 // It sets IMCSYNC_ENDPOINT and the emulator's access key pair in the environment.
 // STATE is an emulator state file (settings and caches); without it the emulator is
-// empty. Status transitions take -transition (default 50ms) so that apply is quick.
+// empty. Status transitions take -transition (default 50ms) so that apply is quick;
+// -update-tags sets what UpdateImageCache does with Tag.N (default: the state's setting);
 // -quota sets the account's flow control for an action (see ecisim.Settings.Quota).
 func cmdEcisim(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {
 		ts.Fatalf("unsupported: ! ecisim")
 	}
 	transition := 50 * time.Millisecond
+	var updateTags string
 	var quota map[string]float64
 	for len(args) >= 2 && strings.HasPrefix(args[0], "-") {
 		switch args[0] {
@@ -85,6 +87,8 @@ func cmdEcisim(ts *testscript.TestScript, neg bool, args []string) {
 				quota = map[string]float64{}
 			}
 			ts.Check(ecisim.ParseQuota(args[1], quota))
+		case "-update-tags":
+			updateTags = args[1]
 		default:
 			ts.Fatalf("ecisim: unknown flag %s", args[0])
 		}
@@ -96,9 +100,9 @@ func cmdEcisim(ts *testscript.TestScript, neg bool, args []string) {
 		st, err = ecisim.LoadState(ts.MkAbs(args[0]))
 		ts.Check(err)
 	} else if len(args) > 1 {
-		ts.Fatalf("usage: ecisim [-transition D] [-quota ACTION=QPS]... [STATE]")
+		ts.Fatalf("usage: ecisim [-transition D] [-update-tags replace|merge] [-quota ACTION=QPS]... [STATE]")
 	}
-	run, err := ecisim.Start(ecisim.Config{Transition: transition, Seed: 1, Quota: quota}, st)
+	run, err := ecisim.Start(ecisim.Config{Transition: transition, Seed: 1, UpdateTags: updateTags, Quota: quota}, st)
 	ts.Check(err)
 	ts.Defer(func() { run.Close() })
 	emulators.Store(ts, run)

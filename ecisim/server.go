@@ -47,6 +47,9 @@ type Config struct {
 	Faults *Faults
 	// Quota, when non-nil, replaces the state's settings.quota (see Settings.Quota).
 	Quota map[string]float64
+	// UpdateTags, when non-empty, replaces the state's settings.updateTags:
+	// UpdateTagsReplace or UpdateTagsMerge.
+	UpdateTags string
 	// Log, when non-nil, receives one JSON line per request (see LoggedRequest).
 	Log io.Writer
 	// Seed seeds the random source of IDs and random faults, for reproducible runs.
@@ -134,6 +137,12 @@ func New(cfg Config, st *State) (*Server, error) {
 		return nil, err
 	}
 	s.quota.set(s.settings.Quota)
+	if cfg.UpdateTags != "" {
+		s.settings.UpdateTags = cfg.UpdateTags
+	}
+	if err := CheckUpdateTags(s.settings.UpdateTags); err != nil {
+		return nil, err
+	}
 	if err := s.load(st.Caches); err != nil {
 		return nil, err
 	}

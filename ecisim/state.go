@@ -32,6 +32,9 @@ type Settings struct {
 	// UpdateImageCache: 40). Beyond a bucket of one second's worth, calls are answered
 	// Throttling.User. An action without an entry is not limited.
 	Quota map[string]float64 `yaml:"quota,omitempty" json:"quota,omitempty"`
+	// UpdateTags is how UpdateImageCache treats Tag.N: UpdateTagsReplace (empty means
+	// the same) or UpdateTagsMerge.
+	UpdateTags string `yaml:"updateTags,omitempty" json:"updateTags,omitempty"`
 }
 
 // DefaultTransition is the default length of each lifecycle phase: long enough to be seen,
@@ -198,6 +201,9 @@ func ParseState(data []byte) (*State, error) {
 		return nil, err
 	}
 	var errs []error
+	if err := CheckUpdateTags(st.Settings.UpdateTags); err != nil {
+		errs = append(errs, fmt.Errorf("settings.updateTags: %w", err))
+	}
 	for i := range st.Caches {
 		c := &st.Caches[i]
 		if c.Region == "" {
