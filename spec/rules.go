@@ -14,7 +14,7 @@ const (
 	MaxCredentials = 10
 	MaxAcrInfos    = 20
 	maxTagLength   = 128
-	maxDomains     = 100 // domains of one ACR instance: undocumented, a bound like Image's
+	maxDomains     = 100                 // domains of one ACR instance: undocumented, a bound like Image's
 	maxHostLength  = 253 + len(":65535") // a DNS name and a port
 )
 
