@@ -62,20 +62,33 @@ var emulators sync.Map // *testscript.TestScript → *ecisim.Running
 
 // cmdEcisim starts an emulator for the rest of the script and points imcsync at it:
 //
-//	ecisim [-transition D] [STATE]
+//	ecisim [-transition D] [-key ID:SECRET] [STATE]
 //
-// It sets IMCSYNC_ENDPOINT and the emulator's access key pair in the environment.
-// STATE is an emulator state file (settings and caches); without it the emulator is
-// empty. Status transitions take -transition (default 50ms) so that apply is quick.
+// It sets IMCSYNC_ENDPOINT and the emulator's access key pair (the default one, or the
+// one -key gives) in the environment. STATE is an emulator state file (settings and
+// caches); without it the emulator is empty. Status transitions take -transition
+// (default 50ms) so that apply is quick.
 func cmdEcisim(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {
 		ts.Fatalf("unsupported: ! ecisim")
 	}
 	transition := 50 * time.Millisecond
-	if len(args) >= 2 && args[0] == "-transition" {
-		d, err := time.ParseDuration(args[1])
-		ts.Check(err)
-		transition, args = d, args[2:]
+	id, secret := ecisim.DefaultAccessKeyID, ecisim.DefaultAccessKeySecret
+	for len(args) >= 2 && strings.HasPrefix(args[0], "-") {
+		switch args[0] {
+		case "-transition":
+			d, err := time.ParseDuration(args[1])
+			ts.Check(err)
+			transition = d
+		case "-key":
+			var ok bool
+			if id, secret, ok = strings.Cut(args[1], ":"); !ok {
+				ts.Fatalf("ecisim -key: want ID:SECRET")
+			}
+		default:
+			ts.Fatalf("ecisim: unknown option %s", args[0])
+		}
+		args = args[2:]
 	}
 	st := &ecisim.State{}
 	if len(args) == 1 {
@@ -83,15 +96,15 @@ func cmdEcisim(ts *testscript.TestScript, neg bool, args []string) {
 		st, err = ecisim.LoadState(ts.MkAbs(args[0]))
 		ts.Check(err)
 	} else if len(args) > 1 {
-		ts.Fatalf("usage: ecisim [-transition D] [STATE]")
+		ts.Fatalf("usage: ecisim [-transition D] [-key ID:SECRET] [STATE]")
 	}
-	run, err := ecisim.Start(ecisim.Config{Transition: transition, Seed: 1}, st)
+	run, err := ecisim.Start(ecisim.Config{Transition: transition, Seed: 1, Keys: map[string]string{id: secret}}, st)
 	ts.Check(err)
 	ts.Defer(func() { run.Close() })
 	emulators.Store(ts, run)
 	ts.Setenv("IMCSYNC_ENDPOINT", run.URL)
-	ts.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", ecisim.DefaultAccessKeyID)
-	ts.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", ecisim.DefaultAccessKeySecret)
+	ts.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", id)
+	ts.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", secret)
 }
 
 // cmdEcisimLog prints the requests the script's emulator has served since the last
