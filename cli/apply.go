@@ -41,6 +41,9 @@ func newApplyCmd(a *app) *cobra.Command {
 			"Exit status: 0 every cache converged, 1 anything failed, was blocked, stale or skipped.",
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkApplyFlags(opts); err != nil {
+				return err
+			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			opts.Getenv = a.getenv
@@ -71,6 +74,9 @@ func (a *app) applyFresh(ctx context.Context, pf planFlags, autoApprove bool, op
 	if err != nil {
 		return err
 	}
+	if err := checkSelection(f, a.plannerOptions(pf), nil, pf.prune); err != nil {
+		return err
+	}
 	conn, err := a.connect()
 	if err != nil {
 		return &exitError{Code: exitFailure, Err: err}
@@ -80,6 +86,11 @@ func (a *app) applyFresh(ctx context.Context, pf planFlags, autoApprove bool, op
 	live, err := listRegions(ctx, conn.client, planner.Regions(f, popts))
 	if err != nil {
 		return &exitError{Code: exitFailure, Err: err}
+	}
+	if popts.Prune && len(popts.Targets) > 0 {
+		if err := checkSelection(f, popts, live, true); err != nil {
+			return err
+		}
 	}
 	plan := planner.Build(f, live, popts)
 	opts.Replan = func(l cloud.Cache) (planner.Change, bool) { return planner.Replan(f, l) }
@@ -93,6 +104,9 @@ func (a *app) applyFresh(ctx context.Context, pf planFlags, autoApprove bool, op
 func (a *app) applySaved(ctx context.Context, path string, autoApprove bool, opts applier.Options) error {
 	plan, err := readPlanFile(path)
 	if err != nil {
+		return &exitError{Code: exitFailure, Err: err}
+	}
+	if err := checkSecrets(nil, plan, a.getenv); err != nil {
 		return &exitError{Code: exitFailure, Err: err}
 	}
 	conn, err := a.connect()
@@ -163,7 +177,8 @@ func (a *app) confirm() error {
 	return nil
 }
 
-// checkSecrets fails before any call when a registry password's variable is unset for a
+// checkSecrets fails before any call when a registry password's variable is unset, or a
+// credential variable it may not read (spec.CredentialVariable), for a
 // change that will send it.
 func checkSecrets(f *spec.File, plan *planner.Plan, getenv func(string) string) error {
 	var errs []error

@@ -57,10 +57,26 @@ func (a *app) validate() error {
 	if err != nil {
 		return &exitError{Code: exitFailure}
 	}
+	a.printWarnings(f)
 	if a.output != "json" {
 		fmt.Fprintf(a.stdout, "%s: %s in %s, valid\n", a.file, count(len(f.Caches), "image cache"), count(len(regions(f)), "region"))
 	}
 	return nil
+}
+
+// printWarnings prints the warnings of a valid file on stderr, one per line as
+// FILE:LINE:COL: PATH: warning: MESSAGE.
+func (a *app) printWarnings(f *spec.File) {
+	if len(f.Warnings) == 0 {
+		return
+	}
+	warnings := make(spec.Errors, len(f.Warnings))
+	for i, w := range f.Warnings {
+		warned := *w
+		warned.Message = "warning: " + w.Message
+		warnings[i] = &warned
+	}
+	fmt.Fprintln(a.stderr, warnings.Error())
 }
 
 // printSpecError prints an error of spec.Load on stderr: each problem of an invalid
