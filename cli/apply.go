@@ -177,9 +177,8 @@ func (a *app) confirm() error {
 	return nil
 }
 
-// checkSecrets fails before any call when a registry password's variable is unset, or a
-// credential variable it may not read (spec.CredentialVariable), for a
-// change that will send it.
+// checkSecrets fails before any call when a change would send a registry password whose
+// variable is unset, or is a credential variable it may not read (spec.CredentialVariable).
 func checkSecrets(f *spec.File, plan *planner.Plan, getenv func(string) string) error {
 	var errs []error
 	for _, c := range plan.Changes {
@@ -205,7 +204,7 @@ func checkSecrets(f *spec.File, plan *planner.Plan, getenv func(string) string) 
 
 // readPlanFile reads a plan saved by `plan --out`.
 func readPlanFile(path string) (*planner.Plan, error) {
-	data, err := os.ReadFile(path)
+	data, err := readBounded(path)
 	if err != nil {
 		return nil, err
 	}
@@ -214,7 +213,7 @@ func readPlanFile(path string) (*planner.Plan, error) {
 		return nil, fmt.Errorf("%s is not a plan file: %w", path, err)
 	}
 	if plan.FormatVersion != planner.FormatVersion {
-		return nil, fmt.Errorf("%s: plan format_version %q, this imcsync reads %q; plan again", path, plan.FormatVersion, planner.FormatVersion)
+		return nil, fmt.Errorf("%s: plan format_version %.80q, this imcsync reads %q; plan again", path, plan.FormatVersion, planner.FormatVersion)
 	}
 	return &plan, nil
 }

@@ -103,7 +103,7 @@ func (a *app) planFromFile(ctx context.Context, pf planFlags, liveFile string) (
 // file when one is given, else from the API (or the --sim emulator).
 func (a *app) readLive(ctx context.Context, liveFile string, regions []string) ([]cloud.Cache, error) {
 	if liveFile != "" {
-		data, err := os.ReadFile(liveFile)
+		data, err := readBounded(liveFile)
 		if err != nil {
 			return nil, fmt.Errorf("--live: %w", err)
 		}
