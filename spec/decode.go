@@ -18,6 +18,7 @@ type decoder struct {
 	warnings Errors
 	seen     map[problem]bool // problems reported, to report each once
 	dropped  int              // problems not collected beyond maxProblems
+	aliased  bool             // the document's aliases stand for more nodes than written
 }
 
 // problem identifies a reported problem: a value reached through several aliases has

@@ -49,10 +49,11 @@ func maxCacheNodes() int {
 func aliasAllowance(written int) int { return max(written, minAliasAllowance) }
 
 // sizer measures YAML nodes with every alias replaced by the node it names, which is
-// what decoding visits. Sizes are memoized, so measuring is linear in the written file.
+// what decoding visits. Only anchored nodes can be reached more than once: their sizes
+// are memoized, so measuring is linear in the written file.
 type sizer struct {
 	memo map[*yaml.Node]int
-	open map[*yaml.Node]bool // nodes being measured: an alias to one of them is a cycle
+	open map[*yaml.Node]bool // anchored nodes being measured: an alias to one is a cycle
 }
 
 func newSizer() *sizer {
@@ -68,19 +69,24 @@ func (s *sizer) expanded(n *yaml.Node) int {
 		}
 		return s.expanded(n.Alias)
 	}
-	if v, ok := s.memo[n]; ok {
-		return v
+	anchored := n.Anchor != ""
+	if anchored {
+		if v, ok := s.memo[n]; ok {
+			return v
+		}
+		if s.open[n] {
+			return sizeCap
+		}
+		s.open[n] = true
 	}
-	if s.open[n] {
-		return sizeCap
-	}
-	s.open[n] = true
 	total := 1
 	for _, c := range n.Content {
 		total = min(total+s.expanded(c), sizeCap)
 	}
-	delete(s.open, n)
-	s.memo[n] = total
+	if anchored {
+		delete(s.open, n)
+		s.memo[n] = total
+	}
 	return total
 }
 
@@ -98,6 +104,7 @@ func written(n *yaml.Node) int {
 // checkExpansion refuses a document whose aliases add more values than aliasAllowance.
 func (d *decoder) checkExpansion(doc *yaml.Node, s *sizer) bool {
 	w, e := written(doc), s.expanded(doc)
+	d.aliased = e > w
 	if e-w <= aliasAllowance(w) {
 		return true
 	}

@@ -253,6 +253,9 @@ func (d *decoder) complete(f *File, e *entry, defaults *entry, fileRegion bool) 
 // than any valid one holds (maxCacheNodes); such an entry is not decoded. An entry
 // without aliases is decoded whatever its size: its problems are named one by one.
 func (d *decoder) fits(n *yaml.Node, path string, sizes *sizer) bool {
+	if !d.aliased {
+		return true
+	}
 	if size := sizes.expanded(n); size > maxCacheNodes() && size > written(n) {
 		d.errorf(n, path, "stands for %d values once YAML aliases are expanded, more than a valid image cache holds (%d): check the lists it aliases against the API's limits", size, maxCacheNodes())
 		return false

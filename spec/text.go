@@ -45,6 +45,10 @@ func (d *decoder) checkText(data []byte) bool {
 	}
 	line, lineStart := 1, 0
 	for i := 0; i < len(data); {
+		if c := data[i]; c >= 0x20 && c < 0x7F {
+			i++ // printable ASCII, the common case
+			continue
+		}
 		r, size := utf8.DecodeRune(data[i:])
 		var msg string
 		switch {
