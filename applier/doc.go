@@ -18,9 +18,11 @@
 // and wait, rather than retry blindly. A delete happens only while the cache's ownership
 // tag still names the plan's owner (canDelete).
 //
-// Send each change once. A change becomes exactly one call, carrying only the fields the
-// plan marks to send and a ClientToken derived from the change itself, so the retries of
-// a throttled or failed call, and a re-run of the same plan, are one effect at the API.
+// Send each change once. A change becomes one call, carrying only the fields the plan
+// marks to send and a ClientToken derived from the change itself, so the retries of a
+// throttled or failed call, and a re-run of the same plan, are one effect at the API.
+// Its tags go in a share of the batched tag calls, with no status precondition (tags.go),
+// and every settled cache is checked against what was sent (verify.go).
 // Retryable answers (throttling, 5xx, operation conflict, network errors) are retried
 // with capped exponential backoff and full jitter; other refusals are reported with the
 // API's code and message and the *eci.APIError kept in Outcome.Err.

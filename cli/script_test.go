@@ -62,31 +62,35 @@ var emulators sync.Map // *testscript.TestScript → *ecisim.Running
 
 // cmdEcisim starts an emulator for the rest of the script and points imcsync at it:
 //
-//	ecisim [-transition D] [-key ID:SECRET] [STATE]
+//	ecisim [-transition D] [-update-tags replace|merge] [-key ID:SECRET] [STATE]
 //
 // It sets IMCSYNC_ENDPOINT and the emulator's access key pair (the default one, or the
 // one -key gives) in the environment. STATE is an emulator state file (settings and
 // caches); without it the emulator is empty. Status transitions take -transition
-// (default 50ms) so that apply is quick.
+// (default 50ms) so that apply is quick; -update-tags sets what UpdateImageCache does
+// with Tag.N (default: the state's setting).
 func cmdEcisim(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {
 		ts.Fatalf("unsupported: ! ecisim")
 	}
 	transition := 50 * time.Millisecond
 	id, secret := ecisim.DefaultAccessKeyID, ecisim.DefaultAccessKeySecret
+	var updateTags string
 	for len(args) >= 2 && strings.HasPrefix(args[0], "-") {
 		switch args[0] {
 		case "-transition":
 			d, err := time.ParseDuration(args[1])
 			ts.Check(err)
 			transition = d
+		case "-update-tags":
+			updateTags = args[1]
 		case "-key":
 			var ok bool
 			if id, secret, ok = strings.Cut(args[1], ":"); !ok {
 				ts.Fatalf("ecisim -key: want ID:SECRET")
 			}
 		default:
-			ts.Fatalf("ecisim: unknown option %s", args[0])
+			ts.Fatalf("ecisim: unknown flag %s", args[0])
 		}
 		args = args[2:]
 	}
@@ -96,9 +100,9 @@ func cmdEcisim(ts *testscript.TestScript, neg bool, args []string) {
 		st, err = ecisim.LoadState(ts.MkAbs(args[0]))
 		ts.Check(err)
 	} else if len(args) > 1 {
-		ts.Fatalf("usage: ecisim [-transition D] [-key ID:SECRET] [STATE]")
+		ts.Fatalf("usage: ecisim [-transition D] [-update-tags replace|merge] [-key ID:SECRET] [STATE]")
 	}
-	run, err := ecisim.Start(ecisim.Config{Transition: transition, Seed: 1, Keys: map[string]string{id: secret}}, st)
+	run, err := ecisim.Start(ecisim.Config{Transition: transition, Seed: 1, UpdateTags: updateTags, Keys: map[string]string{id: secret}}, st)
 	ts.Check(err)
 	ts.Defer(func() { run.Close() })
 	emulators.Store(ts, run)

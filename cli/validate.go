@@ -51,6 +51,9 @@ func (a *app) validate() error {
 		if err := enc.Encode(list); err != nil {
 			return err
 		}
+		if a.inGitHubActions() {
+			writeAnnotations(a.stderr, "error", problems)
+		}
 	} else if err != nil {
 		a.printSpecError(err)
 	}
@@ -65,9 +68,13 @@ func (a *app) validate() error {
 }
 
 // printWarnings prints the warnings of a valid file on stderr, one per line as
-// FILE:LINE:COL: PATH: warning: MESSAGE.
+// FILE:LINE:COL: PATH: warning: MESSAGE (in GitHub Actions, as warning annotations).
 func (a *app) printWarnings(f *spec.File) {
 	if len(f.Warnings) == 0 {
+		return
+	}
+	if a.inGitHubActions() {
+		writeAnnotations(a.stderr, "warning", f.Warnings)
 		return
 	}
 	warnings := make(spec.Errors, len(f.Warnings))
@@ -80,10 +87,15 @@ func (a *app) printWarnings(f *spec.File) {
 }
 
 // printSpecError prints an error of spec.Load on stderr: each problem of an invalid
-// file on its own line as FILE:LINE:COL: PATH: MESSAGE, anything else as an Error line.
+// file on its own line as FILE:LINE:COL: PATH: MESSAGE (in GitHub Actions, as an error
+// annotation), anything else as an Error line.
 func (a *app) printSpecError(err error) {
 	var problems spec.Errors
 	if errors.As(err, &problems) {
+		if a.inGitHubActions() {
+			writeAnnotations(a.stderr, "error", problems)
+			return
+		}
 		fmt.Fprintln(a.stderr, problems.Error())
 		return
 	}

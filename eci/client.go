@@ -44,8 +44,8 @@ type Config struct {
 	UserAgent string
 }
 
-// Client calls the four image-cache actions of ECI. It is safe for concurrent use: each
-// call borrows an SDK client of its own from a pool.
+// Client calls ECI's image-cache actions and its tag actions for image caches. It is
+// safe for concurrent use: each call borrows an SDK client of its own from a pool.
 type Client struct {
 	fixed     *target // the parsed Config.Endpoint; nil: one endpoint per region
 	cred      credentials.Credential

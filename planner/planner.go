@@ -196,9 +196,12 @@ func diff(f *spec.File, pr pair) Change {
 		return ch
 	}
 	if pr.Live == nil {
-		return create(f, d)
+		ch = create(f, d)
+	} else {
+		ch = update(f, d, pr.Live, ch)
 	}
-	return update(f, d, pr.Live, ch)
+	assignCalls(&ch)
+	return ch
 }
 
 // create plans a cache that does not exist: every managed field is set.
@@ -301,16 +304,13 @@ func update(f *spec.File, d *spec.Cache, l *cloud.Cache, ch Change) Change {
 	case tagCount > spec.MaxTags:
 		ch.Action = Blocked
 		ch.Reason = fmt.Sprintf("%d tags including imcsync's reserved ones; the API allows %d", tagCount, spec.MaxTags)
-	case tagChange != nil && tagCount == 0:
-		ch.Action = Blocked
-		ch.Reason = "the API cannot remove the last tag of a cache (an empty tag list is not sent); keep at least one tag"
 	case st == cloud.Failed:
 		ch.Action = Blocked
 		ch.Reason = "creation failed; imcsync never updates a Failed cache: delete it so that imcsync re-creates it"
 		if msg := l.LastWarning(); msg != "" {
 			ch.Reason += " (" + msg + ")"
 		}
-	case !st.Updatable():
+	case !st.Updatable() && !ch.TagsOnly():
 		ch.Action = Blocked
 		ch.Reason = fmt.Sprintf("status %s: UpdateImageCache accepts only Ready or UpdateFailed; apply waits for it", st)
 	}
