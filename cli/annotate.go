@@ -13,16 +13,21 @@ import (
 // file's lines.
 func (a *app) inGitHubActions() bool { return a.getenv("GITHUB_ACTIONS") == "true" }
 
-// writeAnnotations prints each problem as a GitHub Actions error annotation:
+// writeAnnotations prints each problem as a GitHub Actions annotation of the level
+// (error or warning), the first spec.MaxPrintedErrors of them, then how many more:
 //
 //	::error file=FILE,line=LINE,col=COL::PATH: MESSAGE
-func writeAnnotations(w io.Writer, problems spec.Errors) {
-	for _, p := range problems {
+func writeAnnotations(w io.Writer, level string, problems spec.Errors) {
+	for i, p := range problems {
+		if i == spec.MaxPrintedErrors {
+			fmt.Fprintf(w, "and %d more problems\n", len(problems)-i)
+			return
+		}
 		msg := p.Message
 		if p.Path != "" {
 			msg = p.Path + ": " + msg
 		}
-		fmt.Fprintf(w, "::error file=%s,line=%d,col=%d::%s\n", escapeProperty(p.File), p.Pos.Line, p.Pos.Column, escapeData(msg))
+		fmt.Fprintf(w, "::%s file=%s,line=%d,col=%d::%s\n", level, escapeProperty(p.File), p.Pos.Line, p.Pos.Column, escapeData(msg))
 	}
 }
 

@@ -41,6 +41,9 @@ func newApplyCmd(a *app) *cobra.Command {
 			"Exit status: 0 every cache converged, 1 anything failed, was blocked, stale or skipped.",
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkApplyFlags(opts, a.rate); err != nil {
+				return err
+			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			opts.Getenv = a.getenv
@@ -77,6 +80,9 @@ func (a *app) applyFresh(ctx context.Context, pf planFlags, autoApprove bool, op
 	if err != nil {
 		return err
 	}
+	if err := checkSelection(f, a.plannerOptions(pf), nil, pf.prune); err != nil {
+		return err
+	}
 	conn, err := a.connect()
 	if err != nil {
 		return &exitError{Code: exitFailure, Err: err}
@@ -87,6 +93,11 @@ func (a *app) applyFresh(ctx context.Context, pf planFlags, autoApprove bool, op
 	live, err := listRegions(ctx, conn.client, regions)
 	if err != nil {
 		return &exitError{Code: exitFailure, Err: err}
+	}
+	if popts.Prune && len(popts.Targets) > 0 {
+		if err := checkSelection(f, popts, live, true); err != nil {
+			return err
+		}
 	}
 	plan := planner.Build(f, live, popts)
 	opts.Live = byRegion(regions, live)
@@ -114,6 +125,9 @@ func byRegion(regions []string, live []cloud.Cache) map[string][]cloud.Cache {
 func (a *app) applySaved(ctx context.Context, path string, autoApprove bool, opts applier.Options) error {
 	plan, err := readPlanFile(path)
 	if err != nil {
+		return &exitError{Code: exitFailure, Err: err}
+	}
+	if err := checkSecrets(nil, plan, a.getenv); err != nil {
 		return &exitError{Code: exitFailure, Err: err}
 	}
 	conn, err := a.connect()
@@ -184,8 +198,8 @@ func (a *app) confirm() error {
 	return nil
 }
 
-// checkSecrets fails before any call when a registry password's variable is unset for a
-// change that will send it.
+// checkSecrets fails before any call when a change would send a registry password whose
+// variable is unset, or is a credential variable it may not read (spec.CredentialVariable).
 func checkSecrets(f *spec.File, plan *planner.Plan, getenv func(string) string) error {
 	var errs []error
 	for _, c := range plan.Changes {
@@ -211,7 +225,7 @@ func checkSecrets(f *spec.File, plan *planner.Plan, getenv func(string) string) 
 
 // readPlanFile reads a plan saved by `plan --out`.
 func readPlanFile(path string) (*planner.Plan, error) {
-	data, err := os.ReadFile(path)
+	data, err := readBounded(path)
 	if err != nil {
 		return nil, err
 	}
@@ -220,7 +234,7 @@ func readPlanFile(path string) (*planner.Plan, error) {
 		return nil, fmt.Errorf("%s is not a plan file: %w", path, err)
 	}
 	if plan.FormatVersion != planner.FormatVersion {
-		return nil, fmt.Errorf("%s: plan format_version %q, this imcsync reads %q; plan again", path, plan.FormatVersion, planner.FormatVersion)
+		return nil, fmt.Errorf("%s: plan format_version %.80q, this imcsync reads %q; plan again", path, plan.FormatVersion, planner.FormatVersion)
 	}
 	return &plan, nil
 }

@@ -25,7 +25,7 @@ const mdRowsMax = 50
 
 func newDriftCmd(a *app) *cobra.Command {
 	var (
-		pf     planFlags
+		pf     = planFlags{liveTargets: true}
 		live   string
 		within time.Duration
 	)
@@ -43,8 +43,8 @@ func newDriftCmd(a *app) *cobra.Command {
 			"Exit status: 0 in sync, 2 drift found, 1 error.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if within < 0 {
-				return &exitError{Code: exitFailure, Err: fmt.Errorf("--expiring-within %v: want a duration of 0 or more", within)}
+			if err := checkNotNegative("expiring-within", within); err != nil {
+				return err
 			}
 			plan, caches, err := a.planFromFile(cmd.Context(), pf, live)
 			if err != nil {

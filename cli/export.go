@@ -34,6 +34,9 @@ func newExportCmd(a *app) *cobra.Command {
 		Example: "  imcsync export --region cn-hangzhou --region cn-shanghai > imagecaches.yaml",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkRegionIDs(a.regions); err != nil {
+				return err
+			}
 			if len(a.regions) == 0 {
 				return &exitError{Code: exitFailure, Err: errors.New("export needs at least one --region, e.g. imcsync export --region cn-hangzhou")}
 			}

@@ -20,6 +20,9 @@ func init() { commands = append(commands, newPlanCmd) }
 type planFlags struct {
 	targets []string
 	prune   bool
+	// liveTargets lets --target name live caches the file does not declare (drift
+	// reports them); with --prune, plan and apply allow it too.
+	liveTargets bool
 }
 
 func (pf *planFlags) register(cmd *cobra.Command) {
@@ -80,9 +83,18 @@ func (a *app) planFromFile(ctx context.Context, pf planFlags, liveFile string) (
 		return nil, nil, err
 	}
 	opts := a.plannerOptions(pf)
+	liveTargets := pf.liveTargets || pf.prune
+	if err := checkSelection(f, opts, nil, liveTargets); err != nil {
+		return nil, nil, err
+	}
 	caches, err := a.readLive(ctx, liveFile, planner.Regions(f, opts))
 	if err != nil {
 		return nil, nil, &exitError{Code: exitFailure, Err: err}
+	}
+	if liveTargets && len(opts.Targets) > 0 {
+		if err := checkSelection(f, opts, caches, true); err != nil {
+			return nil, nil, err
+		}
 	}
 	return planner.Build(f, caches, opts), caches, nil
 }
@@ -91,7 +103,7 @@ func (a *app) planFromFile(ctx context.Context, pf planFlags, liveFile string) (
 // file when one is given, else from the API (or the --sim emulator).
 func (a *app) readLive(ctx context.Context, liveFile string, regions []string) ([]cloud.Cache, error) {
 	if liveFile != "" {
-		data, err := os.ReadFile(liveFile)
+		data, err := readBounded(liveFile)
 		if err != nil {
 			return nil, fmt.Errorf("--live: %w", err)
 		}
@@ -113,13 +125,15 @@ func (a *app) readLive(ctx context.Context, liveFile string, regions []string) (
 	return listRegions(ctx, conn.client, regions)
 }
 
-// loadFile reads and validates -f; invalid input is printed like validate prints it.
+// loadFile reads and validates -f; invalid input is printed like validate prints it,
+// and so are the warnings of a valid file.
 func (a *app) loadFile() (*spec.File, error) {
 	f, err := spec.Load(a.file)
 	if err != nil {
 		a.printSpecError(err)
 		return nil, &exitError{Code: exitFailure}
 	}
+	a.printWarnings(f)
 	return f, nil
 }
 

@@ -62,18 +62,20 @@ var emulators sync.Map // *testscript.TestScript → *ecisim.Running
 
 // cmdEcisim starts an emulator for the rest of the script and points imcsync at it:
 //
-//	ecisim [-transition D] [-update-tags replace|merge] [-quota ACTION=QPS]... [STATE]
+//	ecisim [-transition D] [-update-tags replace|merge] [-quota ACTION=QPS]... [-key ID:SECRET] [STATE]
 //
-// It sets IMCSYNC_ENDPOINT and the emulator's access key pair in the environment.
-// STATE is an emulator state file (settings and caches); without it the emulator is
-// empty. Status transitions take -transition (default 50ms) so that apply is quick;
-// -update-tags sets what UpdateImageCache does with Tag.N (default: the state's setting);
-// -quota sets the account's flow control for an action (see ecisim.Settings.Quota).
+// It sets IMCSYNC_ENDPOINT and the emulator's access key pair (the default one, or the
+// one -key gives) in the environment. STATE is an emulator state file (settings and
+// caches); without it the emulator is empty. Status transitions take -transition
+// (default 50ms) so that apply is quick; -update-tags sets what UpdateImageCache does
+// with Tag.N (default: the state's setting); -quota sets the account's flow control for
+// an action (see ecisim.Settings.Quota).
 func cmdEcisim(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {
 		ts.Fatalf("unsupported: ! ecisim")
 	}
 	transition := 50 * time.Millisecond
+	id, secret := ecisim.DefaultAccessKeyID, ecisim.DefaultAccessKeySecret
 	var updateTags string
 	var quota map[string]float64
 	for len(args) >= 2 && strings.HasPrefix(args[0], "-") {
@@ -89,6 +91,11 @@ func cmdEcisim(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Check(ecisim.ParseQuota(args[1], quota))
 		case "-update-tags":
 			updateTags = args[1]
+		case "-key":
+			var ok bool
+			if id, secret, ok = strings.Cut(args[1], ":"); !ok {
+				ts.Fatalf("ecisim -key: want ID:SECRET")
+			}
 		default:
 			ts.Fatalf("ecisim: unknown flag %s", args[0])
 		}
@@ -100,15 +107,15 @@ func cmdEcisim(ts *testscript.TestScript, neg bool, args []string) {
 		st, err = ecisim.LoadState(ts.MkAbs(args[0]))
 		ts.Check(err)
 	} else if len(args) > 1 {
-		ts.Fatalf("usage: ecisim [-transition D] [-update-tags replace|merge] [-quota ACTION=QPS]... [STATE]")
+		ts.Fatalf("usage: ecisim [-transition D] [-update-tags replace|merge] [-quota ACTION=QPS]... [-key ID:SECRET] [STATE]")
 	}
-	run, err := ecisim.Start(ecisim.Config{Transition: transition, Seed: 1, UpdateTags: updateTags, Quota: quota}, st)
+	run, err := ecisim.Start(ecisim.Config{Transition: transition, Seed: 1, UpdateTags: updateTags, Quota: quota, Keys: map[string]string{id: secret}}, st)
 	ts.Check(err)
 	ts.Defer(func() { run.Close() })
 	emulators.Store(ts, run)
 	ts.Setenv("IMCSYNC_ENDPOINT", run.URL)
-	ts.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", ecisim.DefaultAccessKeyID)
-	ts.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", ecisim.DefaultAccessKeySecret)
+	ts.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", id)
+	ts.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", secret)
 }
 
 // cmdEcisimLog prints the requests the script's emulator has served since the last

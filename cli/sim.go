@@ -76,10 +76,18 @@ func (a *app) runSim(cmd *cobra.Command, o *simOptions) error {
 		}
 		save = o.state
 	}
-	for name, r := range map[string]float64{"--throttle-rate": o.throttleRate, "--fail-rate": o.failRate} {
-		if r < 0 || r > 1 {
-			return fail(fmt.Errorf("%s %g: want a probability between 0 and 1", name, r))
+	for _, err := range []error{
+		checkProbability("throttle-rate", o.throttleRate),
+		checkProbability("fail-rate", o.failRate),
+		checkNotNegative("latency", o.latency),
+		checkNotNegative("transition", o.transition),
+	} {
+		if err != nil {
+			return err
 		}
+	}
+	if o.failFirst < 0 {
+		return usageError("--fail-first %d: want 0 or more", o.failFirst)
 	}
 	st := &ecisim.State{}
 	if o.state != "" {

@@ -52,7 +52,7 @@ func (a *app) validate() error {
 			return err
 		}
 		if a.inGitHubActions() {
-			writeAnnotations(a.stderr, problems)
+			writeAnnotations(a.stderr, "error", problems)
 		}
 	} else if err != nil {
 		a.printSpecError(err)
@@ -60,10 +60,30 @@ func (a *app) validate() error {
 	if err != nil {
 		return &exitError{Code: exitFailure}
 	}
+	a.printWarnings(f)
 	if a.output != "json" {
 		fmt.Fprintf(a.stdout, "%s: %s in %s, valid\n", a.file, count(len(f.Caches), "image cache"), count(len(regions(f)), "region"))
 	}
 	return nil
+}
+
+// printWarnings prints the warnings of a valid file on stderr, one per line as
+// FILE:LINE:COL: PATH: warning: MESSAGE (in GitHub Actions, as warning annotations).
+func (a *app) printWarnings(f *spec.File) {
+	if len(f.Warnings) == 0 {
+		return
+	}
+	if a.inGitHubActions() {
+		writeAnnotations(a.stderr, "warning", f.Warnings)
+		return
+	}
+	warnings := make(spec.Errors, len(f.Warnings))
+	for i, w := range f.Warnings {
+		warned := *w
+		warned.Message = "warning: " + w.Message
+		warnings[i] = &warned
+	}
+	fmt.Fprintln(a.stderr, warnings.Error())
 }
 
 // printSpecError prints an error of spec.Load on stderr: each problem of an invalid
@@ -73,7 +93,7 @@ func (a *app) printSpecError(err error) {
 	var problems spec.Errors
 	if errors.As(err, &problems) {
 		if a.inGitHubActions() {
-			writeAnnotations(a.stderr, problems)
+			writeAnnotations(a.stderr, "error", problems)
 			return
 		}
 		fmt.Fprintln(a.stderr, problems.Error())

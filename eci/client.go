@@ -72,7 +72,11 @@ type target struct {
 
 // New checks cfg and returns a client. It sends nothing and does not yet look for
 // credentials: a missing credential shows up as a *CredentialsError on the first call.
+// With the SDK's debug output on (DEBUG=tea or credential), it fails with a *DebugError.
 func New(cfg Config) (*Client, error) {
+	if err := checkDebug(debugEnv()); err != nil {
+		return nil, err
+	}
 	c := &Client{userAgent: cfg.UserAgent, pacer: cfg.Pacer, pools: map[target]*sync.Pool{}}
 	if cfg.Endpoint != "" {
 		t, err := parseEndpoint(cfg.Endpoint)

@@ -14,9 +14,6 @@ import (
 	"github.com/imcsync/imcsync/spec"
 )
 
-// maxTags is the API's limit on tags per cache, reserved tags included.
-const maxTags = 20
-
 // Options narrow what is planned.
 type Options struct {
 	// Regions keeps only these regions; empty means every region of the file.
@@ -232,9 +229,9 @@ func create(f *spec.File, d *spec.Cache) Change {
 	case len(missing) > 0:
 		ch.Action = Blocked
 		ch.Reason = fmt.Sprintf("creating a cache needs %s; set it on the cache or under defaults", strings.Join(missing, " and "))
-	case len(tags) > maxTags:
+	case len(tags) > spec.MaxTags:
 		ch.Action = Blocked
-		ch.Reason = fmt.Sprintf("%d tags including imcsync's reserved ones; the API allows %d", len(tags), maxTags)
+		ch.Reason = fmt.Sprintf("%d tags including imcsync's reserved ones; the API allows %d", len(tags), spec.MaxTags)
 	}
 	return ch
 }
@@ -304,9 +301,9 @@ func update(f *spec.File, d *spec.Cache, l *cloud.Cache, ch Change) Change {
 	case len(createOnlyChanged) > 0:
 		ch.Action = Blocked
 		ch.Reason = fmt.Sprintf("%s can only be set when a cache is created; revert it, or delete the cache so that imcsync re-creates it", strings.Join(createOnlyChanged, ", "))
-	case tagCount > maxTags:
+	case tagCount > spec.MaxTags:
 		ch.Action = Blocked
-		ch.Reason = fmt.Sprintf("%d tags including imcsync's reserved ones; the API allows %d", tagCount, maxTags)
+		ch.Reason = fmt.Sprintf("%d tags including imcsync's reserved ones; the API allows %d", tagCount, spec.MaxTags)
 	case st == cloud.Failed:
 		ch.Action = Blocked
 		ch.Reason = "creation failed; imcsync never updates a Failed cache: delete it so that imcsync re-creates it"

@@ -13,12 +13,45 @@ import (
 // decoder walks yaml.v3 nodes and collects every problem it meets, so that one run
 // reports all of them.
 type decoder struct {
-	file string
-	errs Errors
+	file     string
+	errs     Errors
+	warnings Errors
+	seen     map[problem]bool // problems reported, to report each once
+	dropped  int              // problems not collected beyond maxProblems
+	aliased  bool             // the document's aliases stand for more nodes than written
+}
+
+// problem identifies a reported problem: a value reached through several aliases has
+// the same problem at the same place each time, and it is reported once.
+type problem struct {
+	line, col int
+	msg       string
+	warning   bool
 }
 
 func (d *decoder) errorf(n *yaml.Node, path, format string, args ...any) {
-	d.errs = append(d.errs, &Error{File: d.file, Pos: Pos{n.Line, n.Column}, Path: path, Message: fmt.Sprintf(format, args...)})
+	d.report(&d.errs, false, n, path, fmt.Sprintf(format, args...))
+}
+
+// warnf records a warning: something valid that is likely a mistake.
+func (d *decoder) warnf(n *yaml.Node, path, format string, args ...any) {
+	d.report(&d.warnings, true, n, path, fmt.Sprintf(format, args...))
+}
+
+func (d *decoder) report(list *Errors, warning bool, n *yaml.Node, path, msg string) {
+	key := problem{n.Line, n.Column, msg, warning}
+	if d.seen[key] {
+		return
+	}
+	if len(d.errs)+len(d.warnings) >= maxProblems {
+		d.dropped++
+		return
+	}
+	if d.seen == nil {
+		d.seen = map[problem]bool{}
+	}
+	d.seen[key] = true
+	*list = append(*list, &Error{File: d.file, Pos: Pos{n.Line, n.Column}, Path: path, Message: msg})
 }
 
 // resolve follows aliases to the node they name.
@@ -97,11 +130,15 @@ func (d *decoder) sequence(n *yaml.Node, path string) ([]*yaml.Node, bool) {
 // them, as the JSON Schema does.
 func (d *decoder) str(n *yaml.Node, path string) (string, bool) {
 	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!str" {
+		if len(n.Value) > maxStringLength {
+			d.errorf(n, path, "%d bytes long, at most %d: %s", len(n.Value), maxStringLength, shown(n.Value))
+			return "", false
+		}
 		return n.Value, true
 	}
 	switch what := describe(n); what {
 	case "a number", "a boolean":
-		d.errorf(n, path, "expected a string, got %s (quote it: %q)", what, n.Value)
+		d.errorf(n, path, "expected a string, got %s (quote it: %s)", what, shown(n.Value))
 	case "null":
 		d.errorf(n, path, `expected a string, got null (write "" for an empty string)`)
 	default:
@@ -110,22 +147,28 @@ func (d *decoder) str(n *yaml.Node, path string) (string, bool) {
 	return "", false
 }
 
-// int32 decodes an integer scalar of at least min that fits the API's int32.
+// int32 decodes a plain decimal integer of at least min that fits the API's int32.
 func (d *decoder) int32(n *yaml.Node, path string, min int64) (int32, bool) {
-	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" {
+	if n.Kind != yaml.ScalarNode || (n.ShortTag() != "!!int" && n.ShortTag() != "!!float") {
 		d.errorf(n, path, "expected an integer, got %s", describe(n))
 		return 0, false
 	}
-	var v int64
-	if err := n.Decode(&v); err != nil || v > math.MaxInt32 {
+	if !decimalRe.MatchString(n.Value) {
+		d.errorf(n, path, "%s", notDecimal(n.Value))
+		return 0, false
+	}
+	v, err := strconv.ParseInt(n.Value, 10, 32)
+	switch {
+	case err != nil && strings.HasPrefix(n.Value, "-"):
+		d.errorf(n, path, "must be at least %d", min)
+	case err != nil:
 		d.errorf(n, path, "must be at most %d", math.MaxInt32)
-		return 0, false
-	}
-	if v < min {
+	case v < min:
 		d.errorf(n, path, "must be at least %d, got %d", min, v)
-		return 0, false
+	default:
+		return int32(v), true
 	}
-	return int32(v), true
+	return 0, false
 }
 
 // bool decodes true or false.
@@ -136,7 +179,7 @@ func (d *decoder) bool(n *yaml.Node, path string) (bool, bool) {
 	}
 	var v bool
 	if err := n.Decode(&v); err != nil {
-		d.errorf(n, path, "expected true or false, got %q", n.Value)
+		d.errorf(n, path, "expected true or false, got %s", shown(n.Value))
 		return false, false
 	}
 	return v, true
@@ -204,10 +247,11 @@ func levenshtein(a, b string) int {
 
 var plainKey = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
-// join appends a mapping key to a field path; keys that are not plain words are quoted.
+// join appends a mapping key to a field path; keys that are not plain words, or longer
+// than any valid key, are quoted (and cut).
 func join(path, key string) string {
-	if !plainKey.MatchString(key) {
-		return path + "[" + strconv.Quote(key) + "]"
+	if !plainKey.MatchString(key) || len(key) > maxTagLength {
+		return path + "[" + shown(key) + "]"
 	}
 	if path == "" {
 		return key

@@ -27,11 +27,16 @@ func (e *Error) Error() string {
 // return them as their error; use errors.As to reach each one.
 type Errors []*Error
 
-// Error prints one problem per line.
+// Error prints one problem per line, the first MaxPrintedErrors of them, then how many
+// more there are. List the errors themselves to reach every one.
 func (es Errors) Error() string {
-	lines := make([]string, len(es))
+	lines := make([]string, 0, min(len(es), MaxPrintedErrors)+1)
 	for i, e := range es {
-		lines[i] = e.Error()
+		if i == MaxPrintedErrors {
+			lines = append(lines, fmt.Sprintf("and %d more problems", len(es)-i))
+			break
+		}
+		lines = append(lines, e.Error())
 	}
 	return strings.Join(lines, "\n")
 }

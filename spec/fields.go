@@ -3,7 +3,6 @@ package spec
 import (
 	"fmt"
 	"maps"
-	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -164,15 +163,34 @@ func stringInto[T any](ptr func(*T) *string, check func(string) string) func(d *
 	}
 }
 
-// declaresWriteOnly says whether c sets any write-only field, so that it needs the
-// imcsync:applied record tag.
-func declaresWriteOnly(c *Cache) bool {
+// Recorded says whether the record tag (RecordTag) covers a field managed m: the fields
+// the API never reads back, write-only and create-only. The planner records exactly
+// these, and validation counts the record tag for a cache that sets any of them.
+func (m Managed) Recorded() bool { return m == WriteOnly || m == CreateOnly }
+
+// NeedsRecord says whether c sets a field the record tag covers, so that imcsync adds
+// the record tag to it.
+func NeedsRecord(c *Cache) bool {
 	for _, f := range cacheFields {
-		if f.Managed == WriteOnly && f.set(c) {
+		if f.Managed.Recorded() && f.set(c) {
 			return true
 		}
 	}
 	return false
+}
+
+// ReservedTags lists the reserved tags imcsync adds to a cache c of file f, with why:
+// the owner tag when the file sets owner, the record tag when NeedsRecord. They count
+// against the API's MaxTags together with the user tags.
+func ReservedTags(f *File, c *Cache) []string {
+	var tags []string
+	if f.Owner != "" {
+		tags = append(tags, OwnerTag+" (the file sets owner)")
+	}
+	if NeedsRecord(c) {
+		tags = append(tags, RecordTag+" (the cache sets write-only or create-only fields)")
+	}
+	return tags
 }
 
 func identField(key, param string, ptr func(*Cache) *string, check func(string) string) cacheField {
@@ -255,8 +273,10 @@ func (d *decoder) list(n *yaml.Node, path, what string, max int, item func(i int
 		return false
 	}
 	if len(items) > max {
+		// The items of a list over its limit are not checked: they may be aliases
+		// that stand for many more values.
 		d.errorf(n, path, "%d %s, at most %d allowed", len(items), what, max)
-		ok = false
+		return false
 	}
 	first := map[string]int{}
 	for i, it := range items {
@@ -312,6 +332,8 @@ func tagsField() cacheField {
 				p := join(path, key)
 				if msg := checkTagKey(key); msg != "" {
 					d.errorf(k, p, "%s", msg)
+				} else if msg := lookalike(key); msg != "" {
+					d.warnf(k, p, "tag key %s", msg)
 				}
 				s, ok := d.str(v, p)
 				if !ok {
@@ -320,6 +342,9 @@ func tagsField() cacheField {
 				if msg := checkTagValue(s); msg != "" {
 					d.errorf(v, p, "%s", msg)
 					return
+				}
+				if msg := lookalike(s); msg != "" {
+					d.warnf(v, p, "tag value %s", msg)
 				}
 				tags[key] = s
 			})
@@ -392,15 +417,22 @@ func credentialsField() cacheField {
 
 func (d *decoder) credential(n *yaml.Node, path string) (RegistryCredential, bool) {
 	var cred RegistryCredential
+	var envNode *yaml.Node
 	errs := len(d.errs)
-	decodeObject(d, n, path, credentialFields, &cred, func(key string, k, _ *yaml.Node) bool {
-		if key != "password" {
-			return false
+	decodeObject(d, n, path, credentialFields, &cred, func(key string, k, v *yaml.Node) bool {
+		switch key {
+		case "passwordFromEnv":
+			envNode = v
+		case "password":
+			d.errorf(k, join(path, key), "a password is never written in the file: write passwordFromEnv: VAR and export VAR when running apply")
+			return true
 		}
-		d.errorf(k, join(path, key), "a password is never written in the file: write passwordFromEnv: VAR and export VAR when running apply")
-		return true
+		return false
 	})
 	d.require(n, path, "server", "userName", "passwordFromEnv")
+	if what := CredentialVariable(cred.PasswordFromEnv); what != "" {
+		d.warnf(envNode, join(path, "passwordFromEnv"), "%s is %s: apply refuses to send it to a registry unless %s names it", cred.PasswordFromEnv, what, AllowPasswordEnv)
+	}
 	return cred, len(d.errs) == errs
 }
 
@@ -475,8 +507,7 @@ func ignoreChangesField() cacheField {
 	return cacheField{
 		objectField: objectField[Cache]{Field{"ignoreChanges", "", Local}, func(d *decoder, n *yaml.Node, path string, c *Cache) {
 			entries := []string{}
-			// Entries are distinct, so each field or tag can be named once: no other bound.
-			ok := d.list(n, path, "entries", math.MaxInt, func(_ int, n *yaml.Node, path string) (string, bool) {
+			ok := d.list(n, path, "entries", maxIgnoreEntries(), func(_ int, n *yaml.Node, path string) (string, bool) {
 				s, ok := d.str(n, path)
 				if !ok {
 					return "", false
@@ -500,7 +531,7 @@ func ignoreChangesField() cacheField {
 func checkIgnore(s string) string {
 	if key, ok := strings.CutPrefix(s, "tags."); ok {
 		if msg := checkTagKey(key); msg != "" {
-			return fmt.Sprintf("%q: %s", s, msg)
+			return fmt.Sprintf("%s: %s", shown(s), msg)
 		}
 		return ""
 	}
@@ -510,5 +541,5 @@ func checkIgnore(s string) string {
 	if i := slices.IndexFunc(cacheFields, func(f cacheField) bool { return f.Key == s }); i >= 0 && cacheFields[i].Managed == CreateOnly {
 		return fmt.Sprintf("%s is create-only: imcsync never changes it on an existing cache, so there is nothing to ignore", s)
 	}
-	return fmt.Sprintf("unknown field %q: ignoreChanges takes %s, or tags.<key>", s, strings.Join(ignorable(), ", "))
+	return fmt.Sprintf("unknown field %s: ignoreChanges takes %s, or tags.<key>", shown(s), strings.Join(ignorable(), ", "))
 }

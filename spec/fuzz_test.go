@@ -5,13 +5,20 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
-// FuzzParse checks that Parse never panics and that it returns either a file or a
-// non-empty, sorted list of positioned errors. Its seed corpus (the examples and the
-// golden cases) runs in every go test.
+// fuzzTimeLimit bounds the time Parse may take on one input, however hostile: every
+// bound of limits.go keeps it far below.
+const fuzzTimeLimit = 2 * time.Second
+
+// FuzzParse checks that Parse never panics, takes bounded time and returns either a file
+// or a non-empty, sorted list of positioned errors. Its seed corpus (the examples, the
+// golden cases and the hostile files, alias amplification included) runs in every go test.
 func FuzzParse(f *testing.F) {
 	seeds, _ := filepath.Glob("testdata/*.yaml")
+	hostile, _ := filepath.Glob("testdata/hostile/*.yaml")
+	seeds = append(seeds, hostile...)
 	seeds = append(seeds, "../examples/imagecaches.yaml")
 	for _, s := range seeds {
 		data, err := os.ReadFile(s)
@@ -22,8 +29,13 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte(head + "  - &a {name: a1, images: [a:1]}\n  - *a\n"))
 	f.Add([]byte("a: &x [*x]\n"))
+	f.Add([]byte(head + "  - {name: ab, images: [a:1], size: 0x10, tags: {\"k\\u0000\": \"\\u200b\"}}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		start := time.Now()
 		file, err := Parse("fuzz.yaml", data)
+		if d := time.Since(start); d > fuzzTimeLimit {
+			t.Errorf("Parse took %v on a %d-byte input", d, len(data))
+		}
 		if err == nil {
 			if file == nil {
 				t.Fatal("no file and no error")

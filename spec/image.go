@@ -21,7 +21,7 @@ const maxImageNameLength = 255
 // checkImage returns what is wrong with an image reference, or "".
 func checkImage(ref string) string {
 	if msg := imageProblem(ref); msg != "" {
-		return fmt.Sprintf("invalid image %q: %s", ref, msg)
+		return fmt.Sprintf("invalid image %s: %s", shown(ref), msg)
 	}
 	return ""
 }
@@ -50,7 +50,7 @@ func imageProblem(ref string) string {
 	parts := strings.Split(name, "/")
 	if len(parts) > 1 && (strings.ContainsAny(parts[0], ".:") || parts[0] == "localhost") {
 		if !domainRe.MatchString(parts[0]) {
-			return fmt.Sprintf("invalid registry host %q", parts[0])
+			return fmt.Sprintf("invalid registry host %s", shown(parts[0]))
 		}
 		parts = parts[1:]
 	}
@@ -59,7 +59,7 @@ func imageProblem(ref string) string {
 			if strings.ToLower(p) != p {
 				return "the repository name must be lower-case"
 			}
-			return fmt.Sprintf("invalid repository path component %q", p)
+			return fmt.Sprintf("invalid repository path component %s", shown(p))
 		}
 	}
 	if tag == "" && !hasDigest {

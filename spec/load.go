@@ -14,9 +14,16 @@ import (
 )
 
 // Load reads, decodes, defaults and validates the imagecaches.yaml at path. Problems in
-// the file come back as Errors; a file that cannot be read as the *fs.PathError.
+// the file come back as Errors; a file that cannot be read as the *fs.PathError. It
+// reads at most MaxFileSize bytes and one more, so that an endless file (/dev/zero, a
+// pipe) is refused as too large instead of read forever.
 func Load(path string) (*File, error) {
-	data, err := os.ReadFile(path)
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	data, err := io.ReadAll(io.LimitReader(fh, MaxFileSize+1))
 	if err != nil {
 		return nil, err
 	}
@@ -25,14 +32,25 @@ func Load(path string) (*File, error) {
 
 // Parse decodes, defaults and validates an imagecaches.yaml held in data; name is the
 // file name used in error positions. Every problem is reported at once, as Errors
-// sorted by position.
+// sorted by position; after maxProblems of them, a last one says that more were not
+// listed. Problems that are likely mistakes but valid are File.Warnings.
 func Parse(name string, data []byte) (*File, error) {
 	d := &decoder{file: name}
-	f := d.decodeFile(data)
+	var f *File
+	if d.checkText(data) {
+		f = d.decodeFile(data)
+	}
 	if len(d.errs) > 0 {
 		sortErrors(d.errs)
+		if d.dropped > 0 {
+			last := d.errs[len(d.errs)-1]
+			d.errs = append(d.errs, &Error{File: name, Pos: last.Pos,
+				Message: fmt.Sprintf("%d more problems were found and not listed: fix these first", d.dropped)})
+		}
 		return nil, d.errs
 	}
+	sortErrors(d.warnings)
+	f.Warnings = d.warnings
 	return f, nil
 }
 
@@ -59,7 +77,7 @@ var fileFields = []objectField[topLevel]{
 
 func checkAPIVersion(s string) string {
 	if s != APIVersion {
-		return fmt.Sprintf("unsupported apiVersion %q: write apiVersion: %s", s, APIVersion)
+		return fmt.Sprintf("unsupported apiVersion %s: write apiVersion: %s", shown(s), APIVersion)
 	}
 	return ""
 }
@@ -136,6 +154,10 @@ func (d *decoder) decodeFile(data []byte) *File {
 		d.errorf(&doc, "", "the file is empty: start it with apiVersion: %s", APIVersion)
 		return nil
 	}
+	sizes := newSizer()
+	if !d.checkExpansion(&doc, sizes) {
+		return nil
+	}
 	top := resolve(doc.Content[0])
 	switch {
 	case top.Kind == yaml.ScalarNode && top.ShortTag() == "!!null":
@@ -152,7 +174,7 @@ func (d *decoder) decodeFile(data []byte) *File {
 		d.errorf(top, "", "missing apiVersion: write apiVersion: %s at the top of the file", APIVersion)
 	}
 	var defaults *entry
-	if t.defaults != nil {
+	if t.defaults != nil && d.fits(t.defaults, "defaults", sizes) {
 		defaults = d.entry(t.defaults, "defaults", objectFields(defaultsFields()), func(key string, k, _ *yaml.Node) bool {
 			if key != "name" && key != "id" {
 				return false
@@ -171,9 +193,11 @@ func (d *decoder) decodeFile(data []byte) *File {
 	}
 	f := &t.file
 	f.Path = d.file
-	entries := make([]*entry, len(items))
+	entries := make([]*entry, 0, len(items))
 	for i, n := range items {
-		entries[i] = d.entry(n, index("imageCaches", i), cacheDecoders(), nil)
+		if path := index("imageCaches", i); d.fits(n, path, sizes) {
+			entries = append(entries, d.entry(n, path, cacheDecoders(), nil))
+		}
 	}
 	f.Caches = make([]Cache, 0, len(entries))
 	for _, e := range entries {
@@ -211,13 +235,7 @@ func (d *decoder) complete(f *File, e *entry, defaults *entry, fileRegion bool) 
 		d.errorf(e.node, e.path, "missing images: list at least one image")
 	}
 
-	var reserved []string
-	if f.Owner != "" {
-		reserved = append(reserved, OwnerTag+" (the file sets owner)")
-	}
-	if declaresWriteOnly(c) {
-		reserved = append(reserved, RecordTag+" (the cache sets write-only fields)")
-	}
+	reserved := ReservedTags(f, c)
 	if total := len(c.Tags) + len(reserved); total > MaxTags {
 		at, path := e.node, e.path
 		if n := e.present["tags"]; n != nil {
@@ -230,6 +248,20 @@ func (d *decoder) complete(f *File, e *entry, defaults *entry, fileRegion bool) 
 		}
 		d.errorf(at, path, "%s", msg)
 	}
+}
+
+// fits reports a cache entry (or defaults) whose aliases make it stand for more values
+// than any valid one holds (maxCacheNodes); such an entry is not decoded. An entry
+// without aliases is decoded whatever its size: its problems are named one by one.
+func (d *decoder) fits(n *yaml.Node, path string, sizes *sizer) bool {
+	if !d.aliased {
+		return true
+	}
+	if size := sizes.expanded(n); size > maxCacheNodes() && size > written(n) {
+		d.errorf(n, path, "stands for %d values once YAML aliases are expanded, more than a valid image cache holds (%d): check the lists it aliases against the API's limits", size, maxCacheNodes())
+		return false
+	}
+	return true
 }
 
 // checkUnique reports caches that repeat a (region, name) or a pinned id.

@@ -14,7 +14,8 @@ const (
 	MaxCredentials = 10
 	MaxAcrInfos    = 20
 	maxTagLength   = 128
-	maxDomains     = 100 // domains of one ACR instance: undocumented, a bound like Image's
+	maxDomains     = 100                 // domains of one ACR instance: undocumented, a bound like Image's
+	maxHostLength  = 253 + len(":65535") // a DNS name and a port
 )
 
 var (
@@ -28,28 +29,28 @@ var (
 
 func checkName(s string) string {
 	if !nameRe.MatchString(s) {
-		return fmt.Sprintf("invalid name %q: use 2 to 128 letters, digits, '-', '_' or '.', starting with a letter or digit", s)
+		return fmt.Sprintf("invalid name %s: use 2 to 128 letters, digits, '-', '_' or '.', starting with a letter or digit", shown(s))
 	}
 	return ""
 }
 
 func checkID(s string) string {
 	if !idRe.MatchString(s) {
-		return fmt.Sprintf("invalid image cache id %q: want imc- followed by lower-case letters and digits", s)
+		return fmt.Sprintf("invalid image cache id %s: want imc- followed by lower-case letters and digits", shown(s))
 	}
 	return ""
 }
 
 func checkRegion(s string) string {
 	if !regionRe.MatchString(s) {
-		return fmt.Sprintf("invalid region %q: want a region id such as cn-hangzhou", s)
+		return fmt.Sprintf("invalid region %s: want a region id such as cn-hangzhou", shown(s))
 	}
 	return ""
 }
 
 func checkZone(s string) string {
 	if !regionRe.MatchString(s) {
-		return fmt.Sprintf("invalid zone %q: want a zone id such as cn-hangzhou-k", s)
+		return fmt.Sprintf("invalid zone %s: want a zone id such as cn-hangzhou-k", shown(s))
 	}
 	return ""
 }
@@ -59,7 +60,7 @@ func resourceID(prefix, what string) func(string) string {
 	re := regexp.MustCompile(`^` + prefix + `[A-Za-z0-9]+$`)
 	return func(s string) string {
 		if !re.MatchString(s) {
-			return fmt.Sprintf("invalid %s %q: want %s followed by letters and digits", what, s, prefix)
+			return fmt.Sprintf("invalid %s %s: want %s followed by letters and digits", what, shown(s), prefix)
 		}
 		return ""
 	}
@@ -83,14 +84,14 @@ func checkVSwitches(s string) string {
 
 func checkElimination(s string) string {
 	if s != "" && s != "LRU" {
-		return fmt.Sprintf(`invalid eliminationStrategy %q: want "LRU" or "" (keep forever)`, s)
+		return fmt.Sprintf(`invalid eliminationStrategy %s: want "LRU" or "" (keep forever)`, shown(s))
 	}
 	return ""
 }
 
 func checkOsType(s string) string {
 	if s != "Linux" && s != "Windows" {
-		return fmt.Sprintf("invalid osType %q: want Linux or Windows", s)
+		return fmt.Sprintf("invalid osType %s: want Linux or Windows", shown(s))
 	}
 	return ""
 }
@@ -110,16 +111,18 @@ func checkServer(s string) string {
 	case strings.TrimSpace(s) == "":
 		return "registry must not be empty"
 	case strings.Contains(s, "://"):
-		return fmt.Sprintf("registry %q must be a host name without a scheme such as https://", s)
+		return fmt.Sprintf("registry %s must be a host name without a scheme such as https://", shown(s))
 	case strings.ContainsAny(s, " \t/"):
-		return fmt.Sprintf("invalid registry %q: want a host name with an optional :port", s)
+		return fmt.Sprintf("invalid registry %s: want a host name with an optional :port", shown(s))
+	case len(s) > maxHostLength:
+		return fmt.Sprintf("registry %s is %d characters long, at most %d (a host name and a port)", shown(s), len(s), maxHostLength)
 	}
 	return ""
 }
 
 func checkEnvName(s string) string {
 	if !envRe.MatchString(s) {
-		return fmt.Sprintf("invalid environment variable name %q: use letters, digits and '_', not starting with a digit", s)
+		return fmt.Sprintf("invalid environment variable name %s: use letters, digits and '_', not starting with a digit", shown(s))
 	}
 	return ""
 }
@@ -139,6 +142,8 @@ func checkTagKey(k string) string {
 	switch {
 	case k == "":
 		return "tag key must not be empty"
+	case control(k) != "":
+		return "tag key must not contain " + control(k)
 	case utf8.RuneCountInString(k) > maxTagLength:
 		return fmt.Sprintf("tag key is %d characters long, at most %d", utf8.RuneCountInString(k), maxTagLength)
 	case strings.Contains(lower, "http://") || strings.Contains(lower, "https://"):
@@ -156,6 +161,8 @@ func checkTagValue(v string) string {
 	switch {
 	case utf8.RuneCountInString(v) > maxTagLength:
 		return fmt.Sprintf("tag value is %d characters long, at most %d", utf8.RuneCountInString(v), maxTagLength)
+	case control(v) != "":
+		return "tag value must not contain " + control(v)
 	case strings.Contains(lower, "http://") || strings.Contains(lower, "https://"):
 		return "tag value must not contain http:// or https://"
 	}

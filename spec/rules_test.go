@@ -83,11 +83,31 @@ func TestRules(t *testing.T) {
 		{"size zero", "  - name: a1\n    images: [a:1]\n    size: 0\n", "6:11 imageCaches[0].size: must be at least 1, got 0"},
 		{"size too large", "  - name: a1\n    images: [a:1]\n    size: 2147483648\n", "6:11 imageCaches[0].size: must be at most 2147483647"},
 		{"size a string", "  - name: a1\n    images: [a:1]\n    size: \"20\"\n", "6:11 imageCaches[0].size: expected an integer, got a string"},
-		{"size a float", "  - name: a1\n    images: [a:1]\n    size: 2.5\n", "6:11 imageCaches[0].size: expected an integer, got a number"},
+		{"size a float", "  - name: a1\n    images: [a:1]\n    size: 2.5\n", "6:11 imageCaches[0].size: expected an integer, got \"2.5\""},
 		{"retention zero", "  - name: a1\n    images: [a:1]\n    retentionDays: 0\n", "6:20 imageCaches[0].retentionDays: must be at least 1, got 0"},
 		{"negative copies", "  - name: a1\n    images: [a:1]\n    flashCopyCount: -1\n", "6:21 imageCaches[0].flashCopyCount: must be at least 0, got -1"},
+		{"size octal-looking", "  - name: a1\n    images: [a:1]\n    size: 010\n", `6:11 imageCaches[0].size: "010" has a leading zero, which YAML 1.1 reads as octal and YAML 1.2 as decimal: write 10 (or 8 if you meant octal)`},
+		{"size leading zeros", "  - name: a1\n    images: [a:1]\n    size: 0040\n", `6:11 imageCaches[0].size: "0040" has a leading zero, which YAML 1.1 reads as octal and YAML 1.2 as decimal: write 40 (or 32 if you meant octal)`},
+		{"size 08", "  - name: a1\n    images: [a:1]\n    size: 08\n", `6:11 imageCaches[0].size: "08" has a leading zero, which YAML 1.1 reads as octal and YAML 1.2 as decimal: write 8`},
+		{"size hexadecimal", "  - name: a1\n    images: [a:1]\n    size: 0x10\n", `6:11 imageCaches[0].size: "0x10" is a hexadecimal number: write it in decimal, 16`},
+		{"size octal", "  - name: a1\n    images: [a:1]\n    size: 0o10\n", `6:11 imageCaches[0].size: "0o10" is a octal number: write it in decimal, 8`},
+		{"size underscore", "  - name: a1\n    images: [a:1]\n    size: 2_0\n", `6:11 imageCaches[0].size: "2_0" is not a plain decimal integer: write 20 (no '+' and no '_')`},
+		{"size plus", "  - name: a1\n    images: [a:1]\n    size: +5\n", `6:11 imageCaches[0].size: "+5" is not a plain decimal integer: write 5 (no '+' and no '_')`},
+		{"size exponent", "  - name: a1\n    images: [a:1]\n    size: 1e3\n", `6:11 imageCaches[0].size: "1e3" is written as a decimal fraction: write the integer 1000`},
+		{"size with fraction zero", "  - name: a1\n    images: [a:1]\n    size: 20.0\n", `6:11 imageCaches[0].size: "20.0" is written as a decimal fraction: write the integer 20`},
+		{"size infinite", "  - name: a1\n    images: [a:1]\n    size: .inf\n", `6:11 imageCaches[0].size: expected an integer, got ".inf"`},
+		{"size far below zero", "  - name: a1\n    images: [a:1]\n    size: -99999999999999999999\n", `6:11 imageCaches[0].size: must be at least 1`},
+		{"size 20", "  - name: a1\n    images: [a:1]\n    size: 20\n", ""},
+		{"copies 0", "  - name: a1\n    images: [a:1]\n    flashCopyCount: 0\n", ""},
 		{"flash yes", "  - name: a1\n    images: [a:1]\n    flash: yes\n", "6:12 imageCaches[0].flash: expected true or false, got a string"},
 		{"flash null", "  - name: a1\n    images: [a:1]\n    flash:\n", "6:11 imageCaches[0].flash: expected true or false, got null"},
+
+		// long values are cut in messages
+		{"long name", "  - name: " + strings.Repeat("n", 1000) + "!\n    images: [a:1]\n", `4:11 imageCaches[0].name: invalid name "` + strings.Repeat("n", 80) + `"… (1001 characters): use 2 to 128`},
+		{"string over 4 KiB", "  - name: a1\n    images: [a:1]\n    annotations: " + strings.Repeat("a", 4097) + "\n", `6:18 imageCaches[0].annotations: 4097 bytes long, at most 4096: "` + strings.Repeat("a", 80) + `"… (4097 characters)`},
+		{"annotations of 4 KiB", "  - name: a1\n    images: [a:1]\n    annotations: " + strings.Repeat("a", 4096) + "\n", ""},
+		{"long registry host", "  - name: a1\n    images: [a:1]\n    insecureRegistry: " + strings.Repeat("r", 300) + "\n", `6:23 imageCaches[0].insecureRegistry: registry "` + strings.Repeat("r", 80) + `"… (300 characters) is 300 characters long, at most 259`},
+		{"too many ignoreChanges", "  - name: a1\n    images: [a:1]\n    ignoreChanges: [" + ignoreTags(40) + "]\n", "6:20 imageCaches[0].ignoreChanges: 40 entries, at most 35 allowed"},
 
 		// enums and ids
 		{"elimination", "  - name: a1\n    images: [a:1]\n    eliminationStrategy: FIFO\n", `6:26 imageCaches[0].eliminationStrategy: invalid eliminationStrategy "FIFO"`},
@@ -101,7 +121,7 @@ func TestRules(t *testing.T) {
 		// tags
 		{"tags a list", "  - name: a1\n    images: [a:1]\n    tags: [a]\n", "6:11 imageCaches[0].tags: expected a mapping, got a list"},
 		{"empty tag key", "  - name: a1\n    images: [a:1]\n    tags: {\"\": x}\n", `6:12 imageCaches[0].tags[""]: tag key must not be empty`},
-		{"long tag key", "  - name: a1\n    images: [a:1]\n    tags: {" + strings.Repeat("k", 129) + ": x}\n", "6:12 imageCaches[0].tags." + strings.Repeat("k", 129) + ": tag key is 129 characters long, at most 128"},
+		{"long tag key", "  - name: a1\n    images: [a:1]\n    tags: {" + strings.Repeat("k", 129) + ": x}\n", "6:12 imageCaches[0].tags[\"" + strings.Repeat("k", 80) + "\"… (129 characters)]: tag key is 129 characters long, at most 128"},
 		{"long tag value", "  - name: a1\n    images: [a:1]\n    tags: {k: " + strings.Repeat("v", 129) + "}\n", "6:15 imageCaches[0].tags.k: tag value is 129 characters long, at most 128"},
 		{"url in tag key", "  - name: a1\n    images: [a:1]\n    tags: {\"see-https://x\": y}\n", `6:12 imageCaches[0].tags["see-https://x"]: tag key must not contain http:// or https://`},
 		{"url in tag value", "  - name: a1\n    images: [a:1]\n    tags: {doc: \"http://x\"}\n", "6:17 imageCaches[0].tags.doc: tag value must not contain http:// or https://"},
@@ -115,7 +135,11 @@ func TestRules(t *testing.T) {
 		{"20 tags and owner", "apiVersion: imcsync/v1\nowner: team-a\nregion: cn-hangzhou\nimageCaches:\n  - name: a1\n    images: [a:1]\n    tags: {" + tags(20) + "}\n",
 			"7:11 imageCaches[0].tags: 21 tags with the reserved tags imcsync adds, at most 20 allowed: 20 user tags (defaults included) plus imcsync:owner (the file sets owner)"},
 		{"19 tags, owner and write-only", "apiVersion: imcsync/v1\nowner: team-a\nregion: cn-hangzhou\nimageCaches:\n  - name: a1\n    images: [a:1]\n    flash: true\n    tags: {" + tags(19) + "}\n",
-			"8:11 imageCaches[0].tags: 21 tags with the reserved tags imcsync adds, at most 20 allowed: 19 user tags (defaults included) plus imcsync:owner (the file sets owner) and imcsync:applied (the cache sets write-only fields)"},
+			"8:11 imageCaches[0].tags: 21 tags with the reserved tags imcsync adds, at most 20 allowed: 19 user tags (defaults included) plus imcsync:owner (the file sets owner) and imcsync:applied (the cache sets write-only or create-only fields)"},
+		{"19 tags, owner and create-only", "apiVersion: imcsync/v1\nowner: team-a\nregion: cn-hangzhou\nimageCaches:\n  - name: a1\n    images: [a:1]\n    zoneId: cn-hangzhou-k\n    tags: {" + tags(19) + "}\n",
+			"8:11 imageCaches[0].tags: 21 tags with the reserved tags imcsync adds, at most 20 allowed: 19 user tags (defaults included) plus imcsync:owner (the file sets owner) and imcsync:applied (the cache sets write-only or create-only fields)"},
+		{"control character in tag value", "  - name: a1\n    images: [a:1]\n    tags: {team: \"a\\u0007b\"}\n", "6:18 imageCaches[0].tags.team: tag value must not contain the control character U+0007"},
+		{"control character in tag key", "  - name: a1\n    images: [a:1]\n    tags: {\"te\\tam\": a}\n", `6:12 imageCaches[0].tags["te\tam"]: tag key must not contain the control character U+0009`},
 		{"18 tags, owner and write-only", "apiVersion: imcsync/v1\nowner: team-a\nregion: cn-hangzhou\nimageCaches:\n  - name: a1\n    images: [a:1]\n    flash: true\n    tags: {" + tags(18) + "}\n", ""},
 
 		// credentials
@@ -157,7 +181,7 @@ func TestRules(t *testing.T) {
 		{"defaults tags count without cache tags", "apiVersion: imcsync/v1\nowner: o1\nregion: cn-hangzhou\ndefaults: {tags: {" + tags(20) + "}}\nimageCaches:\n  - name: a1\n    images: [a:1]\n",
 			"6:5 imageCaches[0]: 21 tags with the reserved tags imcsync adds"},
 		{"write-only from defaults counts", "apiVersion: imcsync/v1\nregion: cn-hangzhou\ndefaults: {securityGroupId: sg-1}\nimageCaches:\n  - name: a1\n    images: [a:1]\n    tags: {" + tags(20) + "}\n",
-			"7:11 imageCaches[0].tags: 21 tags with the reserved tags imcsync adds, at most 20 allowed: 20 user tags (defaults included) plus imcsync:applied (the cache sets write-only fields)"},
+			"7:11 imageCaches[0].tags: 21 tags with the reserved tags imcsync adds, at most 20 allowed: 20 user tags (defaults included) plus imcsync:applied (the cache sets write-only or create-only fields)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -233,4 +257,13 @@ func acrs(n int) string {
 		fmt.Fprintf(&b, "      - {instanceId: cri-%d}\n", i)
 	}
 	return b.String()
+}
+
+// ignoreTags returns n distinct ignoreChanges entries tags.tN as a flow list's content.
+func ignoreTags(n int) string {
+	var b []string
+	for i := range n {
+		b = append(b, fmt.Sprintf("tags.t%d", i))
+	}
+	return strings.Join(b, ", ")
 }

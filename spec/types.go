@@ -18,6 +18,9 @@ type File struct {
 	// Caches are the declared caches with defaults merged and Region filled in,
 	// in file order.
 	Caches []Cache
+	// Warnings are things that are valid but likely mistakes (an invisible character in
+	// a tag, a credential variable named by passwordFromEnv), sorted by position.
+	Warnings Errors `json:"warnings,omitempty"`
 }
 
 // Cache is one declared image cache, after `defaults` and the file's region are merged in.
