@@ -62,20 +62,32 @@ var emulators sync.Map // *testscript.TestScript → *ecisim.Running
 
 // cmdEcisim starts an emulator for the rest of the script and points imcsync at it:
 //
-//	ecisim [-transition D] [STATE]
+//	ecisim [-transition D] [-fault ACTION=CODE:HTTP:RATE]... [STATE]
 //
 // It sets IMCSYNC_ENDPOINT and the emulator's access key pair in the environment.
 // STATE is an emulator state file (settings and caches); without it the emulator is
 // empty. Status transitions take -transition (default 50ms) so that apply is quick.
+// Each -fault injects an error answer, as `imcsync sim --fault` does.
 func cmdEcisim(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {
 		ts.Fatalf("unsupported: ! ecisim")
 	}
 	transition := 50 * time.Millisecond
-	if len(args) >= 2 && args[0] == "-transition" {
-		d, err := time.ParseDuration(args[1])
-		ts.Check(err)
-		transition, args = d, args[2:]
+	var injected []ecisim.ErrorFault
+	for len(args) >= 2 && strings.HasPrefix(args[0], "-") {
+		switch args[0] {
+		case "-transition":
+			d, err := time.ParseDuration(args[1])
+			ts.Check(err)
+			transition = d
+		case "-fault":
+			ef, err := ecisim.ParseErrorFault(args[1])
+			ts.Check(err)
+			injected = append(injected, ef)
+		default:
+			ts.Fatalf("ecisim: unknown option %s", args[0])
+		}
+		args = args[2:]
 	}
 	st := &ecisim.State{}
 	if len(args) == 1 {
@@ -83,8 +95,9 @@ func cmdEcisim(ts *testscript.TestScript, neg bool, args []string) {
 		st, err = ecisim.LoadState(ts.MkAbs(args[0]))
 		ts.Check(err)
 	} else if len(args) > 1 {
-		ts.Fatalf("usage: ecisim [-transition D] [STATE]")
+		ts.Fatalf("usage: ecisim [-transition D] [-fault ACTION=CODE:HTTP:RATE]... [STATE]")
 	}
+	st.Settings.Faults.Errors = append(st.Settings.Faults.Errors, injected...)
 	run, err := ecisim.Start(ecisim.Config{Transition: transition, Seed: 1}, st)
 	ts.Check(err)
 	ts.Defer(func() { run.Close() })

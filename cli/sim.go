@@ -26,6 +26,7 @@ type simOptions struct {
 	latency, transition    time.Duration
 	throttleRate, failRate float64
 	failFirst              int
+	faults                 []string
 	seed                   uint64
 }
 
@@ -58,6 +59,7 @@ func newSimCmd(a *app) *cobra.Command {
 	f.Float64Var(&o.throttleRate, "throttle-rate", 0, "probability (0-1) that a call is refused with Throttling.User")
 	f.Float64Var(&o.failRate, "fail-rate", 0, "probability (0-1) that a call fails with 503 ServiceUnavailable")
 	f.IntVar(&o.failFirst, "fail-first", 0, "the first K calls of each action fail with 503 ServiceUnavailable")
+	f.StringArrayVar(&o.faults, "fault", nil, "inject an error answer: ACTION=CODE:HTTP:RATE, e.g. UpdateImageCache=OperationConflict:400:0.2 (repeatable; ACTION * for all)")
 	f.Uint64Var(&o.seed, "seed", 0, "seed of IDs and random faults, for reproducible runs (0: random)")
 	return cmd
 }
@@ -104,6 +106,13 @@ func (a *app) runSim(cmd *cobra.Command, o *simOptions) error {
 	}
 	if flags.Changed("fail-first") {
 		rule.FailFirst = o.failFirst
+	}
+	for _, spec := range o.faults {
+		ef, err := ecisim.ParseErrorFault(spec)
+		if err != nil {
+			return fail(fmt.Errorf("--fault: %w", err))
+		}
+		st.Settings.Faults.Errors = append(st.Settings.Faults.Errors, ef)
 	}
 
 	cfg := ecisim.Config{Addr: o.addr, Seed: o.seed}
