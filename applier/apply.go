@@ -60,6 +60,10 @@ type runner struct {
 	limiter *rate.Limiter
 	start   time.Time
 	mu      sync.Mutex // serialises Progress
+	// open holds, per "region/Action", the *eci.CircuitOpenError that stopped the
+	// client sending that action, so that later calls are skipped without waiting for
+	// the rate limiter.
+	open sync.Map
 }
 
 // Apply executes the plan's changes, in parallel, and returns one outcome per change,

@@ -4,8 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
-	"time"
+	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
 
@@ -37,8 +36,7 @@ func (r *runner) read(ctx context.Context, open []*task) map[string]regionView {
 	for i, region := range regions {
 		g.Go(func() error {
 			var caches []cloud.Cache
-			_, err := r.call(ctx, func(context.Context) error {
-				// A read may be abandoned when ctx ends: it changes nothing.
+			_, err := r.call(ctx, func(ctx context.Context) error {
 				var err error
 				caches, err = r.client.List(ctx, region)
 				return err
@@ -84,6 +82,10 @@ func (r *runner) execute(ctx context.Context, t *task) {
 	req, err := t.change.Request()
 	if err != nil {
 		r.finish(t, Failed, err.Error(), err)
+		return
+	}
+	if err := r.stopped(t.change); err != nil {
+		r.finish(t, Skipped, "not attempted: "+err.Error(), err)
 		return
 	}
 	r.progress(t, "sending")
@@ -138,9 +140,25 @@ func (r *runner) delete(ctx context.Context, t *task) (int, error) {
 	return r.call(ctx, func(c context.Context) error { return r.client.Delete(c, t.change.Region, t.change.ID, token) })
 }
 
+// apiActions are the API actions that apply each planned action.
+var apiActions = map[planner.Action]string{planner.Create: "CreateImageCache", planner.Update: "UpdateImageCache", planner.Delete: "DeleteImageCache"}
+
+// stopped returns the breaker error that stopped the client sending ch's action in its
+// region, if any.
+func (r *runner) stopped(ch planner.Change) error {
+	if v, ok := r.open.Load(ch.Region + "/" + apiActions[ch.Action]); ok {
+		return v.(error)
+	}
+	return nil
+}
+
 // answer records what the API answered to a task's call.
 func (r *runner) answer(t *task, sent planner.Request, err error) {
 	var api *eci.APIError
+	var open *eci.CircuitOpenError
+	if errors.As(err, &open) {
+		r.open.LoadOrStore(open.Region+"/"+open.Action, open)
+	}
 	switch {
 	case err == nil:
 		t.accepted = map[planner.Action]Result{planner.Create: Created, planner.Update: Updated, planner.Delete: Deleted}[t.change.Action]
@@ -161,6 +179,8 @@ func (r *runner) answer(t *task, sent planner.Request, err error) {
 		t.refused++
 		t.phase, t.waited = deciding, true
 		r.progress(t, "the API answered IncorrectStatus; reading the cache again")
+	case errors.Is(err, eci.ErrCircuitOpen) && t.out.Attempts == 0:
+		r.finish(t, Skipped, "not attempted: "+err.Error(), err)
 	case errors.Is(err, ErrInterrupted) && t.out.Attempts == 0:
 		r.finish(t, Skipped, "interrupted before anything was sent", err)
 	case errors.Is(err, ErrInterrupted):
@@ -172,27 +192,20 @@ func (r *runner) answer(t *task, sent planner.Request, err error) {
 	}
 }
 
-// call runs fn, retrying what eci.Retryable allows with capped exponential backoff and
-// full jitter, up to opts.MaxAttempts tries. fn gets a context that ctx's end does not
-// cancel, so a call in flight is never abandoned halfway; ctx is checked before each
-// try and stops the pauses. It returns the number of tries made.
+// call runs fn once under the rate limit; the client retries inside (see eci.RetryPolicy)
+// and never abandons a mutation in flight, so ctx's end only stops new tries. It returns
+// the number of requests fn sent, retries included, and marks an error caused by ctx's
+// end with ErrInterrupted.
 func (r *runner) call(ctx context.Context, fn func(context.Context) error) (int, error) {
-	var last error
-	for attempt := 1; ; attempt++ {
-		if err := r.ready(ctx); err != nil {
-			return attempt - 1, interrupted(err, last)
-		}
-		last = fn(context.WithoutCancel(ctx))
-		if last == nil || !eci.Retryable(last) {
-			return attempt, last
-		}
-		if attempt >= r.opts.MaxAttempts {
-			return attempt, fmt.Errorf("gave up after %d attempts: %w", attempt, last)
-		}
-		if err := r.opts.Sleep(ctx, r.backoff(attempt)); err != nil {
-			return attempt, interrupted(err, last)
-		}
+	if err := r.ready(ctx); err != nil {
+		return 0, interrupted(err, nil)
 	}
+	var n atomic.Int64
+	err := fn(eci.CountAttempts(ctx, &n))
+	if err != nil && ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		err = interrupted(ctx.Err(), err)
+	}
+	return int(n.Load()), err
 }
 
 // ready checks ctx and waits for the rate limiter.
@@ -206,23 +219,10 @@ func (r *runner) ready(ctx context.Context) error {
 	return nil
 }
 
-// backoff is the pause after the attempt-th try: a random duration below
-// min(BackoffMax, BackoffBase·2^(attempt-1)).
-func (r *runner) backoff(attempt int) time.Duration {
-	ceiling := r.opts.BackoffMax
-	if d := r.opts.BackoffBase << (attempt - 1); d > 0 && d < ceiling {
-		ceiling = d
-	}
-	if ceiling <= 0 {
-		return 0
-	}
-	return rand.N(ceiling)
-}
-
 // interrupted is the error of a call cut short by ctx, keeping the last answer.
 func interrupted(cause, last error) error {
 	if last == nil {
 		return fmt.Errorf("%w: %w", ErrInterrupted, cause)
 	}
-	return fmt.Errorf("%w while retrying: %w", ErrInterrupted, last)
+	return fmt.Errorf("%w: %w", ErrInterrupted, last)
 }

@@ -37,12 +37,16 @@ func newEnv(t testing.TB, faults *ecisim.Faults, caches ...ecisim.Cache) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = sim.Close() })
-	client, err := eci.New(eci.Config{Endpoint: sim.URL, AccessKeyID: ecisim.DefaultAccessKeyID, AccessKeySecret: ecisim.DefaultAccessKeySecret})
+	client, err := eci.New(eci.Config{Endpoint: sim.URL, AccessKeyID: ecisim.DefaultAccessKeyID, AccessKeySecret: ecisim.DefaultAccessKeySecret,
+		Retry: retryPolicy, Breaker: eci.BreakerPolicy{Threshold: 12, MinSpan: -1}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return &env{t: t, sim: sim, clock: clock, client: client}
 }
+
+// retryPolicy retries as often as the default, with pauses of a few milliseconds.
+var retryPolicy = eci.RetryPolicy{MaxAttempts: 12, BackoffBase: time.Millisecond, BackoffMax: 5 * time.Millisecond}
 
 // opts are the defaults with the clock and pauses moved onto the emulator's manual
 // clock: waiting for a status costs no real time.

@@ -30,15 +30,10 @@ type Options struct {
 	PollInterval time.Duration
 	// PollIntervalMax caps the pause between two rounds of listing.
 	PollIntervalMax time.Duration
-	// MaxAttempts is how often one call is tried when it fails in a retryable way
-	// (throttling, 5xx, operation conflict, network); it also bounds how often a cache
-	// answered IncorrectStatus is tried again after a fresh read. Values below 1 mean 1.
+	// MaxAttempts bounds how often a cache answered IncorrectStatus is read again and
+	// its call tried again. Values below 1 mean 1. (Retrying throttling, 5xx, conflicts
+	// and network failures is the client's job: eci.RetryPolicy.)
 	MaxAttempts int
-	// BackoffBase is the pause before the first retry; it doubles with each retry, up to
-	// BackoffMax. The actual pause is drawn at random below it ("full jitter").
-	BackoffBase time.Duration
-	// BackoffMax caps the pause between two retries.
-	BackoffMax time.Duration
 	// Getenv resolves registry passwords (spec.RegistryCredential.PasswordFromEnv) right
 	// before a call. Nil means os.Getenv. Resolved passwords go into the request only.
 	Getenv func(string) string
@@ -72,8 +67,6 @@ func DefaultOptions() Options {
 		PollInterval:    2 * time.Second,
 		PollIntervalMax: 15 * time.Second,
 		MaxAttempts:     6,
-		BackoffBase:     500 * time.Millisecond,
-		BackoffMax:      20 * time.Second,
 		Getenv:          os.Getenv,
 	}
 }

@@ -42,6 +42,16 @@ type Config struct {
 	ConnectTimeout time.Duration
 	// UserAgent is appended to the SDK's User-Agent header, e.g. "imcsync/1.2.0".
 	UserAgent string
+	// Retry says how calls that failed in a retryable way are retried (every call,
+	// listings included). Zero fields: DefaultRetryPolicy's values.
+	Retry RetryPolicy
+	// Breaker says when the client stops sending an action that keeps failing in a
+	// region. Zero fields: DefaultBreakerPolicy's values.
+	Breaker BreakerPolicy
+	// Now and Sleep replace the wall clock and the pause between retries, for tests.
+	// Sleep returns early with ctx's error when ctx ends. Nil: the real ones.
+	Now   func() time.Time
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // Client calls the four image-cache actions of ECI. It is safe for concurrent use: each
@@ -53,6 +63,9 @@ type Client struct {
 	readMS    int // SDK ReadTimeout, milliseconds
 	connectS  int // SDK ConnectTimeout, seconds
 	secrets   redactor
+	retry     RetryPolicy
+	breaker   *breaker
+	sleep     func(ctx context.Context, d time.Duration) error
 
 	mu    sync.Mutex
 	pools map[target]*sync.Pool
@@ -67,7 +80,17 @@ type target struct {
 // New checks cfg and returns a client. It sends nothing and does not yet look for
 // credentials: a missing credential shows up as a *CredentialsError on the first call.
 func New(cfg Config) (*Client, error) {
-	c := &Client{userAgent: cfg.UserAgent, pools: map[target]*sync.Pool{}}
+	now, pause := cfg.Now, cfg.Sleep
+	if now == nil {
+		now = time.Now
+	}
+	if pause == nil {
+		pause = sleep
+	}
+	c := &Client{
+		userAgent: cfg.UserAgent, pools: map[target]*sync.Pool{},
+		retry: cfg.Retry.withDefaults(), breaker: newBreaker(cfg.Breaker, now), sleep: pause,
+	}
 	if cfg.Endpoint != "" {
 		t, err := parseEndpoint(cfg.Endpoint)
 		if err != nil {
@@ -203,11 +226,22 @@ func (c *Client) runtime() *util.RuntimeOptions {
 	}
 }
 
-// call runs fn with a pooled SDK client and converts its error. The SDK takes no context:
-// ctx is checked before sending, and if it ends while the request is in flight, call
-// returns ctx's error at once while the request itself runs on until it completes or hits
-// ReadTimeout (its answer is then discarded).
+// call runs fn under the retry policy and the circuit breaker (see do); every action
+// but DescribeImageCaches mutates.
 func (c *Client) call(ctx context.Context, action, region string, secrets redactor, fn func(*sdk.Client, *util.RuntimeOptions) error) error {
+	if _, err := c.targetFor(region); err != nil {
+		return err
+	}
+	return c.do(ctx, action, region, action != "DescribeImageCaches", func(ctx context.Context) error {
+		return c.send(ctx, action, region, secrets, fn)
+	})
+}
+
+// send makes one request: fn with a pooled SDK client, its error converted. The SDK
+// takes no context: ctx is checked before sending, and if it ends while the request is
+// in flight, send returns ctx's error at once while the request itself runs on until it
+// completes or hits ReadTimeout (its answer is then discarded).
+func (c *Client) send(ctx context.Context, action, region string, secrets redactor, fn func(*sdk.Client, *util.RuntimeOptions) error) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("%s: %w", action, err)
 	}

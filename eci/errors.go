@@ -163,9 +163,10 @@ func (e *CredentialsError) Is(target error) bool { return target == ErrNoCredent
 
 // Retryable reports whether err is worth retrying with backoff and the same ClientToken:
 // throttling, a server error, an operation conflict, or a network failure or timeout.
-// A cancelled or expired context is not retryable.
+// A cancelled or expired context is not retryable, nor is a call the circuit breaker
+// refused.
 func Retryable(err error) bool {
-	if err == nil {
+	if err == nil || errors.Is(err, ErrCircuitOpen) {
 		return false
 	}
 	if errors.Is(err, ErrThrottled) || errors.Is(err, ErrServer) || errors.Is(err, ErrConflict) {
