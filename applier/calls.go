@@ -93,12 +93,12 @@ func (r *runner) execute(ctx context.Context, t *task) {
 	switch t.change.Action {
 	case planner.Update:
 		var u eci.UpdateRequest
-		if u, err = updateRequest(t.change, req, r.opts.Getenv); err == nil {
+		if u, err = updateRequest(r.opts.RunID, t.change, req, r.opts.Getenv); err == nil {
 			attempts, err = r.call(ctx, func(c context.Context) error { return r.client.Update(c, u) })
 		}
 	case planner.Create:
 		var c eci.CreateRequest
-		if c, err = createRequest(t.change, req, r.opts.Getenv); err == nil {
+		if c, err = createRequest(r.opts.RunID, t.change, req, r.opts.Getenv); err == nil {
 			attempts, err = r.call(ctx, func(cx context.Context) error {
 				id, err := r.client.Create(cx, c)
 				if err == nil {
@@ -136,7 +136,7 @@ func (r *runner) delete(ctx context.Context, t *task) (int, error) {
 		r.finish(t, Skipped, err.Error(), err)
 		return 0, nil
 	}
-	token := clientToken(t.change, planner.Request{})
+	token := clientToken(r.opts.RunID, t.change, planner.Delete, planner.Request{})
 	return r.call(ctx, func(c context.Context) error { return r.client.Delete(c, t.change.Region, t.change.ID, token) })
 }
 

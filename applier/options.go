@@ -34,6 +34,9 @@ type Options struct {
 	// its call tried again. Values below 1 mean 1. (Retrying throttling, 5xx, conflicts
 	// and network failures is the client's job: eci.RetryPolicy.)
 	MaxAttempts int
+	// RunID names this apply run in every ClientToken it sends (see clientToken), so
+	// that no later run reuses a token. Empty: a random one, different for every Apply.
+	RunID string
 	// Getenv resolves registry passwords (spec.RegistryCredential.PasswordFromEnv) right
 	// before a call. Nil means os.Getenv. Resolved passwords go into the request only.
 	Getenv func(string) string
@@ -75,6 +78,9 @@ func DefaultOptions() Options {
 func (o Options) withDefaults() Options {
 	o.Parallelism = max(o.Parallelism, 1)
 	o.MaxAttempts = max(o.MaxAttempts, 1)
+	if o.RunID == "" {
+		o.RunID = newRunID()
+	}
 	if o.Getenv == nil {
 		o.Getenv = os.Getenv
 	}
