@@ -290,12 +290,12 @@ func TestRerunOfTheSamePlanHasNoSecondEffect(t *testing.T) {
 	first := applier.Apply(context.Background(), plan, e.client, e.opts())
 	second := applier.Apply(context.Background(), plan, e.client, e.opts())
 
-	if first[0].Result != applier.Updated || second[0].Result != applier.Updated {
-		t.Fatalf("results %s, %s; want updated twice (the second is the API's idempotent answer)", first[0].Result, second[0].Result)
+	if first[0].Result != applier.Updated || second[0].Result != applier.Unchanged {
+		t.Fatalf("results %s, %s; want updated, then unchanged (the API's NoNeedUpdate)", first[0].Result, second[0].Result)
 	}
 	updates := e.requests("UpdateImageCache")
-	if len(updates) != 2 || updates[0].Params["ClientToken"] != updates[1].Params["ClientToken"] {
-		t.Fatalf("UpdateImageCache calls = %+v, want two with one ClientToken", updates)
+	if len(updates) != 2 || updates[0].Params["ClientToken"] == updates[1].Params["ClientToken"] {
+		t.Fatalf("UpdateImageCache calls = %+v, want two, each run with its own ClientToken", updates)
 	}
 	if n := events(e.get("imc-web"), "Updating"); n != 1 {
 		t.Errorf("%d Updating events, want one effect", n)

@@ -109,6 +109,8 @@ func (r *runner) execute(ctx context.Context, t *task) {
 		}
 	case planner.Delete:
 		attempts, err = r.delete(ctx, t)
+	case planner.Replace:
+		attempts, err = r.replace(ctx, t, req)
 	default:
 		err = fmt.Errorf("cannot apply action %q", t.change.Action)
 	}
@@ -141,7 +143,8 @@ func (r *runner) delete(ctx context.Context, t *task) (int, error) {
 }
 
 // apiActions are the API actions that apply each planned action.
-var apiActions = map[planner.Action]string{planner.Create: "CreateImageCache", planner.Update: "UpdateImageCache", planner.Delete: "DeleteImageCache"}
+var apiActions = map[planner.Action]string{planner.Create: "CreateImageCache", planner.Update: "UpdateImageCache",
+	planner.Delete: "DeleteImageCache", planner.Replace: "DeleteImageCache"}
 
 // stopped returns the breaker error that stopped the client sending ch's action in its
 // region, if any.
@@ -150,6 +153,50 @@ func (r *runner) stopped(ch planner.Change) error {
 		return v.(error)
 	}
 	return nil
+}
+
+// replace re-reads the cache, deletes it unless another owner took it meanwhile, and
+// creates it again: two calls, each with its own ClientToken. A cache already gone is
+// simply created.
+func (r *runner) replace(ctx context.Context, t *task, req planner.Request) (int, error) {
+	c, err := createRequest(r.opts.RunID, t.change, req, r.opts.Getenv)
+	if err != nil {
+		return 0, err
+	}
+	var live cloud.Cache
+	_, err = r.call(ctx, func(cx context.Context) error {
+		var err error
+		live, err = r.client.Get(cx, t.change.Region, t.change.ID)
+		return err
+	})
+	var attempts int
+	switch {
+	case errors.Is(err, eci.ErrNotFound):
+	case err != nil:
+		return 0, err
+	default:
+		if err := canReplace(r.decider.owner, live); err != nil {
+			r.finish(t, Skipped, err.Error(), err)
+			return 0, nil
+		}
+		token := clientToken(r.opts.RunID, t.change, planner.Delete, planner.Request{})
+		attempts, err = r.call(ctx, func(cx context.Context) error { return r.client.Delete(cx, t.change.Region, t.change.ID, token) })
+		if err != nil && !errors.Is(err, eci.ErrNotFound) {
+			return attempts, fmt.Errorf("deleting %s before creating it again: %w", t.change.ID, err)
+		}
+	}
+	t.out.ID = ""
+	n, err := r.call(ctx, func(cx context.Context) error {
+		id, err := r.client.Create(cx, c)
+		if err == nil {
+			t.out.ID = id
+		}
+		return err
+	})
+	if err != nil {
+		err = fmt.Errorf("%s was deleted, but creating it again failed: %w", t.change.ID, err)
+	}
+	return attempts + n, err
 }
 
 // answer records what the API answered to a task's call.
@@ -161,7 +208,7 @@ func (r *runner) answer(t *task, sent planner.Request, err error) {
 	}
 	switch {
 	case err == nil:
-		t.accepted = map[planner.Action]Result{planner.Create: Created, planner.Update: Updated, planner.Delete: Deleted}[t.change.Action]
+		t.accepted = map[planner.Action]Result{planner.Create: Created, planner.Update: Updated, planner.Delete: Deleted, planner.Replace: Replaced}[t.change.Action]
 		if !r.opts.Wait {
 			r.finish(t, t.accepted, "", nil)
 			return

@@ -22,7 +22,11 @@ func TestCanDelete(t *testing.T) {
 		{"team", map[string]string{spec.OwnerTag: "other"}, &NotOwnedError{Want: "team", Got: "other"}, `owned by "other"`},
 		{"team", nil, &NotOwnedError{Want: "team"}, "has no imcsync:owner tag"},
 		{"", map[string]string{spec.OwnerTag: ""}, &NotOwnedError{}, "names no owner"},
-		{"team", map[string]string{spec.OwnerTag: "team", spec.PruneTag: "false"}, &ProtectedError{}, "imcsync:prune=false"},
+		{"team", map[string]string{spec.OwnerTag: "team", spec.PruneTag: "false"}, &ProtectedError{Value: "false"}, `imcsync:prune="false"`},
+		{"team", map[string]string{spec.OwnerTag: "team", spec.PruneTag: "False"}, &ProtectedError{Value: "False"}, `imcsync:prune="False"`},
+		{"team", map[string]string{spec.OwnerTag: "team", spec.PruneTag: "no"}, &ProtectedError{Value: "no"}, "protects"},
+		{"team", map[string]string{spec.OwnerTag: "team", spec.PruneTag: " false"}, &ProtectedError{Value: " false"}, "protects"},
+		{"team", map[string]string{spec.OwnerTag: "team", spec.PruneTag: ""}, &ProtectedError{Value: ""}, "protects"},
 	}
 	for _, tt := range tests {
 		err := canDelete(tt.owner, cloud.Cache{Tags: tt.tags})
