@@ -49,6 +49,9 @@ func newApplyCmd(a *app) *cobra.Command {
 			}
 			opts.PollIntervalMax = max(opts.PollIntervalMax, opts.PollInterval)
 			if len(args) == 1 {
+				if err := refuseWithSavedPlan(cmd); err != nil {
+					return &exitError{Code: exitFailure, Err: err}
+				}
 				return a.applySaved(ctx, args[0], autoApprove, opts)
 			}
 			return a.applyFresh(ctx, pf, autoApprove, opts)
@@ -76,12 +79,18 @@ func (a *app) applyFresh(ctx context.Context, pf planFlags, autoApprove bool, op
 		return &exitError{Code: exitFailure, Err: err}
 	}
 	defer conn.Close()
-	popts := a.plannerOptions(pf)
+	popts, err := a.plannerOptions(f, pf)
+	if err != nil {
+		return &exitError{Code: exitFailure, Err: err}
+	}
 	live, err := listRegions(ctx, conn.client, planner.Regions(f, popts))
 	if err != nil {
 		return &exitError{Code: exitFailure, Err: err}
 	}
-	plan := planner.Build(f, live, popts)
+	plan, err := planLive(f, live, popts)
+	if err != nil {
+		return &exitError{Code: exitFailure, Err: err}
+	}
 	opts.Replan = func(l cloud.Cache) (planner.Change, bool) { return planner.Replan(f, l) }
 	if err := checkSecrets(f, plan, a.getenv); err != nil {
 		return &exitError{Code: exitFailure, Err: err}
@@ -186,22 +195,6 @@ func checkSecrets(f *spec.File, plan *planner.Plan, getenv func(string) string) 
 		errs = append([]error{errors.New("nothing was applied")}, errs...)
 	}
 	return errors.Join(errs...)
-}
-
-// readPlanFile reads a plan saved by `plan --out`.
-func readPlanFile(path string) (*planner.Plan, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var plan planner.Plan
-	if err := json.Unmarshal(data, &plan); err != nil {
-		return nil, fmt.Errorf("%s is not a plan file: %w", path, err)
-	}
-	if plan.FormatVersion != planner.FormatVersion {
-		return nil, fmt.Errorf("%s: plan format_version %q, this imcsync reads %q; plan again", path, plan.FormatVersion, planner.FormatVersion)
-	}
-	return &plan, nil
 }
 
 // applyReport is `apply -o json`.

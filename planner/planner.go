@@ -122,7 +122,7 @@ func Build(f *spec.File, live []cloud.Cache, opts Options) *Plan {
 		return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
 	})
 	slices.Sort(p.Warnings)
-	p.Summary = summarize(p.Changes)
+	p.Summary = Summarize(p.Changes)
 	return p
 }
 
@@ -531,7 +531,8 @@ func Fingerprint(l cloud.Cache) string {
 	return hex.EncodeToString(sum[:8])
 }
 
-func summarize(changes []Change) Summary {
+// Summarize counts changes by action.
+func Summarize(changes []Change) Summary {
 	var s Summary
 	for _, c := range changes {
 		switch c.Action {
