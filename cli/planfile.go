@@ -112,12 +112,12 @@ func checkPlan(p *planner.Plan) error {
 }
 
 // sourcePath is the file's path relative to the root of the Git repository that holds
-// it (the nearest directory above it with a .git entry), with forward slashes; outside
-// a repository, the path as given, cleaned.
+// it (the nearest directory above it with a .git entry), with forward slashes; "" outside
+// a repository, where no path would name the file the same way from every checkout.
 func sourcePath(file string) string {
 	abs, err := filepath.Abs(file)
 	if err != nil {
-		return filepath.ToSlash(filepath.Clean(file))
+		return ""
 	}
 	for dir := filepath.Dir(abs); ; dir = filepath.Dir(dir) {
 		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
@@ -130,5 +130,5 @@ func sourcePath(file string) string {
 			break
 		}
 	}
-	return filepath.ToSlash(filepath.Clean(file))
+	return ""
 }
