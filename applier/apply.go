@@ -23,6 +23,8 @@ type Client interface {
 	Create(ctx context.Context, r eci.CreateRequest) (string, error)
 	Update(ctx context.Context, r eci.UpdateRequest) error
 	Delete(ctx context.Context, region, id, clientToken string) error
+	Tag(ctx context.Context, region string, ids []string, tags []eci.Tag) error
+	Untag(ctx context.Context, region string, ids, keys []string, clientToken string) error
 }
 
 // ErrInterrupted marks an outcome cut short because ctx ended (Ctrl-C).
@@ -45,10 +47,11 @@ type task struct {
 	accepted Result          // the result of the accepted call (settling)
 	out      Outcome
 	phase    phase
-	waited   bool // seen busy before its call
-	busySeen bool // seen busy since its call
-	polls    int  // reads since its call
-	refused  int  // IncorrectStatus answers
+	waited   bool     // seen busy before its call
+	busySeen bool     // seen busy since its call
+	polls    int      // reads since its call
+	refused  int      // IncorrectStatus answers
+	tags     *tagWork // tag calls still to make in this round (see sendTags)
 	shown    Outcome
 }
 

@@ -75,6 +75,7 @@ func (r *runner) sendAll(ctx context.Context, due []*task) {
 		})
 	}
 	_ = g.Wait() // the goroutines return nil
+	r.sendTags(ctx, due)
 }
 
 // execute sends one task's call (with retries) and records the answer.
@@ -93,7 +94,7 @@ func (r *runner) execute(ctx context.Context, t *task) {
 	switch t.change.Action {
 	case planner.Update:
 		var u eci.UpdateRequest
-		if u, err = updateRequest(r.opts.RunID, t.change, req, r.opts.Getenv); err == nil {
+		if u, err = updateRequest(r.opts.RunID, t.change, req, r.opts.Getenv); err == nil && !tagsOnly(t.change) {
 			attempts, err = r.call(ctx, func(c context.Context) error { return r.client.Update(c, u) })
 		}
 	case planner.Create:
@@ -117,6 +118,13 @@ func (r *runner) execute(ctx context.Context, t *task) {
 	t.out.Attempts += attempts
 	if t.phase == done {
 		return // delete found a reason not to
+	}
+	if err == nil || errors.Is(err, eci.ErrNoNeedUpdate) {
+		if ok, terr := prepareTags(t, req); terr != nil {
+			err = terr
+		} else if ok {
+			return // sendTags answers once the tag calls are made
+		}
 	}
 	r.answer(t, req, err)
 }

@@ -111,7 +111,7 @@ func (d decider) decide(ch planner.Change, live *cloud.Cache, waited bool) step 
 		switch {
 		case live == nil:
 			return finalStep(Failed, vanished)
-		case !live.Status.Settled():
+		case !live.Status.Settled() && !tagsOnly(ch):
 			return step{kind: wait}
 		}
 		if changed := planner.Fingerprint(*live) != ch.Fingerprint; changed || waited {
@@ -140,7 +140,7 @@ func (d decider) replanned(live cloud.Cache) step {
 	case planner.Noop:
 		return finalStep(Unchanged, "the cache already has the declared values")
 	case planner.Update, planner.Blocked:
-		if !live.Status.Settled() {
+		if !live.Status.Settled() && !tagsOnly(ch) {
 			return step{kind: wait}
 		}
 		if ch.Action == planner.Blocked {
@@ -199,6 +199,8 @@ func settle(action planner.Action, sent planner.Request, live *cloud.Cache, busy
 			return Failed, "the API accepted the create but does not list the new cache", true
 		case live == nil || !live.Status.Settled():
 			return "", "", false
+		case live.Status == cloud.Ready && len(verify(sent, *live)) > 0:
+			return Failed, mismatchMessage(verify(sent, *live)), true
 		case live.Status == cloud.Ready:
 			return done, "", true
 		}
@@ -210,7 +212,7 @@ func settle(action planner.Action, sent planner.Request, live *cloud.Cache, busy
 	case !live.Status.Settled():
 		return "", "", false
 	}
-	missing := unshown(*live, sent)
+	missing := verify(sent, *live)
 	if !busySeen && polls < settlePolls && (live.Status != cloud.Ready || len(missing) > 0) {
 		return "", "", false
 	}
@@ -218,7 +220,7 @@ func settle(action planner.Action, sent planner.Request, live *cloud.Cache, busy
 	case live.Status == cloud.Ready && len(missing) == 0:
 		return Updated, "", true
 	case live.Status == cloud.Ready:
-		return Failed, fmt.Sprintf("the API accepted the update, but the Ready cache does not show the sent %v", missing), true
+		return Failed, mismatchMessage(missing), true
 	case live.Status == cloud.UpdateFailed:
 		return Failed, eventMessage(*live, "update failed"), true
 	}

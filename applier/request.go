@@ -9,7 +9,6 @@ import (
 	"maps"
 	"slices"
 
-	"github.com/imcsync/imcsync/cloud"
 	"github.com/imcsync/imcsync/eci"
 	"github.com/imcsync/imcsync/planner"
 	"github.com/imcsync/imcsync/spec"
@@ -76,7 +75,6 @@ func updateRequest(runID string, ch planner.Change, r planner.Request, getenv fu
 		Flash:               r.Flash,
 		FlashCopyCount:      r.FlashCopyCount,
 		StandardCopyCount:   r.StandardCopyCount,
-		Tags:                tags(r.Tags),
 		Credentials:         creds,
 		AcrRegistryInfos:    acrInfos(r.AcrRegistryInfos),
 	}, nil
@@ -142,31 +140,6 @@ func acrInfos(in []spec.AcrRegistryInfo) []eci.AcrRegistryInfo {
 	var out []eci.AcrRegistryInfo
 	for _, a := range in {
 		out = append(out, eci.AcrRegistryInfo{InstanceID: a.InstanceID, InstanceName: a.InstanceName, RegionID: a.RegionID, Domains: a.Domains})
-	}
-	return out
-}
-
-// unshown lists the sent fields that the API reads back but the live cache does not show
-// (yet): after an accepted update, a Ready cache should show every one of them.
-func unshown(live cloud.Cache, r planner.Request) []string {
-	var out []string
-	if r.Name != nil && live.Name != *r.Name {
-		out = append(out, "name")
-	}
-	if r.Images != nil && !slices.Equal(set(r.Images), set(live.Images)) {
-		out = append(out, "images")
-	}
-	if r.Size != nil && live.Size != *r.Size {
-		out = append(out, "size")
-	}
-	if r.EliminationStrategy != nil && live.EliminationStrategy != *r.EliminationStrategy {
-		out = append(out, "eliminationStrategy")
-	}
-	if r.ResourceGroupID != nil && live.ResourceGroupID != *r.ResourceGroupID {
-		out = append(out, "resourceGroupId")
-	}
-	if r.Tags != nil && !maps.Equal(r.Tags, live.Tags) {
-		out = append(out, "tags")
 	}
 	return out
 }

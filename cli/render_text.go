@@ -156,7 +156,7 @@ func fieldLines(fc planner.FieldChange, indent int) []line {
 	case collection[[]any](before, after):
 		return listLines(fc.Field, before, after, indent, note)
 	case collection[map[string]any](before, after):
-		return mapLines(fc.Field, before, after, indent, note)
+		return mapLines(fc.Field, before, after, indent, note, fc.ViaTagAPI())
 	}
 	l := line{indent: indent, marker: fieldMarker(before, after), key: fc.Field, note: note}
 	switch l.marker {
@@ -303,8 +303,9 @@ func collapse(lines []diffLine) []diffLine {
 }
 
 // mapLines is one line per added, removed or changed key ("+ tags.env: "prod""), and a
-// count of the unchanged keys. Reserved tags are shown too, marked as bookkeeping.
-func mapLines(field string, before, after any, indent int, note string) []line {
+// count of the unchanged keys. Reserved tags are shown too, marked as bookkeeping; with
+// tagAPI (the tag calls carry the change) the other keys are marked as no rebuild.
+func mapLines(field string, before, after any, indent int, note string, tagAPI bool) []line {
 	var lines []line
 	if h := placeholderHeader(before, after); h != "" {
 		lines = append(lines, line{indent: indent, marker: '~', key: field, text: h, note: note})
@@ -337,6 +338,8 @@ func mapLines(field string, before, after any, indent int, note string) []line {
 		if field == "tags" && strings.HasPrefix(k, spec.ReservedTagPrefix) {
 			l.dim = true
 			l.note = strings.TrimSpace("(imcsync bookkeeping) " + note)
+		} else if tagAPI {
+			l.note = strings.TrimSpace(note + " (no rebuild)")
 		}
 		lines = append(lines, l)
 	}

@@ -105,6 +105,7 @@ func (a *app) rootCommand() *cobra.Command {
 		}
 		return nil
 	}
+	a.addVersionFlag(root)
 	for _, newCmd := range commands {
 		root.AddCommand(newCmd(a))
 	}

@@ -62,17 +62,19 @@ var emulators sync.Map // *testscript.TestScript → *ecisim.Running
 
 // cmdEcisim starts an emulator for the rest of the script and points imcsync at it:
 //
-//	ecisim [-transition D] [-fault ACTION=CODE:HTTP:RATE]... [STATE]
+//	ecisim [-transition D] [-update-tags replace|merge] [-fault ACTION=CODE:HTTP:RATE]... [STATE]
 //
 // It sets IMCSYNC_ENDPOINT and the emulator's access key pair in the environment.
 // STATE is an emulator state file (settings and caches); without it the emulator is
-// empty. Status transitions take -transition (default 50ms) so that apply is quick.
+// empty. Status transitions take -transition (default 50ms) so that apply is quick;
+// -update-tags sets what UpdateImageCache does with Tag.N (default: the state's setting).
 // Each -fault injects an error answer, as `imcsync sim --fault` does.
 func cmdEcisim(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {
 		ts.Fatalf("unsupported: ! ecisim")
 	}
 	transition := 50 * time.Millisecond
+	var updateTags string
 	var injected []ecisim.ErrorFault
 	for len(args) >= 2 && strings.HasPrefix(args[0], "-") {
 		switch args[0] {
@@ -80,12 +82,14 @@ func cmdEcisim(ts *testscript.TestScript, neg bool, args []string) {
 			d, err := time.ParseDuration(args[1])
 			ts.Check(err)
 			transition = d
+		case "-update-tags":
+			updateTags = args[1]
 		case "-fault":
 			ef, err := ecisim.ParseErrorFault(args[1])
 			ts.Check(err)
 			injected = append(injected, ef)
 		default:
-			ts.Fatalf("ecisim: unknown option %s", args[0])
+			ts.Fatalf("ecisim: unknown flag %s", args[0])
 		}
 		args = args[2:]
 	}
@@ -95,10 +99,10 @@ func cmdEcisim(ts *testscript.TestScript, neg bool, args []string) {
 		st, err = ecisim.LoadState(ts.MkAbs(args[0]))
 		ts.Check(err)
 	} else if len(args) > 1 {
-		ts.Fatalf("usage: ecisim [-transition D] [-fault ACTION=CODE:HTTP:RATE]... [STATE]")
+		ts.Fatalf("usage: ecisim [-transition D] [-update-tags replace|merge] [-fault ACTION=CODE:HTTP:RATE]... [STATE]")
 	}
 	st.Settings.Faults.Errors = append(st.Settings.Faults.Errors, injected...)
-	run, err := ecisim.Start(ecisim.Config{Transition: transition, Seed: 1}, st)
+	run, err := ecisim.Start(ecisim.Config{Transition: transition, Seed: 1, UpdateTags: updateTags}, st)
 	ts.Check(err)
 	ts.Defer(func() { run.Close() })
 	emulators.Store(ts, run)

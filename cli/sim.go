@@ -23,6 +23,7 @@ const saveToState = "(state)"
 
 type simOptions struct {
 	addr, state, save, log string
+	updateTags             string
 	latency, transition    time.Duration
 	throttleRate, failRate float64
 	failFirst              int
@@ -36,7 +37,8 @@ func newSimCmd(a *app) *cobra.Command {
 		Use:   "sim",
 		Short: "Run the local ECI image-cache emulator",
 		Long: "Run ecisim, a local emulator of the ECI image-cache API (Create/Describe/Update/\n" +
-			"DeleteImageCache) that the official SDKs talk to unchanged. The first line printed is\n" +
+			"DeleteImageCache, and TagResources/UntagResources/ListTagResources for image caches)\n" +
+			"that the official SDKs talk to unchanged. The first line printed is\n" +
 			"`listening on http://ADDR`; then the access key pair to use and the endpoint to export.\n" +
 			"It serves until interrupted (SIGINT or SIGTERM), then saves its state if asked and\n" +
 			"exits 0. Flags override the state file's settings. See README.md, section The emulator.",
@@ -60,6 +62,7 @@ func newSimCmd(a *app) *cobra.Command {
 	f.Float64Var(&o.failRate, "fail-rate", 0, "probability (0-1) that a call fails with 503 ServiceUnavailable")
 	f.IntVar(&o.failFirst, "fail-first", 0, "the first K calls of each action fail with 503 ServiceUnavailable")
 	f.StringArrayVar(&o.faults, "fault", nil, "inject an error answer: ACTION=CODE:HTTP:RATE, e.g. UpdateImageCache=OperationConflict:400:0.2 (repeatable; ACTION * for all)")
+	f.StringVar(&o.updateTags, "update-tags", ecisim.UpdateTagsReplace, "what UpdateImageCache does with Tag.N: replace the tag set, or merge into it (the API does not document which)")
 	f.Uint64Var(&o.seed, "seed", 0, "seed of IDs and random faults, for reproducible runs (0: random)")
 	return cmd
 }
@@ -113,6 +116,12 @@ func (a *app) runSim(cmd *cobra.Command, o *simOptions) error {
 			return fail(fmt.Errorf("--fault: %w", err))
 		}
 		st.Settings.Faults.Errors = append(st.Settings.Faults.Errors, ef)
+	}
+	if flags.Changed("update-tags") {
+		if err := ecisim.CheckUpdateTags(o.updateTags); err != nil {
+			return fail(fmt.Errorf("--update-tags: %w", err))
+		}
+		st.Settings.UpdateTags = o.updateTags
 	}
 
 	cfg := ecisim.Config{Addr: o.addr, Seed: o.seed}

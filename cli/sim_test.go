@@ -27,7 +27,7 @@ func TestSimServesUntilInterrupted(t *testing.T) {
 	var stderr strings.Builder
 	code := make(chan int, 1)
 	go func() {
-		code <- Run([]string{"sim", "--addr", "127.0.0.1:0", "--state", state, "--save", "--transition", "1ms",
+		code <- Run([]string{"sim", "--addr", "127.0.0.1:0", "--state", state, "--save", "--transition", "1ms", "--update-tags", "merge",
 			"--fault", "DescribeImageCaches=QuotaExceeded:403:1"},
 			strings.NewReader(""), outW, &stderr, func(k string) string { return env[k] })
 		outW.Close()
@@ -82,6 +82,9 @@ func TestSimServesUntilInterrupted(t *testing.T) {
 	if len(st.Caches) != 1 || st.Caches[0].Name != "web" {
 		t.Errorf("saved state %+v", st.Caches)
 	}
+	if st.Settings.UpdateTags != ecisim.UpdateTagsMerge {
+		t.Errorf("saved updateTags %q, want the flag's %s", st.Settings.UpdateTags, ecisim.UpdateTagsMerge)
+	}
 }
 
 func TestSimRejectsBadFlags(t *testing.T) {
@@ -89,6 +92,7 @@ func TestSimRejectsBadFlags(t *testing.T) {
 		{"sim", "--save"},                                    // --save alone needs --state
 		{"sim", "--fail-rate", "1.5"},                        // not a probability
 		{"sim", "--fault", "UpdateImageCache=X:200:1"},       // not an error status
+		{"sim", "--update-tags", "add"},                      // replace or merge
 		{"sim", "--state", "s.yaml", "--save", "other.yaml"}, // must be --save=other.yaml
 		{"sim", "--state", filepath.Join(t.TempDir(), "missing.yaml")},
 	} {

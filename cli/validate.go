@@ -51,6 +51,9 @@ func (a *app) validate() error {
 		if err := enc.Encode(list); err != nil {
 			return err
 		}
+		if a.inGitHubActions() {
+			writeAnnotations(a.stderr, problems)
+		}
 	} else if err != nil {
 		a.printSpecError(err)
 	}
@@ -64,10 +67,15 @@ func (a *app) validate() error {
 }
 
 // printSpecError prints an error of spec.Load on stderr: each problem of an invalid
-// file on its own line as FILE:LINE:COL: PATH: MESSAGE, anything else as an Error line.
+// file on its own line as FILE:LINE:COL: PATH: MESSAGE (in GitHub Actions, as an error
+// annotation), anything else as an Error line.
 func (a *app) printSpecError(err error) {
 	var problems spec.Errors
 	if errors.As(err, &problems) {
+		if a.inGitHubActions() {
+			writeAnnotations(a.stderr, problems)
+			return
+		}
 		fmt.Fprintln(a.stderr, problems.Error())
 		return
 	}

@@ -54,8 +54,8 @@ type Config struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 }
 
-// Client calls the four image-cache actions of ECI. It is safe for concurrent use: each
-// call borrows an SDK client of its own from a pool.
+// Client calls ECI's image-cache actions and its tag actions for image caches. It is
+// safe for concurrent use: each call borrows an SDK client of its own from a pool.
 type Client struct {
 	fixed     *target // the parsed Config.Endpoint; nil: one endpoint per region
 	cred      credentials.Credential
@@ -226,13 +226,14 @@ func (c *Client) runtime() *util.RuntimeOptions {
 	}
 }
 
-// call runs fn under the retry policy and the circuit breaker (see do); every action
-// but DescribeImageCaches mutates.
+// call runs fn under the retry policy and the circuit breaker (see do); actions that
+// do not start with Describe or List mutate.
 func (c *Client) call(ctx context.Context, action, region string, secrets redactor, fn func(*sdk.Client, *util.RuntimeOptions) error) error {
 	if _, err := c.targetFor(region); err != nil {
 		return err
 	}
-	return c.do(ctx, action, region, action != "DescribeImageCaches", func(ctx context.Context) error {
+	mutating := !strings.HasPrefix(action, "Describe") && !strings.HasPrefix(action, "List")
+	return c.do(ctx, action, region, mutating, func(ctx context.Context) error {
 		return c.send(ctx, action, region, secrets, fn)
 	})
 }

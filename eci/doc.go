@@ -1,5 +1,6 @@
 // Package eci is imcsync's client for the four ECI image-cache actions
-// (Create/Describe/Update/DeleteImageCache). It is the only package that imports the
+// (Create/Describe/Update/DeleteImageCache) and the tag actions for image caches
+// (TagResources, UntagResources, ListTagResources). It is the only package that imports the
 // official Alibaba Cloud SDK; everything above it sees plain Go types (cloud.Cache,
 // CreateRequest, UpdateRequest) and a handful of error classes.
 //

@@ -22,6 +22,9 @@ var actions = map[string]actionFunc{
 	"DescribeImageCaches": {(*Server).describe, false},
 	"UpdateImageCache":    {(*Server).update, true},
 	"DeleteImageCache":    {(*Server).delete, true},
+	"TagResources":        {(*Server).tagResources, true},
+	"UntagResources":      {(*Server).untagResources, true},
+	"ListTagResources":    {(*Server).listTagResources, false},
 }
 
 const timeFormat = "2006-01-02T15:04:05Z"
@@ -70,6 +73,9 @@ func (s *Server) update(p params, now time.Time) (map[string]any, *apiError) {
 	if r.Status != StatusReady && r.Status != StatusUpdateFailed {
 		return nil, newError(http.StatusBadRequest, "ImageCache.IncorrectStatus",
 			"The image cache %s is %s; only a cache in Ready or UpdateFailed can be updated.", id, r.Status)
+	}
+	if f.tags = s.updateTags(&r.Cache, f.tags); len(f.tags) > maxTags {
+		return nil, errTagCount(id, len(f.tags))
 	}
 	if !f.changes(&r.Cache) {
 		return nil, errNoNeedUpdate

@@ -1,6 +1,7 @@
 // Package ecisim is a local emulator of the Alibaba Cloud ECI image-cache API
-// (CreateImageCache, DescribeImageCaches, UpdateImageCache, DeleteImageCache, version
-// 2018-08-08) that speaks the real wire protocol, so the official SDKs work against it
+// (CreateImageCache, DescribeImageCaches, UpdateImageCache, DeleteImageCache, and the
+// tag actions TagResources, UntagResources and ListTagResources for ResourceType
+// ImageCache; version 2018-08-08) that speaks the real wire protocol, so the official SDKs work against it
 // unchanged.
 //
 // Why it exists: the client's promises — the fewest, smallest updates, parallel calls,

@@ -45,6 +45,9 @@ type Config struct {
 	Transition time.Duration
 	// Faults, when non-nil, replaces the state's settings.faults.
 	Faults *Faults
+	// UpdateTags, when non-empty, replaces the state's settings.updateTags:
+	// UpdateTagsReplace or UpdateTagsMerge.
+	UpdateTags string
 	// Log, when non-nil, receives one JSON line per request (see LoggedRequest).
 	Log io.Writer
 	// Seed seeds the random source of IDs and random faults, for reproducible runs.
@@ -125,6 +128,12 @@ func New(cfg Config, st *State) (*Server, error) {
 		s.settings.Faults = *cfg.Faults
 	}
 	if err := s.settings.Faults.check(); err != nil {
+		return nil, err
+	}
+	if cfg.UpdateTags != "" {
+		s.settings.UpdateTags = cfg.UpdateTags
+	}
+	if err := CheckUpdateTags(s.settings.UpdateTags); err != nil {
 		return nil, err
 	}
 	if err := s.load(st.Caches); err != nil {

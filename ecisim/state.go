@@ -28,6 +28,9 @@ type Settings struct {
 	Transition Duration `yaml:"transition,omitempty" json:"transition,omitempty"`
 	// Faults are the injected failures.
 	Faults Faults `yaml:"faults,omitempty" json:"faults,omitzero"`
+	// UpdateTags is how UpdateImageCache treats Tag.N: UpdateTagsReplace (empty means
+	// the same) or UpdateTagsMerge.
+	UpdateTags string `yaml:"updateTags,omitempty" json:"updateTags,omitempty"`
 }
 
 // DefaultTransition is the default length of each lifecycle phase: long enough to be seen,
@@ -208,6 +211,9 @@ func ParseState(data []byte) (*State, error) {
 	var errs []error
 	if err := st.Settings.Faults.check(); err != nil {
 		errs = append(errs, fmt.Errorf("settings.faults: %w", err))
+	}
+	if err := CheckUpdateTags(st.Settings.UpdateTags); err != nil {
+		errs = append(errs, fmt.Errorf("settings.updateTags: %w", err))
 	}
 	for i := range st.Caches {
 		c := &st.Caches[i]

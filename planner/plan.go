@@ -115,6 +115,10 @@ type FieldChange struct {
 	// Send is false for a change that is recorded but not sent (an adopted cache's
 	// write-only fields, or the reserved tags' bookkeeping is inside "tags").
 	Send bool `json:"send"`
+	// Call names the API call that carries a sent change: CallCreate, CallUpdate, or for
+	// the tags of an existing cache CallTag, CallUntag or CallTagAndUntag. Empty when
+	// nothing is sent.
+	Call string `json:"call,omitempty"`
 }
 
 // Placeholders for values that cannot be shown.

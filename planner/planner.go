@@ -237,12 +237,14 @@ func diff(f *spec.File, pr pair, opts Options) Change {
 		return ch
 	}
 	if pr.Live == nil {
-		return create(f, d, opts.Source)
+		ch = create(f, d, opts.Source)
+	} else if opts.replaces(d.Region, d.Name) && replaceRefusal(f, pr) == "" {
+		ch = replace(f, d, pr.Live, opts.Source)
+	} else {
+		ch = update(f, d, pr.Live, ch)
 	}
-	if opts.replaces(d.Region, d.Name) && replaceRefusal(f, pr) == "" {
-		return replace(f, d, pr.Live, opts.Source)
-	}
-	return update(f, d, pr.Live, ch)
+	assignCalls(&ch)
+	return ch
 }
 
 // replace plans deleting the live cache and creating the declared one afresh.
@@ -426,13 +428,10 @@ func update(f *spec.File, d *spec.Cache, l *cloud.Cache, ch Change) Change {
 	case tagCount > maxTags:
 		ch.Action = Blocked
 		ch.Reason = fmt.Sprintf("%d tags including imcsync's reserved ones; the API allows %d", tagCount, maxTags)
-	case tagChange != nil && tagCount == 0:
-		ch.Action = Blocked
-		ch.Reason = "the API cannot remove the last tag of a cache (an empty tag list is not sent); keep at least one tag"
 	case st == cloud.Failed:
 		ch.Action = Blocked
 		ch.Reason = unhealthy(d, l)
-	case !st.Updatable():
+	case !st.Updatable() && !ch.TagsOnly():
 		ch.Action = Blocked
 		ch.Reason = fmt.Sprintf("status %s: UpdateImageCache accepts only Ready or UpdateFailed; apply waits for it", st)
 	}

@@ -1,0 +1,130 @@
+package planner
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+)
+
+// The API calls that carry field changes (FieldChange.Call).
+const (
+	CallCreate = "CreateImageCache" // every field of a new cache, its tags included
+	CallUpdate = "UpdateImageCache" // the changed non-tag fields of an existing cache
+	CallTag    = "TagResources"     // tags an existing cache gains or whose value changes
+	CallUntag  = "UntagResources"   // tags an existing cache loses
+	// CallTagAndUntag carries a tag change that both sets and removes tags.
+	CallTagAndUntag = CallTag + "+" + CallUntag
+)
+
+// tagsField is the field name of the tag set.
+const tagsField = "tags"
+
+// assignCalls names, on each field change that is sent, the call that carries it. Tags of
+// an existing cache go through the tag API: its semantics are documented (add/overwrite,
+// remove), it changes metadata only, and it needs no status precondition, whereas
+// UpdateImageCache's handling of Tag.N is not documented.
+func assignCalls(ch *Change) {
+	for i := range ch.Fields {
+		fc := &ch.Fields[i]
+		switch {
+		case !fc.Send:
+			fc.Call = ""
+		case ch.Action == Create || ch.Action == Replace:
+			fc.Call = CallCreate
+		case fc.Field == tagsField:
+			set, remove, _ := fc.tagDelta()
+			switch {
+			case len(set) > 0 && len(remove) > 0:
+				fc.Call = CallTagAndUntag
+			case len(remove) > 0:
+				fc.Call = CallUntag
+			default:
+				fc.Call = CallTag
+			}
+		default:
+			fc.Call = CallUpdate
+		}
+	}
+}
+
+// ViaTagAPI reports whether the tag calls carry the change: it changes metadata only and
+// never rebuilds the cache.
+func (fc FieldChange) ViaTagAPI() bool {
+	return fc.Call == CallTag || fc.Call == CallUntag || fc.Call == CallTagAndUntag
+}
+
+// TagsOnly reports whether the tag set is all that applying the change to an existing
+// cache sends: it needs no UpdateImageCache, so no status precondition.
+func (c Change) TagsOnly() bool {
+	tags := false
+	for _, fc := range c.Fields {
+		if fc.Send {
+			if fc.Field != tagsField {
+				return false
+			}
+			tags = true
+		}
+	}
+	return tags
+}
+
+// TagDelta returns what the change's tag field asks of the tag API: the tags to set
+// (TagResources: new keys and changed values) and the keys to remove (UntagResources),
+// sorted. Both are empty when the change sends no tags. It works on a change read back
+// from a plan file as well.
+func (c Change) TagDelta() (set map[string]string, remove []string, err error) {
+	for _, fc := range c.Fields {
+		if fc.Send && fc.Field == tagsField {
+			set, remove, err = fc.tagDelta()
+			if err != nil {
+				return nil, nil, fmt.Errorf("%s/%s: reading the plan's tags: %w", c.Region, c.Name, err)
+			}
+			return set, remove, nil
+		}
+	}
+	return nil, nil, nil
+}
+
+func (fc FieldChange) tagDelta() (set map[string]string, remove []string, err error) {
+	before, err := stringMap(fc.Before)
+	if err != nil {
+		return nil, nil, err
+	}
+	after, err := stringMap(fc.After)
+	if err != nil {
+		return nil, nil, err
+	}
+	set = map[string]string{}
+	for k, v := range after {
+		if old, ok := before[k]; !ok || old != v {
+			set[k] = v
+		}
+	}
+	for k := range before {
+		if _, ok := after[k]; !ok {
+			remove = append(remove, k)
+		}
+	}
+	slices.Sort(remove)
+	return set, remove, nil
+}
+
+// stringMap reads a tag set as planned (map[string]string) or as decoded from JSON.
+func stringMap(v any) (map[string]string, error) {
+	switch m := v.(type) {
+	case nil:
+		return map[string]string{}, nil
+	case map[string]string:
+		return maps.Clone(m), nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var out map[string]string
+	if err := json.Unmarshal(b, &out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
