@@ -61,6 +61,9 @@ type runner struct {
 	start   time.Time
 	listed  map[string]int // caches per region at its last listing, to price reads
 	mu      sync.Mutex     // serialises Progress
+	// open holds, per "region/Action", the *eci.CircuitOpenError that stopped the
+	// client sending that action, so that later calls are skipped at once.
+	open sync.Map
 }
 
 // Apply executes the plan's changes, in parallel, and returns one outcome per change,

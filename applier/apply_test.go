@@ -85,10 +85,7 @@ func TestRetriesConvergeWithOneEffect(t *testing.T) {
 			plan := e.plan(file("", decl...), planner.Options{})
 			e.sim.Server.ResetRequests()
 			e.sim.Server.SetFaults(faults)
-			opts := e.opts()
-			opts.MaxAttempts = 12
-
-			out := applier.Apply(context.Background(), plan, e.client, opts)
+			out := applier.Apply(context.Background(), plan, e.client, e.opts())
 
 			for _, o := range out {
 				if o.Result != applier.Updated {
@@ -293,12 +290,12 @@ func TestRerunOfTheSamePlanHasNoSecondEffect(t *testing.T) {
 	first := applier.Apply(context.Background(), plan, e.client, e.opts())
 	second := applier.Apply(context.Background(), plan, e.client, e.opts())
 
-	if first[0].Result != applier.Updated || second[0].Result != applier.Updated {
-		t.Fatalf("results %s, %s; want updated twice (the second is the API's idempotent answer)", first[0].Result, second[0].Result)
+	if first[0].Result != applier.Updated || second[0].Result != applier.Unchanged {
+		t.Fatalf("results %s, %s; want updated, then unchanged (the API's NoNeedUpdate)", first[0].Result, second[0].Result)
 	}
 	updates := e.requests("UpdateImageCache")
-	if len(updates) != 2 || updates[0].Params["ClientToken"] != updates[1].Params["ClientToken"] {
-		t.Fatalf("UpdateImageCache calls = %+v, want two with one ClientToken", updates)
+	if len(updates) != 2 || updates[0].Params["ClientToken"] == updates[1].Params["ClientToken"] {
+		t.Fatalf("UpdateImageCache calls = %+v, want two, each run with its own ClientToken", updates)
 	}
 	if n := events(e.get("imc-web"), "Updating"); n != 1 {
 		t.Errorf("%d Updating events, want one effect", n)
@@ -401,15 +398,46 @@ func TestListFailureFailsTheRegion(t *testing.T) {
 	e := newEnv(t, nil, simCache("imc-web", "web", 20, "nginx:1"))
 	plan := e.plan(file("", declared("web", 40, "nginx:1")), planner.Options{})
 	e.sim.Server.SetFaults(ecisim.Faults{Actions: map[string]ecisim.Rule{"DescribeImageCaches": {FailFirst: 100}}})
-	opts := e.opts()
-	opts.MaxAttempts = 2
+	out := applier.Apply(context.Background(), plan, e.client, e.opts())
 
-	out := applier.Apply(context.Background(), plan, e.client, opts)
-
-	if o := out[0]; o.Result != applier.Failed || !errors.Is(o.Err, eci.ErrServer) || !strings.Contains(o.Message, "gave up after 2 attempts") {
-		t.Errorf("outcome = %+v, want failed with the server error after 2 attempts", o)
+	if o := out[0]; o.Result != applier.Failed || !errors.Is(o.Err, eci.ErrServer) || !strings.Contains(o.Message, "gave up after 12 attempts") {
+		t.Errorf("outcome = %+v, want failed with the server error after 12 attempts", o)
 	}
 	if n := len(e.requests("UpdateImageCache")); n != 0 {
 		t.Errorf("%d updates sent without a precondition read", n)
+	}
+}
+
+// TestDeadAPIStopsPromptly: with every UpdateImageCache answered 503, the client's
+// breaker opens and the caches not yet sent are skipped as not attempted, with the cause.
+func TestDeadAPIStopsPromptly(t *testing.T) {
+	var caches []ecisim.Cache
+	var decl []spec.Cache
+	for i := range 40 {
+		n := fmt.Sprintf("c%02d", i)
+		caches = append(caches, simCache("imc-"+n, n, 20, "img:1"))
+		decl = append(decl, declared(n, 40, "img:1"))
+	}
+	e := newEnv(t, nil, caches...)
+	plan := e.plan(file("", decl...), planner.Options{})
+	e.sim.Server.SetFaults(ecisim.Faults{Actions: map[string]ecisim.Rule{"UpdateImageCache": {FailRate: 1}}})
+	e.sim.Server.ResetRequests()
+	opts := e.opts()
+	opts.Parallelism = 4
+
+	out := applier.Apply(context.Background(), plan, e.client, opts)
+
+	s := applier.Summarize(out)
+	if s.Failed == 0 || s.Skipped == 0 || s.Failed+s.Skipped != len(out) {
+		t.Fatalf("summary %s, want some failed and the rest skipped", s)
+	}
+	for _, o := range out {
+		if o.Result == applier.Skipped && (o.Attempts != 0 || !errors.Is(o.Err, eci.ErrCircuitOpen) || !errors.Is(o.Err, eci.ErrServer) ||
+			!strings.HasPrefix(o.Message, "not attempted: ") || !strings.Contains(o.Message, "ServiceUnavailable")) {
+			t.Errorf("%s: skipped with %q (%v) after %d attempts, want not attempted with the 503 as cause", o.Name, o.Message, o.Err, o.Attempts)
+		}
+	}
+	if n := len(e.requests("UpdateImageCache")); n > 30 {
+		t.Errorf("%d UpdateImageCache calls to a dead API, want the breaker to stop them early", n)
 	}
 }

@@ -4,8 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
-	"time"
+	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
 
@@ -42,17 +41,21 @@ func (r *runner) execute(ctx context.Context, t *task) {
 		r.finish(t, Failed, err.Error(), err)
 		return
 	}
+	if err := r.stopped(t.change); err != nil {
+		r.finish(t, Skipped, "not attempted: "+err.Error(), err)
+		return
+	}
 	r.progress(t, "sending")
 	var attempts int
 	switch t.change.Action {
 	case planner.Update:
 		var u eci.UpdateRequest
-		if u, err = updateRequest(t.change, req, r.opts.Getenv); err == nil && !tagsOnly(t.change) {
+		if u, err = updateRequest(r.opts.RunID, t.change, req, r.opts.Getenv); err == nil && !tagsOnly(t.change) {
 			attempts, err = r.call(ctx, func(c context.Context) error { return r.client.Update(c, u) })
 		}
 	case planner.Create:
 		var c eci.CreateRequest
-		if c, err = createRequest(t.change, req, r.opts.Getenv); err == nil {
+		if c, err = createRequest(r.opts.RunID, t.change, req, r.opts.Getenv); err == nil {
 			attempts, err = r.call(ctx, func(cx context.Context) error {
 				id, err := r.client.Create(cx, c)
 				if err == nil {
@@ -63,6 +66,8 @@ func (r *runner) execute(ctx context.Context, t *task) {
 		}
 	case planner.Delete:
 		attempts, err = r.delete(ctx, t)
+	case planner.Replace:
+		attempts, err = r.replace(ctx, t, req)
 	default:
 		err = fmt.Errorf("cannot apply action %q", t.change.Action)
 	}
@@ -97,16 +102,77 @@ func (r *runner) delete(ctx context.Context, t *task) (int, error) {
 		r.finish(t, Skipped, err.Error(), err)
 		return 0, nil
 	}
-	token := clientToken(t.change, planner.Request{})
+	token := clientToken(r.opts.RunID, t.change, planner.Delete, planner.Request{})
 	return r.call(ctx, func(c context.Context) error { return r.client.Delete(c, t.change.Region, t.change.ID, token) })
+}
+
+// apiActions are the API actions that apply each planned action.
+var apiActions = map[planner.Action]string{planner.Create: "CreateImageCache", planner.Update: "UpdateImageCache",
+	planner.Delete: "DeleteImageCache", planner.Replace: "DeleteImageCache"}
+
+// stopped returns the breaker error that stopped the client sending ch's action in its
+// region, if any.
+func (r *runner) stopped(ch planner.Change) error {
+	if v, ok := r.open.Load(ch.Region + "/" + apiActions[ch.Action]); ok {
+		return v.(error)
+	}
+	return nil
+}
+
+// replace re-reads the cache, deletes it unless another owner took it meanwhile, and
+// creates it again: two calls, each with its own ClientToken. A cache already gone is
+// simply created.
+func (r *runner) replace(ctx context.Context, t *task, req planner.Request) (int, error) {
+	c, err := createRequest(r.opts.RunID, t.change, req, r.opts.Getenv)
+	if err != nil {
+		return 0, err
+	}
+	var live cloud.Cache
+	_, err = r.call(ctx, func(cx context.Context) error {
+		var err error
+		live, err = r.client.Get(cx, t.change.Region, t.change.ID)
+		return err
+	})
+	var attempts int
+	switch {
+	case errors.Is(err, eci.ErrNotFound):
+	case err != nil:
+		return 0, err
+	default:
+		if err := canReplace(r.decider.owner, live); err != nil {
+			r.finish(t, Skipped, err.Error(), err)
+			return 0, nil
+		}
+		token := clientToken(r.opts.RunID, t.change, planner.Delete, planner.Request{})
+		attempts, err = r.call(ctx, func(cx context.Context) error { return r.client.Delete(cx, t.change.Region, t.change.ID, token) })
+		if err != nil && !errors.Is(err, eci.ErrNotFound) {
+			return attempts, fmt.Errorf("deleting %s before creating it again: %w", t.change.ID, err)
+		}
+	}
+	t.out.ID = ""
+	n, err := r.call(ctx, func(cx context.Context) error {
+		id, err := r.client.Create(cx, c)
+		if err == nil {
+			t.out.ID = id
+		}
+		return err
+	})
+	if err != nil {
+		err = fmt.Errorf("%s was deleted, but creating it again failed: %w", t.change.ID, err)
+	}
+	return attempts + n, err
 }
 
 // answer records what the API answered to a task's call.
 func (r *runner) answer(t *task, sent planner.Request, err error) {
 	var api *eci.APIError
+	var open *eci.CircuitOpenError
+	if errors.As(err, &open) {
+		r.open.LoadOrStore(open.Region+"/"+open.Action, open)
+	}
 	switch {
 	case err == nil:
-		t.accepted = map[planner.Action]Result{planner.Create: Created, planner.Update: Updated, planner.Delete: Deleted}[t.change.Action]
+		t.accepted = map[planner.Action]Result{planner.Create: Created, planner.Update: Updated, planner.Delete: Deleted, planner.Replace: Replaced}[t.change.Action]
 		if !r.opts.Wait {
 			r.finish(t, t.accepted, "", nil)
 			return
@@ -124,6 +190,8 @@ func (r *runner) answer(t *task, sent planner.Request, err error) {
 		t.refused++
 		t.phase, t.waited = deciding, true
 		r.progress(t, "the API answered IncorrectStatus; reading the cache again")
+	case errors.Is(err, eci.ErrCircuitOpen) && t.out.Attempts == 0:
+		r.finish(t, Skipped, "not attempted: "+err.Error(), err)
 	case errors.Is(err, ErrInterrupted) && t.out.Attempts == 0:
 		r.finish(t, Skipped, "interrupted before anything was sent", err)
 	case errors.Is(err, ErrInterrupted):
@@ -135,40 +203,20 @@ func (r *runner) answer(t *task, sent planner.Request, err error) {
 	}
 }
 
-// call runs fn, retrying what eci.Retryable allows with capped exponential backoff and
-// full jitter, up to opts.MaxAttempts tries. fn gets a context that ctx's end does not
-// cancel, so a call in flight is never abandoned halfway; ctx is checked before each
-// try and stops the pauses. It returns the number of tries made.
+// call runs fn once; the client paces and retries inside (see eci.RetryPolicy) and never
+// abandons a mutation in flight, so ctx's end only stops new tries. It returns
+// the number of requests fn sent, retries included, and marks an error caused by ctx's
+// end with ErrInterrupted.
 func (r *runner) call(ctx context.Context, fn func(context.Context) error) (int, error) {
-	var last error
-	for attempt := 1; ; attempt++ {
-		if err := ctx.Err(); err != nil {
-			return attempt - 1, interrupted(err, last)
-		}
-		last = fn(context.WithoutCancel(ctx))
-		if last == nil || !eci.Retryable(last) {
-			return attempt, last
-		}
-		if attempt >= r.opts.MaxAttempts {
-			return attempt, fmt.Errorf("gave up after %d attempts: %w", attempt, last)
-		}
-		if err := r.opts.Sleep(ctx, r.backoff(attempt)); err != nil {
-			return attempt, interrupted(err, last)
-		}
+	if err := ctx.Err(); err != nil {
+		return 0, interrupted(err, nil)
 	}
-}
-
-// backoff is the pause after the attempt-th try: a random duration below
-// min(BackoffMax, BackoffBase·2^(attempt-1)).
-func (r *runner) backoff(attempt int) time.Duration {
-	ceiling := r.opts.BackoffMax
-	if d := r.opts.BackoffBase << (attempt - 1); d > 0 && d < ceiling {
-		ceiling = d
+	var n atomic.Int64
+	err := fn(eci.CountAttempts(ctx, &n))
+	if err != nil && ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		err = interrupted(ctx.Err(), err)
 	}
-	if ceiling <= 0 {
-		return 0
-	}
-	return rand.N(ceiling)
+	return int(n.Load()), err
 }
 
 // interrupted is the error of a call cut short by ctx, keeping the last answer.
@@ -176,5 +224,5 @@ func interrupted(cause, last error) error {
 	if last == nil {
 		return fmt.Errorf("%w: %w", ErrInterrupted, cause)
 	}
-	return fmt.Errorf("%w while retrying: %w", ErrInterrupted, last)
+	return fmt.Errorf("%w: %w", ErrInterrupted, last)
 }

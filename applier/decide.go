@@ -37,7 +37,9 @@ type decider struct {
 func (d decider) needsLive(ch planner.Change) bool {
 	switch ch.Action {
 	case planner.Noop:
-		return false
+		// An equal cache that is not Ready is watched until it settles: a run exits 0
+		// only when every declared cache is Ready.
+		return ch.Status != "" && cloud.Status(ch.Status) != cloud.Ready
 	case planner.Blocked:
 		return ch.ID != "" && d.replan != nil
 	}
@@ -51,19 +53,39 @@ func (d decider) needsLive(ch planner.Change) bool {
 func (d decider) decide(ch planner.Change, live *cloud.Cache, waited bool) step {
 	switch ch.Action {
 	case planner.Noop:
-		return finalStep(Unchanged, "")
+		switch {
+		case !d.needsLive(ch):
+			return finalStep(Unchanged, "")
+		case live == nil:
+			return finalStep(Failed, vanished)
+		case !live.Status.Settled():
+			return step{kind: wait}
+		case d.replan != nil:
+			return d.replanned(*live)
+		case live.Status == cloud.Ready:
+			return finalStep(Unchanged, "")
+		}
+		return finalStep(Blocked, unhealthyMessage(*live))
+	case planner.Replace:
+		switch {
+		case live == nil:
+			return step{kind: send, change: ch} // gone already: the delete finds it so
+		case d.checkFingerprints && planner.Fingerprint(*live) != ch.Fingerprint:
+			return finalStep(Stale, staleMessage(ch, *live))
+		}
+		if err := canReplace(d.owner, *live); err != nil {
+			return step{kind: final, result: Skipped, msg: err.Error(), err: err}
+		}
+		return step{kind: send, change: ch}
 	case planner.Create:
 		switch {
 		case live == nil:
 			return step{kind: send, change: ch}
 		case d.replan != nil:
 			return d.replanned(*live)
-		case d.checkFingerprints:
-			return finalStep(Stale, fmt.Sprintf("a cache named %q (%s) exists now, unlike when the plan was made; plan again", ch.Name, live.ID))
 		}
-		// A re-run of the same create sends the same ClientToken, so the API answers
-		// with the cache it made the first time.
-		return step{kind: send, change: ch}
+		// Another run's ClientToken would not stop a second cache of the same name.
+		return finalStep(Stale, fmt.Sprintf("a cache named %q (%s) exists now, unlike when the plan was made; plan again", ch.Name, live.ID))
 	case planner.Delete:
 		switch {
 		case live == nil:
@@ -136,11 +158,17 @@ func staleMessage(ch planner.Change, live cloud.Cache) string {
 }
 
 func failedMessage(live cloud.Cache) string {
-	msg := "creation failed; imcsync never updates a Failed cache: delete it so that imcsync re-creates it"
+	return unhealthyMessage(live)
+}
+
+// unhealthyMessage names a Failed or UpdateFailed cache's status, its last event and the
+// remedy.
+func unhealthyMessage(live cloud.Cache) string {
+	msg := "status " + string(live.Status)
 	if w := live.LastWarning(); w != "" {
-		msg += " (" + w + ")"
+		msg += " (last event: " + w + ")"
 	}
-	return msg
+	return msg + fmt.Sprintf("; re-create it with `imcsync apply --replace %s`", live.Name)
 }
 
 // settlePolls is how many reads after an accepted update it takes to believe a settled
@@ -161,7 +189,11 @@ func settle(action planner.Action, sent planner.Request, live *cloud.Cache, busy
 			return "", "", false
 		}
 		return Deleted, "", true
-	case planner.Create:
+	case planner.Create, planner.Replace:
+		done := Created
+		if action == planner.Replace {
+			done = Replaced
+		}
 		switch {
 		case live == nil && polls >= settlePolls:
 			return Failed, "the API accepted the create but does not list the new cache", true
@@ -170,7 +202,7 @@ func settle(action planner.Action, sent planner.Request, live *cloud.Cache, busy
 		case live.Status == cloud.Ready && len(verify(sent, *live)) > 0:
 			return Failed, mismatchMessage(verify(sent, *live)), true
 		case live.Status == cloud.Ready:
-			return Created, "", true
+			return done, "", true
 		}
 		return Failed, eventMessage(*live, "creation failed"), true
 	}

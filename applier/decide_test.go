@@ -22,7 +22,11 @@ func TestCanDelete(t *testing.T) {
 		{"team", map[string]string{spec.OwnerTag: "other"}, &NotOwnedError{Want: "team", Got: "other"}, `owned by "other"`},
 		{"team", nil, &NotOwnedError{Want: "team"}, "has no imcsync:owner tag"},
 		{"", map[string]string{spec.OwnerTag: ""}, &NotOwnedError{}, "names no owner"},
-		{"team", map[string]string{spec.OwnerTag: "team", spec.PruneTag: "false"}, &ProtectedError{}, "imcsync:prune=false"},
+		{"team", map[string]string{spec.OwnerTag: "team", spec.PruneTag: "false"}, &ProtectedError{Value: "false"}, `imcsync:prune="false"`},
+		{"team", map[string]string{spec.OwnerTag: "team", spec.PruneTag: "False"}, &ProtectedError{Value: "False"}, `imcsync:prune="False"`},
+		{"team", map[string]string{spec.OwnerTag: "team", spec.PruneTag: "no"}, &ProtectedError{Value: "no"}, "protects"},
+		{"team", map[string]string{spec.OwnerTag: "team", spec.PruneTag: " false"}, &ProtectedError{Value: " false"}, "protects"},
+		{"team", map[string]string{spec.OwnerTag: "team", spec.PruneTag: ""}, &ProtectedError{Value: ""}, "protects"},
 	}
 	for _, tt := range tests {
 		err := canDelete(tt.owner, cloud.Cache{Tags: tt.tags})
@@ -130,13 +134,21 @@ func TestSettle(t *testing.T) {
 func TestClientToken(t *testing.T) {
 	ch := planner.Change{Region: "cn-hangzhou", Name: "web", ID: "imc-1", Action: planner.Update, Fingerprint: "f1"}
 	r := planner.Request{Size: new(int32(40))}
-	tok := clientToken(ch, r)
-	if tok != clientToken(ch, r) || len(tok) > 64 || !strings.HasPrefix(tok, "imcsync-") {
-		t.Fatalf("token %q: want stable, ASCII, at most 64", tok)
+	run := newRunID()
+	tok := clientToken(run, ch, planner.Update, r)
+	if tok != clientToken(run, ch, planner.Update, r) || len(tok) > 64 || !strings.HasPrefix(tok, "imcsync-"+run+"-") {
+		t.Fatalf("token %q: want stable within the run, ASCII, at most 64", tok)
 	}
 	other := ch
 	other.Fingerprint = "f2"
-	if clientToken(other, r) == tok || clientToken(ch, planner.Request{Size: new(int32(41))}) == tok {
+	if clientToken(run, other, planner.Update, r) == tok || clientToken(run, ch, planner.Update, planner.Request{Size: new(int32(41))}) == tok {
 		t.Error("token does not depend on the fingerprint or the request")
+	}
+	if next := newRunID(); next == run || clientToken(next, ch, planner.Update, r) == tok {
+		t.Error("a later run sends the same token")
+	}
+	replace := planner.Change{Region: "cn-hangzhou", Name: "web", ID: "imc-1", Action: planner.Replace}
+	if clientToken(run, replace, planner.Delete, r) == clientToken(run, replace, planner.Create, r) {
+		t.Error("the delete and the create of a replace share a token")
 	}
 }

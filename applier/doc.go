@@ -18,14 +18,19 @@
 // and wait, rather than retry blindly. A delete happens only while the cache's ownership
 // tag still names the plan's owner (canDelete).
 //
-// Send each change once. A change becomes one call, carrying only the fields the plan
-// marks to send and a ClientToken derived from the change itself, so the retries of a
-// throttled or failed call, and a re-run of the same plan, are one effect at the API.
+// Send each change once per run. A change becomes one call (a replace: a delete, then a
+// create), carrying only the fields the plan marks to send and a ClientToken that
+// belongs to this run and this change: the run's random ID (Options.RunID) and a digest
+// of the change. The client's retries of a throttled or failed call reuse it, so they are
+// one effect at the API; a later run never reuses it, so a revert (20 -> 40 -> 20 -> 40)
+// or a re-create after a prune is a new request, not a replay of an old answer.
 // Its tags go in a share of the batched tag calls, with no status precondition (tags.go),
 // and every settled cache is checked against what was sent (verify.go).
-// Retryable answers (throttling, 5xx, operation conflict, network errors) are retried
-// with capped exponential backoff and full jitter; other refusals are reported with the
-// API's code and message and the *eci.APIError kept in Outcome.Err.
+// Retryable answers (throttling, 5xx, operation conflict, network errors) are retried by
+// the client (eci.RetryPolicy), which also stops sending an action that keeps failing
+// (eci.BreakerPolicy): the caches not sent then are skipped, not attempted, with the
+// cause. Other refusals are reported with the API's code and message and the
+// *eci.APIError kept in Outcome.Err.
 //
 // Never let one cache stop the others. Calls run in parallel up to Options.Parallelism,
 // each goroutine writing only its own cache's state; failures end up in outcomes, and

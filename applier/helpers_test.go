@@ -46,12 +46,16 @@ func newEnv(t testing.TB, faults *ecisim.Faults, caches ...ecisim.Cache) *env {
 // newClient returns a client of the emulator whose calls go through pacer (nil: none).
 func (e *env) newClient(pacer *pacing.Pacer) *eci.Client {
 	e.t.Helper()
-	client, err := eci.New(eci.Config{Endpoint: e.sim.URL, AccessKeyID: ecisim.DefaultAccessKeyID, AccessKeySecret: ecisim.DefaultAccessKeySecret, Pacer: pacer})
+	client, err := eci.New(eci.Config{Endpoint: e.sim.URL, AccessKeyID: ecisim.DefaultAccessKeyID, AccessKeySecret: ecisim.DefaultAccessKeySecret, Pacer: pacer,
+		Retry: retryPolicy, Breaker: eci.BreakerPolicy{Threshold: 12, MinSpan: -1}})
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	return client
 }
+
+// retryPolicy retries as often as the default, with pauses of a few milliseconds.
+var retryPolicy = eci.RetryPolicy{MaxAttempts: 12, BackoffBase: time.Millisecond, BackoffMax: 5 * time.Millisecond}
 
 // opts are the defaults with the clock and pauses moved onto the emulator's manual
 // clock: waiting for a status costs no real time.

@@ -34,15 +34,13 @@ type Options struct {
 	// listing them again. The plan's fingerprints tie each change to it. Leave it nil
 	// for a saved plan, which must be checked against a fresh read.
 	Live map[string][]cloud.Cache
-	// MaxAttempts is how often one call is tried when it fails in a retryable way
-	// (throttling, 5xx, operation conflict, network); it also bounds how often a cache
-	// answered IncorrectStatus is tried again after a fresh read. Values below 1 mean 1.
+	// MaxAttempts bounds how often a cache answered IncorrectStatus is read again and
+	// its call tried again. Values below 1 mean 1. (Retrying throttling, 5xx, conflicts
+	// and network failures is the client's job: eci.RetryPolicy.)
 	MaxAttempts int
-	// BackoffBase is the pause before the first retry; it doubles with each retry, up to
-	// BackoffMax. The actual pause is drawn at random below it ("full jitter").
-	BackoffBase time.Duration
-	// BackoffMax caps the pause between two retries.
-	BackoffMax time.Duration
+	// RunID names this apply run in every ClientToken it sends (see clientToken), so
+	// that no later run reuses a token. Empty: a random one, different for every Apply.
+	RunID string
 	// Getenv resolves registry passwords (spec.RegistryCredential.PasswordFromEnv) right
 	// before a call. Nil means os.Getenv. Resolved passwords go into the request only.
 	Getenv func(string) string
@@ -75,8 +73,6 @@ func DefaultOptions() Options {
 		PollInterval:    500 * time.Millisecond,
 		PollIntervalMax: 15 * time.Second,
 		MaxAttempts:     6,
-		BackoffBase:     500 * time.Millisecond,
-		BackoffMax:      20 * time.Second,
 		Getenv:          os.Getenv,
 	}
 }
@@ -85,6 +81,9 @@ func DefaultOptions() Options {
 func (o Options) withDefaults() Options {
 	o.Parallelism = max(o.Parallelism, 1)
 	o.MaxAttempts = max(o.MaxAttempts, 1)
+	if o.RunID == "" {
+		o.RunID = newRunID()
+	}
 	if o.Getenv == nil {
 		o.Getenv = os.Getenv
 	}

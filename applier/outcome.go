@@ -19,6 +19,7 @@ const (
 	Created   Result = "created"   // CreateImageCache accepted (and Ready, when waiting)
 	Updated   Result = "updated"   // UpdateImageCache accepted (and Ready, when waiting)
 	Deleted   Result = "deleted"   // DeleteImageCache accepted (and gone, when waiting), or already gone
+	Replaced  Result = "replaced"  // deleted, then created again (and Ready, when waiting)
 	Unchanged Result = "unchanged" // nothing to do: a noop, or the API answered NoNeedUpdate
 	Blocked   Result = "blocked"   // a change is needed but cannot be made now; nothing was sent
 	Failed    Result = "failed"    // a call was refused or failed, or the cache ended Failed/UpdateFailed
@@ -30,7 +31,7 @@ const (
 
 // Converged reports whether the result leaves the cache as the file wants it.
 func (r Result) Converged() bool {
-	return r == Created || r == Updated || r == Deleted || r == Unchanged
+	return r == Created || r == Updated || r == Deleted || r == Replaced || r == Unchanged
 }
 
 // Outcome is the report on one cache of the plan.
@@ -83,7 +84,8 @@ func (o Outcome) MarshalJSON() ([]byte, error) {
 	return json.Marshal(j)
 }
 
-// Converged reports whether every outcome is created, updated, deleted or unchanged:
+// Converged reports whether every outcome is created, updated, deleted, replaced or
+// unchanged:
 // `apply` exits 0 exactly then.
 func Converged(outcomes []Outcome) bool {
 	for _, o := range outcomes {
@@ -99,6 +101,7 @@ type Summary struct {
 	Created   int `json:"created"`
 	Updated   int `json:"updated"`
 	Deleted   int `json:"deleted"`
+	Replaced  int `json:"replaced"`
 	Unchanged int `json:"unchanged"`
 	Blocked   int `json:"blocked"`
 	Failed    int `json:"failed"`
@@ -125,6 +128,8 @@ func (s *Summary) counter(r Result) *int {
 		return &s.Updated
 	case Deleted:
 		return &s.Deleted
+	case Replaced:
+		return &s.Replaced
 	case Unchanged:
 		return &s.Unchanged
 	case Blocked:
@@ -143,7 +148,7 @@ func (s *Summary) counter(r Result) *int {
 // all are zero).
 func (s Summary) String() string {
 	var parts []string
-	for _, r := range []Result{Created, Updated, Deleted, Unchanged, Blocked, Failed, Stale, Skipped} {
+	for _, r := range []Result{Created, Updated, Deleted, Replaced, Unchanged, Blocked, Failed, Stale, Skipped} {
 		if n := *s.counter(r); n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n, r))
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/imcsync/imcsync/cloud"
+	"github.com/imcsync/imcsync/planner"
 	"github.com/imcsync/imcsync/spec"
 )
 
@@ -24,21 +25,34 @@ func (e *NotOwnedError) Error() string {
 	return fmt.Sprintf("not deleted: the cache is owned by %q (tag %s), not by %q", e.Got, spec.OwnerTag, e.Want)
 }
 
-// ProtectedError is why a cache is not deleted: its spec.PruneTag tag is "false".
-type ProtectedError struct{}
-
-func (e *ProtectedError) Error() string {
-	return fmt.Sprintf("not deleted: tag %s=false protects the cache from pruning", spec.PruneTag)
+// ProtectedError is why a cache is not deleted: it carries the spec.PruneTag tag with a
+// value other than exactly "true" (fail closed).
+type ProtectedError struct {
+	Value string // the tag's value
 }
 
-// canDelete is the one ownership check before a delete: the live cache must carry the
-// plan's owner in its ownership tag and must not be protected.
+func (e *ProtectedError) Error() string {
+	return fmt.Sprintf("not deleted: tag %s=%q protects the cache from pruning (only %q allows it)", spec.PruneTag, e.Value, "true")
+}
+
+// canDelete is the one ownership check before a prune: the live cache must carry the
+// plan's owner in its ownership tag and must not be protected (planner.Protected).
 func canDelete(owner string, live cloud.Cache) error {
 	if got := live.Tags[spec.OwnerTag]; owner == "" || got != owner {
 		return &NotOwnedError{Want: owner, Got: got}
 	}
-	if live.Tags[spec.PruneTag] == "false" {
-		return &ProtectedError{}
+	if planner.Protected(live) {
+		return &ProtectedError{Value: live.Tags[spec.PruneTag]}
+	}
+	return nil
+}
+
+// canReplace is the check before the delete of a replace, which the operator asked for
+// by name: the live cache must not be owned by another file (an untagged cache that
+// the file declares is the file's).
+func canReplace(owner string, live cloud.Cache) error {
+	if got := live.Tags[spec.OwnerTag]; got != "" && got != owner {
+		return &NotOwnedError{Want: owner, Got: got}
 	}
 	return nil
 }

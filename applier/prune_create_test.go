@@ -8,6 +8,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/imcsync/imcsync/applier"
 	"github.com/imcsync/imcsync/cloud"
@@ -160,11 +161,11 @@ func TestCreateReachesReady(t *testing.T) {
 		t.Errorf("outcome JSON %s (%v) must not hold the password", b, err)
 	}
 
-	// A re-run of the same plan sends the same ClientToken: the API answers with the
-	// same cache and creates no second one.
+	// A re-run of the same plan finds the cache it would create: it is stale, and no
+	// second cache is made (the new run's ClientToken would not stop it).
 	again := applier.Apply(context.Background(), plan, e.client, opts)
-	if again[0].Result != applier.Created || again[0].ID != o.ID || len(e.live()) != 1 {
-		t.Errorf("re-run: %+v with %d caches, want the same cache and no second one", again[0], len(e.live()))
+	if again[0].Result != applier.Stale || len(e.live()) != 1 || len(e.requests("CreateImageCache")) != 1 {
+		t.Errorf("re-run: %+v with %d caches, want stale and no second one", again[0], len(e.live()))
 	}
 }
 
@@ -187,4 +188,50 @@ func TestCreateFailures(t *testing.T) {
 			t.Errorf("outcome = %+v, want failed before any call, naming the variable", o)
 		}
 	})
+}
+
+// TestReplaceConvergesUnhealthyCaches: Failed and UpdateFailed caches whose fields equal
+// the file are blocked (never unchanged); --replace deletes and re-creates them.
+func TestReplaceConvergesUnhealthyCaches(t *testing.T) {
+	unhealthy := func(id, name, status string) ecisim.Cache {
+		c := simCache(id, name, 20, "nginx:1")
+		c.Status = status
+		c.Tags = map[string]string{spec.OwnerTag: "team"}
+		c.Events = []ecisim.Event{{Type: "Warning", Reason: status, Message: "Failed to pull image \"nginx:1\"", LastTimestamp: time.Now()}}
+		return c
+	}
+	e := newEnv(t, nil, unhealthy("imc-a", "a", ecisim.StatusFailed), unhealthy("imc-b", "b", ecisim.StatusUpdateFailed))
+	decl := func(name string) spec.Cache {
+		c := declared(name, 20, "nginx:1")
+		c.SecurityGroupID, c.VSwitchID = ptr("sg-1"), ptr("vsw-1")
+		c.IgnoreChanges = []string{"securityGroupId", "vSwitchId"}
+		return c
+	}
+	f := file("team", decl("a"), decl("b"))
+
+	out := applier.Apply(context.Background(), e.plan(f, planner.Options{}), e.client, e.opts())
+	for _, o := range out {
+		if o.Result != applier.Blocked || !strings.Contains(o.Message, "--replace "+o.Name) || !strings.Contains(o.Message, "Failed to pull image") {
+			t.Errorf("without --replace: %s %s %q, want blocked with the event and the remedy", o.Name, o.Result, o.Message)
+		}
+	}
+	if applier.Converged(out) {
+		t.Fatal("unhealthy caches reported converged")
+	}
+
+	plan := e.plan(f, planner.Options{Replace: []string{"a", "b"}})
+	opts := e.opts()
+	opts.Replan = replan(f)
+	out = applier.Apply(context.Background(), plan, e.client, opts)
+	for _, o := range out {
+		if o.Result != applier.Replaced || o.Status != cloud.Ready || o.ID == "imc-a" || o.ID == "imc-b" || o.Attempts != 2 {
+			t.Errorf("with --replace: %+v, want replaced by a new Ready cache after a delete and a create", o)
+		}
+	}
+	if live := e.live(); len(live) != 2 || live[0].Status != cloud.Ready || live[1].Status != cloud.Ready {
+		t.Errorf("live caches %+v, want two new Ready ones", live)
+	}
+	if after := e.plan(f, planner.Options{}); after.HasChanges() {
+		t.Errorf("plan after the replace: %+v, want no changes", after.Summary)
+	}
 }

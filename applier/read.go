@@ -93,7 +93,7 @@ func (r *runner) readRegion(ctx context.Context, region string, tasks []*task, s
 	}
 	var caches []cloud.Cache
 	slots <- struct{}{}
-	_, err := r.call(ctx, func(context.Context) error {
+	_, err := r.call(ctx, func(ctx context.Context) error {
 		// A read may be abandoned when ctx ends: it changes nothing.
 		var err error
 		caches, err = r.client.List(ctx, region)
@@ -138,7 +138,7 @@ func (r *runner) lookup(ctx context.Context, region string, ids []string, slots 
 		wg.Go(func() {
 			slots <- struct{}{}
 			defer func() { <-slots }()
-			_, errs[i] = r.call(ctx, func(context.Context) error {
+			_, errs[i] = r.call(ctx, func(ctx context.Context) error {
 				c, err := r.client.Get(ctx, region, id)
 				if err == nil {
 					found[i] = &c

@@ -1,6 +1,7 @@
 package applier
 
 import (
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -13,32 +14,43 @@ import (
 	"github.com/imcsync/imcsync/spec"
 )
 
-// clientToken derives the idempotency token of a change from what it acts on and what it
-// sends: the action, region, cache (ID, or name for a create), the live fingerprint it
-// was planned against and the request, which names environment variables rather than
-// holding passwords. A retry, and a re-run of the same plan, send the same token, so the
-// API applies the change once. The result is ASCII and 40 characters long (the API
-// allows 64).
-func clientToken(ch planner.Change, r planner.Request) string {
+// clientToken is the idempotency token of one step of a change in one apply run: the
+// run's ID followed by a digest of the step, the action, region, cache (ID, or name for
+// a create), the live fingerprint it was planned against and the request, which names
+// environment variables rather than holding passwords. The retries of a call send the
+// same token, so the API applies it once; a later run has another ID, so a revert or a
+// re-create that sends what an earlier run sent is never answered with the earlier
+// result. step tells apart the calls of one change (a replace deletes, then creates).
+// The result is printable ASCII, at most 8+16+1+32 = 57 characters (the API allows 64).
+func clientToken(runID string, ch planner.Change, step planner.Action, r planner.Request) string {
 	b, err := json.Marshal(r)
 	if err != nil {
 		panic(err) // plain data: cannot fail
 	}
 	subject := ch.ID
-	if ch.Action == planner.Create {
+	if step == planner.Create {
 		subject = ch.Name
 	}
 	h := sha256.New()
-	for _, s := range []string{string(ch.Action), ch.Region, subject, ch.Fingerprint, string(b)} {
+	for _, s := range []string{string(ch.Action), string(step), ch.Region, subject, ch.Fingerprint, string(b)} {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}
-	return "imcsync-" + hex.EncodeToString(h.Sum(nil))[:32]
+	return "imcsync-" + runID + "-" + hex.EncodeToString(h.Sum(nil))[:32]
+}
+
+// newRunID returns 16 random hex characters naming one apply run.
+func newRunID() string {
+	b := make([]byte, 8)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	return hex.EncodeToString(b)
 }
 
 // updateRequest turns a change into its UpdateImageCache call. Registry passwords are
 // resolved here, through getenv, and nowhere else.
-func updateRequest(ch planner.Change, r planner.Request, getenv func(string) string) (eci.UpdateRequest, error) {
+func updateRequest(runID string, ch planner.Change, r planner.Request, getenv func(string) string) (eci.UpdateRequest, error) {
 	if r.ZoneID != nil || r.Annotations != nil || r.InsecureRegistry != nil || r.PlainHTTPRegistry != nil || r.OsType != nil {
 		return eci.UpdateRequest{}, fmt.Errorf("the plan sends a field that only CreateImageCache takes (zoneId, annotations, insecureRegistry, plainHttpRegistry, osType)")
 	}
@@ -49,7 +61,7 @@ func updateRequest(ch planner.Change, r planner.Request, getenv func(string) str
 	return eci.UpdateRequest{
 		RegionID:            ch.Region,
 		ImageCacheID:        ch.ID,
-		ClientToken:         clientToken(ch, r),
+		ClientToken:         clientToken(runID, ch, planner.Update, r),
 		Name:                r.Name,
 		Images:              r.Images,
 		Size:                r.Size,
@@ -69,14 +81,14 @@ func updateRequest(ch planner.Change, r planner.Request, getenv func(string) str
 }
 
 // createRequest turns a create into its CreateImageCache call.
-func createRequest(ch planner.Change, r planner.Request, getenv func(string) string) (eci.CreateRequest, error) {
+func createRequest(runID string, ch planner.Change, r planner.Request, getenv func(string) string) (eci.CreateRequest, error) {
 	creds, err := credentials(r.ImageRegistryCredentials, getenv)
 	if err != nil {
 		return eci.CreateRequest{}, err
 	}
 	return eci.CreateRequest{
 		RegionID:            ch.Region,
-		ClientToken:         clientToken(ch, r),
+		ClientToken:         clientToken(runID, ch, planner.Create, r),
 		Name:                ch.Name,
 		Images:              r.Images,
 		Size:                r.Size,

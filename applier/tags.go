@@ -152,20 +152,21 @@ func (r *runner) sendTagBatch(ctx context.Context, b *tagBatch) (int, error) {
 		// TagResources takes no ClientToken; setting the same values twice is one effect.
 		return r.call(ctx, func(c context.Context) error { return r.client.Tag(c, b.region, ids, b.tags) })
 	}
-	token := untagToken(b)
+	token := untagToken(r.opts.RunID, b)
 	return r.call(ctx, func(c context.Context) error { return r.client.Untag(c, b.region, ids, b.keys, token) })
 }
 
-// untagToken is the ClientToken of an UntagResources call: derived from the keys and
-// the ClientTokens of the batched changes, so a retry sends the same one.
-func untagToken(b *tagBatch) string {
+// untagToken is the ClientToken of an UntagResources call: the run's ID and a digest of
+// the keys and the ClientTokens of the batched changes, so a retry sends the same one
+// and a later run another.
+func untagToken(runID string, b *tagBatch) string {
 	h := sha256.New()
 	h.Write([]byte("UntagResources\x00" + b.region + "\x00" + strings.Join(b.keys, "\x00")))
 	for _, t := range b.tasks {
 		h.Write([]byte{0})
-		h.Write([]byte(clientToken(t.change, t.tags.sent)))
+		h.Write([]byte(clientToken(runID, t.change, planner.Update, t.tags.sent)))
 	}
-	return "imcsync-" + hex.EncodeToString(h.Sum(nil))[:32]
+	return "imcsync-" + runID + "-" + hex.EncodeToString(h.Sum(nil))[:32]
 }
 
 // tagsOnly reports whether applying ch to an existing cache sends nothing but tags: no

@@ -36,7 +36,8 @@ func newApplyCmd(a *app) *cobra.Command {
 		Long: "apply plans (or reads PLANFILE, saved by `plan --out`), shows the plan, asks for confirmation,\n" +
 			"then sends one UpdateImageCache per changed cache with only the changed fields, in parallel,\n" +
 			"waits until the caches are Ready and reports each cache's outcome.\n\n" +
-			"A saved plan is applied only where the live cache is still what the plan was made against;\n" +
+			"A saved plan is applied as saved (--target, --region, --prune, --replace and -f are refused\n" +
+			"with it), and only where the live cache is still what the plan was made against;\n" +
 			"changed caches are reported stale.\n\n" +
 			"Exit status: 0 every cache converged, 1 anything failed, was blocked, stale or skipped.",
 		Args: cobra.MaximumNArgs(1),
@@ -57,6 +58,9 @@ func newApplyCmd(a *app) *cobra.Command {
 				opts.PollIntervalMax = opts.PollInterval
 			}
 			if len(args) == 1 {
+				if err := refuseWithSavedPlan(cmd); err != nil {
+					return &exitError{Code: exitFailure, Err: err}
+				}
 				return a.applySaved(ctx, args[0], autoApprove, opts)
 			}
 			return a.applyFresh(ctx, pf, autoApprove, opts)
@@ -80,7 +84,11 @@ func (a *app) applyFresh(ctx context.Context, pf planFlags, autoApprove bool, op
 	if err != nil {
 		return err
 	}
-	if err := checkSelection(f, a.plannerOptions(pf), nil, pf.prune); err != nil {
+	popts, err := a.plannerOptions(f, pf)
+	if err != nil {
+		return &exitError{Code: exitFailure, Err: err}
+	}
+	if err := checkSelection(f, popts, nil, pf.prune); err != nil {
 		return err
 	}
 	conn, err := a.connect()
@@ -88,7 +96,6 @@ func (a *app) applyFresh(ctx context.Context, pf planFlags, autoApprove bool, op
 		return &exitError{Code: exitFailure, Err: err}
 	}
 	defer conn.Close()
-	popts := a.plannerOptions(pf)
 	regions := planner.Regions(f, popts)
 	live, err := listRegions(ctx, conn.client, regions)
 	if err != nil {
@@ -99,7 +106,10 @@ func (a *app) applyFresh(ctx context.Context, pf planFlags, autoApprove bool, op
 			return err
 		}
 	}
-	plan := planner.Build(f, live, popts)
+	plan, err := planLive(f, live, popts)
+	if err != nil {
+		return &exitError{Code: exitFailure, Err: err}
+	}
 	opts.Live = byRegion(regions, live)
 	opts.Replan = func(l cloud.Cache) (planner.Change, bool) { return planner.Replan(f, l) }
 	if err := checkSecrets(f, plan, a.getenv); err != nil {
@@ -221,22 +231,6 @@ func checkSecrets(f *spec.File, plan *planner.Plan, getenv func(string) string) 
 		errs = append([]error{errors.New("nothing was applied")}, errs...)
 	}
 	return errors.Join(errs...)
-}
-
-// readPlanFile reads a plan saved by `plan --out`.
-func readPlanFile(path string) (*planner.Plan, error) {
-	data, err := readBounded(path)
-	if err != nil {
-		return nil, err
-	}
-	var plan planner.Plan
-	if err := json.Unmarshal(data, &plan); err != nil {
-		return nil, fmt.Errorf("%s is not a plan file: %w", path, err)
-	}
-	if plan.FormatVersion != planner.FormatVersion {
-		return nil, fmt.Errorf("%s: plan format_version %.80q, this imcsync reads %q; plan again", path, plan.FormatVersion, planner.FormatVersion)
-	}
-	return &plan, nil
 }
 
 // applyReport is `apply -o json`.

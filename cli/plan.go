@@ -23,15 +23,29 @@ type planFlags struct {
 	// liveTargets lets --target name live caches the file does not declare (drift
 	// reports them); with --prune, plan and apply allow it too.
 	liveTargets bool
+	replace     []string
 }
 
 func (pf *planFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVar(&pf.targets, "target", nil, "only this cache, as NAME or REGION/NAME (repeatable)")
 	cmd.Flags().BoolVar(&pf.prune, "prune", false, "delete live caches absent from the file whose ownership tag names this file's owner")
+	cmd.Flags().StringArrayVar(&pf.replace, "replace", nil, "delete and create again this declared cache, as NAME or REGION/NAME (repeatable), e.g. a Failed one")
 }
 
-func (a *app) plannerOptions(pf planFlags) planner.Options {
-	return planner.Options{Regions: a.regions, Targets: pf.targets, Prune: pf.prune}
+// plannerOptions are the planner's options for f under the flags.
+func (a *app) plannerOptions(f *spec.File, pf planFlags) (planner.Options, error) {
+	if pf.prune && f.Owner == "" {
+		return planner.Options{}, fmt.Errorf("--prune needs `owner:` in %s: without it imcsync cannot tell this file's caches from others', so nothing would be deleted; set owner, or leave out --prune", a.file)
+	}
+	return planner.Options{Regions: a.regions, Targets: pf.targets, Prune: pf.prune, Replace: pf.replace, Source: sourcePath(a.file)}, nil
+}
+
+// planLive checks --replace against the live caches and plans.
+func planLive(f *spec.File, live []cloud.Cache, opts planner.Options) (*planner.Plan, error) {
+	if err := planner.CheckReplace(f, live, opts); err != nil {
+		return nil, fmt.Errorf("%w\nnothing was planned", err)
+	}
+	return planner.Build(f, live, opts), nil
 }
 
 func newPlanCmd(a *app) *cobra.Command {
@@ -82,7 +96,10 @@ func (a *app) planFromFile(ctx context.Context, pf planFlags, liveFile string) (
 	if err != nil {
 		return nil, nil, err
 	}
-	opts := a.plannerOptions(pf)
+	opts, err := a.plannerOptions(f, pf)
+	if err != nil {
+		return nil, nil, &exitError{Code: exitFailure, Err: err}
+	}
 	liveTargets := pf.liveTargets || pf.prune
 	if err := checkSelection(f, opts, nil, liveTargets); err != nil {
 		return nil, nil, err
@@ -96,7 +113,11 @@ func (a *app) planFromFile(ctx context.Context, pf planFlags, liveFile string) (
 			return nil, nil, err
 		}
 	}
-	return planner.Build(f, caches, opts), caches, nil
+	plan, err := planLive(f, caches, opts)
+	if err != nil {
+		return nil, nil, &exitError{Code: exitFailure, Err: err}
+	}
+	return plan, caches, nil
 }
 
 // readLive returns the live caches of the regions: from a saved DescribeImageCaches

@@ -106,7 +106,7 @@ func outcomeLine(o applier.Outcome, st styles) string {
 
 func resultStyle(r applier.Result, st styles) lipgloss.Style {
 	switch r {
-	case applier.Created:
+	case applier.Created, applier.Replaced:
 		return st.create
 	case applier.Updated:
 		return st.update

@@ -128,8 +128,12 @@ func plainValue(v any) (any, error) {
 
 // summaryLine is the last line of every rendering of a plan with changes.
 func summaryLine(s planner.Summary) string {
-	return fmt.Sprintf("%d to create, %d to update, %d to delete, %d blocked, %d unchanged.",
-		s.Create, s.Update, s.Delete, s.Blocked, s.Noop)
+	replace := ""
+	if s.Replace > 0 {
+		replace = fmt.Sprintf(", %d to replace", s.Replace)
+	}
+	return fmt.Sprintf("%d to create, %d to update, %d to delete%s, %d blocked, %d unchanged.",
+		s.Create, s.Update, s.Delete, replace, s.Blocked, s.Noop)
 }
 
 // noChangesLine is the whole text rendering of a plan without changes.
@@ -151,6 +155,8 @@ func heading(c *planner.Change) string {
 		b.WriteString(" will be updated in place")
 	case planner.Delete:
 		b.WriteString(" will be deleted")
+	case planner.Replace:
+		b.WriteString(" will be replaced")
 	case planner.Blocked:
 		b.WriteString(" is blocked")
 	default:
@@ -166,10 +172,11 @@ func nonEmpty(ss ...string) []string {
 	return slices.DeleteFunc(ss, func(s string) bool { return s == "" })
 }
 
-// actionMarker is the one-character marker of an action: + ~ - and ! for blocked.
+// actionMarker is the one-character marker of an action: + ~ - and ! for blocked; a
+// replace shows as the create it ends with.
 func actionMarker(a planner.Action) byte {
 	switch a {
-	case planner.Create:
+	case planner.Create, planner.Replace:
 		return '+'
 	case planner.Update:
 		return '~'

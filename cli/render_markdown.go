@@ -22,9 +22,18 @@ func renderMarkdown(p *planner.Plan) string {
 	var head, tail strings.Builder
 	head.WriteString("### imcsync plan\n\n")
 	s := p.Summary
-	head.WriteString("| Create | Update | Delete | Blocked | Unchanged |\n")
-	head.WriteString("|-------:|-------:|-------:|--------:|----------:|\n")
-	fmt.Fprintf(&head, "| %d | %d | %d | %d | %d |\n\n", s.Create, s.Update, s.Delete, s.Blocked, s.Noop)
+	if s.Replace > 0 {
+		head.WriteString("| Create | Update | Delete | Replace | Blocked | Unchanged |\n")
+		head.WriteString("|-------:|-------:|-------:|--------:|--------:|----------:|\n")
+		fmt.Fprintf(&head, "| %d | %d | %d | %d | %d | %d |\n\n", s.Create, s.Update, s.Delete, s.Replace, s.Blocked, s.Noop)
+	} else {
+		head.WriteString("| Create | Update | Delete | Blocked | Unchanged |\n")
+		head.WriteString("|-------:|-------:|-------:|--------:|----------:|\n")
+		fmt.Fprintf(&head, "| %d | %d | %d | %d | %d |\n\n", s.Create, s.Update, s.Delete, s.Blocked, s.Noop)
+	}
+	for _, w := range p.Warnings {
+		fmt.Fprintf(&head, "> **Warning:** %s\n\n", mdCell(w))
+	}
 
 	var changes, noops []*planner.Change
 	for i := range p.Changes {

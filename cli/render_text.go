@@ -62,6 +62,7 @@ func renderText(p *planner.Plan, st styles) string {
 	if !p.HasChanges() {
 		b.WriteString(noChangesLine(p.Summary) + "\n")
 		writeUnmanaged(&b, p.Unmanaged, st)
+		writeWarnings(&b, p.Warnings, st)
 		return b.String()
 	}
 	b.WriteString("imcsync will perform the following actions:\n\n")
@@ -76,8 +77,16 @@ func renderText(p *planner.Plan, st styles) string {
 		b.WriteString("\n")
 	}
 	writeUnmanaged(&b, p.Unmanaged, st)
+	writeWarnings(&b, p.Warnings, st)
 	b.WriteString(st.bold.Render("Plan:") + " " + summaryLine(p.Summary) + "\n")
 	return b.String()
+}
+
+// writeWarnings lists the plan's warnings, one paragraph each.
+func writeWarnings(b *strings.Builder, warnings []string, st styles) {
+	for _, w := range warnings {
+		fmt.Fprintf(b, "%s %s\n\n", st.blocked.Render("Warning:"), w)
+	}
 }
 
 // writeUnmanaged lists the live caches the file does not declare, which are never touched.

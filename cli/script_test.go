@@ -62,14 +62,15 @@ var emulators sync.Map // *testscript.TestScript → *ecisim.Running
 
 // cmdEcisim starts an emulator for the rest of the script and points imcsync at it:
 //
-//	ecisim [-transition D] [-update-tags replace|merge] [-quota ACTION=QPS]... [-key ID:SECRET] [STATE]
+//	ecisim [-transition D] [-update-tags replace|merge] [-quota ACTION=QPS]... [-fault ACTION=CODE:HTTP:RATE]... [-key ID:SECRET] [STATE]
 //
 // It sets IMCSYNC_ENDPOINT and the emulator's access key pair (the default one, or the
 // one -key gives) in the environment. STATE is an emulator state file (settings and
 // caches); without it the emulator is empty. Status transitions take -transition
 // (default 50ms) so that apply is quick; -update-tags sets what UpdateImageCache does
 // with Tag.N (default: the state's setting); -quota sets the account's flow control for
-// an action (see ecisim.Settings.Quota).
+// an action (see ecisim.Settings.Quota). Each -fault injects an error answer, as
+// `imcsync sim --fault` does.
 func cmdEcisim(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {
 		ts.Fatalf("unsupported: ! ecisim")
@@ -78,6 +79,7 @@ func cmdEcisim(ts *testscript.TestScript, neg bool, args []string) {
 	id, secret := ecisim.DefaultAccessKeyID, ecisim.DefaultAccessKeySecret
 	var updateTags string
 	var quota map[string]float64
+	var injected []ecisim.ErrorFault
 	for len(args) >= 2 && strings.HasPrefix(args[0], "-") {
 		switch args[0] {
 		case "-transition":
@@ -96,6 +98,10 @@ func cmdEcisim(ts *testscript.TestScript, neg bool, args []string) {
 			if id, secret, ok = strings.Cut(args[1], ":"); !ok {
 				ts.Fatalf("ecisim -key: want ID:SECRET")
 			}
+		case "-fault":
+			ef, err := ecisim.ParseErrorFault(args[1])
+			ts.Check(err)
+			injected = append(injected, ef)
 		default:
 			ts.Fatalf("ecisim: unknown flag %s", args[0])
 		}
@@ -107,8 +113,9 @@ func cmdEcisim(ts *testscript.TestScript, neg bool, args []string) {
 		st, err = ecisim.LoadState(ts.MkAbs(args[0]))
 		ts.Check(err)
 	} else if len(args) > 1 {
-		ts.Fatalf("usage: ecisim [-transition D] [-update-tags replace|merge] [-quota ACTION=QPS]... [-key ID:SECRET] [STATE]")
+		ts.Fatalf("usage: ecisim [-transition D] [-update-tags replace|merge] [-quota ACTION=QPS]... [-fault ACTION=CODE:HTTP:RATE]... [-key ID:SECRET] [STATE]")
 	}
+	st.Settings.Faults.Errors = append(st.Settings.Faults.Errors, injected...)
 	run, err := ecisim.Start(ecisim.Config{Transition: transition, Seed: 1, UpdateTags: updateTags, Quota: quota, Keys: map[string]string{id: secret}}, st)
 	ts.Check(err)
 	ts.Defer(func() { run.Close() })

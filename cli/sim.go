@@ -28,6 +28,7 @@ type simOptions struct {
 	throttleRate, failRate float64
 	failFirst              int
 	quota                  []string
+	faults                 []string
 	seed                   uint64
 }
 
@@ -62,6 +63,7 @@ func newSimCmd(a *app) *cobra.Command {
 	f.Float64Var(&o.failRate, "fail-rate", 0, "probability (0-1) that a call fails with 503 ServiceUnavailable")
 	f.IntVar(&o.failFirst, "fail-first", 0, "the first K calls of each action fail with 503 ServiceUnavailable")
 	f.StringArrayVar(&o.quota, "quota", nil, "account flow control ACTION=QPS, e.g. UpdateImageCache=40: beyond one second's worth, Throttling.User (repeatable)")
+	f.StringArrayVar(&o.faults, "fault", nil, "inject an error answer: ACTION=CODE:HTTP:RATE, e.g. UpdateImageCache=OperationConflict:400:0.2 (repeatable; ACTION * for all)")
 	f.StringVar(&o.updateTags, "update-tags", ecisim.UpdateTagsReplace, "what UpdateImageCache does with Tag.N: replace the tag set, or merge into it (the API does not document which)")
 	f.Uint64Var(&o.seed, "seed", 0, "seed of IDs and random faults, for reproducible runs (0: random)")
 	return cmd
@@ -125,6 +127,13 @@ func (a *app) runSim(cmd *cobra.Command, o *simOptions) error {
 		if err := ecisim.ParseQuota(q, st.Settings.Quota); err != nil {
 			return fail(fmt.Errorf("--%w", err))
 		}
+	}
+	for _, spec := range o.faults {
+		ef, err := ecisim.ParseErrorFault(spec)
+		if err != nil {
+			return fail(fmt.Errorf("--fault: %w", err))
+		}
+		st.Settings.Faults.Errors = append(st.Settings.Faults.Errors, ef)
 	}
 	if flags.Changed("update-tags") {
 		if err := ecisim.CheckUpdateTags(o.updateTags); err != nil {

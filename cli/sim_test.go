@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -26,7 +27,8 @@ func TestSimServesUntilInterrupted(t *testing.T) {
 	var stderr strings.Builder
 	code := make(chan int, 1)
 	go func() {
-		code <- Run([]string{"sim", "--addr", "127.0.0.1:0", "--state", state, "--save", "--transition", "1ms", "--update-tags", "merge"},
+		code <- Run([]string{"sim", "--addr", "127.0.0.1:0", "--state", state, "--save", "--transition", "1ms", "--update-tags", "merge",
+			"--fault", "DescribeImageCaches=QuotaExceeded:403:1"},
 			strings.NewReader(""), outW, &stderr, func(k string) string { return env[k] })
 		outW.Close()
 	}()
@@ -56,6 +58,11 @@ func TestSimServesUntilInterrupted(t *testing.T) {
 		ImageCacheName: tea.String("web"), Image: tea.StringSlice([]string{"nginx:1"})}); err != nil {
 		t.Fatal(err)
 	}
+	_, err = c.DescribeImageCaches(&eciapi.DescribeImageCachesRequest{RegionId: tea.String("cn-hangzhou")})
+	var sdkErr *tea.SDKError
+	if !errors.As(err, &sdkErr) || tea.StringValue(sdkErr.Code) != "QuotaExceeded" || tea.IntValue(sdkErr.StatusCode) != 403 {
+		t.Errorf("describe under --fault: %v, want 403 QuotaExceeded", err)
+	}
 
 	if err := syscall.Kill(os.Getpid(), syscall.SIGINT); err != nil {
 		t.Fatal(err)
@@ -84,6 +91,7 @@ func TestSimRejectsBadFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"sim", "--save"},                                    // --save alone needs --state
 		{"sim", "--fail-rate", "1.5"},                        // not a probability
+		{"sim", "--fault", "UpdateImageCache=X:200:1"},       // not an error status
 		{"sim", "--update-tags", "add"},                      // replace or merge
 		{"sim", "--state", "s.yaml", "--save", "other.yaml"}, // must be --save=other.yaml
 		{"sim", "--state", filepath.Join(t.TempDir(), "missing.yaml")},

@@ -159,6 +159,8 @@ func Build(plan *planner.Plan, live []cloud.Cache, now time.Time, opts Options) 
 			r.Missing = append(r.Missing, Missing{Region: c.Region, Name: c.Name, Reason: c.Reason})
 			r.Summary.Checked++
 			continue
+		case unhealthyOnly(c):
+			// Failed or UpdateFailed with the declared values: reported as unhealthy below.
 		case c.Action == planner.Update || c.Action == planner.Blocked:
 			r.Drifted = append(r.Drifted, Drifted{Region: c.Region, Name: c.Name, ID: c.ID, Status: c.Status,
 				Action: c.Action, Fields: changedFields(c.Fields), Reason: c.Reason})
@@ -170,7 +172,7 @@ func Build(plan *planner.Plan, live []cloud.Cache, now time.Time, opts Options) 
 	}
 	for _, u := range plan.Unmanaged {
 		owned := plan.Owner != "" && u.Owner == plan.Owner
-		if l := byID[u.ID]; l != nil && l.Tags[spec.PruneTag] == "false" {
+		if l := byID[u.ID]; l != nil && planner.Protected(*l) {
 			owned = false
 		}
 		r.Unmanaged = append(r.Unmanaged, Unmanaged{Unmanaged: u, Owned: owned})
@@ -193,6 +195,13 @@ func Build(plan *planner.Plan, live []cloud.Cache, now time.Time, opts Options) 
 		}
 	}
 	return r
+}
+
+// unhealthyOnly reports a change blocked only because its cache is Failed or
+// UpdateFailed: its fields equal the file.
+func unhealthyOnly(c planner.Change) bool {
+	st := cloud.Status(c.Status)
+	return c.Action == planner.Blocked && len(c.Fields) == 0 && (st == cloud.Failed || st == cloud.UpdateFailed)
 }
 
 // health adds a declared live cache to the unhealthy and expiring lists as it belongs.

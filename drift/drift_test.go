@@ -131,7 +131,7 @@ func TestDriftBuild(t *testing.T) {
 			inSync: true,
 			want: Report{Unmanaged: []Unmanaged{
 				{Unmanaged: planner.Unmanaged{Region: "cn-hangzhou", Name: "keep", ID: "imc-keep", Status: "Ready", Owner: "prod",
-					Reason: "not declared in the file; tag imcsync:prune=false keeps it"}},
+					Reason: `not declared in the file; tag imcsync:prune="false" keeps it (only "true" allows pruning)`}},
 				{Unmanaged: planner.Unmanaged{Region: "cn-hangzhou", Name: "ml", ID: "imc-ml", Status: "Ready", Owner: "ml-team",
 					Reason: `not declared in the file; owned by "ml-team"`}},
 				{Unmanaged: planner.Unmanaged{Region: "cn-hangzhou", Name: "sandbox", ID: "imc-sb", Status: "Ready",
@@ -170,7 +170,7 @@ func TestDriftBuild(t *testing.T) {
 			want: Report{
 				Drifted: []Drifted{{Region: "cn-hangzhou", Name: "web", ID: "imc-web", Status: "Failed", Action: planner.Blocked,
 					Fields: []string{"size"},
-					Reason: "creation failed; imcsync never updates a Failed cache: delete it so that imcsync re-creates it"}},
+					Reason: "status Failed: its creation failed and imcsync never updates a Failed cache; re-create it with `imcsync apply --replace web`"}},
 				Unhealthy: []Unhealthy{{Region: "cn-hangzhou", Name: "web", ID: "imc-web", Status: "Failed"}},
 			},
 		},

@@ -20,7 +20,7 @@ func answering(t *testing.T, h http.HandlerFunc) *eci.Client {
 	t.Helper()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	c, err := eci.New(eci.Config{Endpoint: srv.URL, AccessKeyID: "id", AccessKeySecret: "the-static-secret"})
+	c, err := eci.New(eci.Config{Endpoint: srv.URL, AccessKeyID: "id", AccessKeySecret: "the-static-secret", Retry: eci.RetryPolicy{MaxAttempts: 1}})
 	if err != nil {
 		t.Fatal(err)
 	}

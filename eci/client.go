@@ -47,6 +47,16 @@ type Config struct {
 	// Pacer paces every call (each attempt of it) per region and action, and learns from
 	// throttling answers. Nil: calls are not paced.
 	Pacer *pacing.Pacer
+	// Retry says how calls that failed in a retryable way are retried (every call,
+	// listings included). Zero fields: DefaultRetryPolicy's values.
+	Retry RetryPolicy
+	// Breaker says when the client stops sending an action that keeps failing in a
+	// region. Zero fields: DefaultBreakerPolicy's values.
+	Breaker BreakerPolicy
+	// Now and Sleep replace the wall clock and the pause between retries, for tests.
+	// Sleep returns early with ctx's error when ctx ends. Nil: the real ones.
+	Now   func() time.Time
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // Client calls ECI's image-cache actions and its tag actions for image caches. It is
@@ -59,6 +69,9 @@ type Client struct {
 	connectS  int // SDK ConnectTimeout, seconds
 	secrets   redactor
 	pacer     *pacing.Pacer
+	retry     RetryPolicy
+	breaker   *breaker
+	sleep     func(ctx context.Context, d time.Duration) error
 
 	mu    sync.Mutex
 	pools map[target]*sync.Pool
@@ -77,7 +90,17 @@ func New(cfg Config) (*Client, error) {
 	if err := checkDebug(debugEnv()); err != nil {
 		return nil, err
 	}
-	c := &Client{userAgent: cfg.UserAgent, pacer: cfg.Pacer, pools: map[target]*sync.Pool{}}
+	now, pause := cfg.Now, cfg.Sleep
+	if now == nil {
+		now = time.Now
+	}
+	if pause == nil {
+		pause = sleep
+	}
+	c := &Client{
+		userAgent: cfg.UserAgent, pools: map[target]*sync.Pool{}, pacer: cfg.Pacer,
+		retry: cfg.Retry.withDefaults(), breaker: newBreaker(cfg.Breaker, now), sleep: pause,
+	}
 	if cfg.Endpoint != "" {
 		t, err := parseEndpoint(cfg.Endpoint)
 		if err != nil {
@@ -213,22 +236,29 @@ func (c *Client) runtime() *util.RuntimeOptions {
 	}
 }
 
-// call runs fn with a pooled SDK client once the pacer allows it, tells the pacer how the
-// API answered, and converts the error. The SDK takes no context: ctx is checked before
-// sending, and if it ends while the request is in flight, call returns ctx's error at
-// once while the request itself runs on until it completes or hits ReadTimeout (its
-// answer is then discarded).
+// call runs fn under the retry policy and the circuit breaker (see do); actions that
+// do not start with Describe or List mutate.
 func (c *Client) call(ctx context.Context, action, region string, secrets redactor, fn func(*sdk.Client, *util.RuntimeOptions) error) error {
+	if _, err := c.targetFor(region); err != nil {
+		return err
+	}
+	mutating := !strings.HasPrefix(action, "Describe") && !strings.HasPrefix(action, "List")
+	return c.do(ctx, action, region, mutating, func(ctx context.Context) error {
+		return c.send(ctx, action, region, secrets, fn)
+	})
+}
+
+// send makes one request: fn with a pooled SDK client, its error converted. The SDK
+// takes no context: ctx is checked before sending, and if it ends while the request is
+// in flight, send returns ctx's error at once while the request itself runs on until it
+// completes or hits ReadTimeout (its answer is then discarded).
+func (c *Client) send(ctx context.Context, action, region string, secrets redactor, fn func(*sdk.Client, *util.RuntimeOptions) error) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("%s: %w", action, err)
 	}
 	t, err := c.targetFor(region)
 	if err != nil {
 		return err
-	}
-	permit, err := c.pacer.Wait(ctx, region, action)
-	if err != nil {
-		return fmt.Errorf("%s: %w", action, err)
 	}
 	p := c.pool(t)
 	sc, _ := p.Get().(*sdk.Client)
@@ -241,7 +271,6 @@ func (c *Client) call(ctx context.Context, action, region string, secrets redact
 	go func() {
 		err := convertError(action, region, fn(sc, c.runtime()), secrets)
 		p.Put(sc)
-		report(permit, err)
 		done <- err
 	}()
 	select {

@@ -48,7 +48,7 @@ func fullListener(t *testing.T) string {
 func TestConnectTimeout(t *testing.T) {
 	addr := fullListener(t)
 	c, err := eci.New(eci.Config{Endpoint: "http://" + addr, AccessKeyID: "id", AccessKeySecret: "secret",
-		ConnectTimeout: time.Second, ReadTimeout: 30 * time.Second})
+		ConnectTimeout: time.Second, ReadTimeout: 30 * time.Second, Retry: eci.RetryPolicy{MaxAttempts: 1}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,8 +20,13 @@
 //     or reaches ReadTimeout, and its answer is dropped. Callers must therefore treat a
 //     cancelled mutation as "may have happened" and reuse its ClientToken.
 //   - SDK retries are off (RuntimeOptions.Autoretry false): the SDK would retry 5xx but
-//     never throttling, and without backoff. Retrying is the caller's job, with backoff and
-//     the same ClientToken; Retryable says which errors deserve it.
+//     never throttling, and without backoff. The client retries instead, every call and
+//     listings too, in one place (retry.go): throttling, 5xx, OperationConflict and
+//     network failures, with capped exponential backoff and full jitter, the request
+//     (and so its ClientToken) unchanged. Other refusals (quota, permissions, invalid
+//     parameters) come back at once with the API's message. A circuit breaker per region
+//     and action (breaker.go) stops sending a call that keeps failing with 5xx or network
+//     errors, so that a dead API fails a run in seconds, not minutes.
 //   - The SDK wants the endpoint as host[:port] and the scheme apart; Config takes a URL.
 //   - An empty Go slice sends no parameters at all, so an update cannot say "no tags" or
 //     "no images": an empty Tags or Images means "not sent".

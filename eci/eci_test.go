@@ -77,7 +77,9 @@ func runConformance(t *testing.T, seed []ecisim.Cache, fn func(t *testing.T, b *
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { run.Close() })
-		cfg := eci.Config{Endpoint: run.URL, AccessKeyID: ecisim.DefaultAccessKeyID, AccessKeySecret: ecisim.DefaultAccessKeySecret, UserAgent: "imcsync-test"}
+		// One try per call: these tests look at single answers; retry_test.go at retries.
+		cfg := eci.Config{Endpoint: run.URL, AccessKeyID: ecisim.DefaultAccessKeyID, AccessKeySecret: ecisim.DefaultAccessKeySecret, UserAgent: "imcsync-test",
+			Retry: eci.RetryPolicy{MaxAttempts: 1}}
 		c, err := eci.New(cfg)
 		if err != nil {
 			t.Fatal(err)
@@ -93,7 +95,7 @@ func runConformance(t *testing.T, seed []ecisim.Cache, fn func(t *testing.T, b *
 			t.Fatal("-eci.real needs ECI_TEST_REGION")
 		}
 		cfg := eci.Config{Endpoint: os.Getenv("ECI_TEST_ENDPOINT"), AccessKeyID: os.Getenv("ALIBABA_CLOUD_ACCESS_KEY_ID"),
-			AccessKeySecret: os.Getenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET"), UserAgent: "imcsync-test"}
+			AccessKeySecret: os.Getenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET"), UserAgent: "imcsync-test", Retry: eci.RetryPolicy{MaxAttempts: 1}}
 		c, err := eci.New(cfg)
 		if err != nil {
 			t.Fatal(err)

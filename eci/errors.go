@@ -26,8 +26,10 @@ var (
 	// ErrIncorrectStatus: the cache is in a status that forbids the call (IncorrectStatus,
 	// ImageCache.IncorrectStatus). Read the cache again before deciding.
 	ErrIncorrectStatus = errors.New("incorrect status")
-	// ErrNotFound: the image cache does not exist (InvalidImageCacheId.NotFound, or any
-	// other *.NotFound code about an image cache).
+	// ErrNotFound: the image cache does not exist: InvalidImageCacheId.NotFound, any
+	// *.NotFound code about an image cache, or any HTTP 404 whose code ends in NotFound
+	// (ImageSnapshot.NotFound, InvalidParameter.NotFound, …) except those about the
+	// caller rather than the cache (the access key, the action, the region).
 	ErrNotFound = errors.New("image cache not found")
 	// ErrNoNeedUpdate: UpdateImageCache had nothing to change (NoNeedUpdate).
 	ErrNoNeedUpdate = errors.New("no need to update")
@@ -87,7 +89,7 @@ func (e *APIError) class() error {
 		return ErrServer
 	case code == "IncorrectStatus" || strings.HasSuffix(code, ".IncorrectStatus"):
 		return ErrIncorrectStatus
-	case strings.HasSuffix(code, ".NotFound") && strings.Contains(code, "ImageCache"):
+	case cacheNotFound(code, e.HTTPStatus):
 		return ErrNotFound
 	case code == "NoNeedUpdate" || strings.HasSuffix(code, ".NoNeedUpdate"):
 		return ErrNoNeedUpdate
@@ -96,6 +98,23 @@ func (e *APIError) class() error {
 	default:
 		return ErrPermanent
 	}
+}
+
+// callerNotFound are the prefixes of NotFound codes that are about the call itself, not
+// the cache it names: they never mean that a cache is gone.
+var callerNotFound = []string{"InvalidAccessKeyId", "InvalidAction", "InvalidRegionId", "InvalidApi", "InvalidVersion"}
+
+// cacheNotFound reports whether an answer says that the image cache does not exist.
+func cacheNotFound(code string, status int) bool {
+	if !strings.HasSuffix(code, "NotFound") {
+		return false
+	}
+	for _, p := range callerNotFound {
+		if strings.HasPrefix(code, p) {
+			return false
+		}
+	}
+	return status == 404 || strings.Contains(code, "ImageCache")
 }
 
 // TransportError is a call that produced no usable answer: the connection failed or timed
@@ -144,9 +163,10 @@ func (e *CredentialsError) Is(target error) bool { return target == ErrNoCredent
 
 // Retryable reports whether err is worth retrying with backoff and the same ClientToken:
 // throttling, a server error, an operation conflict, or a network failure or timeout.
-// A cancelled or expired context is not retryable.
+// A cancelled or expired context is not retryable, nor is a call the circuit breaker
+// refused.
 func Retryable(err error) bool {
-	if err == nil {
+	if err == nil || errors.Is(err, ErrCircuitOpen) {
 		return false
 	}
 	if errors.Is(err, ErrThrottled) || errors.Is(err, ErrServer) || errors.Is(err, ErrConflict) {

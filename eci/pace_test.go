@@ -22,7 +22,9 @@ func TestCallsReportThrottlingToThePacer(t *testing.T) {
 	}
 	t.Cleanup(func() { run.Close() })
 	pacer := pacing.New(0)
-	c, err := eci.New(eci.Config{Endpoint: run.URL, AccessKeyID: ecisim.DefaultAccessKeyID, AccessKeySecret: ecisim.DefaultAccessKeySecret, Pacer: pacer})
+	// One try per call, so that the throttling answer is what List returns.
+	c, err := eci.New(eci.Config{Endpoint: run.URL, AccessKeyID: ecisim.DefaultAccessKeyID, AccessKeySecret: ecisim.DefaultAccessKeySecret, Pacer: pacer,
+		Retry: eci.RetryPolicy{MaxAttempts: 1}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -118,7 +118,12 @@ func (s *Server) checkReplay(keyID, stamp, nonce string) *apiError {
 			"Specified time stamp or date value is not well formatted: %q.", stamp)
 	}
 	now := s.wall()
-	if d := now.Sub(t); d > TimestampWindow || d < -TimestampWindow {
+	if d := now.Sub(t); d > TimestampWindow {
+		return newError(http.StatusBadRequest, "InvalidTimeStamp.Expired",
+			"Specified time stamp or date value is expired: %s is more than %s before the server time %s.",
+			stamp, TimestampWindow, now.UTC().Format("2006-01-02T15:04:05Z"))
+	}
+	if d := now.Sub(t); d < -TimestampWindow {
 		return newError(http.StatusBadRequest, "IllegalTimestamp",
 			"The request timestamp %s is more than %s away from the server time %s.",
 			stamp, TimestampWindow, now.UTC().Format("2006-01-02T15:04:05Z"))

@@ -69,7 +69,7 @@ func TestReplayProtection(t *testing.T) {
 		{"fresh", signedRequest(t, now, "n1", "", nil), 200, ""},
 		{"nonce used again", signedRequest(t, now, "n1", "", nil), 400, "SignatureNonceUsed"},
 		{"another nonce", signedRequest(t, now.Add(-time.Minute), "n2", "", nil), 200, ""},
-		{"stale", signedRequest(t, now.Add(-TimestampWindow-time.Minute), "n3", "", nil), 400, "IllegalTimestamp"},
+		{"stale", signedRequest(t, now.Add(-TimestampWindow-time.Minute), "n3", "", nil), 400, "InvalidTimeStamp.Expired"},
 		{"from the future", signedRequest(t, now.Add(TimestampWindow+time.Minute), "n4", "", nil), 400, "IllegalTimestamp"},
 		{"stale nonce not used up", signedRequest(t, now, "n3", "", nil), 200, ""},
 		{"body hash mismatch", signedRequest(t, now, "n5", "", func(r *http.Request) {
@@ -114,7 +114,7 @@ func TestV1ReplayProtection(t *testing.T) {
 	}{
 		{req(now, "a"), ""},
 		{req(now, "a"), "SignatureNonceUsed"},
-		{req(now.Add(-time.Hour), "b"), "IllegalTimestamp"},
+		{req(now.Add(-time.Hour), "b"), "InvalidTimeStamp.Expired"},
 	} {
 		if _, code := serve(t, s, tc.r); code != tc.code {
 			t.Errorf("got %q, want %q", code, tc.code)

@@ -137,6 +137,9 @@ func New(cfg Config, st *State) (*Server, error) {
 		return nil, err
 	}
 	s.quota.set(s.settings.Quota)
+	if err := s.settings.Faults.check(); err != nil {
+		return nil, err
+	}
 	if cfg.UpdateTags != "" {
 		s.settings.UpdateTags = cfg.UpdateTags
 	}
@@ -149,8 +152,12 @@ func New(cfg Config, st *State) (*Server, error) {
 	return s, nil
 }
 
-// SetFaults replaces the fault settings and restarts the per-action call counts.
+// SetFaults replaces the fault settings and restarts the per-action call counts. It
+// panics on an ErrorFault that could not be served (unknown action, non-error status).
 func (s *Server) SetFaults(f Faults) {
+	if err := f.check(); err != nil {
+		panic("ecisim: SetFaults: " + err.Error())
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.settings.Faults = f
@@ -367,6 +374,11 @@ func (s *Server) fault(action string) (Rule, *apiError) {
 		return rule, errUnavailable
 	case n <= rule.ThrottleFirst:
 		return rule, errThrottled
+	}
+	if err := s.injected(action, n); err != nil {
+		return rule, err
+	}
+	switch {
 	case rule.FailRate > 0 && s.rnd.Float64() < rule.FailRate:
 		return rule, errUnavailable
 	case rule.ThrottleRate > 0 && s.rnd.Float64() < rule.ThrottleRate:

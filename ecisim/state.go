@@ -54,6 +54,18 @@ type Faults struct {
 	// FailUpdateImage: an updated cache with an image containing this text ends
 	// UpdateFailed. Empty means "fail-update".
 	FailUpdateImage string `yaml:"failUpdateImage,omitempty" json:"failUpdateImage,omitempty"`
+	// Errors inject error answers with any code and HTTP status per action. They are
+	// decided after the FailFirst and ThrottleFirst counts, before the random rates.
+	Errors []ErrorFault `yaml:"errors,omitempty" json:"errors,omitempty"`
+}
+
+// check refuses faults that could not be served.
+func (f Faults) check() error {
+	var errs []error
+	for _, e := range f.Errors {
+		errs = append(errs, e.check())
+	}
+	return errors.Join(errs...)
 }
 
 // Rule is the fault rule of one action. Calls are counted per action from server start
@@ -201,6 +213,9 @@ func ParseState(data []byte) (*State, error) {
 		return nil, err
 	}
 	var errs []error
+	if err := st.Settings.Faults.check(); err != nil {
+		errs = append(errs, fmt.Errorf("settings.faults: %w", err))
+	}
 	if err := CheckUpdateTags(st.Settings.UpdateTags); err != nil {
 		errs = append(errs, fmt.Errorf("settings.updateTags: %w", err))
 	}

@@ -30,7 +30,7 @@ func assignCalls(ch *Change) {
 		switch {
 		case !fc.Send:
 			fc.Call = ""
-		case ch.Action == Create:
+		case ch.Action == Create || ch.Action == Replace:
 			fc.Call = CallCreate
 		case fc.Field == tagsField:
 			set, remove, _ := fc.tagDelta()

@@ -12,11 +12,15 @@ const (
 	Create  Action = "create"  // no live cache: CreateImageCache
 	Update  Action = "update"  // UpdateImageCache with the changed fields only
 	Delete  Action = "delete"  // live cache absent from Git, owned by this file (apply --prune)
-	Blocked Action = "blocked" // a change is needed but the live status forbids it now
+	Replace Action = "replace" // --replace: DeleteImageCache, then CreateImageCache
+	Blocked Action = "blocked" // a change is needed but cannot be made (status, owner, …)
 )
 
 // Mutates reports whether applying the action sends a mutating call.
-func (a Action) Mutates() bool { return a == Create || a == Update || a == Delete }
+func (a Action) Mutates() bool { return a == Create || a == Update || a == Delete || a == Replace }
+
+// Known reports whether a is one of the actions above (a plan file may hold anything).
+func (a Action) Known() bool { return a == Noop || a == Blocked || a.Mutates() }
 
 // Plan is the whole plan: pure data, written as JSON as it is (SPEC §5), rendered for
 // people from the same value, and all the applier needs.
@@ -28,6 +32,13 @@ type Plan struct {
 	// Unmanaged lists live caches in the planned regions that the file does not declare
 	// and the plan does not delete. They are never touched.
 	Unmanaged []Unmanaged `json:"unmanaged,omitempty"`
+	// Prune and Replace record the options the plan was made with; apply of a saved plan
+	// refuses a delete or replace they do not account for.
+	Prune   bool     `json:"prune,omitempty"`
+	Replace []string `json:"replace,omitempty"`
+	// Warnings are for people: situations the plan cannot resolve but should not hide
+	// (e.g. a cache with this file's owner, created from another file).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Unmanaged is a live cache the file does not declare.
@@ -58,6 +69,7 @@ type Summary struct {
 	Create  int `json:"create"`
 	Update  int `json:"update"`
 	Delete  int `json:"delete"`
+	Replace int `json:"replace"`
 	Blocked int `json:"blocked"`
 	Noop    int `json:"noop"`
 }
@@ -69,6 +81,7 @@ type Summary struct {
 //	create   ""     ""      every managed field (nil → value) the full request
 //	update   live   live    changed fields only               —
 //	delete   live   live    empty                             —
+//	replace  live   live    every managed field (nil → value) the full request (a create)
 //	blocked  live   live    the fields that would change      —
 //
 // Reason and Notes are for people only: nothing branches on them.

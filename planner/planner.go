@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -23,6 +24,16 @@ type Options struct {
 	// Prune proposes deleting live caches that the file does not declare and whose
 	// ownership tag names the file's owner.
 	Prune bool
+	// Replace names declared caches ("name" or "region/name") to delete and create
+	// again (--replace); see CheckReplace.
+	Replace []string
+	// Source is the file's path relative to its repository, recorded in spec.SourceTag
+	// on the caches the plan creates, and compared with that tag on undeclared caches.
+	Source string
+}
+
+func (o Options) replaces(region, name string) bool {
+	return slices.Contains(o.Replace, name) || slices.Contains(o.Replace, region+"/"+name)
 }
 
 // Regions returns the regions a plan of f covers under opts, sorted: the live caches of
@@ -74,13 +85,16 @@ func Build(f *spec.File, live []cloud.Cache, opts Options) *Plan {
 	}
 
 	pairs, unmatched := match(desired, lives)
-	p := &Plan{FormatVersion: FormatVersion, Owner: f.Owner, Changes: []Change{}}
+	p := &Plan{FormatVersion: FormatVersion, Owner: f.Owner, Changes: []Change{}, Prune: opts.Prune, Replace: opts.Replace}
 	for _, pr := range pairs {
-		p.Changes = append(p.Changes, diff(f, pr))
+		p.Changes = append(p.Changes, diff(f, pr, opts))
 	}
 	for _, l := range unmatched {
 		if !opts.keepName(l.Region, l.Name) {
 			continue
+		}
+		if w := otherSource(f, l, opts.Source); w != "" {
+			p.Warnings = append(p.Warnings, w)
 		}
 		if reason, ok := canDelete(f, l, opts.Prune); ok {
 			p.Changes = append(p.Changes, Change{
@@ -100,8 +114,21 @@ func Build(f *spec.File, live []cloud.Cache, opts Options) *Plan {
 	slices.SortFunc(p.Unmanaged, func(a, b Unmanaged) int {
 		return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
 	})
-	p.Summary = summarize(p.Changes)
+	slices.Sort(p.Warnings)
+	p.Summary = Summarize(p.Changes)
 	return p
+}
+
+// otherSource warns about an undeclared live cache that carries the file's owner but
+// was created from another file: two files with one owner prune each other's caches.
+func otherSource(f *spec.File, l *cloud.Cache, source string) string {
+	from := l.Tags[spec.SourceTag]
+	if f.Owner == "" || l.Tags[spec.OwnerTag] != f.Owner || from == "" || source == "" || from == source {
+		return ""
+	}
+	return fmt.Sprintf("%s/%s (%s) carries owner %q but was created from %s, not from %s: apply --prune deletes it; "+
+		"if %s still declares it, give the two files different owners",
+		l.Region, l.Name, l.ID, f.Owner, from, source, from)
 }
 
 // match pairs declared caches with live ones: a pinned id first, then (region, name)
@@ -176,16 +203,23 @@ func canDelete(f *spec.File, l *cloud.Cache, prune bool) (reason string, ok bool
 			return "not declared in the file and not owned by imcsync", false
 		}
 		return fmt.Sprintf("not declared in the file; owned by %q", owner), false
-	case l.Tags[spec.PruneTag] == "false":
-		return fmt.Sprintf("not declared in the file; tag %s=false keeps it", spec.PruneTag), false
+	case Protected(*l):
+		return fmt.Sprintf("not declared in the file; tag %s=%q keeps it (only %q allows pruning)", spec.PruneTag, l.Tags[spec.PruneTag], "true"), false
 	case !prune:
 		return fmt.Sprintf("not declared in the file; owned by %q, deleted only with --prune", owner), false
 	}
 	return fmt.Sprintf("not declared in the file and owned by %q", owner), true
 }
 
+// Protected reports whether the live cache's spec.PruneTag keeps --prune from deleting
+// it: the tag is present with any value other than exactly "true" (fail closed).
+func Protected(l cloud.Cache) bool {
+	v, ok := l.Tags[spec.PruneTag]
+	return ok && v != "true"
+}
+
 // diff plans one pair.
-func diff(f *spec.File, pr pair) Change {
+func diff(f *spec.File, pr pair, opts Options) Change {
 	d := pr.Desired
 	ch := Change{Region: d.Region, Name: d.Name}
 	if pr.Live != nil {
@@ -196,7 +230,9 @@ func diff(f *spec.File, pr pair) Change {
 		return ch
 	}
 	if pr.Live == nil {
-		ch = create(f, d)
+		ch = create(f, d, opts.Source)
+	} else if opts.replaces(d.Region, d.Name) && replaceRefusal(f, pr) == "" {
+		ch = replace(f, d, pr.Live, opts.Source)
 	} else {
 		ch = update(f, d, pr.Live, ch)
 	}
@@ -204,8 +240,83 @@ func diff(f *spec.File, pr pair) Change {
 	return ch
 }
 
+// replace plans deleting the live cache and creating the declared one afresh.
+func replace(f *spec.File, d *spec.Cache, l *cloud.Cache, source string) Change {
+	ch := create(f, d, source)
+	ch.ID, ch.Status, ch.Fingerprint = l.ID, string(l.Status), Fingerprint(*l)
+	if ch.Action == Blocked {
+		ch.Reason = "cannot replace: " + ch.Reason
+		return ch
+	}
+	ch.Action = Replace
+	ch.Reason = fmt.Sprintf("--replace: %s is deleted, then created again from the file", l.ID)
+	return ch
+}
+
+// replaceRefusal says why a paired cache may not be replaced: its ownership tag names
+// another owner than the file's. "" means it may.
+func replaceRefusal(f *spec.File, pr pair) string {
+	if pr.Live == nil {
+		return ""
+	}
+	if owner := pr.Live.Tags[spec.OwnerTag]; owner != "" && owner != f.Owner {
+		return fmt.Sprintf("--replace %s: the live cache %s is owned by %q (tag %s), not by this file; nothing was planned",
+			pr.Desired.Name, pr.Live.ID, owner, spec.OwnerTag)
+	}
+	return ""
+}
+
+// CheckReplace refuses opts.Replace names that the plan could not honour: a name that
+// no cache declared (and kept by the region and target filters) has, a cache whose
+// pairing is ambiguous, and a live cache owned by another file. Callers check it before
+// Build and stop on an error: nothing may be half-replaced.
+func CheckReplace(f *spec.File, live []cloud.Cache, opts Options) error {
+	if len(opts.Replace) == 0 {
+		return nil
+	}
+	regions := Regions(f, opts)
+	var desired []*spec.Cache
+	for i := range f.Caches {
+		c := &f.Caches[i]
+		if opts.keepRegion(c.Region) && opts.keepName(c.Region, c.Name) {
+			desired = append(desired, c)
+		}
+	}
+	var lives []*cloud.Cache
+	for i := range live {
+		if slices.Contains(regions, live[i].Region) {
+			lives = append(lives, &live[i])
+		}
+	}
+	pairs, _ := match(desired, lives)
+	var errs []string
+	for _, name := range opts.Replace {
+		found := false
+		for _, pr := range pairs {
+			d := pr.Desired
+			if name != d.Name && name != d.Region+"/"+d.Name {
+				continue
+			}
+			found = true
+			switch {
+			case pr.Problem != "":
+				errs = append(errs, fmt.Sprintf("--replace %s: %s", name, pr.Problem))
+			case replaceRefusal(f, pr) != "":
+				errs = append(errs, replaceRefusal(f, pr))
+			}
+		}
+		if !found {
+			errs = append(errs, fmt.Sprintf("--replace %s: the file declares no such cache (in the regions and targets planned); use NAME or REGION/NAME of a declared cache", name))
+		}
+	}
+	if len(errs) > 0 {
+		return errors.New(strings.Join(errs, "\n"))
+	}
+	return nil
+}
+
 // create plans a cache that does not exist: every managed field is set.
-func create(f *spec.File, d *spec.Cache) Change {
+func create(f *spec.File, d *spec.Cache, source string) Change {
 	ch := Change{Region: d.Region, Name: d.Name, Action: Create}
 	for _, fl := range fields {
 		if v := fl.desired(d); v != nil {
@@ -215,6 +326,9 @@ func create(f *spec.File, d *spec.Cache) Change {
 	want := desiredRecord(d)
 	tags := reservedTags(f, nil, want)
 	maps.Copy(tags, d.Tags)
+	if f.Owner != "" && source != "" && len(source) <= spec.MaxTagLength && len(tags) < spec.MaxTags {
+		tags[spec.SourceTag] = source
+	}
 	if len(tags) > 0 {
 		ch.Fields = append(ch.Fields, FieldChange{Field: "tags", After: tags, Send: true})
 	}
@@ -294,6 +408,9 @@ func update(f *spec.File, d *spec.Cache, l *cloud.Cache, ch Change) Change {
 
 	if len(ch.Fields) == 0 {
 		ch.Action = Noop
+		if reason := unhealthy(d, l); reason != "" {
+			ch.Action, ch.Reason = Blocked, reason
+		}
 		return ch
 	}
 	ch.Action = Update
@@ -306,15 +423,31 @@ func update(f *spec.File, d *spec.Cache, l *cloud.Cache, ch Change) Change {
 		ch.Reason = fmt.Sprintf("%d tags including imcsync's reserved ones; the API allows %d", tagCount, spec.MaxTags)
 	case st == cloud.Failed:
 		ch.Action = Blocked
-		ch.Reason = "creation failed; imcsync never updates a Failed cache: delete it so that imcsync re-creates it"
-		if msg := l.LastWarning(); msg != "" {
-			ch.Reason += " (" + msg + ")"
-		}
+		ch.Reason = unhealthy(d, l)
 	case !st.Updatable() && !ch.TagsOnly():
 		ch.Action = Blocked
 		ch.Reason = fmt.Sprintf("status %s: UpdateImageCache accepts only Ready or UpdateFailed; apply waits for it", st)
 	}
 	return ch
+}
+
+// unhealthy explains why a cache whose fields equal the file is not converged: it is
+// Failed or UpdateFailed. It names the status, the API's last event message and the
+// remedy. "" for any other status.
+func unhealthy(d *spec.Cache, l *cloud.Cache) string {
+	var why string
+	switch l.Status {
+	case cloud.Failed:
+		why = "status Failed: its creation failed and imcsync never updates a Failed cache"
+	case cloud.UpdateFailed:
+		why = "status UpdateFailed: its last update failed, and the file asks for nothing the cache does not already have"
+	default:
+		return ""
+	}
+	if msg := l.LastWarning(); msg != "" {
+		why += fmt.Sprintf(" (last event: %s)", msg)
+	}
+	return why + fmt.Sprintf("; re-create it with `imcsync apply --replace %s`", d.Name)
 }
 
 // diffTags compares the tag set the cache should have with the live one. The result's
@@ -390,7 +523,8 @@ func Fingerprint(l cloud.Cache) string {
 	return hex.EncodeToString(sum[:8])
 }
 
-func summarize(changes []Change) Summary {
+// Summarize counts changes by action.
+func Summarize(changes []Change) Summary {
 	var s Summary
 	for _, c := range changes {
 		switch c.Action {
@@ -400,6 +534,8 @@ func summarize(changes []Change) Summary {
 			s.Update++
 		case Delete:
 			s.Delete++
+		case Replace:
+			s.Replace++
 		case Blocked:
 			s.Blocked++
 		case Noop:
@@ -410,15 +546,22 @@ func summarize(changes []Change) Summary {
 }
 
 // Replan returns the change f wants for one freshly read live cache, and false when f
-// declares no cache that this live cache would be paired with. The applier calls it
-// for a cache that was busy or changed since the plan was made.
+// declares no cache that this live cache would be paired with. It pairs by the rules of
+// Build: an entry pinning the cache's id claims it before any entry matches by name, and
+// an entry pinning another id never does. The applier calls it for a cache that was busy
+// or changed since the plan was made.
 func Replan(f *spec.File, live cloud.Cache) (Change, bool) {
+	var desired []*spec.Cache
 	for i := range f.Caches {
-		d := &f.Caches[i]
-		if d.Region != live.Region || (d.ID != "" && d.ID != live.ID) || (d.ID == "" && d.Name != live.Name) {
-			continue
+		if f.Caches[i].Region == live.Region {
+			desired = append(desired, &f.Caches[i])
 		}
-		return diff(f, pair{Desired: d, Live: &live}), true
+	}
+	pairs, _ := match(desired, []*cloud.Cache{&live})
+	for _, pr := range pairs {
+		if pr.Live == &live {
+			return diff(f, pr, Options{}), true
+		}
 	}
 	return Change{}, false
 }

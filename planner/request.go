@@ -35,8 +35,8 @@ type Request struct {
 	OsType                   *string                   `json:"osType,omitempty"`
 }
 
-// Request returns what applying the change sends. For a create, Name is the cache's
-// name. It fails for a field this build does not know (a plan file from a newer build).
+// Request returns what applying the change sends. For a create (and the create of a
+// replace), Name is the cache's name. It fails for a field this build does not know (a plan file from a newer build).
 func (c Change) Request() (Request, error) {
 	send := map[string]any{}
 	for _, f := range c.Fields {
@@ -44,7 +44,7 @@ func (c Change) Request() (Request, error) {
 			send[f.Field] = f.After
 		}
 	}
-	if c.Action == Create {
+	if c.Action == Create || c.Action == Replace {
 		send["name"] = c.Name
 	}
 	b, err := json.Marshal(send)

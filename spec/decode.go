@@ -250,7 +250,7 @@ var plainKey = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 // join appends a mapping key to a field path; keys that are not plain words, or longer
 // than any valid key, are quoted (and cut).
 func join(path, key string) string {
-	if !plainKey.MatchString(key) || len(key) > maxTagLength {
+	if !plainKey.MatchString(key) || len(key) > MaxTagLength {
 		return path + "[" + shown(key) + "]"
 	}
 	if path == "" {

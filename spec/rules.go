@@ -13,7 +13,7 @@ const (
 	MaxTags        = 20
 	MaxCredentials = 10
 	MaxAcrInfos    = 20
-	maxTagLength   = 128
+	MaxTagLength   = 128
 	maxDomains     = 100                 // domains of one ACR instance: undocumented, a bound like Image's
 	maxHostLength  = 253 + len(":65535") // a DNS name and a port
 )
@@ -144,8 +144,8 @@ func checkTagKey(k string) string {
 		return "tag key must not be empty"
 	case control(k) != "":
 		return "tag key must not contain " + control(k)
-	case utf8.RuneCountInString(k) > maxTagLength:
-		return fmt.Sprintf("tag key is %d characters long, at most %d", utf8.RuneCountInString(k), maxTagLength)
+	case utf8.RuneCountInString(k) > MaxTagLength:
+		return fmt.Sprintf("tag key is %d characters long, at most %d", utf8.RuneCountInString(k), MaxTagLength)
 	case strings.Contains(lower, "http://") || strings.Contains(lower, "https://"):
 		return "tag key must not contain http:// or https://"
 	case strings.HasPrefix(lower, "aliyun") || strings.HasPrefix(lower, "acs:"):
@@ -159,8 +159,8 @@ func checkTagKey(k string) string {
 func checkTagValue(v string) string {
 	lower := strings.ToLower(v)
 	switch {
-	case utf8.RuneCountInString(v) > maxTagLength:
-		return fmt.Sprintf("tag value is %d characters long, at most %d", utf8.RuneCountInString(v), maxTagLength)
+	case utf8.RuneCountInString(v) > MaxTagLength:
+		return fmt.Sprintf("tag value is %d characters long, at most %d", utf8.RuneCountInString(v), MaxTagLength)
 	case control(v) != "":
 		return "tag value must not contain " + control(v)
 	case strings.Contains(lower, "http://") || strings.Contains(lower, "https://"):

@@ -94,6 +94,10 @@ const (
 	OwnerTag = ReservedTagPrefix + "owner"
 	// RecordTag holds a digest of the write-only fields last applied.
 	RecordTag = ReservedTagPrefix + "applied"
-	// PruneTag set to "false" on a live cache keeps --prune from ever deleting it.
+	// PruneTag on a live cache keeps --prune from deleting it unless its value is
+	// exactly "true" (fail closed: "false", "no", "" and anything else protect).
 	PruneTag = ReservedTagPrefix + "prune"
+	// SourceTag holds the repository-relative path of the file that created the cache,
+	// written on create when the file sets owner (and the tag limit leaves room).
+	SourceTag = ReservedTagPrefix + "file"
 )

@@ -1,0 +1,136 @@
+package eci
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sync/atomic"
+	"time"
+)
+
+// RetryPolicy says how every call of a Client (listings included) is retried when it
+// fails in a way Retryable accepts: throttling, a server error, an operation conflict,
+// a network failure. Zero fields take the defaults of DefaultRetryPolicy.
+type RetryPolicy struct {
+	// MaxAttempts is how often one call is tried, the first try included.
+	MaxAttempts int
+	// BackoffBase is the ceiling of the pause before the first retry; it doubles with
+	// each retry, up to BackoffMax. The pause itself is drawn at random below the
+	// ceiling ("full jitter"), so that clients retrying together spread out.
+	BackoffBase time.Duration
+	// BackoffMax caps the ceiling of the pause.
+	BackoffMax time.Duration
+}
+
+// DefaultRetryPolicy is six tries over about 15 s at most.
+func DefaultRetryPolicy() RetryPolicy {
+	return RetryPolicy{MaxAttempts: 6, BackoffBase: 500 * time.Millisecond, BackoffMax: 20 * time.Second}
+}
+
+func (p RetryPolicy) withDefaults() RetryPolicy {
+	d := DefaultRetryPolicy()
+	if p.MaxAttempts < 1 {
+		p.MaxAttempts = d.MaxAttempts
+	}
+	if p.BackoffBase <= 0 {
+		p.BackoffBase = d.BackoffBase
+	}
+	if p.BackoffMax <= 0 {
+		p.BackoffMax = max(d.BackoffMax, p.BackoffBase)
+	}
+	return p
+}
+
+// backoff is the pause after the attempt-th try: a random duration below
+// min(BackoffMax, BackoffBase·2^(attempt-1)).
+func (p RetryPolicy) backoff(attempt int) time.Duration {
+	ceiling := p.BackoffMax
+	if d := p.BackoffBase << (attempt - 1); d > 0 && d < ceiling {
+		ceiling = d
+	}
+	if ceiling <= 0 {
+		return 0
+	}
+	return rand.N(ceiling)
+}
+
+// attemptsKey carries a counter of requests sent in a context (see CountAttempts).
+type attemptsKey struct{}
+
+// CountAttempts returns a context under which every request a Client sends, retries
+// included, adds one to n. The applier uses it to report attempts per cache.
+func CountAttempts(ctx context.Context, n *atomic.Int64) context.Context {
+	return context.WithValue(ctx, attemptsKey{}, n)
+}
+
+func countAttempt(ctx context.Context) {
+	if n, ok := ctx.Value(attemptsKey{}).(*atomic.Int64); ok {
+		n.Add(1)
+	}
+}
+
+// do runs one API call under the retry policy, the circuit breaker and the pacer: before
+// each try it asks the breaker and waits for the pacer's permit (Ctrl-C ends that wait),
+// after it tells both how the try went, and it pauses with backoff between retryable
+// failures.
+//
+// A mutating call that is in flight is never abandoned: its try runs on a context that
+// ctx's end does not cancel, because its effect would be unknown; ctx's end only stops
+// further tries and the pauses. A read is abandoned at once.
+func (c *Client) do(ctx context.Context, action, region string, mutating bool, try func(context.Context) error) error {
+	key := region + "/" + action
+	var last error
+	for attempt := 1; ; attempt++ {
+		if err := ctx.Err(); err != nil {
+			return stopped(action, err, last)
+		}
+		if err := c.breaker.allow(key, action, region); err != nil {
+			return errors.Join(err, last)
+		}
+		permit, err := c.pacer.Wait(ctx, region, action)
+		if err != nil {
+			return stopped(action, err, last)
+		}
+		tctx := ctx
+		if mutating {
+			tctx = context.WithoutCancel(ctx)
+		}
+		countAttempt(ctx)
+		last = try(tctx)
+		report(permit, last)
+		c.breaker.record(key, last)
+		if last == nil || !Retryable(last) {
+			return last
+		}
+		if attempt >= c.retry.MaxAttempts {
+			if attempt == 1 {
+				return last
+			}
+			return fmt.Errorf("gave up after %d attempts: %w", attempt, last)
+		}
+		if err := c.sleep(ctx, c.retry.backoff(attempt)); err != nil {
+			return stopped(action, err, last)
+		}
+	}
+}
+
+// stopped is the error of a call cut short by its context, keeping the last answer.
+func stopped(action string, cause, last error) error {
+	if last == nil {
+		return fmt.Errorf("%s: %w", action, cause)
+	}
+	return fmt.Errorf("%w while retrying: %w", cause, last)
+}
+
+// sleep pauses for d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
