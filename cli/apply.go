@@ -17,9 +17,8 @@ import (
 	"golang.org/x/term"
 
 	"github.com/imcsync/imcsync/applier"
-	"github.com/imcsync/imcsync/cloud"
+	"github.com/imcsync/imcsync/engine"
 	"github.com/imcsync/imcsync/planner"
-	"github.com/imcsync/imcsync/spec"
 )
 
 func init() { commands = append(commands, newApplyCmd) }
@@ -84,60 +83,27 @@ func (a *app) applyFresh(ctx context.Context, pf planFlags, autoApprove bool, op
 	if err != nil {
 		return err
 	}
-	popts, err := a.plannerOptions(f, pf)
-	if err != nil {
-		return &exitError{Code: exitFailure, Err: err}
-	}
-	if err := checkSelection(f, popts, nil, pf.prune); err != nil {
-		return err
-	}
-	conn, err := a.connect()
-	if err != nil {
-		return &exitError{Code: exitFailure, Err: err}
-	}
+	conn := &lazyConn{a: a}
 	defer conn.Close()
-	regions := planner.Regions(f, popts)
-	live, err := listRegions(ctx, conn.client, regions)
+	planned, err := engine.Plan(ctx, f, conn, a.planOptions(pf))
 	if err != nil {
 		return &exitError{Code: exitFailure, Err: err}
 	}
-	if popts.Prune && len(popts.Targets) > 0 {
-		if err := checkSelection(f, popts, live, true); err != nil {
-			return err
-		}
-	}
-	plan, err := planLive(f, live, popts)
-	if err != nil {
+	if err := engine.CheckSecrets(planned.Plan, a.getenv); err != nil {
 		return &exitError{Code: exitFailure, Err: err}
 	}
-	opts.Live = byRegion(regions, live)
-	opts.Replan = func(l cloud.Cache) (planner.Change, bool) { return planner.Replan(f, l) }
-	if err := checkSecrets(f, plan, a.getenv); err != nil {
-		return &exitError{Code: exitFailure, Err: err}
-	}
-	return a.confirmAndApply(ctx, conn, plan, autoApprove, opts)
-}
-
-// byRegion groups a listing of regions by region; a region without caches has a nil
-// entry, so that it counts as read.
-func byRegion(regions []string, live []cloud.Cache) map[string][]cloud.Cache {
-	out := make(map[string][]cloud.Cache, len(regions))
-	for _, r := range regions {
-		out[r] = nil
-	}
-	for _, c := range live {
-		out[c.Region] = append(out[c.Region], c)
-	}
-	return out
+	return a.confirmAndApply(ctx, planned.Plan, autoApprove, opts, func(opts applier.Options) (engine.Report, error) {
+		return planned.Apply(ctx, conn.conn.Client, opts)
+	})
 }
 
 // applySaved applies a plan file, refusing the changes whose live cache changed since.
 func (a *app) applySaved(ctx context.Context, path string, autoApprove bool, opts applier.Options) error {
-	plan, err := readPlanFile(path)
+	plan, err := engine.ReadPlan(path)
 	if err != nil {
 		return &exitError{Code: exitFailure, Err: err}
 	}
-	if err := checkSecrets(nil, plan, a.getenv); err != nil {
+	if err := engine.CheckSecrets(plan, a.getenv); err != nil {
 		return &exitError{Code: exitFailure, Err: err}
 	}
 	conn, err := a.connect()
@@ -145,12 +111,14 @@ func (a *app) applySaved(ctx context.Context, path string, autoApprove bool, opt
 		return &exitError{Code: exitFailure, Err: err}
 	}
 	defer conn.Close()
-	opts.CheckFingerprints = true
-	return a.confirmAndApply(ctx, conn, plan, autoApprove, opts)
+	return a.confirmAndApply(ctx, plan, autoApprove, opts, func(opts applier.Options) (engine.Report, error) {
+		return engine.ApplySaved(ctx, plan, conn.Client, opts)
+	})
 }
 
-// confirmAndApply shows the plan, asks for confirmation, applies and reports.
-func (a *app) confirmAndApply(ctx context.Context, conn *connection, plan *planner.Plan, autoApprove bool, opts applier.Options) error {
+// confirmAndApply shows the plan, asks for confirmation, applies with live progress on
+// stderr and reports.
+func (a *app) confirmAndApply(ctx context.Context, plan *planner.Plan, autoApprove bool, opts applier.Options, apply func(applier.Options) (engine.Report, error)) error {
 	color := colorEnabled(a.stdout, a.getenv)
 	if a.output != "json" {
 		if err := renderPlan(a.stdout, plan, a.output, color); err != nil {
@@ -159,7 +127,7 @@ func (a *app) confirmAndApply(ctx context.Context, conn *connection, plan *plann
 	}
 	if !plan.HasChanges() {
 		if a.output == "json" {
-			return a.writeApplyJSON(nil)
+			return a.writeApplyJSON(engine.NewReport(nil))
 		}
 		return nil
 	}
@@ -170,24 +138,26 @@ func (a *app) confirmAndApply(ctx context.Context, conn *connection, plan *plann
 	}
 	progress := newProgress(a.stderr, isTerminal(a.stderr), color)
 	opts.Progress = progress.update
-	outcomes := applier.Apply(ctx, plan, conn.client, opts)
+	report, err := apply(opts)
 	progress.finish()
-	if ctx.Err() != nil {
+	if err != nil {
+		return &exitError{Code: exitFailure, Err: err}
+	}
+	if report.Interrupted {
 		fmt.Fprintln(a.stderr, "Interrupted: no new calls were started; calls in flight finished.")
 	}
-	var err error
 	switch a.output {
 	case "json":
-		err = a.writeApplyJSON(outcomes)
+		err = a.writeApplyJSON(report)
 	case "markdown":
-		_, err = io.WriteString(a.stdout, renderOutcomesMarkdown(outcomes))
+		_, err = io.WriteString(a.stdout, renderOutcomesMarkdown(report.Outcomes))
 	default:
-		_, err = io.WriteString(a.stdout, renderOutcomesText(outcomes, newStyles(color)))
+		_, err = io.WriteString(a.stdout, renderOutcomesText(report.Outcomes, newStyles(color)))
 	}
 	if err != nil {
 		return &exitError{Code: exitFailure, Err: err}
 	}
-	if !applier.Converged(outcomes) || ctx.Err() != nil { // an interrupted run is never a success
+	if !report.OK() { // an interrupted run is never a success
 		return &exitError{Code: exitFailure}
 	}
 	return nil
@@ -208,45 +178,10 @@ func (a *app) confirm() error {
 	return nil
 }
 
-// checkSecrets fails before any call when a change would send a registry password whose
-// variable is unset, or is a credential variable it may not read (spec.CredentialVariable).
-func checkSecrets(f *spec.File, plan *planner.Plan, getenv func(string) string) error {
-	var errs []error
-	for _, c := range plan.Changes {
-		if !c.Action.Mutates() {
-			continue
-		}
-		req, err := c.Request()
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		for _, cred := range req.ImageRegistryCredentials {
-			if _, err := cred.Password(getenv); err != nil {
-				errs = append(errs, fmt.Errorf("%s/%s: %w", c.Region, c.Name, err))
-			}
-		}
-	}
-	if len(errs) > 0 {
-		errs = append([]error{errors.New("nothing was applied")}, errs...)
-	}
-	return errors.Join(errs...)
-}
-
-// applyReport is `apply -o json`.
-type applyReport struct {
-	Outcomes  []applier.Outcome `json:"outcomes"`
-	Summary   applier.Summary   `json:"summary"`
-	Converged bool              `json:"converged"`
-}
-
-func (a *app) writeApplyJSON(outcomes []applier.Outcome) error {
-	if outcomes == nil {
-		outcomes = []applier.Outcome{}
-	}
+func (a *app) writeApplyJSON(r engine.Report) error {
 	enc := json.NewEncoder(a.stdout)
 	enc.SetIndent("", "  ")
-	return enc.Encode(applyReport{Outcomes: outcomes, Summary: applier.Summarize(outcomes), Converged: applier.Converged(outcomes)})
+	return enc.Encode(r)
 }
 
 // isTerminal reports whether w is a terminal.

@@ -46,11 +46,11 @@ func newDriftCmd(a *app) *cobra.Command {
 			if err := checkNotNegative("expiring-within", within); err != nil {
 				return err
 			}
-			plan, caches, err := a.planFromFile(cmd.Context(), pf, live)
+			planned, err := a.plan(cmd.Context(), pf, live)
 			if err != nil {
 				return err
 			}
-			report := drift.Build(plan, caches, driftClock().UTC().Truncate(time.Second), drift.Options{ExpiringWithin: within})
+			report := drift.Build(planned.Plan, planned.Live, driftClock().UTC().Truncate(time.Second), drift.Options{ExpiringWithin: within})
 			if err := renderDrift(a.stdout, report, a.output, colorEnabled(a.stdout, a.getenv)); err != nil {
 				return &exitError{Code: exitFailure, Err: err}
 			}

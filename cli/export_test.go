@@ -240,23 +240,3 @@ func TestExportIgnoresFile(t *testing.T) {
 		t.Errorf("exit %d, stderr %q, stdout:\n%s", code, stderr, out)
 	}
 }
-
-func TestExportComment(t *testing.T) {
-	long := strings.Repeat("word ", 30) + "apply --prune imcsync:owner=platform-prod-with-a-long-name"
-	got := exportComment("first", "", long)
-	lines := strings.Split(got, "\n")
-	if lines[0] != "# first" || lines[1] != "#" {
-		t.Errorf("first lines %q", lines[:2])
-	}
-	for _, l := range lines {
-		if len(l) > exportCommentWidth {
-			t.Errorf("line longer than %d: %q", exportCommentWidth, l)
-		}
-		if !strings.HasPrefix(l, "#") {
-			t.Errorf("line is not a comment: %q", l)
-		}
-	}
-	if !strings.Contains(got, "imcsync:owner=platform-prod-with-a-long-name") || !strings.Contains(got, "apply --prune") {
-		t.Errorf("words were split:\n%s", got)
-	}
-}

@@ -8,8 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/imcsync/imcsync/cloud"
-	"github.com/imcsync/imcsync/eci"
+	"github.com/imcsync/imcsync/engine"
 	"github.com/imcsync/imcsync/planner"
 	"github.com/imcsync/imcsync/spec"
 )
@@ -32,20 +31,9 @@ func (pf *planFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVar(&pf.replace, "replace", nil, "delete and create again this declared cache, as NAME or REGION/NAME (repeatable), e.g. a Failed one")
 }
 
-// plannerOptions are the planner's options for f under the flags.
-func (a *app) plannerOptions(f *spec.File, pf planFlags) (planner.Options, error) {
-	if pf.prune && f.Owner == "" {
-		return planner.Options{}, fmt.Errorf("--prune needs `owner:` in %s: without it imcsync cannot tell this file's caches from others', so nothing would be deleted; set owner, or leave out --prune", a.file)
-	}
-	return planner.Options{Regions: a.regions, Targets: pf.targets, Prune: pf.prune, Replace: pf.replace, Source: sourcePath(a.file)}, nil
-}
-
-// planLive checks --replace against the live caches and plans.
-func planLive(f *spec.File, live []cloud.Cache, opts planner.Options) (*planner.Plan, error) {
-	if err := planner.CheckReplace(f, live, opts); err != nil {
-		return nil, fmt.Errorf("%w\nnothing was planned", err)
-	}
-	return planner.Build(f, live, opts), nil
+// options are the engine's plan options under the flags.
+func (a *app) planOptions(pf planFlags) engine.PlanOptions {
+	return engine.PlanOptions{Regions: a.regions, Targets: pf.targets, Prune: pf.prune, Replace: pf.replace, LiveTargets: pf.liveTargets}
 }
 
 func newPlanCmd(a *app) *cobra.Command {
@@ -61,10 +49,11 @@ func newPlanCmd(a *app) *cobra.Command {
 			"Exit status: 0 no changes, 2 changes pending, 1 error.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			plan, _, err := a.planFromFile(cmd.Context(), pf, live)
+			planned, err := a.plan(cmd.Context(), pf, live)
 			if err != nil {
 				return err
 			}
+			plan := planned.Plan
 			if outFile != "" {
 				if err := writePlanFile(outFile, plan); err != nil {
 					return &exitError{Code: exitFailure, Err: err}
@@ -88,68 +77,30 @@ func newPlanCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-// planFromFile loads -f, reads the live caches of its regions (from liveFile when
-// given) and plans. It returns the live caches too, for reports that need more than the
-// plan.
-func (a *app) planFromFile(ctx context.Context, pf planFlags, liveFile string) (*planner.Plan, []cloud.Cache, error) {
+// plan loads -f and plans it against the live caches: read from liveFile when given,
+// else from the API (or the --sim emulator).
+func (a *app) plan(ctx context.Context, pf planFlags, liveFile string) (*engine.Planned, error) {
 	f, err := a.loadFile()
-	if err != nil {
-		return nil, nil, err
-	}
-	opts, err := a.plannerOptions(f, pf)
-	if err != nil {
-		return nil, nil, &exitError{Code: exitFailure, Err: err}
-	}
-	liveTargets := pf.liveTargets || pf.prune
-	if err := checkSelection(f, opts, nil, liveTargets); err != nil {
-		return nil, nil, err
-	}
-	caches, err := a.readLive(ctx, liveFile, planner.Regions(f, opts))
-	if err != nil {
-		return nil, nil, &exitError{Code: exitFailure, Err: err}
-	}
-	if liveTargets && len(opts.Targets) > 0 {
-		if err := checkSelection(f, opts, caches, true); err != nil {
-			return nil, nil, err
-		}
-	}
-	plan, err := planLive(f, caches, opts)
-	if err != nil {
-		return nil, nil, &exitError{Code: exitFailure, Err: err}
-	}
-	return plan, caches, nil
-}
-
-// readLive returns the live caches of the regions: from a saved DescribeImageCaches
-// file when one is given, else from the API (or the --sim emulator).
-func (a *app) readLive(ctx context.Context, liveFile string, regions []string) ([]cloud.Cache, error) {
-	if liveFile != "" {
-		data, err := readBounded(liveFile)
-		if err != nil {
-			return nil, fmt.Errorf("--live: %w", err)
-		}
-		region := "" // a saved page may lack RegionId: then it is the one planned region
-		if len(regions) == 1 {
-			region = regions[0]
-		}
-		caches, err := eci.ParseDescribe(data, region)
-		if err != nil {
-			return nil, fmt.Errorf("--live %s: %w", liveFile, err)
-		}
-		return caches, nil
-	}
-	conn, err := a.connect()
 	if err != nil {
 		return nil, err
 	}
-	defer conn.Close()
-	return listRegions(ctx, conn.client, regions)
+	var src engine.Source = engine.Saved(liveFile)
+	if liveFile == "" {
+		conn := &lazyConn{a: a}
+		defer conn.Close()
+		src = conn
+	}
+	planned, err := engine.Plan(ctx, f, src, a.planOptions(pf))
+	if err != nil {
+		return nil, &exitError{Code: exitFailure, Err: err}
+	}
+	return planned, nil
 }
 
 // loadFile reads and validates -f; invalid input is printed like validate prints it,
 // and so are the warnings of a valid file.
 func (a *app) loadFile() (*spec.File, error) {
-	f, err := spec.Load(a.file)
+	f, err := engine.Load(a.file)
 	if err != nil {
 		a.printSpecError(err)
 		return nil, &exitError{Code: exitFailure}

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/imcsync/imcsync/engine"
 )
 
 // FuzzPlanFile feeds arbitrary plan files to what apply does with a saved plan before
@@ -26,7 +28,7 @@ func FuzzPlanFile(f *testing.F) {
 			t.Fatal(err)
 		}
 		start := time.Now()
-		plan, err := readPlanFile(path)
+		plan, err := engine.ReadPlan(path)
 		if err != nil {
 			return
 		}

@@ -1,4 +1,4 @@
-package cli
+package engine
 
 import (
 	"errors"
@@ -14,12 +14,12 @@ import (
 // closestShown is how many close names an error about --target or --region lists.
 const closestShown = 3
 
-// checkSelection refuses --region and --target values that name nothing in the file, so
+// CheckSelection refuses --region and --target values that name nothing in the file, so
 // that a typo is not a plan of nothing reported as "No changes" forever. A target must
 // name a declared cache of the selected regions, or, when liveTargets (apply --prune
 // deletes live caches, drift reports them), a live one. live is nil before the live
 // caches are read: targets are then checked only when they cannot name live caches.
-func checkSelection(f *spec.File, opts planner.Options, live []cloud.Cache, liveTargets bool) error {
+func CheckSelection(f *spec.File, opts planner.Options, live []cloud.Cache, liveTargets bool) error {
 	var problems []string
 	var regions []string
 	for _, c := range f.Caches {
@@ -36,7 +36,7 @@ func checkSelection(f *spec.File, opts planner.Options, live []cloud.Cache, live
 	if len(problems) == 0 {
 		return nil
 	}
-	return &exitError{Code: exitFailure, Err: errors.New(strings.Join(problems, "; "))}
+	return errors.New(strings.Join(problems, "; "))
 }
 
 // checkTargets lists the --target values that name no cache.

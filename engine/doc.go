@@ -1,0 +1,18 @@
+// Package engine is the sequence every command shares: load and validate a file, read
+// the live caches (regions in parallel, through the client's retries), plan, apply with
+// progress events, and report. cli/ only parses flags, calls it and renders the result.
+//
+// It is a package of its own so that other front ends can run the same sequence without
+// the command line. A long-running reconcile loop, for instance, does on every interval:
+//
+//	f, err := engine.Load(path)              // spec errors: report and try next time
+//	p, err := engine.Plan(ctx, f, conn, opts) // conn is an engine.Source (the API)
+//	if applying && p.Plan.HasChanges() {
+//		rep, err := p.Apply(ctx, conn.Client, applyOpts)
+//		... rep.Summary counts created, updated, failed caches
+//	}
+//	... p.Plan.Summary counts the pending changes; drift.Build(p.Plan, p.Live, now, …)
+//
+// Nothing here prints, prompts or exits: errors are returned, progress goes to
+// applier.Options.Progress, and the caller renders reports as it sees fit.
+package engine

@@ -1,0 +1,32 @@
+package engine
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+
+	"github.com/imcsync/imcsync/planner"
+)
+
+// ReadPlan reads a plan saved by `plan --out` and checks all of it before anything is
+// sent (planner.Plan.Check): any problem refuses the whole file, so a plan is never
+// half-applied.
+func ReadPlan(path string) (*planner.Plan, error) {
+	data, err := ReadBounded(path)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var plan planner.Plan
+	if err := dec.Decode(&plan); err != nil {
+		return nil, fmt.Errorf("%s is not a plan file this imcsync can read (%w); plan again with `imcsync plan --out`", path, err)
+	}
+	if plan.FormatVersion != planner.FormatVersion {
+		return nil, fmt.Errorf("%s: plan format_version %.80q, this imcsync reads %q; plan again", path, plan.FormatVersion, planner.FormatVersion)
+	}
+	if err := plan.Check(); err != nil {
+		return nil, fmt.Errorf("%s: the plan file is refused, nothing was applied:\n%w", path, err)
+	}
+	return &plan, nil
+}
