@@ -145,7 +145,7 @@ func TestUpdateFailedReportsEventMessage(t *testing.T) {
 // the cache Updating for the emulator's transition time.
 func (e *env) makeBusy(id string) {
 	e.t.Helper()
-	if err := e.client.Update(context.Background(), eci.UpdateRequest{RegionID: region, ImageCacheID: id, RetentionDays: ptr[int32](30)}); err != nil {
+	if err := e.client.Update(context.Background(), eci.UpdateRequest{RegionID: region, ImageCacheID: id, Params: eci.Params{"RetentionDays": int32(30)}}); err != nil {
 		e.t.Fatal(err)
 	}
 }
@@ -317,7 +317,7 @@ func TestStalePlan(t *testing.T) {
 			f := file("", declared("web", 40, "nginx:1"))
 			plan := e.plan(f, planner.Options{})
 			// Someone changes the cache after the plan.
-			if err := e.client.Update(context.Background(), eci.UpdateRequest{RegionID: region, ImageCacheID: "imc-web", Images: []string{"nginx:2"}}); err != nil {
+			if err := e.client.Update(context.Background(), eci.UpdateRequest{RegionID: region, ImageCacheID: "imc-web", Params: eci.Params{"Image": []string{"nginx:2"}}}); err != nil {
 				t.Fatal(err)
 			}
 			e.clock.Advance(time.Minute)

@@ -94,7 +94,7 @@ func TestDecide(t *testing.T) {
 }
 
 func TestSettle(t *testing.T) {
-	sent := planner.Request{Size: new(int32(40))}
+	sent := planner.Request{"size": int64(40)}
 	old := &cloud.Cache{Status: cloud.Ready, Size: 20}
 	updated := &cloud.Cache{Status: cloud.Ready, Size: 40}
 	failed := &cloud.Cache{Status: cloud.UpdateFailed, Size: 40, Events: []cloud.Event{{Type: "Warning", Message: "pull failed"}}}
@@ -133,7 +133,7 @@ func TestSettle(t *testing.T) {
 
 func TestClientToken(t *testing.T) {
 	ch := planner.Change{Region: "cn-hangzhou", Name: "web", ID: "imc-1", Action: planner.Update, Fingerprint: "f1"}
-	r := planner.Request{Size: new(int32(40))}
+	r := planner.Request{"size": int64(40)}
 	run := newRunID()
 	tok := clientToken(run, ch, planner.Update, r)
 	if tok != clientToken(run, ch, planner.Update, r) || len(tok) > 64 || !strings.HasPrefix(tok, "imcsync-"+run+"-") {
@@ -141,7 +141,7 @@ func TestClientToken(t *testing.T) {
 	}
 	other := ch
 	other.Fingerprint = "f2"
-	if clientToken(run, other, planner.Update, r) == tok || clientToken(run, ch, planner.Update, planner.Request{Size: new(int32(41))}) == tok {
+	if clientToken(run, other, planner.Update, r) == tok || clientToken(run, ch, planner.Update, planner.Request{"size": int64(41)}) == tok {
 		t.Error("token does not depend on the fingerprint or the request")
 	}
 	if next := newRunID(); next == run || clientToken(next, ch, planner.Update, r) == tok {

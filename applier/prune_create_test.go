@@ -29,7 +29,7 @@ func owned(c ecisim.Cache, owner string, extra ...string) ecisim.Cache {
 // retag replaces a live cache's tags.
 func (e *env) retag(id string, tags ...eci.Tag) {
 	e.t.Helper()
-	if err := e.client.Update(context.Background(), eci.UpdateRequest{RegionID: region, ImageCacheID: id, Tags: tags}); err != nil {
+	if err := e.client.Update(context.Background(), eci.UpdateRequest{RegionID: region, ImageCacheID: id, Params: eci.Params{"Tag": tags}}); err != nil {
 		e.t.Fatal(err)
 	}
 }

@@ -48,69 +48,78 @@ func newRunID() string {
 	return hex.EncodeToString(b)
 }
 
-// updateRequest turns a change into its UpdateImageCache call. Registry passwords are
-// resolved here, through getenv, and nowhere else.
+// updateRequest turns a change into its UpdateImageCache call: the fields the plan
+// gives to that call (planner.CallUpdate). Registry passwords are resolved here, through
+// getenv, and nowhere else.
 func updateRequest(runID string, ch planner.Change, r planner.Request, getenv func(string) string) (eci.UpdateRequest, error) {
-	if r.ZoneID != nil || r.Annotations != nil || r.InsecureRegistry != nil || r.PlainHTTPRegistry != nil || r.OsType != nil {
-		return eci.UpdateRequest{}, fmt.Errorf("the plan sends a field that only CreateImageCache takes (zoneId, annotations, insecureRegistry, plainHttpRegistry, osType)")
+	var keys []string
+	for _, fc := range ch.Fields {
+		if fc.Send && fc.Call == planner.CallUpdate {
+			keys = append(keys, fc.Field)
+		}
 	}
-	creds, err := credentials(r.ImageRegistryCredentials, getenv)
+	ps, err := params(r, keys, false, getenv)
 	if err != nil {
 		return eci.UpdateRequest{}, err
 	}
-	return eci.UpdateRequest{
-		RegionID:            ch.Region,
-		ImageCacheID:        ch.ID,
-		ClientToken:         clientToken(runID, ch, planner.Update, r),
-		Name:                r.Name,
-		Images:              r.Images,
-		Size:                r.Size,
-		RetentionDays:       r.RetentionDays,
-		SecurityGroupID:     r.SecurityGroupID,
-		VSwitchID:           r.VSwitchID,
-		EipInstanceID:       r.EipInstanceID,
-		ResourceGroupID:     r.ResourceGroupID,
-		EliminationStrategy: r.EliminationStrategy,
-		AutoMatchImageCache: r.AutoMatchImageCache,
-		Flash:               r.Flash,
-		FlashCopyCount:      r.FlashCopyCount,
-		StandardCopyCount:   r.StandardCopyCount,
-		Credentials:         creds,
-		AcrRegistryInfos:    acrInfos(r.AcrRegistryInfos),
-	}, nil
+	return eci.UpdateRequest{RegionID: ch.Region, ImageCacheID: ch.ID, ClientToken: clientToken(runID, ch, planner.Update, r), Params: ps}, nil
 }
 
-// createRequest turns a create into its CreateImageCache call.
+// createRequest turns a create into its CreateImageCache call: every field of the request.
 func createRequest(runID string, ch planner.Change, r planner.Request, getenv func(string) string) (eci.CreateRequest, error) {
-	creds, err := credentials(r.ImageRegistryCredentials, getenv)
+	ps, err := params(r, slices.Collect(maps.Keys(r)), true, getenv)
 	if err != nil {
 		return eci.CreateRequest{}, err
 	}
-	return eci.CreateRequest{
-		RegionID:            ch.Region,
-		ClientToken:         clientToken(runID, ch, planner.Create, r),
-		Name:                ch.Name,
-		Images:              r.Images,
-		Size:                r.Size,
-		RetentionDays:       r.RetentionDays,
-		SecurityGroupID:     r.SecurityGroupID,
-		VSwitchID:           r.VSwitchID,
-		ZoneID:              r.ZoneID,
-		EipInstanceID:       r.EipInstanceID,
-		ResourceGroupID:     r.ResourceGroupID,
-		EliminationStrategy: r.EliminationStrategy,
-		AutoMatchImageCache: r.AutoMatchImageCache,
-		Flash:               r.Flash,
-		FlashCopyCount:      r.FlashCopyCount,
-		StandardCopyCount:   r.StandardCopyCount,
-		Annotations:         r.Annotations,
-		InsecureRegistry:    r.InsecureRegistry,
-		PlainHTTPRegistry:   r.PlainHTTPRegistry,
-		OsType:              r.OsType,
-		Tags:                tags(r.Tags),
-		Credentials:         creds,
-		AcrRegistryInfos:    acrInfos(r.AcrRegistryInfos),
-	}, nil
+	return eci.CreateRequest{RegionID: ch.Region, ClientToken: clientToken(runID, ch, planner.Create, r), Params: ps}, nil
+}
+
+// params are the API parameters of the request's fields keys, by spec's field table:
+// each field's parameter name, and its plain value in the Go type eci takes for the
+// field's type.
+func params(r planner.Request, keys []string, create bool, getenv func(string) string) (eci.Params, error) {
+	ps := eci.Params{}
+	for _, key := range keys {
+		f, ok := spec.FieldByKey(key)
+		switch {
+		case !ok:
+			return nil, fmt.Errorf("field %q is not one this imcsync sends", key)
+		case create && !f.OnCreate, !create && !f.OnUpdate:
+			return nil, fmt.Errorf("the plan sends %s, which %s does not take", key, map[bool]string{true: planner.CallCreate, false: planner.CallUpdate}[create])
+		}
+		v, err := wire(f.Type, r[key], getenv)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", key, err)
+		}
+		ps[f.Param] = v
+	}
+	return ps, nil
+}
+
+// wire converts a plain value (checked by planner.Change.Request) of type t to the Go
+// value eci.Params holds for it.
+func wire(t spec.Type, v any, getenv func(string) string) (any, error) {
+	switch t {
+	case spec.TypeString, spec.TypeBool:
+		return v, nil
+	case spec.TypeInt32:
+		return int32(v.(int64)), nil
+	case spec.TypeStringSet:
+		return spec.Strings(v)
+	case spec.TypeTags:
+		m, err := spec.StringMap(v)
+		return tags(m), err
+	case spec.TypeCredentials:
+		creds, err := spec.Credentials(v)
+		if err != nil {
+			return nil, err
+		}
+		return credentials(creds, getenv)
+	case spec.TypeAcrInfos:
+		infos, err := spec.AcrInfos(v)
+		return acrInfos(infos), err
+	}
+	return nil, fmt.Errorf("no parameter values of type %s", t)
 }
 
 // tags turns a tag set into the list the API takes, sorted by key.
@@ -142,10 +151,4 @@ func acrInfos(in []spec.AcrRegistryInfo) []eci.AcrRegistryInfo {
 		out = append(out, eci.AcrRegistryInfo{InstanceID: a.InstanceID, InstanceName: a.InstanceName, RegionID: a.RegionID, Domains: a.Domains})
 	}
 	return out
-}
-
-func set(s []string) []string {
-	s = slices.Clone(s)
-	slices.Sort(s)
-	return slices.Compact(s)
 }

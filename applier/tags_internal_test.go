@@ -12,9 +12,9 @@ import (
 func TestDecideTagOnlyIgnoresStatus(t *testing.T) {
 	live := cloud.Cache{ID: "imc-1", Name: "web", Status: cloud.Updating, Tags: map[string]string{"team": "web"}}
 	tagOnly := planner.Change{ID: "imc-1", Action: planner.Update, Fingerprint: planner.Fingerprint(live), Fields: []planner.FieldChange{
-		{Field: "tags", Before: map[string]string{"team": "web"}, After: map[string]string{"team": "api"}, Send: true, Call: planner.CallTag}}}
+		{Field: "tags", Before: map[string]any{"team": "web"}, After: map[string]any{"team": "api"}, Send: true, Call: planner.CallTag}}}
 	withSize := tagOnly
-	withSize.Fields = append([]planner.FieldChange{{Field: "size", Before: 20, After: 40, Send: true, Call: planner.CallUpdate}}, tagOnly.Fields...)
+	withSize.Fields = append([]planner.FieldChange{{Field: "size", Before: int64(20), After: int64(40), Send: true, Call: planner.CallUpdate}}, tagOnly.Fields...)
 	replan := func(ch planner.Change) func(cloud.Cache) (planner.Change, bool) {
 		return func(cloud.Cache) (planner.Change, bool) { return ch, true }
 	}
@@ -74,7 +74,7 @@ func TestTagBatches(t *testing.T) {
 }
 
 func TestVerifyNamesValues(t *testing.T) {
-	sent := planner.Request{Size: new(int32(40)), Images: []string{"b:1", "a:1"}, Tags: map[string]string{"team": "web", "env": ""}}
+	sent := planner.Request{"size": int64(40), "images": []any{"a:1", "b:1"}, "tags": map[string]any{"team": "web", "env": ""}}
 	live := cloud.Cache{Size: 20, Images: []string{"a:1", "b:1"}, Tags: map[string]string{"team": "web", "old": "x", "acs:rm:rgId": "rg-1"}}
 	got := mismatchMessage(verify(sent, live))
 	want := `the API accepted size=40 but the cache shows size=20; ` +

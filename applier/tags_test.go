@@ -201,8 +201,9 @@ func (c lossyClient) Tag(ctx context.Context, region string, ids []string, tags 
 
 func (c lossyClient) Update(ctx context.Context, r eci.UpdateRequest) error {
 	if c.dropSize {
-		r.Size = nil
-		r.Images = []string{"nginx:2"} // something must still change
+		r.Params = maps.Clone(r.Params)
+		delete(r.Params, "ImageCacheSize")
+		r.Params["Image"] = []string{"nginx:2"} // something must still change
 	}
 	return c.Client.Update(ctx, r)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/imcsync/imcsync/cloud"
 	"github.com/imcsync/imcsync/planner"
+	"github.com/imcsync/imcsync/spec"
 )
 
 // Verification: once a touched cache has settled, it must show every value the accepted
@@ -40,46 +41,38 @@ func mismatchMessage(ms []mismatch) string {
 
 const none = "(none)"
 
-// verify compares what was sent with the cache as read back. Tags: every sent key must
-// show its value, and a live key that was not sent must be a system tag (planner.SystemTag):
-// the sent set is the whole set the cache should carry.
+// verify compares what was sent with the cache as read back: every sent field the API
+// reads back (spec.Field.ReadBack). Tags: every sent key must show its value, and a
+// live key that was not sent must be a system tag (planner.SystemTag): the sent set is
+// the whole set the cache should carry.
 func verify(sent planner.Request, live cloud.Cache) []mismatch {
 	var out []mismatch
-	check := func(field string, want, got any, equal bool) {
-		if !equal {
-			out = append(out, mismatch{field: field, sent: format(want), shown: format(got)})
+	for _, key := range slices.Sorted(maps.Keys(sent)) {
+		f, ok := spec.FieldByKey(key)
+		if !ok || !f.ReadBack() || f.Type == spec.TypeTags {
+			continue
+		}
+		if got := f.Live(&live); !spec.Equal(got, sent[key]) {
+			out = append(out, mismatch{field: key, sent: format(sent[key]), shown: format(got)})
 		}
 	}
-	if sent.Name != nil {
-		check("name", *sent.Name, live.Name, live.Name == *sent.Name)
-	}
-	if sent.Images != nil {
-		check("images", set(sent.Images), set(live.Images), slices.Equal(set(sent.Images), set(live.Images)))
-	}
-	if sent.Size != nil {
-		check("size", *sent.Size, live.Size, live.Size == *sent.Size)
-	}
-	if sent.EliminationStrategy != nil {
-		check("eliminationStrategy", *sent.EliminationStrategy, live.EliminationStrategy, live.EliminationStrategy == *sent.EliminationStrategy)
-	}
-	if sent.ResourceGroupID != nil {
-		check("resourceGroupId", *sent.ResourceGroupID, live.ResourceGroupID, live.ResourceGroupID == *sent.ResourceGroupID)
-	}
-	if sent.Tags == nil {
+	tagsSent, ok := sent["tags"]
+	if !ok {
 		return out
 	}
-	keys := slices.Sorted(maps.Keys(sent.Tags))
+	want, _ := spec.StringMap(tagsSent) // checked by planner.Change.Request
+	keys := slices.Sorted(maps.Keys(want))
 	for k := range live.Tags {
-		if _, ok := sent.Tags[k]; !ok && !planner.SystemTag(k) {
+		if _, ok := want[k]; !ok && !planner.SystemTag(k) {
 			keys = append(keys, k)
 		}
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		want, wantOK := sent.Tags[k]
+		w, wantOK := want[k]
 		got, gotOK := live.Tags[k]
-		if wantOK != gotOK || want != got {
-			out = append(out, mismatch{field: "tags." + k, sent: tagValue(want, wantOK), shown: tagValue(got, gotOK)})
+		if wantOK != gotOK || w != got {
+			out = append(out, mismatch{field: "tags." + k, sent: tagValue(w, wantOK), shown: tagValue(got, gotOK)})
 		}
 	}
 	return out

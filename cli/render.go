@@ -24,18 +24,10 @@ func renderPlan(w io.Writer, p *planner.Plan, format string, color bool) error {
 			return err
 		}
 		out = b
-	case "text", "markdown":
-		// People's formats render from the plan as JSON would carry it, so a plan just
-		// computed and one read back from a file print the same.
-		q, err := plainPlan(p)
-		if err != nil {
-			return err
-		}
-		if format == "text" {
-			out = []byte(renderText(q, newStyles(color)))
-		} else {
-			out = []byte(renderMarkdown(q))
-		}
+	case "text":
+		out = []byte(renderText(p, newStyles(color)))
+	case "markdown":
+		out = []byte(renderMarkdown(p))
 	default:
 		return fmt.Errorf("unknown output format %q: want text, json or markdown", format)
 	}
@@ -58,72 +50,6 @@ func planJSON(p *planner.Plan) ([]byte, error) {
 		return nil, fmt.Errorf("encoding plan: %w", err)
 	}
 	return buf.Bytes(), nil
-}
-
-// plainPlan returns p with every Before/After as a plain JSON value - json.Number,
-// string, bool, []any, map[string]any or nil - whatever Go types the planner used, so
-// that a plan just computed and one read back from a file print the same. Values that
-// are not plain already go through JSON one by one; the plan itself is not copied
-// beyond its changes' field lists.
-func plainPlan(p *planner.Plan) (*planner.Plan, error) {
-	q := *p
-	q.Changes = slices.Clone(p.Changes)
-	for i := range q.Changes {
-		c := &q.Changes[i]
-		c.Fields = slices.Clone(c.Fields)
-		for j := range c.Fields {
-			f := &c.Fields[j]
-			var err error
-			if f.Before, err = plainValue(f.Before); err != nil {
-				return nil, err
-			}
-			if f.After, err = plainValue(f.After); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return &q, nil
-}
-
-// plainValue is v as encoding/json would decode it (with UseNumber) after encoding it.
-func plainValue(v any) (any, error) {
-	switch x := v.(type) {
-	case nil, string, bool, json.Number:
-		return v, nil
-	case int32:
-		return json.Number(strconv.FormatInt(int64(x), 10)), nil
-	case int:
-		return json.Number(strconv.Itoa(x)), nil
-	case []string:
-		if x == nil {
-			return nil, nil
-		}
-		out := make([]any, len(x))
-		for i, s := range x {
-			out[i] = s
-		}
-		return out, nil
-	case map[string]string:
-		if x == nil {
-			return nil, nil
-		}
-		out := make(map[string]any, len(x))
-		for k, s := range x {
-			out[k] = s
-		}
-		return out, nil
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, fmt.Errorf("encoding plan: %w", err)
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var out any
-	if err := dec.Decode(&out); err != nil {
-		return nil, fmt.Errorf("decoding plan: %w", err)
-	}
-	return out, nil
 }
 
 // summaryLine is the last line of every rendering of a plan with changes.
@@ -193,7 +119,7 @@ func isPlaceholder(v any) bool {
 	return v == planner.UnknownValue || v == planner.RecordedValue
 }
 
-// formatValue shows a plain JSON value on one line: strings quoted, numbers and bools
+// formatValue shows a plain value (spec.Plain) on one line: strings quoted, numbers and bools
 // bare, a missing value as "(none)", placeholders as they are, anything else as
 // compact JSON.
 func formatValue(v any) string {
@@ -205,8 +131,8 @@ func formatValue(v any) string {
 			return v
 		}
 		return strconv.Quote(v)
-	case json.Number:
-		return v.String()
+	case int64:
+		return strconv.FormatInt(v, 10)
 	case bool:
 		return strconv.FormatBool(v)
 	}
@@ -223,7 +149,7 @@ func formatElement(v any) string {
 }
 
 // compactJSON is v as one line of JSON with readable (not HTML-escaped) strings.
-// v is a plain value decoded from JSON, so encoding cannot fail.
+// v is a plain value, so encoding cannot fail.
 func compactJSON(v any) string {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)

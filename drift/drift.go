@@ -221,8 +221,8 @@ func (r *Report) health(l *cloud.Cache, now time.Time, opts Options) {
 func changedFields(fcs []planner.FieldChange) []string {
 	out := []string{}
 	for _, fc := range fcs {
-		before, okB := fc.Before.(map[string]string)
-		after, okA := fc.After.(map[string]string)
+		before, okB := fc.Before.(map[string]any)
+		after, okA := fc.After.(map[string]any)
 		if fc.Field != "tags" || !okB || !okA {
 			out = append(out, fc.Field)
 			continue

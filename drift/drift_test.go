@@ -2,6 +2,7 @@ package drift
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -33,7 +34,7 @@ func live() cloud.Cache {
 func recordOf(c spec.Cache) string {
 	f := &spec.File{Owner: "prod", Region: c.Region, Caches: []spec.Cache{c}}
 	plan := planner.Build(f, nil, planner.Options{})
-	return plan.Changes[0].Fields[len(plan.Changes[0].Fields)-1].After.(map[string]string)[spec.RecordTag]
+	return plan.Changes[0].Fields[len(plan.Changes[0].Fields)-1].After.(map[string]any)[spec.RecordTag].(string)
 }
 
 // report plans the declared caches (owner "prod") against the live ones and builds
@@ -361,5 +362,29 @@ func TestDriftReportJSON(t *testing.T) {
 				t.Errorf("decoded report: InSync() = %v, want %v", back.InSync(), tt.inSync)
 			}
 		})
+	}
+}
+
+// TestDriftOfAPlanReadFromAFile: a plan read back from its JSON names changed tags per
+// key, as a fresh one does.
+func TestDriftOfAPlanReadFromAFile(t *testing.T) {
+	d := declared()
+	d.Tags = map[string]string{"team": "api"}
+	f := &spec.File{Owner: "prod", Region: "cn-hangzhou", Caches: []spec.Cache{d}}
+	lives := []cloud.Cache{live()}
+	fresh := planner.Build(f, lives, planner.Options{})
+	b, err := json.Marshal(fresh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var read planner.Plan
+	if err := json.Unmarshal(b, &read); err != nil {
+		t.Fatal(err)
+	}
+	for name, p := range map[string]*planner.Plan{"fresh": fresh, "read": &read} {
+		r := Build(p, lives, now, DefaultOptions())
+		if len(r.Drifted) != 1 || !slices.Equal(r.Drifted[0].Fields, []string{"tags.team"}) {
+			t.Errorf("%s plan: drifted %+v, want tags.team", name, r.Drifted)
+		}
 	}
 }

@@ -71,7 +71,7 @@ func TestEchoedParametersAreMasked(t *testing.T) {
 		})
 	})
 	err := c.Update(context.Background(), eci.UpdateRequest{RegionID: "cn-hangzhou", ImageCacheID: "imc-1",
-		Credentials: []eci.RegistryCredential{{Server: "registry.example.com", UserName: "ci", Password: password}}})
+		Params: eci.Params{"ImageRegistryCredential": []eci.RegistryCredential{{Server: "registry.example.com", UserName: "ci", Password: password}}}})
 	var api *eci.APIError
 	if !errors.As(err, &api) || !errors.Is(err, eci.ErrPermanent) {
 		t.Fatalf("got %v", err)

@@ -152,14 +152,17 @@ func TestRequestChecksSendNothing(t *testing.T) {
 	ctx := context.Background()
 	long := strings.Repeat("x", 65)
 	checks := map[string]error{
-		"no region":        c.Update(ctx, UpdateRequest{ImageCacheID: "imc-1"}),
-		"no id":            c.Update(ctx, UpdateRequest{RegionID: "cn-hangzhou"}),
-		"long token":       c.Update(ctx, UpdateRequest{RegionID: "cn-hangzhou", ImageCacheID: "imc-1", ClientToken: long}),
-		"non-ASCII token":  c.Delete(ctx, "cn-hangzhou", "imc-1", "tök"),
-		"delete no id":     c.Delete(ctx, "cn-hangzhou", "", ""),
-		"ARN on update":    c.Update(ctx, UpdateRequest{RegionID: "cn-hangzhou", ImageCacheID: "imc-1", AcrRegistryInfos: []AcrRegistryInfo{{InstanceID: "cri-1", ArnUser: "acs:ram::1:role/x"}}}),
-		"create no images": func() error { _, err := c.Create(ctx, CreateRequest{RegionID: "cn-hangzhou", Name: "n"}); return err }(),
-		"bad region":       func() error { _, err := c.List(ctx, "cn/../x"); return err }(),
+		"no region":       c.Update(ctx, UpdateRequest{ImageCacheID: "imc-1"}),
+		"no id":           c.Update(ctx, UpdateRequest{RegionID: "cn-hangzhou"}),
+		"long token":      c.Update(ctx, UpdateRequest{RegionID: "cn-hangzhou", ImageCacheID: "imc-1", ClientToken: long}),
+		"non-ASCII token": c.Delete(ctx, "cn-hangzhou", "imc-1", "tök"),
+		"delete no id":    c.Delete(ctx, "cn-hangzhou", "", ""),
+		"ARN on update":   c.Update(ctx, UpdateRequest{RegionID: "cn-hangzhou", ImageCacheID: "imc-1", Params: Params{"AcrRegistryInfo": []AcrRegistryInfo{{InstanceID: "cri-1", ArnUser: "acs:ram::1:role/x"}}}}),
+		"create no images": func() error {
+			_, err := c.Create(ctx, CreateRequest{RegionID: "cn-hangzhou", Params: Params{"ImageCacheName": "n"}})
+			return err
+		}(),
+		"bad region": func() error { _, err := c.List(ctx, "cn/../x"); return err }(),
 	}
 	for name, err := range checks {
 		if err == nil || Retryable(err) {

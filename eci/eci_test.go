@@ -166,20 +166,27 @@ func TestConformanceLifecycle(t *testing.T) {
 		name := fmt.Sprintf("imcsync-conformance-%d", time.Now().UnixNano())
 		const password = "pa$$ w0rd/+secret"
 		req := eci.CreateRequest{
-			RegionID: b.Region, ClientToken: name, Name: name, Images: []string{b.image("1.25"), b.image("1.26")},
-			Size: ptr[int32](20), RetentionDays: ptr[int32](1), EliminationStrategy: ptr("LRU"),
-			Tags: []eci.Tag{{Key: "team", Value: "web"}, {Key: "empty", Value: ""}},
+			RegionID: b.Region, ClientToken: name, Params: eci.Params{"ImageCacheName": name, "Image": []string{b.image("1.25"), b.image("1.26")},
+				"ImageCacheSize": int32(20), "RetentionDays": int32(1), "EliminationStrategy": "LRU",
+				"Tag": []eci.Tag{{Key: "team", Value: "web"}, {Key: "empty", Value: ""}}},
 		}
 		if b.Sim != nil {
-			req.SecurityGroupID, req.VSwitchID, req.ZoneID = ptr("sg-1"), ptr("vsw-1,vsw-2"), ptr("cn-hangzhou-h")
-			req.EipInstanceID, req.ResourceGroupID = ptr("eip-1"), ptr("rg-1")
-			req.AutoMatchImageCache, req.Flash, req.FlashCopyCount, req.StandardCopyCount = ptr(true), ptr(true), ptr[int32](1), ptr[int32](2)
-			req.Annotations, req.InsecureRegistry, req.PlainHTTPRegistry, req.OsType = ptr("hide"), ptr("reg.a"), ptr("reg.b"), ptr("Linux")
-			req.Credentials = []eci.RegistryCredential{{Server: "registry.example.com", UserName: "ci", Password: password}}
-			req.AcrRegistryInfos = []eci.AcrRegistryInfo{{InstanceID: "cri-1", InstanceName: "prod", RegionID: region,
-				Domains: []string{"a.cr.aliyuncs.com", "b.cr.aliyuncs.com"}, ArnService: "acs:ram::1:role/s", ArnUser: "acs:ram::2:role/u"}}
+			for k, v := range map[string]any{"SecurityGroupId": "sg-1", "VSwitchId": "vsw-1,vsw-2", "ZoneId": "cn-hangzhou-h",
+				"EipInstanceId": "eip-1", "ResourceGroupId": "rg-1",
+				"AutoMatchImageCache": true, "Flash": true, "FlashCopyCount": int32(1), "StandardCopyCount": int32(2),
+				"Annotations": "hide", "InsecureRegistry": "reg.a", "PlainHttpRegistry": "reg.b", "OsType": "Linux",
+				"ImageRegistryCredential": []eci.RegistryCredential{{Server: "registry.example.com", UserName: "ci", Password: password}},
+				"AcrRegistryInfo": []eci.AcrRegistryInfo{{InstanceID: "cri-1", InstanceName: "prod", RegionID: region,
+					Domains: []string{"a.cr.aliyuncs.com", "b.cr.aliyuncs.com"}, ArnService: "acs:ram::1:role/s", ArnUser: "acs:ram::2:role/u"}},
+			} {
+				req.Params[k] = v
+			}
 		} else {
-			req.SecurityGroupID, req.VSwitchID = optEnv("ECI_TEST_SECURITY_GROUP"), optEnv("ECI_TEST_VSWITCH")
+			for k, env := range map[string]string{"SecurityGroupId": "ECI_TEST_SECURITY_GROUP", "VSwitchId": "ECI_TEST_VSWITCH"} {
+				if v := optEnv(env); v != nil {
+					req.Params[k] = *v
+				}
+			}
 		}
 		id, err := b.Client.Create(ctx, req)
 		if err != nil {
@@ -213,7 +220,7 @@ func TestConformanceLifecycle(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.ID != id || got.Name != name || got.Region != b.Region || !slices.Equal(got.Images, req.Images) ||
+		if got.ID != id || got.Name != name || got.Region != b.Region || !slices.Equal(got.Images, req.Params["Image"].([]string)) ||
 			got.Tags["team"] != "web" || (got.Status != cloud.Preparing && got.Status != cloud.Creating) {
 			t.Errorf("Get after create = %+v", got)
 		}
@@ -223,8 +230,8 @@ func TestConformanceLifecycle(t *testing.T) {
 		}
 
 		// Still being created: Update is refused with IncorrectStatus.
-		upd := eci.UpdateRequest{RegionID: b.Region, ImageCacheID: id, ClientToken: name + "-u1", Size: ptr[int32](30),
-			Tags: []eci.Tag{{Key: "team", Value: "api"}}}
+		upd := eci.UpdateRequest{RegionID: b.Region, ImageCacheID: id, ClientToken: name + "-u1",
+			Params: eci.Params{"ImageCacheSize": int32(30), "Tag": []eci.Tag{{Key: "team", Value: "api"}}}}
 		err = b.Client.Update(ctx, upd)
 		if !errors.Is(err, eci.ErrIncorrectStatus) || eci.Retryable(err) {
 			t.Fatalf("Update while creating: %v", err)
@@ -247,7 +254,7 @@ func TestConformanceLifecycle(t *testing.T) {
 				t.Errorf("Get after update = %+v, %v", got, err)
 			}
 			b.Clock.Advance(time.Minute)
-			err = b.Client.Update(ctx, eci.UpdateRequest{RegionID: b.Region, ImageCacheID: id, ClientToken: name + "-u2", Size: ptr[int32](30)})
+			err = b.Client.Update(ctx, eci.UpdateRequest{RegionID: b.Region, ImageCacheID: id, ClientToken: name + "-u2", Params: eci.Params{"ImageCacheSize": int32(30)}})
 			if !errors.Is(err, eci.ErrNoNeedUpdate) || eci.Retryable(err) {
 				t.Errorf("Update without change: %v", err)
 			}
@@ -274,7 +281,7 @@ func TestConformanceNotFound(t *testing.T) {
 		if _, err := b.Client.Get(ctx, b.Region, id); !errors.Is(err, eci.ErrNotFound) {
 			t.Errorf("Get: %v", err)
 		}
-		err := b.Client.Update(ctx, eci.UpdateRequest{RegionID: b.Region, ImageCacheID: id, Size: ptr[int32](30)})
+		err := b.Client.Update(ctx, eci.UpdateRequest{RegionID: b.Region, ImageCacheID: id, Params: eci.Params{"ImageCacheSize": int32(30)}})
 		var api *eci.APIError
 		if !errors.Is(err, eci.ErrNotFound) || !errors.As(err, &api) || api.RequestID == "" || api.Action != "UpdateImageCache" || api.Region != b.Region {
 			t.Errorf("Update: %#v", err)
@@ -329,7 +336,7 @@ func TestConformanceFaults(t *testing.T) {
 			{ecisim.Rule{FailFirst: 1}, eci.ErrServer, "ServiceUnavailable"},
 		} {
 			b.Sim.Server.SetFaults(ecisim.Faults{Rule: tt.rule})
-			_, err := b.Client.Create(ctx, eci.CreateRequest{RegionID: region, Name: "faulted", Images: []string{b.image("1")}})
+			_, err := b.Client.Create(ctx, eci.CreateRequest{RegionID: region, Params: eci.Params{"ImageCacheName": "faulted", "Image": []string{b.image("1")}}})
 			var api *eci.APIError
 			if !errors.As(err, &api) || api.Code != tt.code || !errors.Is(err, tt.class) || !eci.Retryable(err) || api.RequestID == "" {
 				t.Errorf("%s: got %v", tt.code, err)
@@ -365,7 +372,7 @@ func TestConformanceConcurrent(t *testing.T) {
 					errs[i] = err
 					return
 				}
-				errs[i] = b.Client.Update(ctx, eci.UpdateRequest{RegionID: region, ImageCacheID: id, ClientToken: "tok-" + id, Size: ptr(int32(30 + i))})
+				errs[i] = b.Client.Update(ctx, eci.UpdateRequest{RegionID: region, ImageCacheID: id, ClientToken: "tok-" + id, Params: eci.Params{"ImageCacheSize": int32(30 + i)}})
 			})
 		}
 		wg.Wait()

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 
 	sdk "github.com/alibabacloud-go/eci-20180808/v3/client"
 	util "github.com/alibabacloud-go/tea-utils/v2/service"
@@ -36,61 +38,27 @@ type AcrRegistryInfo struct {
 	ArnUser    string
 }
 
-// CreateRequest is one CreateImageCache call. A nil pointer or a nil/empty slice is not
-// sent (the SDK cannot send an empty list).
+// Params are the cache fields of a Create or Update call by API parameter name
+// ("ImageCacheSize"), with these Go values: string, int32, bool, []string (Image),
+// []Tag (Tag), []RegistryCredential (ImageRegistryCredential) and []AcrRegistryInfo
+// (AcrRegistryInfo). A parameter left out is not sent; an empty list cannot be sent (an
+// SDK limit). Settable says which parameters each call takes.
+type Params map[string]any
+
+// CreateRequest is one CreateImageCache call. Params must hold ImageCacheName and Image.
 type CreateRequest struct {
 	RegionID    string
 	ClientToken string // idempotency token, ASCII, at most 64 characters; empty: none
-	Name        string
-	Images      []string
-
-	Size                *int32 // ImageCacheSize, GiB
-	RetentionDays       *int32
-	SecurityGroupID     *string
-	VSwitchID           *string // up to 10 comma-separated IDs
-	ZoneID              *string
-	EipInstanceID       *string
-	ResourceGroupID     *string
-	EliminationStrategy *string // "" or LRU
-	AutoMatchImageCache *bool
-	Flash               *bool
-	FlashCopyCount      *int32
-	StandardCopyCount   *int32
-	Annotations         *string
-	InsecureRegistry    *string // comma-separated registries
-	PlainHTTPRegistry   *string // comma-separated registries
-	OsType              *string // Linux or Windows
-
-	Tags             []Tag
-	Credentials      []RegistryCredential
-	AcrRegistryInfos []AcrRegistryInfo
+	Params      Params
 }
 
-// UpdateRequest is one UpdateImageCache call: only the fields that are set are sent, and a
-// list that is sent replaces the stored one whole. A nil or empty slice is not sent, so
-// "no tags" or "no images" cannot be expressed (an SDK limit).
+// UpdateRequest is one UpdateImageCache call: only the parameters in Params are sent,
+// and a list that is sent replaces the stored one whole.
 type UpdateRequest struct {
 	RegionID     string
 	ImageCacheID string
 	ClientToken  string // idempotency token, ASCII, at most 64 characters; empty: none
-
-	Name                *string
-	Images              []string
-	Size                *int32 // ImageCacheSize, GiB
-	RetentionDays       *int32
-	SecurityGroupID     *string
-	VSwitchID           *string
-	EipInstanceID       *string
-	ResourceGroupID     *string
-	EliminationStrategy *string
-	AutoMatchImageCache *bool
-	Flash               *bool
-	FlashCopyCount      *int32
-	StandardCopyCount   *int32
-
-	Tags             []Tag
-	Credentials      []RegistryCredential
-	AcrRegistryInfos []AcrRegistryInfo
+	Params       Params
 }
 
 // Create calls CreateImageCache and returns the new cache's ID.
@@ -99,47 +67,18 @@ func (c *Client) Create(ctx context.Context, r CreateRequest) (string, error) {
 	if err := checkCommon(action, r.RegionID, r.ClientToken); err != nil {
 		return "", err
 	}
-	if r.Name == "" || len(r.Images) == 0 {
+	if name, _ := r.Params["ImageCacheName"].(string); name == "" {
 		return "", fmt.Errorf("%s: a name and at least one image are required", action)
 	}
-	req := &sdk.CreateImageCacheRequest{
-		RegionId:            tea.String(r.RegionID),
-		ClientToken:         optString(r.ClientToken),
-		ImageCacheName:      tea.String(r.Name),
-		Image:               tea.StringSlice(r.Images),
-		ImageCacheSize:      r.Size,
-		RetentionDays:       r.RetentionDays,
-		SecurityGroupId:     r.SecurityGroupID,
-		VSwitchId:           r.VSwitchID,
-		ZoneId:              r.ZoneID,
-		EipInstanceId:       r.EipInstanceID,
-		ResourceGroupId:     r.ResourceGroupID,
-		EliminationStrategy: r.EliminationStrategy,
-		AutoMatchImageCache: r.AutoMatchImageCache,
-		Flash:               r.Flash,
-		FlashCopyCount:      r.FlashCopyCount,
-		StandardCopyCount:   r.StandardCopyCount,
-		Annotations:         r.Annotations,
-		InsecureRegistry:    r.InsecureRegistry,
-		PlainHttpRegistry:   r.PlainHTTPRegistry,
-		OsType:              r.OsType,
+	if images, _ := r.Params["Image"].([]string); len(images) == 0 {
+		return "", fmt.Errorf("%s: a name and at least one image are required", action)
 	}
-	for _, t := range r.Tags {
-		req.Tag = append(req.Tag, &sdk.CreateImageCacheRequestTag{Key: tea.String(t.Key), Value: tea.String(t.Value)})
-	}
-	for _, cr := range r.Credentials {
-		req.ImageRegistryCredential = append(req.ImageRegistryCredential, &sdk.CreateImageCacheRequestImageRegistryCredential{
-			Server: tea.String(cr.Server), UserName: tea.String(cr.UserName), Password: tea.String(cr.Password),
-		})
-	}
-	for _, a := range r.AcrRegistryInfos {
-		req.AcrRegistryInfo = append(req.AcrRegistryInfo, &sdk.CreateImageCacheRequestAcrRegistryInfo{
-			InstanceId: tea.String(a.InstanceID), InstanceName: optString(a.InstanceName), RegionId: optString(a.RegionID),
-			Domain: tea.StringSlice(a.Domains), ArnService: optString(a.ArnService), ArnUser: optString(a.ArnUser),
-		})
+	req := &sdk.CreateImageCacheRequest{RegionId: tea.String(r.RegionID), ClientToken: optString(r.ClientToken)}
+	if err := setParams(action, r.Params, func(p param, v any) error { return p.create(req, v) }, func(p param) bool { return p.create != nil }); err != nil {
+		return "", err
 	}
 	var id string
-	err := c.call(ctx, action, r.RegionID, c.secrets.with(passwords(r.Credentials)...), func(sc *sdk.Client, rt *util.RuntimeOptions) error {
+	err := c.call(ctx, action, r.RegionID, c.secrets.with(passwords(r.Params)...), func(sc *sdk.Client, rt *util.RuntimeOptions) error {
 		resp, err := sc.CreateImageCacheWithOptions(req, rt)
 		if err != nil {
 			return err
@@ -160,7 +99,7 @@ func (c *Client) Create(ctx context.Context, r CreateRequest) (string, error) {
 
 var errNoID = errors.New("no ImageCacheId in the answer")
 
-// Update calls UpdateImageCache with the fields set in r.
+// Update calls UpdateImageCache with the parameters in r.Params.
 func (c *Client) Update(ctx context.Context, r UpdateRequest) error {
 	const action = "UpdateImageCache"
 	if err := checkCommon(action, r.RegionID, r.ClientToken); err != nil {
@@ -169,45 +108,39 @@ func (c *Client) Update(ctx context.Context, r UpdateRequest) error {
 	if r.ImageCacheID == "" {
 		return fmt.Errorf("%s: an image cache ID is required", action)
 	}
-	req := &sdk.UpdateImageCacheRequest{
-		RegionId:            tea.String(r.RegionID),
-		ImageCacheId:        tea.String(r.ImageCacheID),
-		ClientToken:         optString(r.ClientToken),
-		ImageCacheName:      r.Name,
-		Image:               tea.StringSlice(r.Images),
-		ImageCacheSize:      r.Size,
-		RetentionDays:       r.RetentionDays,
-		SecurityGroupId:     r.SecurityGroupID,
-		VSwitchId:           r.VSwitchID,
-		EipInstanceId:       r.EipInstanceID,
-		ResourceGroupId:     r.ResourceGroupID,
-		EliminationStrategy: r.EliminationStrategy,
-		AutoMatchImageCache: r.AutoMatchImageCache,
-		Flash:               r.Flash,
-		FlashCopyCount:      r.FlashCopyCount,
-		StandardCopyCount:   r.StandardCopyCount,
+	req := &sdk.UpdateImageCacheRequest{RegionId: tea.String(r.RegionID), ImageCacheId: tea.String(r.ImageCacheID), ClientToken: optString(r.ClientToken)}
+	if err := setParams(action, r.Params, func(p param, v any) error { return p.update(req, v) }, func(p param) bool { return p.update != nil }); err != nil {
+		return err
 	}
-	for _, t := range r.Tags {
-		req.Tag = append(req.Tag, &sdk.UpdateImageCacheRequestTag{Key: tea.String(t.Key), Value: tea.String(t.Value)})
-	}
-	for _, cr := range r.Credentials {
-		req.ImageRegistryCredential = append(req.ImageRegistryCredential, &sdk.UpdateImageCacheRequestImageRegistryCredential{
-			Server: tea.String(cr.Server), UserName: tea.String(cr.UserName), Password: tea.String(cr.Password),
-		})
-	}
-	for _, a := range r.AcrRegistryInfos {
-		if a.ArnService != "" || a.ArnUser != "" {
-			return fmt.Errorf("%s: AcrRegistryInfo %s: ArnService and ArnUser can only be set on create", action, a.InstanceID)
-		}
-		req.AcrRegistryInfo = append(req.AcrRegistryInfo, &sdk.UpdateImageCacheRequestAcrRegistryInfo{
-			InstanceId: tea.String(a.InstanceID), InstanceName: optString(a.InstanceName), RegionId: optString(a.RegionID),
-			Domain: tea.StringSlice(a.Domains),
-		})
-	}
-	return c.call(ctx, action, r.RegionID, c.secrets.with(passwords(r.Credentials)...), func(sc *sdk.Client, rt *util.RuntimeOptions) error {
+	return c.call(ctx, action, r.RegionID, c.secrets.with(passwords(r.Params)...), func(sc *sdk.Client, rt *util.RuntimeOptions) error {
 		_, err := sc.UpdateImageCacheWithOptions(req, rt)
 		return err
 	})
+}
+
+// setParams puts every parameter of ps into an SDK request through set, refusing one
+// the call does not take (takes) or a value of the wrong Go type.
+func setParams(action string, ps Params, set func(param, any) error, takes func(param) bool) error {
+	for _, name := range slices.Sorted(maps.Keys(ps)) {
+		p, ok := params[name]
+		if !ok || !takes(p) {
+			return fmt.Errorf("%s does not take the parameter %s", action, name)
+		}
+		if err := set(p, ps[name]); err != nil {
+			return fmt.Errorf("%s: %s: %w", action, name, err)
+		}
+	}
+	return nil
+}
+
+// Settable reports whether CreateImageCache (create) or UpdateImageCache takes the
+// parameter through Params.
+func Settable(name string, create bool) bool {
+	p, ok := params[name]
+	if create {
+		return ok && p.create != nil
+	}
+	return ok && p.update != nil
 }
 
 // Delete calls DeleteImageCache. clientToken may be empty.
@@ -253,7 +186,9 @@ func optString(s string) *string {
 	return tea.String(s)
 }
 
-func passwords(creds []RegistryCredential) []string {
+// passwords are the registry passwords among the parameters, masked in any error.
+func passwords(ps Params) []string {
+	creds, _ := ps["ImageRegistryCredential"].([]RegistryCredential)
 	out := make([]string, 0, len(creds))
 	for _, c := range creds {
 		out = append(out, c.Password)

@@ -79,7 +79,7 @@ func TestErrorClassesAgainstInjectedCodes(t *testing.T) {
 			tt.fault.Action = "UpdateImageCache"
 			c, run := retrying(t, ecisim.Faults{Errors: []ecisim.ErrorFault{tt.fault}}, eci.BreakerPolicy{})
 			id := seedCaches(1, region, ecisim.StatusReady)[0].ID
-			err := c.Update(context.Background(), eci.UpdateRequest{RegionID: region, ImageCacheID: id, ClientToken: "tok-1", Size: ptr[int32](30)})
+			err := c.Update(context.Background(), eci.UpdateRequest{RegionID: region, ImageCacheID: id, ClientToken: "tok-1", Params: eci.Params{"ImageCacheSize": int32(30)}})
 			sent := codes(run, "UpdateImageCache")
 			if tt.retried {
 				if err != nil || len(sent) != 3 {
@@ -110,7 +110,7 @@ func TestBreakerStopsADeadAction(t *testing.T) {
 		eci.BreakerPolicy{Threshold: 5, MinSpan: -1, Cooldown: time.Hour})
 	id := seedCaches(1, region, ecisim.StatusReady)[0].ID
 	update := func() error {
-		return c.Update(context.Background(), eci.UpdateRequest{RegionID: region, ImageCacheID: id, Size: ptr[int32](30)})
+		return c.Update(context.Background(), eci.UpdateRequest{RegionID: region, ImageCacheID: id, Params: eci.Params{"ImageCacheSize": int32(30)}})
 	}
 	if err := update(); !errors.Is(err, eci.ErrServer) || errors.Is(err, eci.ErrCircuitOpen) {
 		t.Fatalf("first update: %v, want the 503 after 4 tries", err)

@@ -80,7 +80,7 @@ func CheckSecrets(plan *planner.Plan, getenv func(string) string) error {
 			errs = append(errs, err)
 			continue
 		}
-		for _, cred := range req.ImageRegistryCredentials {
+		for _, cred := range req.Credentials() {
 			if _, err := cred.Password(getenv); err != nil {
 				errs = append(errs, fmt.Errorf("%s/%s: %w", c.Region, c.Name, err))
 			}

@@ -89,7 +89,8 @@ func YAML(caches []cloud.Cache, regions []string) ([]byte, error) {
 }
 
 // cacheNode is one imageCaches entry: name, id (when pinned), region (when not the
-// file's), images (sorted), size, eliminationStrategy, resourceGroupId and the user tags.
+// file's), then the fields of spec's table that export shows (spec.Field.Export), with
+// their live values; empty ones and reserved or system tags are left out.
 func cacheNode(c cloud.Cache, region string, pin bool) *yaml.Node {
 	n := &yaml.Node{Kind: yaml.MappingNode}
 	add := func(key string, v *yaml.Node) { n.Content = append(n.Content, yamlString(key), v) }
@@ -100,30 +101,51 @@ func cacheNode(c cloud.Cache, region string, pin bool) *yaml.Node {
 	if c.Region != region {
 		add("region", yamlString(c.Region))
 	}
-	images := &yaml.Node{Kind: yaml.SequenceNode}
-	for _, img := range slices.Sorted(slices.Values(c.Images)) {
-		images.Content = append(images.Content, yamlString(img))
-	}
-	add("images", images)
-	if c.Size > 0 {
-		add("size", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: fmt.Sprint(c.Size)})
-	}
-	if c.EliminationStrategy != "" {
-		add("eliminationStrategy", yamlString(c.EliminationStrategy))
-	}
-	if c.ResourceGroupID != "" {
-		add("resourceGroupId", yamlString(c.ResourceGroupID))
-	}
-	tags := &yaml.Node{Kind: yaml.MappingNode}
-	for _, k := range slices.Sorted(maps.Keys(c.Tags)) {
-		if !strings.HasPrefix(k, spec.ReservedTagPrefix) && !planner.SystemTag(k) {
-			tags.Content = append(tags.Content, yamlString(k), yamlString(c.Tags[k]))
+	for _, f := range spec.CacheFields() {
+		if f.Export {
+			if v := valueNode(f.Type, f.Live(&c)); v != nil {
+				add(f.Key, v)
+			}
 		}
 	}
-	if len(tags.Content) > 0 {
-		add("tags", tags)
-	}
 	return n
+}
+
+// valueNode is a plain live value of type t as a YAML node, nil for a value that is
+// not worth writing: "", 0, or no user tags.
+func valueNode(t spec.Type, v any) *yaml.Node {
+	switch x := v.(type) {
+	case string:
+		if x != "" {
+			return yamlString(x)
+		}
+	case int64:
+		if x != 0 {
+			return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: fmt.Sprint(x)}
+		}
+	case bool:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: fmt.Sprint(x)}
+	case []any:
+		n := &yaml.Node{Kind: yaml.SequenceNode}
+		for _, e := range x {
+			if s, ok := e.(string); ok {
+				n.Content = append(n.Content, yamlString(s))
+			}
+		}
+		return n
+	case map[string]any:
+		n := &yaml.Node{Kind: yaml.MappingNode}
+		for _, k := range slices.Sorted(maps.Keys(x)) {
+			s, ok := x[k].(string)
+			if ok && (t != spec.TypeTags || (!strings.HasPrefix(k, spec.ReservedTagPrefix) && !planner.SystemTag(k))) {
+				n.Content = append(n.Content, yamlString(k), yamlString(s))
+			}
+		}
+		if len(n.Content) > 0 {
+			return n
+		}
+	}
+	return nil
 }
 
 // fileOwner is the file's owner: the ownership tag when the caches that have one all

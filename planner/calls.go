@@ -1,10 +1,10 @@
 package planner
 
 import (
-	"encoding/json"
 	"fmt"
-	"maps"
 	"slices"
+
+	"github.com/imcsync/imcsync/spec"
 )
 
 // The API calls that carry field changes (FieldChange.Call).
@@ -87,11 +87,11 @@ func (c Change) TagDelta() (set map[string]string, remove []string, err error) {
 }
 
 func (fc FieldChange) tagDelta() (set map[string]string, remove []string, err error) {
-	before, err := stringMap(fc.Before)
+	before, err := spec.StringMap(fc.Before)
 	if err != nil {
 		return nil, nil, err
 	}
-	after, err := stringMap(fc.After)
+	after, err := spec.StringMap(fc.After)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -108,23 +108,4 @@ func (fc FieldChange) tagDelta() (set map[string]string, remove []string, err er
 	}
 	slices.Sort(remove)
 	return set, remove, nil
-}
-
-// stringMap reads a tag set as planned (map[string]string) or as decoded from JSON.
-func stringMap(v any) (map[string]string, error) {
-	switch m := v.(type) {
-	case nil:
-		return map[string]string{}, nil
-	case map[string]string:
-		return maps.Clone(m), nil
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	var out map[string]string
-	if err := json.Unmarshal(b, &out); err != nil {
-		return nil, err
-	}
-	return out, nil
 }

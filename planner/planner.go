@@ -319,8 +319,8 @@ func CheckReplace(f *spec.File, live []cloud.Cache, opts Options) error {
 func create(f *spec.File, d *spec.Cache, source string) Change {
 	ch := Change{Region: d.Region, Name: d.Name, Action: Create}
 	for _, fl := range fields {
-		if v := fl.desired(d); v != nil {
-			ch.Fields = append(ch.Fields, FieldChange{Field: fl.key, After: v, WriteOnly: fl.kind != readBack, Send: true})
+		if v := fl.Declared(d); v != nil {
+			ch.Fields = append(ch.Fields, FieldChange{Field: fl.Key, After: v, WriteOnly: !fl.ReadBack(), Send: true})
 		}
 	}
 	want := desiredRecord(d)
@@ -330,7 +330,7 @@ func create(f *spec.File, d *spec.Cache, source string) Change {
 		tags[spec.SourceTag] = source
 	}
 	if len(tags) > 0 {
-		ch.Fields = append(ch.Fields, FieldChange{Field: "tags", After: tags, Send: true})
+		ch.Fields = append(ch.Fields, FieldChange{Field: tagsField, After: plainTags(tags), Send: true})
 	}
 	var missing []string
 	if d.SecurityGroupID == nil {
@@ -362,11 +362,13 @@ func update(f *spec.File, d *spec.Cache, l *cloud.Cache, ch Change) Change {
 		ch.Fields = append(ch.Fields, FieldChange{Field: "name", Before: l.Name, After: d.Name, Send: true})
 	}
 	for _, fl := range fields {
-		if fl.kind != readBack || ignored[fl.key] {
+		if !fl.ReadBack() || ignored[fl.Key] {
 			continue
 		}
-		if v := fl.desired(d); v != nil && !equal(fl.live(l), v) {
-			ch.Fields = append(ch.Fields, FieldChange{Field: fl.key, Before: fl.live(l), After: v, Send: true})
+		if v := fl.Declared(d); v != nil {
+			if live := fl.Live(l); !spec.Equal(live, v) {
+				ch.Fields = append(ch.Fields, FieldChange{Field: fl.Key, Before: live, After: v, Send: true})
+			}
 		}
 	}
 
@@ -376,15 +378,15 @@ func update(f *spec.File, d *spec.Cache, l *cloud.Cache, ch Change) Change {
 	var createOnlyChanged []string
 	adopted := !hasRecord && len(want) > 0
 	for _, fl := range recordedFields {
-		v := fl.desired(d)
-		if v == nil || ignored[fl.key] || (hasRecord && have[fl.key] == want[fl.key]) {
+		v := fl.Declared(d)
+		if v == nil || ignored[fl.Key] || (hasRecord && have[fl.Key] == want[fl.Key]) {
 			continue
 		}
-		fc := FieldChange{Field: fl.key, Before: RecordedValue, After: v, WriteOnly: true, Send: !adopted && fl.kind == writeOnly}
-		if adopted || have[fl.key] == "" {
+		fc := FieldChange{Field: fl.Key, Before: RecordedValue, After: v, WriteOnly: true, Send: !adopted && fl.OnUpdate}
+		if adopted || have[fl.Key] == "" {
 			fc.Before = UnknownValue
-		} else if fl.kind == createOnly {
-			createOnlyChanged = append(createOnlyChanged, fl.key)
+		} else if !fl.OnUpdate {
+			createOnlyChanged = append(createOnlyChanged, fl.Key)
 		}
 		ch.Fields = append(ch.Fields, fc)
 	}
@@ -455,7 +457,7 @@ func unhealthy(d *spec.Cache, l *cloud.Cache) string {
 // not managed) plus the reserved tags.
 func diffTags(f *spec.File, d *spec.Cache, l *cloud.Cache, rec record, ignored map[string]bool) (*FieldChange, int) {
 	target := map[string]string{}
-	declared := d.Tags != nil && !ignored["tags"]
+	declared := d.Tags != nil && !ignored[tagsField]
 	for k, v := range l.Tags {
 		if strings.HasPrefix(k, spec.ReservedTagPrefix) || SystemTag(k) || !declared || ignored["tags."+k] {
 			target[k] = v
@@ -472,11 +474,7 @@ func diffTags(f *spec.File, d *spec.Cache, l *cloud.Cache, rec record, ignored m
 	if maps.Equal(target, l.Tags) || (len(target) == 0 && len(l.Tags) == 0) {
 		return nil, len(target)
 	}
-	before := l.Tags
-	if before == nil {
-		before = map[string]string{}
-	}
-	return &FieldChange{Field: "tags", Before: before, After: target, Send: true}, len(target)
+	return &FieldChange{Field: tagsField, Before: plainTags(l.Tags), After: plainTags(target), Send: true}, len(target)
 }
 
 // SystemTag reports whether a tag key belongs to Alibaba Cloud (`acs:`, `aliyun…`): users
@@ -501,6 +499,15 @@ func reservedTags(f *spec.File, live map[string]string, rec record) map[string]s
 	return tags
 }
 
+// plainTags is a tag set as a plain value (spec.Plain); no tags is an empty map.
+func plainTags(tags map[string]string) map[string]any {
+	out := make(map[string]any, len(tags))
+	for k, v := range tags {
+		out[k] = v
+	}
+	return out
+}
+
 // ignoreSet turns ignoreChanges into a lookup.
 func ignoreSet(paths []string) map[string]bool {
 	out := make(map[string]bool, len(paths))
@@ -518,9 +525,19 @@ func Fingerprint(l cloud.Cache) string {
 		Size                                 int32
 		Images                               any
 		Tags                                 map[string]string
-	}{l.ID, l.Name, l.EliminationStrategy, l.ResourceGroupID, l.Size, imageSet(l.Images), l.Tags})
+	}{l.ID, l.Name, l.EliminationStrategy, l.ResourceGroupID, l.Size, sortedSet(l.Images), l.Tags})
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:8])
+}
+
+// sortedSet is a list of images sorted and without duplicates, nil when unset.
+func sortedSet(images []string) []string {
+	if images == nil {
+		return nil
+	}
+	out := slices.Clone(images)
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // Summarize counts changes by action.

@@ -114,7 +114,7 @@ func TestDiffReadBackFields(t *testing.T) {
 			if got.Action != tt.wantAction {
 				t.Errorf("action = %s, want %s (reason %q)", got.Action, tt.wantAction, got.Reason)
 			}
-			if diff := cmp.Diff(tt.wantFields, got.Fields); diff != "" {
+			if diff := cmp.Diff(plainFields(t, tt.wantFields), got.Fields); diff != "" {
 				t.Errorf("fields (-want +got):\n%s", diff)
 			}
 		})
@@ -171,11 +171,11 @@ func TestWriteOnlyFields(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if req.SecurityGroupID != nil || req.Flash != nil {
+		if req["securityGroupId"] != nil || req["flash"] != nil {
 			t.Errorf("adopted cache sends write-only fields: %+v", req)
 		}
-		if req.Tags[spec.RecordTag] != rec || req.Tags["team"] != "web" {
-			t.Errorf("tags sent = %v, want the user tags plus record %s", req.Tags, rec)
+		if tags := reqTags(req); tags[spec.RecordTag] != rec || tags["team"] != "web" {
+			t.Errorf("tags sent = %v, want the user tags plus record %s", tags, rec)
 		}
 		if len(got.Notes) == 0 {
 			t.Error("the plan does not say the fields are recorded without sending")
@@ -194,13 +194,13 @@ func TestWriteOnlyFields(t *testing.T) {
 	t.Run("changed since the record is sent", func(t *testing.T) {
 		got := planOne(t, "", withSG("sg-2"), recorded)
 		req, _ := got.Request()
-		if req.SecurityGroupID == nil || *req.SecurityGroupID != "sg-2" || req.Flash != nil {
+		if req["securityGroupId"] != "sg-2" || req["flash"] != nil {
 			t.Errorf("request = %+v, want only securityGroupId sg-2 (and tags)", req)
 		}
 		if got.Fields[0].Before != RecordedValue {
 			t.Errorf("before = %v, want %q", got.Fields[0].Before, RecordedValue)
 		}
-		if req.Tags[spec.RecordTag] == rec {
+		if reqTags(req)[spec.RecordTag] == rec {
 			t.Error("the record tag is not updated")
 		}
 	})
@@ -285,7 +285,7 @@ func TestOwnershipAndPrune(t *testing.T) {
 	}
 	// An owner on the file adds the ownership tag once.
 	got2 := planOne(t, "team-a", nil, nil)
-	if req, _ := got2.Request(); got2.Action != Update || req.Tags[spec.OwnerTag] != "team-a" {
+	if req, _ := got2.Request(); got2.Action != Update || reqTags(req)[spec.OwnerTag] != "team-a" {
 		t.Errorf("owner tag: %s %+v", got2.Action, req)
 	}
 }
@@ -331,9 +331,9 @@ func TestMatching(t *testing.T) {
 		if c.Action != Create || err != nil {
 			t.Fatalf("got %s, %v", c.Action, err)
 		}
-		want := Request{Name: p("web"), Images: []string{"nginx:1.25", "redis:7"}, Size: p[int32](20),
-			SecurityGroupID: p("sg"), VSwitchID: p("vsw"),
-			Tags: map[string]string{"team": "web", spec.OwnerTag: "o",
+		want := Request{"name": "web", "images": []any{"nginx:1.25", "redis:7"}, "size": int64(20),
+			"securityGroupId": "sg", "vSwitchId": "vsw",
+			"tags": map[string]any{"team": "web", spec.OwnerTag: "o",
 				spec.RecordTag: desiredRecord(&spec.Cache{SecurityGroupID: p("sg"), VSwitchID: p("vsw")}).format()}}
 		if diff := cmp.Diff(want, req); diff != "" {
 			t.Errorf("request (-want +got):\n%s", diff)
@@ -374,7 +374,7 @@ func TestRequestFromPlanFile(t *testing.T) {
 	if diff := cmp.Diff(fresh, fromFile); diff != "" {
 		t.Errorf("plan file request differs (-fresh +file):\n%s", diff)
 	}
-	if fresh.Size == nil || *fresh.Size != 50 || len(fresh.ImageRegistryCredentials) != 1 {
+	if fresh["size"] != int64(50) || len(fresh.Credentials()) != 1 {
 		t.Errorf("request = %+v", fresh)
 	}
 }
@@ -412,4 +412,24 @@ func TestReplan(t *testing.T) {
 	if _, ok := Replan(f, other); ok {
 		t.Error("an undeclared cache was replanned")
 	}
+}
+
+// reqTags is the tag set a request sends.
+func reqTags(r Request) map[string]string {
+	tags, _ := spec.StringMap(r["tags"])
+	return tags
+}
+
+// plainFields is fcs with Before and After as the plain values a plan holds.
+func plainFields(t *testing.T, fcs []FieldChange) []FieldChange {
+	t.Helper()
+	for i := range fcs {
+		var err1, err2 error
+		fcs[i].Before, err1 = spec.Plain(fcs[i].Before)
+		fcs[i].After, err2 = spec.Plain(fcs[i].After)
+		if err1 != nil || err2 != nil {
+			t.Fatal(err1, err2)
+		}
+	}
+	return fcs
 }

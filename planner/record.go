@@ -1,9 +1,6 @@
 package planner
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"strings"
 
 	"github.com/imcsync/imcsync/spec"
@@ -15,30 +12,20 @@ import (
 // of its environment variable), so a record never holds a secret.
 const (
 	recordVersion   = "v1"
-	digestLen       = 6 // hex characters per field
+	digestLen       = spec.DigestLen
 	unrecordedField = "-"
 )
 
 // record is the parsed record tag: field key → digest ("" when not recorded).
 type record map[string]string
 
-// digest is the short digest of a declared value.
-func digest(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic("planner: digest of unencodable value: " + err.Error())
-	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])[:digestLen]
-}
-
 // desiredRecord is the record of a declared cache: digests of every recorded field it
 // manages.
 func desiredRecord(c *spec.Cache) record {
 	r := record{}
 	for _, f := range recordedFields {
-		if v := f.desired(c); v != nil {
-			r[f.key] = digest(v)
+		if d := f.Digest(c); d != "" {
+			r[f.Key] = d
 		}
 	}
 	return r
@@ -50,7 +37,7 @@ func (r record) format() string {
 	b.WriteString(recordVersion)
 	for _, f := range recordedFields {
 		b.WriteByte('.')
-		if d, ok := r[f.key]; ok {
+		if d, ok := r[f.Key]; ok {
 			b.WriteString(d)
 		} else {
 			b.WriteString(unrecordedField)
@@ -71,7 +58,7 @@ func parseRecord(value string) (r record, ok bool) {
 		switch {
 		case p == unrecordedField:
 		case len(p) == digestLen:
-			r[recordedFields[i].key] = p
+			r[recordedFields[i].Key] = p
 		default:
 			return nil, false
 		}

@@ -1,61 +1,64 @@
 package planner
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 
 	"github.com/imcsync/imcsync/spec"
 )
 
-// Request is what applying a change sends: the fields of its FieldChanges marked Send,
-// typed. A nil field is not sent. It is decoded from the change itself, so a plan read
-// back from a plan file yields the same Request as a fresh one.
-type Request struct {
-	Name                     *string                   `json:"name,omitempty"`
-	Images                   []string                  `json:"images,omitempty"`
-	Size                     *int32                    `json:"size,omitempty"`
-	EliminationStrategy      *string                   `json:"eliminationStrategy,omitempty"`
-	ResourceGroupID          *string                   `json:"resourceGroupId,omitempty"`
-	Tags                     map[string]string         `json:"tags,omitempty"`
-	SecurityGroupID          *string                   `json:"securityGroupId,omitempty"`
-	VSwitchID                *string                   `json:"vSwitchId,omitempty"`
-	EipInstanceID            *string                   `json:"eipInstanceId,omitempty"`
-	RetentionDays            *int32                    `json:"retentionDays,omitempty"`
-	AutoMatchImageCache      *bool                     `json:"autoMatchImageCache,omitempty"`
-	Flash                    *bool                     `json:"flash,omitempty"`
-	StandardCopyCount        *int32                    `json:"standardCopyCount,omitempty"`
-	FlashCopyCount           *int32                    `json:"flashCopyCount,omitempty"`
-	ImageRegistryCredentials []spec.RegistryCredential `json:"imageRegistryCredentials,omitempty"`
-	AcrRegistryInfos         []spec.AcrRegistryInfo    `json:"acrRegistryInfos,omitempty"`
-	ZoneID                   *string                   `json:"zoneId,omitempty"`
-	Annotations              *string                   `json:"annotations,omitempty"`
-	InsecureRegistry         *string                   `json:"insecureRegistry,omitempty"`
-	PlainHTTPRegistry        *string                   `json:"plainHttpRegistry,omitempty"`
-	OsType                   *string                   `json:"osType,omitempty"`
-}
+// Request is what applying a change sends: the After value of each FieldChange marked
+// Send, by YAML key, as plain values (spec.Plain) checked against spec's field table.
+// For a create (and the create of a replace), "name" holds the cache's name. It is made
+// from the change itself, so a plan read back from a plan file yields the same Request
+// as a fresh one.
+type Request map[string]any
 
-// Request returns what applying the change sends. For a create (and the create of a
-// replace), Name is the cache's name. It fails for a field this build does not know (a plan file from a newer build).
+// Request returns what applying the change sends. It fails for a field this build does
+// not know, a field the change's call does not take, or a value of the wrong type (a
+// plan file from a newer build, or an edited one).
 func (c Change) Request() (Request, error) {
-	send := map[string]any{}
-	for _, f := range c.Fields {
-		if f.Send {
-			send[f.Field] = f.After
+	r := Request{}
+	create := c.Action == Create || c.Action == Replace
+	for _, fc := range c.Fields {
+		if !fc.Send {
+			continue
 		}
+		if err := checkSent(fc, create); err != nil {
+			return nil, fmt.Errorf("%s/%s: %w", c.Region, c.Name, err)
+		}
+		r[fc.Field] = fc.After
 	}
-	if c.Action == Create || c.Action == Replace {
-		send["name"] = c.Name
-	}
-	b, err := json.Marshal(send)
-	if err != nil {
-		return Request{}, fmt.Errorf("%s/%s: %w", c.Region, c.Name, err)
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	var r Request
-	if err := dec.Decode(&r); err != nil {
-		return Request{}, fmt.Errorf("%s/%s: reading the plan's fields: %w", c.Region, c.Name, err)
+	if create {
+		r["name"] = c.Name
 	}
 	return r, nil
+}
+
+// Credentials returns the registry credentials the request sends, if any.
+func (r Request) Credentials() []spec.RegistryCredential {
+	var out []spec.RegistryCredential
+	for key, v := range r {
+		if f, ok := spec.FieldByKey(key); ok && f.Type == spec.TypeCredentials {
+			creds, _ := spec.Credentials(v) // checked by Change.Request
+			out = append(out, creds...)
+		}
+	}
+	return out
+}
+
+// checkSent checks a sent field change against spec's field table.
+func checkSent(fc FieldChange, create bool) error {
+	f, ok := spec.FieldByKey(fc.Field)
+	switch {
+	case !ok || (!f.OnCreate && !f.OnUpdate):
+		return fmt.Errorf("unknown field %q: not a field this imcsync sends", fc.Field)
+	case create && !f.OnCreate:
+		return fmt.Errorf("CreateImageCache does not take %s", fc.Field)
+	case !create && !f.OnUpdate && fc.Field != tagsField:
+		return fmt.Errorf("the plan sends %s, which only CreateImageCache takes", fc.Field)
+	}
+	if err := f.Type.Check(fc.After); err != nil {
+		return fmt.Errorf("reading the plan's fields: %s: %w", fc.Field, err)
+	}
+	return nil
 }

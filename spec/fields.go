@@ -1,13 +1,19 @@
 package spec
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 	"sync"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/imcsync/imcsync/cloud"
 )
 
 // Managed says how imcsync manages a field of a cache.
@@ -27,11 +33,138 @@ const (
 	Local Managed = "local"
 )
 
-// Field describes one key of an imageCaches entry.
+// Field describes one key of an imageCaches entry: the one table of the API's image-cache
+// fields that the planner, the applier, the export, the JSON Schema's test and the
+// emulator's test read. Adding a field is a row here (and, when the SDK needs it, a line
+// of eci's parameter mapping, and the emulator); nothing else lists fields.
 type Field struct {
-	Key     string  // YAML key
+	Key     string  // YAML key, also a plan's FieldChange.Field
 	Param   string  // API parameter, "" for local settings
 	Managed Managed // how imcsync manages it
+	Type    Type    // the kind of value, which says how it is decoded, compared and sent
+	// Min is the least value of an integer field.
+	Min int64
+	// MaxItems is the most items of a list or tag set (the API's limit); 0 for others.
+	MaxItems int
+	// OnCreate and OnUpdate say which calls take the field: CreateImageCache, and
+	// UpdateImageCache (tags of an existing cache go through the tag API instead).
+	OnCreate, OnUpdate bool
+	// Export says whether `imcsync export` writes the field from a live cache.
+	Export bool
+	// RecordV1 is the field's position (from 1) in a record tag of format v1, which
+	// listed digests by position; 0 for fields that v1 records never held.
+	RecordV1 int
+
+	get  func(*Cache) any       // the declared Go value; nil when the file leaves it out
+	live func(*cloud.Cache) any // the live plain value; nil for fields not read back
+}
+
+// Declared returns the field's value in c as a plain value (see Plain), or nil when c
+// leaves the field out. Sets (images) come sorted and without duplicates.
+func (f Field) Declared(c *Cache) any {
+	if f.get == nil {
+		return nil
+	}
+	v := f.get(c)
+	if v == nil {
+		return nil
+	}
+	if f.Type == TypeStringSet {
+		return StringSet(v.([]string))
+	}
+	return mustPlain(v)
+}
+
+// ReadBack reports whether DescribeImageCaches returns the field, so that it is compared
+// with the live cache (Live) rather than with the record tag.
+func (f Field) ReadBack() bool { return f.live != nil }
+
+// Live returns the field's value in a live cache as a plain value, nil for a field the
+// API does not read back.
+func (f Field) Live(l *cloud.Cache) any {
+	if f.live == nil {
+		return nil
+	}
+	return f.live(l)
+}
+
+// Recorded says whether the record tag (RecordTag) covers the field.
+func (f Field) Recorded() bool { return f.Managed.Recorded() }
+
+// Digest is the record tag's short digest of the field's declared value in c, "" when c
+// leaves it out. It is a digest of the value as declared, so a registry password is
+// digested by the name of its environment variable and a record never holds a secret.
+func (f Field) Digest(c *Cache) string {
+	if f.get == nil {
+		return ""
+	}
+	v := f.get(c)
+	if v == nil {
+		return ""
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic("spec: digest of unencodable value: " + err.Error())
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])[:DigestLen]
+}
+
+// DigestLen is the length of a field's digest in the record tag, in hex characters.
+const DigestLen = 6
+
+// FieldByKey returns the cache field with the YAML key.
+func FieldByKey(key string) (Field, bool) {
+	i := slices.IndexFunc(cacheFields, func(f cacheField) bool { return f.Key == key })
+	if i < 0 {
+		return Field{}, false
+	}
+	return cacheFields[i].Field, true
+}
+
+// Type is the kind of a field's value.
+type Type string
+
+// The types of the table's fields.
+const (
+	TypeString      Type = "string"
+	TypeInt32       Type = "int32"
+	TypeBool        Type = "bool"
+	TypeStringSet   Type = "string set"  // a list compared as a set (images)
+	TypeTags        Type = "tags"        // a map of strings
+	TypeCredentials Type = "credentials" // a list of RegistryCredential objects
+	TypeAcrInfos    Type = "ACR infos"   // a list of AcrRegistryInfo objects
+)
+
+// Check says whether plain value v is a value of type t (a value read from a plan file
+// may be anything).
+func (t Type) Check(v any) error {
+	var err error
+	switch t {
+	case TypeString:
+		if _, ok := v.(string); !ok {
+			err = fmt.Errorf("want a string, got %s", kindOf(v))
+		}
+	case TypeInt32:
+		if n, ok := v.(int64); !ok || n < math.MinInt32 || n > math.MaxInt32 {
+			err = fmt.Errorf("want a 32-bit integer, got %s", kindOf(v))
+		}
+	case TypeBool:
+		if _, ok := v.(bool); !ok {
+			err = fmt.Errorf("want true or false, got %s", kindOf(v))
+		}
+	case TypeStringSet:
+		_, err = Strings(v)
+	case TypeTags:
+		_, err = StringMap(v)
+	case TypeCredentials:
+		_, err = Credentials(v)
+	case TypeAcrInfos:
+		_, err = AcrInfos(v)
+	default:
+		err = fmt.Errorf("no values of type %q", t)
+	}
+	return err
 }
 
 // objectField is a key of a mapping with its decoder, which checks the value node,
@@ -57,30 +190,78 @@ var cacheFields []cacheField
 
 func init() {
 	cacheFields = []cacheField{
-		identField("name", "ImageCacheName", func(c *Cache) *string { return &c.Name }, checkName),
-		identField("id", "ImageCacheId", func(c *Cache) *string { return &c.ID }, checkID),
-		identField("region", "RegionId", func(c *Cache) *string { return &c.Region }, checkRegion),
-		imagesField(),
-		int32Field("size", "ImageCacheSize", Compared, func(c *Cache) **int32 { return &c.Size }, 1),
-		stringField("eliminationStrategy", "EliminationStrategy", Compared, func(c *Cache) **string { return &c.EliminationStrategy }, checkElimination),
-		stringField("resourceGroupId", "ResourceGroupId", Compared, func(c *Cache) **string { return &c.ResourceGroupID }, resourceID("rg-", "resource group id")),
-		tagsField(),
-		stringField("securityGroupId", "SecurityGroupId", WriteOnly, func(c *Cache) **string { return &c.SecurityGroupID }, resourceID("sg-", "security group id")),
-		stringField("vSwitchId", "VSwitchId", WriteOnly, func(c *Cache) **string { return &c.VSwitchID }, checkVSwitches),
-		stringField("eipInstanceId", "EipInstanceId", WriteOnly, func(c *Cache) **string { return &c.EipInstanceID }, resourceID("eip-", "EIP instance id")),
-		int32Field("retentionDays", "RetentionDays", WriteOnly, func(c *Cache) **int32 { return &c.RetentionDays }, 1),
-		boolField("autoMatchImageCache", "AutoMatchImageCache", WriteOnly, func(c *Cache) **bool { return &c.AutoMatchImageCache }),
-		boolField("flash", "Flash", WriteOnly, func(c *Cache) **bool { return &c.Flash }),
-		int32Field("standardCopyCount", "StandardCopyCount", WriteOnly, func(c *Cache) **int32 { return &c.StandardCopyCount }, 0),
-		int32Field("flashCopyCount", "FlashCopyCount", WriteOnly, func(c *Cache) **int32 { return &c.FlashCopyCount }, 0),
-		credentialsField(),
-		acrInfosField(),
-		stringField("zoneId", "ZoneId", CreateOnly, func(c *Cache) **string { return &c.ZoneID }, checkZone),
-		stringField("annotations", "Annotations", CreateOnly, func(c *Cache) **string { return &c.Annotations }, anyString),
-		stringField("insecureRegistry", "InsecureRegistry", CreateOnly, func(c *Cache) **string { return &c.InsecureRegistry }, checkRegistries),
-		stringField("plainHttpRegistry", "PlainHttpRegistry", CreateOnly, func(c *Cache) **string { return &c.PlainHTTPRegistry }, checkRegistries),
-		stringField("osType", "OsType", CreateOnly, func(c *Cache) **string { return &c.OsType }, checkOsType),
+		identField("name", "ImageCacheName", func(c *Cache) *string { return &c.Name }, checkName).
+			sentOn(true, true).readBack(func(l *cloud.Cache) any { return l.Name }),
+		identField("id", "ImageCacheId", func(c *Cache) *string { return &c.ID }, checkID).
+			readBack(func(l *cloud.Cache) any { return l.ID }),
+		identField("region", "RegionId", func(c *Cache) *string { return &c.Region }, checkRegion).
+			readBack(func(l *cloud.Cache) any { return l.Region }),
+		imagesField().readBack(func(l *cloud.Cache) any { return StringSet(l.Images) }).exported(),
+		int32Field("size", "ImageCacheSize", Compared, func(c *Cache) **int32 { return &c.Size }, 1).
+			readBack(func(l *cloud.Cache) any { return int64(l.Size) }).exported(),
+		stringField("eliminationStrategy", "EliminationStrategy", Compared, func(c *Cache) **string { return &c.EliminationStrategy }, checkElimination).
+			readBack(func(l *cloud.Cache) any { return l.EliminationStrategy }).exported(),
+		stringField("resourceGroupId", "ResourceGroupId", Compared, func(c *Cache) **string { return &c.ResourceGroupID }, resourceID("rg-", "resource group id")).
+			readBack(func(l *cloud.Cache) any { return l.ResourceGroupID }).exported(),
+		tagsField().readBack(func(l *cloud.Cache) any { return mustPlain(l.Tags) }).exported(),
+		stringField("securityGroupId", "SecurityGroupId", WriteOnly, func(c *Cache) **string { return &c.SecurityGroupID }, resourceID("sg-", "security group id")).v1(1),
+		stringField("vSwitchId", "VSwitchId", WriteOnly, func(c *Cache) **string { return &c.VSwitchID }, checkVSwitches).v1(2),
+		stringField("eipInstanceId", "EipInstanceId", WriteOnly, func(c *Cache) **string { return &c.EipInstanceID }, resourceID("eip-", "EIP instance id")).v1(3),
+		int32Field("retentionDays", "RetentionDays", WriteOnly, func(c *Cache) **int32 { return &c.RetentionDays }, 1).v1(4),
+		boolField("autoMatchImageCache", "AutoMatchImageCache", WriteOnly, func(c *Cache) **bool { return &c.AutoMatchImageCache }).v1(5),
+		boolField("flash", "Flash", WriteOnly, func(c *Cache) **bool { return &c.Flash }).v1(6),
+		int32Field("standardCopyCount", "StandardCopyCount", WriteOnly, func(c *Cache) **int32 { return &c.StandardCopyCount }, 0).v1(7),
+		int32Field("flashCopyCount", "FlashCopyCount", WriteOnly, func(c *Cache) **int32 { return &c.FlashCopyCount }, 0).v1(8),
+		credentialsField().v1(9),
+		acrInfosField().v1(10),
+		stringField("zoneId", "ZoneId", CreateOnly, func(c *Cache) **string { return &c.ZoneID }, checkZone).v1(11),
+		stringField("annotations", "Annotations", CreateOnly, func(c *Cache) **string { return &c.Annotations }, anyString).v1(12),
+		stringField("insecureRegistry", "InsecureRegistry", CreateOnly, func(c *Cache) **string { return &c.InsecureRegistry }, checkRegistries).v1(13),
+		stringField("plainHttpRegistry", "PlainHttpRegistry", CreateOnly, func(c *Cache) **string { return &c.PlainHTTPRegistry }, checkRegistries).v1(14),
+		stringField("osType", "OsType", CreateOnly, func(c *Cache) **string { return &c.OsType }, checkOsType).v1(15),
 		ignoreChangesField(),
+	}
+}
+
+// sentOn says which calls take the field.
+func (f cacheField) sentOn(create, update bool) cacheField {
+	f.OnCreate, f.OnUpdate = create, update
+	return f
+}
+
+// readBack gives the field the getter of its live value: DescribeImageCaches returns it.
+func (f cacheField) readBack(live func(*cloud.Cache) any) cacheField {
+	f.live = live
+	return f
+}
+
+// exported makes `imcsync export` write the field.
+func (f cacheField) exported() cacheField {
+	f.Export = true
+	return f
+}
+
+// v1 sets the field's position in a v1 record.
+func (f cacheField) v1(pos int) cacheField {
+	f.RecordV1 = pos
+	return f
+}
+
+// newField is a table row of a field managed m; the calls that take it follow from m.
+func newField(key, param string, m Managed, t Type, get func(*Cache) any) Field {
+	f := Field{Key: key, Param: param, Managed: m, Type: t, get: get}
+	f.OnCreate = m == Compared || m == WriteOnly || m == CreateOnly
+	f.OnUpdate = m == Compared || m == WriteOnly
+	return f
+}
+
+// deref is the value a pointer getter points to, or nil.
+func deref[T any](ptr func(*Cache) **T) func(*Cache) any {
+	return func(c *Cache) any {
+		if p := *ptr(c); p != nil {
+			return *p
+		}
+		return nil
 	}
 }
 
@@ -195,7 +376,7 @@ func ReservedTags(f *File, c *Cache) []string {
 
 func identField(key, param string, ptr func(*Cache) *string, check func(string) string) cacheField {
 	return cacheField{
-		objectField: objectField[Cache]{Field{key, param, Identity}, stringInto(ptr, check)},
+		objectField: objectField[Cache]{newField(key, param, Identity, TypeString, func(c *Cache) any { return *ptr(c) }), stringInto(ptr, check)},
 		merge: func(dst, src *Cache) {
 			if *ptr(dst) == "" {
 				*ptr(dst) = *ptr(src)
@@ -207,7 +388,7 @@ func identField(key, param string, ptr func(*Cache) *string, check func(string) 
 
 func stringField(key, param string, m Managed, ptr func(*Cache) **string, check func(string) string) cacheField {
 	return cacheField{
-		objectField: objectField[Cache]{Field{key, param, m}, func(d *decoder, n *yaml.Node, path string, c *Cache) {
+		objectField: objectField[Cache]{newField(key, param, m, TypeString, deref(ptr)), func(d *decoder, n *yaml.Node, path string, c *Cache) {
 			if s, ok := d.str(n, path); ok {
 				if msg := check(s); msg != "" {
 					d.errorf(n, path, "%s", msg)
@@ -222,8 +403,10 @@ func stringField(key, param string, m Managed, ptr func(*Cache) **string, check 
 }
 
 func int32Field(key, param string, m Managed, ptr func(*Cache) **int32, min int64) cacheField {
+	f := newField(key, param, m, TypeInt32, deref(ptr))
+	f.Min = min
 	return cacheField{
-		objectField: objectField[Cache]{Field{key, param, m}, func(d *decoder, n *yaml.Node, path string, c *Cache) {
+		objectField: objectField[Cache]{f, func(d *decoder, n *yaml.Node, path string, c *Cache) {
 			if v, ok := d.int32(n, path, min); ok {
 				*ptr(c) = &v
 			}
@@ -235,7 +418,7 @@ func int32Field(key, param string, m Managed, ptr func(*Cache) **int32, min int6
 
 func boolField(key, param string, m Managed, ptr func(*Cache) **bool) cacheField {
 	return cacheField{
-		objectField: objectField[Cache]{Field{key, param, m}, func(d *decoder, n *yaml.Node, path string, c *Cache) {
+		objectField: objectField[Cache]{newField(key, param, m, TypeBool, deref(ptr)), func(d *decoder, n *yaml.Node, path string, c *Cache) {
 			if v, ok := d.bool(n, path); ok {
 				*ptr(c) = &v
 			}
@@ -297,8 +480,15 @@ func (d *decoder) list(n *yaml.Node, path, what string, max int, item func(i int
 
 func imagesField() cacheField {
 	ptr := func(c *Cache) *[]string { return &c.Images }
+	f := newField("images", "Image", Compared, TypeStringSet, func(c *Cache) any {
+		if c.Images == nil {
+			return nil
+		}
+		return c.Images
+	})
+	f.MaxItems = MaxImages
 	return cacheField{
-		objectField: objectField[Cache]{Field{"images", "Image", Compared}, func(d *decoder, n *yaml.Node, path string, c *Cache) {
+		objectField: objectField[Cache]{f, func(d *decoder, n *yaml.Node, path string, c *Cache) {
 			var images []string
 			ok := d.list(n, path, "images", MaxImages, func(_ int, n *yaml.Node, path string) (string, bool) {
 				s, ok := d.str(n, path)
@@ -325,8 +515,15 @@ func imagesField() cacheField {
 }
 
 func tagsField() cacheField {
+	f := newField("tags", "Tag", Compared, TypeTags, func(c *Cache) any {
+		if c.Tags == nil {
+			return nil
+		}
+		return c.Tags
+	})
+	f.MaxItems = MaxTags
 	return cacheField{
-		objectField: objectField[Cache]{Field{"tags", "Tag", Compared}, func(d *decoder, n *yaml.Node, path string, c *Cache) {
+		objectField: objectField[Cache]{f, func(d *decoder, n *yaml.Node, path string, c *Cache) {
 			tags := map[string]string{}
 			ok := d.mapping(n, path, func(key string, k, v *yaml.Node) {
 				p := join(path, key)
@@ -367,17 +564,17 @@ func tagsField() cacheField {
 
 // credentialFields are the keys of an imageRegistryCredentials entry.
 var credentialFields = []objectField[RegistryCredential]{
-	{Field{"server", "Server", WriteOnly}, stringInto(func(c *RegistryCredential) *string { return &c.Server }, checkServer)},
-	{Field{"userName", "UserName", WriteOnly}, stringInto(func(c *RegistryCredential) *string { return &c.UserName }, checkNonEmpty)},
-	{Field{"passwordFromEnv", "Password", WriteOnly}, stringInto(func(c *RegistryCredential) *string { return &c.PasswordFromEnv }, checkEnvName)},
+	{Field{Key: "server", Param: "Server", Managed: WriteOnly}, stringInto(func(c *RegistryCredential) *string { return &c.Server }, checkServer)},
+	{Field{Key: "userName", Param: "UserName", Managed: WriteOnly}, stringInto(func(c *RegistryCredential) *string { return &c.UserName }, checkNonEmpty)},
+	{Field{Key: "passwordFromEnv", Param: "Password", Managed: WriteOnly}, stringInto(func(c *RegistryCredential) *string { return &c.PasswordFromEnv }, checkEnvName)},
 }
 
 // acrInfoFields are the keys of an acrRegistryInfos entry.
 var acrInfoFields = []objectField[AcrRegistryInfo]{
-	{Field{"instanceId", "InstanceId", WriteOnly}, stringInto(func(a *AcrRegistryInfo) *string { return &a.InstanceID }, resourceID("cri-", "ACR instance id"))},
-	{Field{"instanceName", "InstanceName", WriteOnly}, stringInto(func(a *AcrRegistryInfo) *string { return &a.InstanceName }, checkNonEmpty)},
-	{Field{"regionId", "RegionId", WriteOnly}, stringInto(func(a *AcrRegistryInfo) *string { return &a.RegionID }, checkRegion)},
-	{Field{"domains", "Domain", WriteOnly}, func(d *decoder, n *yaml.Node, path string, a *AcrRegistryInfo) {
+	{Field{Key: "instanceId", Param: "InstanceId", Managed: WriteOnly}, stringInto(func(a *AcrRegistryInfo) *string { return &a.InstanceID }, resourceID("cri-", "ACR instance id"))},
+	{Field{Key: "instanceName", Param: "InstanceName", Managed: WriteOnly}, stringInto(func(a *AcrRegistryInfo) *string { return &a.InstanceName }, checkNonEmpty)},
+	{Field{Key: "regionId", Param: "RegionId", Managed: WriteOnly}, stringInto(func(a *AcrRegistryInfo) *string { return &a.RegionID }, checkRegion)},
+	{Field{Key: "domains", Param: "Domain", Managed: WriteOnly}, func(d *decoder, n *yaml.Node, path string, a *AcrRegistryInfo) {
 		domains := []string{}
 		d.list(n, path, "domains", maxDomains, func(_ int, n *yaml.Node, path string) (string, bool) {
 			s, ok := d.str(n, path)
@@ -396,8 +593,15 @@ var acrInfoFields = []objectField[AcrRegistryInfo]{
 
 func credentialsField() cacheField {
 	ptr := func(c *Cache) *[]RegistryCredential { return &c.ImageRegistryCredentials }
+	f := newField("imageRegistryCredentials", "ImageRegistryCredential", WriteOnly, TypeCredentials, func(c *Cache) any {
+		if c.ImageRegistryCredentials == nil {
+			return nil
+		}
+		return c.ImageRegistryCredentials
+	})
+	f.MaxItems = MaxCredentials
 	return cacheField{
-		objectField: objectField[Cache]{Field{"imageRegistryCredentials", "ImageRegistryCredential", WriteOnly}, func(d *decoder, n *yaml.Node, path string, c *Cache) {
+		objectField: objectField[Cache]{f, func(d *decoder, n *yaml.Node, path string, c *Cache) {
 			creds := []RegistryCredential{}
 			ok := d.list(n, path, "registry credentials", MaxCredentials, func(_ int, n *yaml.Node, path string) (string, bool) {
 				cred, ok := d.credential(n, path)
@@ -438,8 +642,15 @@ func (d *decoder) credential(n *yaml.Node, path string) (RegistryCredential, boo
 
 func acrInfosField() cacheField {
 	ptr := func(c *Cache) *[]AcrRegistryInfo { return &c.AcrRegistryInfos }
+	f := newField("acrRegistryInfos", "AcrRegistryInfo", WriteOnly, TypeAcrInfos, func(c *Cache) any {
+		if c.AcrRegistryInfos == nil {
+			return nil
+		}
+		return c.AcrRegistryInfos
+	})
+	f.MaxItems = MaxAcrInfos
 	return cacheField{
-		objectField: objectField[Cache]{Field{"acrRegistryInfos", "AcrRegistryInfo", WriteOnly}, func(d *decoder, n *yaml.Node, path string, c *Cache) {
+		objectField: objectField[Cache]{f, func(d *decoder, n *yaml.Node, path string, c *Cache) {
 			infos := []AcrRegistryInfo{}
 			ok := d.list(n, path, "ACR registry infos", MaxAcrInfos, func(_ int, n *yaml.Node, path string) (string, bool) {
 				info, ok := d.acrInfo(n, path)
@@ -505,7 +716,7 @@ func ignorable() []string {
 func ignoreChangesField() cacheField {
 	ptr := func(c *Cache) *[]string { return &c.IgnoreChanges }
 	return cacheField{
-		objectField: objectField[Cache]{Field{"ignoreChanges", "", Local}, func(d *decoder, n *yaml.Node, path string, c *Cache) {
+		objectField: objectField[Cache]{Field{Key: "ignoreChanges", Managed: Local}, func(d *decoder, n *yaml.Node, path string, c *Cache) {
 			entries := []string{}
 			ok := d.list(n, path, "entries", maxIgnoreEntries(), func(_ int, n *yaml.Node, path string) (string, bool) {
 				s, ok := d.str(n, path)

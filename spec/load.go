@@ -65,14 +65,14 @@ type topLevel struct {
 
 // fileFields are the top-level keys.
 var fileFields = []objectField[topLevel]{
-	{Field{"apiVersion", "", Local}, stringInto(func(t *topLevel) *string { return &t.file.APIVersion }, checkAPIVersion)},
-	{Field{"owner", "", Local}, stringInto(func(t *topLevel) *string { return &t.file.Owner }, checkName)},
-	{Field{"region", "RegionId", Identity}, func(d *decoder, n *yaml.Node, path string, t *topLevel) {
+	{Field{Key: "apiVersion", Managed: Local}, stringInto(func(t *topLevel) *string { return &t.file.APIVersion }, checkAPIVersion)},
+	{Field{Key: "owner", Managed: Local}, stringInto(func(t *topLevel) *string { return &t.file.Owner }, checkName)},
+	{Field{Key: "region", Param: "RegionId", Managed: Identity}, func(d *decoder, n *yaml.Node, path string, t *topLevel) {
 		t.region = n
 		stringInto(func(t *topLevel) *string { return &t.file.Region }, checkRegion)(d, n, path, t)
 	}},
-	{Field{"defaults", "", Local}, func(_ *decoder, n *yaml.Node, _ string, t *topLevel) { t.defaults = n }},
-	{Field{"imageCaches", "", Local}, func(_ *decoder, n *yaml.Node, _ string, t *topLevel) { t.caches = n }},
+	{Field{Key: "defaults", Managed: Local}, func(_ *decoder, n *yaml.Node, _ string, t *topLevel) { t.defaults = n }},
+	{Field{Key: "imageCaches", Managed: Local}, func(_ *decoder, n *yaml.Node, _ string, t *topLevel) { t.caches = n }},
 }
 
 func checkAPIVersion(s string) string {

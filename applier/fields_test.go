@@ -1,0 +1,208 @@
+package applier
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/imcsync/imcsync/eci"
+	"github.com/imcsync/imcsync/ecisim"
+	"github.com/imcsync/imcsync/planner"
+	"github.com/imcsync/imcsync/schema"
+	"github.com/imcsync/imcsync/spec"
+)
+
+// fieldSamples are two different valid values of each field of spec's table, as a plan
+// holds them. A field added to the table needs its samples here.
+var fieldSamples = map[string][2]any{
+	"name":                {"cov-a", "cov-b"},
+	"images":              {[]any{"nginx:1"}, []any{"nginx:2"}},
+	"size":                {int64(20), int64(30)},
+	"eliminationStrategy": {"LRU", ""},
+	"resourceGroupId":     {"rg-1", "rg-2"},
+	"tags":                {map[string]any{"team": "a"}, map[string]any{"team": "b"}},
+	"securityGroupId":     {"sg-1", "sg-2"},
+	"vSwitchId":           {"vsw-1", "vsw-2"},
+	"eipInstanceId":       {"eip-1", "eip-2"},
+	"retentionDays":       {int64(1), int64(2)},
+	"autoMatchImageCache": {true, false},
+	"flash":               {true, false},
+	"standardCopyCount":   {int64(1), int64(2)},
+	"flashCopyCount":      {int64(1), int64(2)},
+	"imageRegistryCredentials": {
+		[]any{map[string]any{"server": "r.example.com", "userName": "a", "passwordFromEnv": "REGISTRY_PW"}},
+		[]any{map[string]any{"server": "r.example.com", "userName": "b", "passwordFromEnv": "REGISTRY_PW"}}},
+	"acrRegistryInfos":  {[]any{map[string]any{"instanceId": "cri-1"}}, []any{map[string]any{"instanceId": "cri-2"}}},
+	"zoneId":            {"cn-hangzhou-k", "cn-hangzhou-j"},
+	"annotations":       {"a", "b"},
+	"insecureRegistry":  {"reg.a", "reg.b"},
+	"plainHttpRegistry": {"reg.a", "reg.b"},
+	"osType":            {"Linux", "Windows"},
+}
+
+// TestFieldTableCoverage lists the fields of spec's table and checks that each is known
+// to everything that must know it: the JSON Schema has the key with the field's type and
+// limits; eci maps its API parameter into the SDK's requests for every call that takes
+// it; and the emulator stores a created value under the field's key and, for a field
+// UpdateImageCache takes, answers NoNeedUpdate to the same value and accepts another.
+func TestFieldTableCoverage(t *testing.T) {
+	var doc map[string]any
+	if err := json.Unmarshal(schema.JSON(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	clock := ecisim.NewManualClock(time.Now())
+	sim, err := ecisim.Start(ecisim.Config{Clock: clock, Seed: 1}, &ecisim.State{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sim.Close()
+	client, err := eci.New(eci.Config{Endpoint: sim.URL, AccessKeyID: ecisim.DefaultAccessKeyID, AccessKeySecret: ecisim.DefaultAccessKeySecret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	getenv := func(string) string { return "secret" }
+	ctx := context.Background()
+
+	for _, f := range spec.CacheFields() {
+		if f.Managed == spec.Local {
+			continue
+		}
+		t.Run(f.Key, func(t *testing.T) {
+			checkSchema(t, doc, f)
+			if f.OnCreate && !eci.Settable(f.Param, true) {
+				t.Errorf("eci does not map %s into CreateImageCache", f.Param)
+			}
+			if f.OnUpdate && !eci.Settable(f.Param, false) {
+				t.Errorf("eci does not map %s into UpdateImageCache", f.Param)
+			}
+			if !f.OnCreate {
+				return // region and id: the request's own identity
+			}
+			samples, ok := fieldSamples[f.Key]
+			if !ok {
+				t.Fatalf("no samples of %s in fieldSamples: add two valid values", f.Key)
+			}
+			for _, s := range samples {
+				if err := f.Type.Check(s); err != nil {
+					t.Fatalf("sample %v: %v", s, err)
+				}
+			}
+			name := "cov-" + strings.ToLower(f.Key)
+			req := planner.Request{"name": name, "images": []any{"nginx:1"}, f.Key: samples[0]}
+			if f.Key == "name" {
+				name = samples[0].(string)
+			}
+			ps, err := params(req, keysOf(req), true, getenv)
+			if err != nil {
+				t.Fatal(err)
+			}
+			id, err := client.Create(ctx, eci.CreateRequest{RegionID: "cn-hangzhou", Params: ps})
+			if err != nil {
+				t.Fatalf("create with %s: %v", f.Param, err)
+			}
+			clock.Advance(time.Minute)
+			if _, err := client.List(ctx, "cn-hangzhou"); err != nil {
+				t.Fatal(err)
+			}
+			stored := storedCache(t, sim, id)
+			if v, ok := stored[f.Key]; !ok || v == "" {
+				t.Errorf("the emulator does not store %s under %q: %v", f.Param, f.Key, stored)
+			}
+			if name != stored["name"] {
+				t.Errorf("stored name %v, want %s", stored["name"], name)
+			}
+			if !f.OnUpdate {
+				return
+			}
+			for i, want := range []error{eci.ErrNoNeedUpdate, nil} {
+				ps, err := params(planner.Request{f.Key: samples[i]}, []string{f.Key}, false, getenv)
+				if err != nil {
+					t.Fatal(err)
+				}
+				err = client.Update(ctx, eci.UpdateRequest{RegionID: "cn-hangzhou", ImageCacheID: id, Params: ps})
+				if !errors.Is(err, want) && (want != nil || err != nil) {
+					t.Errorf("update of %s to %v: %v, want %v", f.Param, samples[i], err, want)
+				}
+			}
+		})
+	}
+}
+
+func keysOf(r planner.Request) []string {
+	var keys []string
+	for k := range r {
+		keys = append(keys, k)
+	}
+	return keys
+}
+
+// storedCache is the emulator's record of a cache as its state file writes it.
+func storedCache(t *testing.T, sim *ecisim.Running, id string) map[string]any {
+	t.Helper()
+	for _, c := range sim.Server.State().Caches {
+		if c.ID == id {
+			b, err := json.Marshal(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var m map[string]any
+			if err := json.Unmarshal(b, &m); err != nil {
+				t.Fatal(err)
+			}
+			return m
+		}
+	}
+	t.Fatalf("the emulator has no cache %s", id)
+	return nil
+}
+
+// checkSchema checks that the schema takes the field with its type and limits.
+func checkSchema(t *testing.T, doc map[string]any, f spec.Field) {
+	t.Helper()
+	defs := doc["$defs"].(map[string]any)
+	props := defs["settings"].(map[string]any)["properties"].(map[string]any)
+	if f.Key == "name" || f.Key == "id" {
+		items := doc["properties"].(map[string]any)["imageCaches"].(map[string]any)["items"].(map[string]any)
+		props = items["properties"].(map[string]any)
+	}
+	node, ok := props[f.Key].(map[string]any)
+	if !ok {
+		t.Errorf("the schema has no key %s", f.Key)
+		return
+	}
+	want := map[spec.Type]string{spec.TypeString: "string", spec.TypeInt32: "integer", spec.TypeBool: "boolean",
+		spec.TypeStringSet: "array", spec.TypeTags: "object", spec.TypeCredentials: "array", spec.TypeAcrInfos: "array"}[f.Type]
+	if got := schemaType(defs, node); got != want {
+		t.Errorf("schema type of %s: %q, want %q", f.Key, got, want)
+	}
+	limit := "maxItems"
+	if f.Type == spec.TypeTags {
+		limit = "maxProperties"
+	}
+	if f.MaxItems > 0 && fmt.Sprint(node[limit]) != fmt.Sprint(f.MaxItems) {
+		t.Errorf("schema %s of %s: %v, want %d", limit, f.Key, node[limit], f.MaxItems)
+	}
+	if f.Type == spec.TypeInt32 && fmt.Sprint(node["minimum"]) != fmt.Sprint(f.Min) {
+		t.Errorf("schema minimum of %s: %v, want %d", f.Key, node["minimum"], f.Min)
+	}
+}
+
+// schemaType is a schema node's JSON type, through $ref and enums of strings.
+func schemaType(defs, node map[string]any) string {
+	if typ, ok := node["type"].(string); ok {
+		return typ
+	}
+	if ref, ok := node["$ref"].(string); ok {
+		return schemaType(defs, defs[strings.TrimPrefix(ref, "#/$defs/")].(map[string]any))
+	}
+	if enum, ok := node["enum"].([]any); ok && len(enum) > 0 {
+		if _, isStr := enum[0].(string); isStr {
+			return "string"
+		}
+	}
+	return ""
+}
