@@ -25,7 +25,7 @@ func NewLogger(w io.Writer, format string, terminal bool) (*slog.Logger, error) 
 func (l *Loop) logCycle(ctx context.Context, c Cycle) {
 	level := slog.LevelInfo
 	switch c.Result {
-	case Drift:
+	case Drift, Interrupted:
 		level = slog.LevelWarn
 	case Failed, Error:
 		level = slog.LevelError
@@ -53,10 +53,10 @@ func (l *Loop) logCycle(ctx context.Context, c Cycle) {
 }
 
 // logChange writes one line per change apply finished: what was done to which cache,
-// and the API's message when it failed. No-ops and changes the plan had blocked are
+// or why not (the API's message, the reason it is blocked). Caches left unchanged are
 // only counted in the cycle's line.
 func (l *Loop) logChange(ctx context.Context, o applier.Outcome) {
-	if o.Result == applier.InProgress || !(o.Action.Mutates() || o.Result == applier.Failed) {
+	if o.Result == applier.InProgress || o.Result == applier.Unchanged {
 		return
 	}
 	level := slog.LevelInfo
