@@ -379,11 +379,11 @@ func update(f *spec.File, d *spec.Cache, l *cloud.Cache, ch Change) Change {
 	adopted := !hasRecord && len(want) > 0
 	for _, fl := range recordedFields {
 		v := fl.Declared(d)
-		if v == nil || ignored[fl.Key] || (hasRecord && have[fl.Key] == want[fl.Key]) {
+		if v == nil || ignored[fl.Key] || (hasRecord && have.digestOf(fl) == want.digestOf(fl)) {
 			continue
 		}
 		fc := FieldChange{Field: fl.Key, Before: RecordedValue, After: v, WriteOnly: true, Send: !adopted && fl.OnUpdate}
-		if adopted || have[fl.Key] == "" {
+		if adopted || have.digestOf(fl) == "" {
 			fc.Before = UnknownValue
 		} else if !fl.OnUpdate {
 			createOnlyChanged = append(createOnlyChanged, fl.Key)
@@ -394,9 +394,9 @@ func update(f *spec.File, d *spec.Cache, l *cloud.Cache, ch Change) Change {
 	if hasRecord {
 		maps.Copy(record, have)
 	}
-	for k, v := range want {
-		if !ignored[k] {
-			record[k] = v
+	for _, fl := range recordedFields {
+		if d := want.digestOf(fl); d != "" && !ignored[fl.Key] {
+			record[fl.RecordKey] = d
 		}
 	}
 	if adopted {
@@ -493,6 +493,9 @@ func reservedTags(f *spec.File, live map[string]string, rec record) map[string]s
 	}
 	if len(rec) > 0 {
 		tags[spec.RecordTag] = rec.format()
+		if v, ok := live[spec.RecordTag]; ok && rec.sameAs(v) {
+			tags[spec.RecordTag] = v // equal as a map: order and spelling are not a change
+		}
 	} else if v, ok := live[spec.RecordTag]; ok {
 		tags[spec.RecordTag] = v
 	}
