@@ -10,6 +10,7 @@ import (
 
 	"github.com/imcsync/imcsync/cloud"
 	"github.com/imcsync/imcsync/eci"
+	"github.com/imcsync/imcsync/ownership"
 	"github.com/imcsync/imcsync/planner"
 )
 
@@ -98,7 +99,7 @@ func (r *runner) delete(ctx context.Context, t *task) (int, error) {
 		return 0, err
 	}
 	t.out.Status = live.Status
-	if err := canDelete(r.decider.owner, live); err != nil {
+	if err := ownership.Of(r.decider.owner, live.Tags).CanPrune(); err != nil {
 		r.finish(t, Skipped, err.Error(), err)
 		return 0, nil
 	}
@@ -139,7 +140,7 @@ func (r *runner) replace(ctx context.Context, t *task, req planner.Request) (int
 	case err != nil:
 		return 0, err
 	default:
-		if err := canReplace(r.decider.owner, live); err != nil {
+		if err := ownership.Of(r.decider.owner, live.Tags).CanManage(); err != nil {
 			r.finish(t, Skipped, err.Error(), err)
 			return 0, nil
 		}
