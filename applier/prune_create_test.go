@@ -13,8 +13,8 @@ import (
 	"github.com/imcsync/imcsync/applier"
 	"github.com/imcsync/imcsync/cloud"
 	"github.com/imcsync/imcsync/eci"
-	"github.com/imcsync/imcsync/ownership"
 	"github.com/imcsync/imcsync/ecisim"
+	"github.com/imcsync/imcsync/ownership"
 	"github.com/imcsync/imcsync/planner"
 	"github.com/imcsync/imcsync/spec"
 )
