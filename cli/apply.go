@@ -3,7 +3,6 @@ package cli
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -19,6 +18,7 @@ import (
 	"github.com/imcsync/imcsync/applier"
 	"github.com/imcsync/imcsync/engine"
 	"github.com/imcsync/imcsync/planner"
+	"github.com/imcsync/imcsync/render"
 )
 
 func init() { commands = append(commands, newApplyCmd) }
@@ -120,14 +120,14 @@ func (a *app) applySaved(ctx context.Context, path string, autoApprove bool, opt
 // stderr and reports.
 func (a *app) confirmAndApply(ctx context.Context, plan *planner.Plan, autoApprove bool, opts applier.Options, apply func(applier.Options) (engine.Report, error)) error {
 	color := colorEnabled(a.stdout, a.getenv)
-	if a.output != "json" {
-		if err := renderPlan(a.stdout, plan, a.output, color); err != nil {
+	if a.format != render.JSON {
+		if err := render.Plan(a.stdout, plan, a.format, color); err != nil {
 			return &exitError{Code: exitFailure, Err: err}
 		}
 	}
 	if !plan.HasChanges() {
-		if a.output == "json" {
-			return a.writeApplyJSON(engine.NewReport(nil))
+		if a.format == render.JSON {
+			return render.Apply(a.stdout, engine.NewReport(nil), a.format, color)
 		}
 		return nil
 	}
@@ -136,25 +136,17 @@ func (a *app) confirmAndApply(ctx context.Context, plan *planner.Plan, autoAppro
 			return &exitError{Code: exitFailure, Err: err}
 		}
 	}
-	progress := newProgress(a.stderr, isTerminal(a.stderr), color)
-	opts.Progress = progress.update
+	progress := render.NewProgress(a.stderr, isTerminal(a.stderr), color)
+	opts.Progress = progress.Update
 	report, err := apply(opts)
-	progress.finish()
+	progress.Finish()
 	if err != nil {
 		return &exitError{Code: exitFailure, Err: err}
 	}
 	if report.Interrupted {
 		fmt.Fprintln(a.stderr, "Interrupted: no new calls were started; calls in flight finished.")
 	}
-	switch a.output {
-	case "json":
-		err = a.writeApplyJSON(report)
-	case "markdown":
-		_, err = io.WriteString(a.stdout, renderOutcomesMarkdown(report.Outcomes))
-	default:
-		_, err = io.WriteString(a.stdout, renderOutcomesText(report.Outcomes, newStyles(color)))
-	}
-	if err != nil {
+	if err := render.Apply(a.stdout, report, a.format, color); err != nil {
 		return &exitError{Code: exitFailure, Err: err}
 	}
 	if !report.OK() { // an interrupted run is never a success
@@ -176,12 +168,6 @@ func (a *app) confirm() error {
 	}
 	fmt.Fprintln(a.stdout)
 	return nil
-}
-
-func (a *app) writeApplyJSON(r engine.Report) error {
-	enc := json.NewEncoder(a.stdout)
-	enc.SetIndent("", "  ")
-	return enc.Encode(r)
 }
 
 // isTerminal reports whether w is a terminal.

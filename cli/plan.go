@@ -1,8 +1,8 @@
 package cli
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 
@@ -10,6 +10,7 @@ import (
 
 	"github.com/imcsync/imcsync/engine"
 	"github.com/imcsync/imcsync/planner"
+	"github.com/imcsync/imcsync/render"
 	"github.com/imcsync/imcsync/spec"
 )
 
@@ -59,10 +60,10 @@ func newPlanCmd(a *app) *cobra.Command {
 					return &exitError{Code: exitFailure, Err: err}
 				}
 			}
-			if err := renderPlan(a.stdout, plan, a.output, colorEnabled(a.stdout, a.getenv)); err != nil {
+			if err := render.Plan(a.stdout, plan, a.format, colorEnabled(a.stdout, a.getenv)); err != nil {
 				return &exitError{Code: exitFailure, Err: err}
 			}
-			if outFile != "" && a.output == "text" {
+			if outFile != "" && a.format == render.Text {
 				fmt.Fprintf(a.stdout, "\nSaved the plan to %s. To apply exactly this plan, run:\n    imcsync apply %s\n", outFile, outFile)
 			}
 			if plan.HasChanges() {
@@ -109,13 +110,13 @@ func (a *app) loadFile() (*spec.File, error) {
 	return f, nil
 }
 
-// writePlanFile saves the plan as indented JSON (the plan file format is the plan JSON).
+// writePlanFile saves the plan as JSON (the plan file format is the plan JSON).
 func writePlanFile(path string, plan *planner.Plan) error {
-	b, err := json.MarshalIndent(plan, "", "  ")
-	if err != nil {
+	var buf bytes.Buffer
+	if err := render.Plan(&buf, plan, render.JSON, false); err != nil {
 		return err
 	}
-	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		return fmt.Errorf("--out: %w", err)
 	}
 	return nil

@@ -1,11 +1,11 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
+	"github.com/imcsync/imcsync/render"
 	"github.com/imcsync/imcsync/version"
 )
 
@@ -44,10 +44,8 @@ type versionJSON struct {
 
 func (a *app) printVersion() error {
 	info := version.Get()
-	if a.output == "json" {
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(versionJSON{FormatVersion: "1", Info: info})
+	if a.format == render.JSON {
+		return render.WriteJSON(a.stdout, versionJSON{FormatVersion: "1", Info: info})
 	}
 	commit := info.Commit
 	if info.Modified {
