@@ -40,4 +40,3 @@ func TestDriftFormatLeft(t *testing.T) {
 		}
 	}
 }
-

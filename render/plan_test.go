@@ -82,7 +82,6 @@ func TestRenderMarkdownManyCaches(t *testing.T) {
 	}
 }
 
-
 func renderString(t *testing.T, p *planner.Plan, format string, color bool) string {
 	t.Helper()
 	var buf bytes.Buffer
