@@ -151,7 +151,7 @@ func (a *app) applySaved(ctx context.Context, path string, autoApprove bool, opt
 
 // confirmAndApply shows the plan, asks for confirmation, applies and reports.
 func (a *app) confirmAndApply(ctx context.Context, conn *connection, plan *planner.Plan, autoApprove bool, opts applier.Options) error {
-	color := colorEnabled(a.stdout, a.getenv)
+	color := a.colorEnabled(a.stdout)
 	if a.output != "json" {
 		if err := renderPlan(a.stdout, plan, a.output, color); err != nil {
 			return &exitError{Code: exitFailure, Err: err}
@@ -164,14 +164,14 @@ func (a *app) confirmAndApply(ctx context.Context, conn *connection, plan *plann
 		return nil
 	}
 	if !autoApprove {
-		if err := a.confirm(); err != nil {
+		if err := a.confirm(ctx); err != nil {
 			return &exitError{Code: exitFailure, Err: err}
 		}
 	}
-	progress := newProgress(a.stderr, isTerminal(a.stderr), color)
-	opts.Progress = progress.update
+	view := a.newView(len(plan.Changes), opts.Parallelism)
+	opts.Progress = view.Update
 	outcomes := applier.Apply(ctx, plan, conn.client, opts)
-	progress.finish()
+	view.Close()
 	if ctx.Err() != nil {
 		fmt.Fprintln(a.stderr, "Interrupted: no new calls were started; calls in flight finished.")
 	}
@@ -194,15 +194,26 @@ func (a *app) confirmAndApply(ctx context.Context, conn *connection, plan *plann
 }
 
 // confirm asks for "yes" on a terminal; without one it refuses, so nothing is sent.
-func (a *app) confirm() error {
+// Ctrl-C (ctx's end) stops waiting for the answer at once.
+func (a *app) confirm(ctx context.Context) error {
 	in, ok := a.stdin.(*os.File)
 	if !ok || !term.IsTerminal(int(in.Fd())) {
 		return errors.New("no terminal to confirm on: nothing was applied; review the plan and pass --auto-approve to apply without confirmation")
 	}
 	fmt.Fprint(a.stdout, "\nDo you want to apply these changes? Only 'yes' will be accepted: ")
-	answer, _ := bufio.NewReader(in).ReadString('\n')
-	if strings.TrimSpace(answer) != "yes" {
-		return errors.New("apply cancelled: nothing was applied")
+	answered := make(chan string, 1)
+	go func() { // left blocked on the terminal if ctx ends first; the command is ending then
+		answer, _ := bufio.NewReader(in).ReadString('\n')
+		answered <- answer
+	}()
+	select {
+	case <-ctx.Done():
+		fmt.Fprintln(a.stdout)
+		return errors.New("interrupted at the confirmation prompt: nothing was applied")
+	case answer := <-answered:
+		if strings.TrimSpace(answer) != "yes" {
+			return errors.New("apply cancelled: nothing was applied")
+		}
 	}
 	fmt.Fprintln(a.stdout)
 	return nil

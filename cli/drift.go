@@ -51,7 +51,7 @@ func newDriftCmd(a *app) *cobra.Command {
 				return err
 			}
 			report := drift.Build(plan, caches, driftClock().UTC().Truncate(time.Second), drift.Options{ExpiringWithin: within})
-			if err := renderDrift(a.stdout, report, a.output, colorEnabled(a.stdout, a.getenv)); err != nil {
+			if err := renderDrift(a.stdout, report, a.output, a.colorEnabled(a.stdout)); err != nil {
 				return &exitError{Code: exitFailure, Err: err}
 			}
 			if !report.InSync() {

@@ -70,7 +70,7 @@ func newPlanCmd(a *app) *cobra.Command {
 					return &exitError{Code: exitFailure, Err: err}
 				}
 			}
-			if err := renderPlan(a.stdout, plan, a.output, colorEnabled(a.stdout, a.getenv)); err != nil {
+			if err := renderPlan(a.stdout, plan, a.output, a.colorEnabled(a.stdout)); err != nil {
 				return &exitError{Code: exitFailure, Err: err}
 			}
 			if outFile != "" && a.output == "text" {

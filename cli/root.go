@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 
 	"github.com/spf13/cobra"
 )
@@ -42,6 +43,7 @@ type app struct {
 
 	file     string   // -f/--file
 	output   string   // -o/--output: text|json|markdown
+	color    string   // --color: auto|always|never
 	regions  []string // --region filter (repeatable)
 	endpoint string   // --endpoint or IMCSYNC_ENDPOINT
 	sim      string   // --sim STATE
@@ -95,11 +97,15 @@ func (a *app) rootCommand() *cobra.Command {
 	pf.StringArrayVar(&a.regions, "region", nil, "only these regions (repeatable)")
 	pf.StringVar(&a.endpoint, "endpoint", "", "ECI API endpoint URL, e.g. http://127.0.0.1:8080 (env IMCSYNC_ENDPOINT)")
 	pf.StringVar(&a.sim, "sim", "", "use an in-process emulator seeded from this state file; no credentials needed")
+	pf.StringVar(&a.color, "color", "auto", "colour: auto (on a terminal, unless NO_COLOR; CLICOLOR_FORCE forces it), always or never")
 	root.PersistentPreRunE = func(*cobra.Command, []string) error {
 		switch a.output {
 		case "text", "json", "markdown":
 		default:
 			return &exitError{Code: exitFailure, Err: fmt.Errorf("--output %q: want text, json or markdown", a.output)}
+		}
+		if !slices.Contains(colorModes, a.color) {
+			return usageError("--color %q: want auto, always or never", a.color)
 		}
 		if a.endpoint == "" {
 			a.endpoint = a.getenv("IMCSYNC_ENDPOINT")
