@@ -40,6 +40,17 @@ func newApplyCmd(a *app) *cobra.Command {
 			"with it), and only where the live cache is still what the plan was made against;\n" +
 			"changed caches are reported stale.\n\n" +
 			"Exit status: 0 every cache converged, 1 anything failed, was blocked, stale or skipped.",
+		Example: "  # Plan, show the plan, ask for \"yes\", apply, wait until Ready\n" +
+			"  imcsync apply -f imagecaches.yaml\n" +
+			"\n" +
+			"  # In CI after merge: no prompt, at most 4 caches changed at once\n" +
+			"  imcsync apply -f imagecaches.yaml --auto-approve --parallelism 4\n" +
+			"\n" +
+			"  # Apply exactly the plan a reviewer saw\n" +
+			"  imcsync plan -f imagecaches.yaml --out plan.json && imcsync apply plan.json\n" +
+			"\n" +
+			"  # Try it against a throwaway emulator, no credentials needed\n" +
+			"  imcsync apply -f examples/imagecaches.yaml --sim examples/live-state.yaml --auto-approve",
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkApplyFlags(opts, a.rate); err != nil {

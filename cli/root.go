@@ -98,11 +98,14 @@ func (a *app) rootCommand() *cobra.Command {
 	pf.StringVar(&a.endpoint, "endpoint", "", "ECI API endpoint URL, e.g. http://127.0.0.1:8080 (env IMCSYNC_ENDPOINT)")
 	pf.StringVar(&a.sim, "sim", "", "use an in-process emulator seeded from this state file; no credentials needed")
 	pf.StringVar(&a.color, "color", "auto", "colour: auto (on a terminal, unless NO_COLOR; CLICOLOR_FORCE forces it), always or never")
-	root.PersistentPreRunE = func(*cobra.Command, []string) error {
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
 		switch a.output {
 		case "text", "json", "markdown":
 		default:
 			return &exitError{Code: exitFailure, Err: fmt.Errorf("--output %q: want text, json or markdown", a.output)}
+		}
+		if err := checkFormat(cmd, a.output); err != nil {
+			return err
 		}
 		if !slices.Contains(colorModes, a.color) {
 			return usageError("--color %q: want auto, always or never", a.color)
@@ -116,5 +119,6 @@ func (a *app) rootCommand() *cobra.Command {
 	for _, newCmd := range commands {
 		root.AddCommand(newCmd(a))
 	}
+	hideUnusedGlobals(root)
 	return root
 }

@@ -141,6 +141,7 @@ func updates(run *ecisim.Running) int {
 // TestApplyLiveViewOnATerminal: apply with --parallelism 4 on 14 caches, stderr on a
 // terminal, draws a live view that never shows more than 4 caches, says what they do,
 // counts them all, and leaves each cache's outcome to the report on stdout, printed once.
+// Colour follows each stream: stderr, a terminal, has it; stdout, a pipe, has none.
 func TestApplyLiveViewOnATerminal(t *testing.T) {
 	dir, caches := resized(t, 14)
 	run, env := emulate(t, 1500*time.Millisecond, caches...)
@@ -179,6 +180,12 @@ func TestApplyLiveViewOnATerminal(t *testing.T) {
 	}
 	if last := frames[len(frames)-1]; last != "" {
 		t.Errorf("the live view stays on the terminal when apply is done: %q", last)
+	}
+	if !regexp.MustCompile(`\x1b\[[0-9;]*m`).MatchString(screen) {
+		t.Error("no colour on stderr, a terminal, although stdout is not one")
+	}
+	if strings.Contains(r.stdout.String(), "\x1b[") {
+		t.Errorf("escape codes on stdout, which is no terminal:\n%q", r.stdout.String())
 	}
 	if strings.Contains(screen, ": updated") {
 		t.Errorf("outcomes printed on the terminal as well as in the report:\n%s", screen)
