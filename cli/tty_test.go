@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -175,8 +176,16 @@ func TestApplyLiveViewOnATerminal(t *testing.T) {
 	if !slices.ContainsFunc(phases, func(p string) bool { return strings.Contains(p, "s  waiting for Ready (Updating") }) {
 		t.Errorf("no cache line says it waits for Ready; phases shown: %q", phases)
 	}
-	if !slices.ContainsFunc(overall, func(l string) bool { return strings.Contains(l, "14 waiting for Ready") }) {
-		t.Errorf("the overall line never counts the 14 caches waiting; overall lines: %q", overall)
+	waiting := regexp.MustCompile(`(\d+) waiting for Ready`)
+	if !slices.ContainsFunc(overall, func(l string) bool {
+		m := waiting.FindStringSubmatch(l)
+		if m == nil {
+			return false
+		}
+		n, _ := strconv.Atoi(m[1])
+		return n > 4
+	}) {
+		t.Errorf("the overall line never counts more caches waiting than the 4 lines show; overall lines: %q", overall)
 	}
 	if last := frames[len(frames)-1]; last != "" {
 		t.Errorf("the live view stays on the terminal when apply is done: %q", last)

@@ -104,7 +104,7 @@ func TestLiveViewShowsAtMostParallelismCaches(t *testing.T) {
 	v.Close()
 	time.Sleep(100 * time.Millisecond)
 	fs := frames(output())
-	if len(fs) < 10 {
+	if len(fs) < 5 {
 		t.Fatalf("%d frames drawn, want a redraw every %s", len(fs), refresh)
 	}
 	var sending, waiting, overall bool
