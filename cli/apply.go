@@ -1,14 +1,11 @@
 package cli
 
 import (
-	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
 
@@ -39,6 +36,17 @@ func newApplyCmd(a *app) *cobra.Command {
 			"with it), and only where the live cache is still what the plan was made against;\n" +
 			"changed caches are reported stale.\n\n" +
 			"Exit status: 0 every cache converged, 1 anything failed, was blocked, stale or skipped.",
+		Example: "  # Plan, show the plan, ask for \"yes\", apply, wait until Ready\n" +
+			"  imcsync apply -f imagecaches.yaml\n" +
+			"\n" +
+			"  # In CI after merge: no prompt, at most 4 caches changed at once\n" +
+			"  imcsync apply -f imagecaches.yaml --auto-approve --parallelism 4\n" +
+			"\n" +
+			"  # Apply exactly the plan a reviewer saw\n" +
+			"  imcsync plan -f imagecaches.yaml --out plan.json && imcsync apply plan.json\n" +
+			"\n" +
+			"  # Try it against a throwaway emulator, no credentials needed\n" +
+			"  imcsync apply -f examples/imagecaches.yaml --sim examples/live-state.yaml --auto-approve",
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkApplyFlags(opts, a.rate); err != nil {
@@ -119,7 +127,7 @@ func (a *app) applySaved(ctx context.Context, path string, autoApprove bool, opt
 // confirmAndApply shows the plan, asks for confirmation, applies with live progress on
 // stderr and reports.
 func (a *app) confirmAndApply(ctx context.Context, plan *planner.Plan, autoApprove bool, opts applier.Options, apply func(applier.Options) (engine.Report, error)) error {
-	color := colorEnabled(a.stdout, a.getenv)
+	color := a.colorEnabled(a.stdout)
 	if a.format != render.JSON {
 		if err := render.Plan(a.stdout, plan, a.format, color); err != nil {
 			return &exitError{Code: exitFailure, Err: err}
@@ -132,14 +140,14 @@ func (a *app) confirmAndApply(ctx context.Context, plan *planner.Plan, autoAppro
 		return nil
 	}
 	if !autoApprove {
-		if err := a.confirm(); err != nil {
+		if err := a.confirm(ctx); err != nil {
 			return &exitError{Code: exitFailure, Err: err}
 		}
 	}
-	progress := render.NewProgress(a.stderr, isTerminal(a.stderr), color)
-	opts.Progress = progress.Update
+	view := a.newView(len(plan.Changes), opts.Parallelism)
+	opts.Progress = view.Update
 	report, err := apply(opts)
-	progress.Finish()
+	view.Close()
 	if err != nil {
 		return &exitError{Code: exitFailure, Err: err}
 	}
@@ -152,21 +160,6 @@ func (a *app) confirmAndApply(ctx context.Context, plan *planner.Plan, autoAppro
 	if !report.OK() { // an interrupted run is never a success
 		return &exitError{Code: exitFailure}
 	}
-	return nil
-}
-
-// confirm asks for "yes" on a terminal; without one it refuses, so nothing is sent.
-func (a *app) confirm() error {
-	in, ok := a.stdin.(*os.File)
-	if !ok || !term.IsTerminal(int(in.Fd())) {
-		return errors.New("no terminal to confirm on: nothing was applied; review the plan and pass --auto-approve to apply without confirmation")
-	}
-	fmt.Fprint(a.stdout, "\nDo you want to apply these changes? Only 'yes' will be accepted: ")
-	answer, _ := bufio.NewReader(in).ReadString('\n')
-	if strings.TrimSpace(answer) != "yes" {
-		return errors.New("apply cancelled: nothing was applied")
-	}
-	fmt.Fprintln(a.stdout)
 	return nil
 }
 

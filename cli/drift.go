@@ -32,6 +32,11 @@ func newDriftCmd(a *app) *cobra.Command {
 			"             owner (apply --prune would delete them) count as drift, others are\n" +
 			"             listed only\n\n" +
 			"Exit status: 0 in sync, 2 drift found, 1 error.",
+		Example: "  # Daily cron job: exit 2 when the cloud no longer matches Git\n" +
+			"  imcsync drift -f imagecaches.yaml\n" +
+			"\n" +
+			"  # As JSON for a monitoring system, warning about caches expiring within a week\n" +
+			"  imcsync drift -f imagecaches.yaml -o json --expiring-within 168h",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := checkNotNegative("expiring-within", within); err != nil {
@@ -42,7 +47,7 @@ func newDriftCmd(a *app) *cobra.Command {
 				return err
 			}
 			report := drift.Build(planned.Plan, planned.Live, driftClock().UTC().Truncate(time.Second), drift.Options{ExpiringWithin: within})
-			if err := render.Drift(a.stdout, report, a.format, colorEnabled(a.stdout, a.getenv)); err != nil {
+			if err := render.Drift(a.stdout, report, a.format, a.colorEnabled(a.stdout)); err != nil {
 				return &exitError{Code: exitFailure, Err: err}
 			}
 			if !report.InSync() {

@@ -48,6 +48,14 @@ func newPlanCmd(a *app) *cobra.Command {
 		Short: "Show which fields of which image caches would change; never changes anything",
 		Long: "plan reads the file and the live image caches and prints, field by field, what apply would do.\n\n" +
 			"Exit status: 0 no changes, 2 changes pending, 1 error.",
+		Example: "  # What would merging change? (exit 2: changes pending)\n" +
+			"  imcsync plan -f imagecaches.yaml\n" +
+			"\n" +
+			"  # As a pull-request comment, and saved for apply\n" +
+			"  imcsync plan -f imagecaches.yaml -o markdown --out plan.json > plan.md\n" +
+			"\n" +
+			"  # Offline, against an example emulator state\n" +
+			"  imcsync plan -f examples/imagecaches.yaml --sim examples/live-state.yaml",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			planned, err := a.plan(cmd.Context(), pf, live)
@@ -60,7 +68,7 @@ func newPlanCmd(a *app) *cobra.Command {
 					return &exitError{Code: exitFailure, Err: err}
 				}
 			}
-			if err := render.Plan(a.stdout, plan, a.format, colorEnabled(a.stdout, a.getenv)); err != nil {
+			if err := render.Plan(a.stdout, plan, a.format, a.colorEnabled(a.stdout)); err != nil {
 				return &exitError{Code: exitFailure, Err: err}
 			}
 			if outFile != "" && a.format == render.Text {
@@ -73,7 +81,7 @@ func newPlanCmd(a *app) *cobra.Command {
 		},
 	}
 	pf.register(cmd)
-	cmd.Flags().StringVar(&outFile, "out", "", "also write the plan as JSON to this file, for `imcsync apply PLANFILE`")
+	cmd.Flags().StringVar(&outFile, "out", "", "also write the plan as JSON to `PLANFILE`, for imcsync apply PLANFILE")
 	cmd.Flags().StringVar(&live, "live", "", "read saved DescribeImageCaches output (JSON) instead of calling the API")
 	return cmd
 }

@@ -125,7 +125,7 @@ func TestColorEnabled(t *testing.T) {
 		{"regular file", f, nil},
 		{"regular file, NO_COLOR", f, map[string]string{"NO_COLOR": "1"}},
 	} {
-		if colorEnabled(tc.w, env(tc.env)) {
+		if useColor("auto", tc.w, env(tc.env)) {
 			t.Errorf("%s: colour enabled, want disabled", tc.name)
 		}
 	}

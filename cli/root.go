@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -45,6 +46,7 @@ type app struct {
 	file     string        // -f/--file
 	output   string        // -o/--output as given
 	format   render.Format // -o/--output, parsed
+	color    string        // --color: auto|always|never
 	regions  []string      // --region filter (repeatable)
 	endpoint string        // --endpoint or IMCSYNC_ENDPOINT
 	sim      string        // --sim STATE
@@ -98,12 +100,19 @@ func (a *app) rootCommand() *cobra.Command {
 	pf.StringArrayVar(&a.regions, "region", nil, "only these regions (repeatable)")
 	pf.StringVar(&a.endpoint, "endpoint", "", "ECI API endpoint URL, e.g. http://127.0.0.1:8080 (env IMCSYNC_ENDPOINT)")
 	pf.StringVar(&a.sim, "sim", "", "use an in-process emulator seeded from this state file; no credentials needed")
-	root.PersistentPreRunE = func(*cobra.Command, []string) error {
+	pf.StringVar(&a.color, "color", "auto", "colour: auto (on a terminal, unless NO_COLOR; CLICOLOR_FORCE forces it), always or never")
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
 		format, err := render.ParseFormat(a.output)
 		if err != nil {
 			return &exitError{Code: exitFailure, Err: err}
 		}
 		a.format = format
+		if err := checkFormat(cmd, a.output); err != nil {
+			return err
+		}
+		if !slices.Contains(colorModes, a.color) {
+			return usageError("--color %q: want auto, always or never", a.color)
+		}
 		if a.endpoint == "" {
 			a.endpoint = a.getenv("IMCSYNC_ENDPOINT")
 		}
@@ -113,5 +122,6 @@ func (a *app) rootCommand() *cobra.Command {
 	for _, newCmd := range commands {
 		root.AddCommand(newCmd(a))
 	}
+	hideUnusedGlobals(root)
 	return root
 }

@@ -21,6 +21,11 @@ func newValidateCmd(a *app) *cobra.Command {
 		Long: "Check imagecaches.yaml offline: keys, types, the API's limits, image references,\n" +
 			"duplicates. Every problem is reported at once as FILE:LINE:COL: PATH: MESSAGE on\n" +
 			"stderr; with -o json, as a JSON list on stdout. Exit status 0 valid, 1 invalid.",
+		Example: "  # In a pre-commit hook or a pull-request check\n" +
+			"  imcsync validate -f imagecaches.yaml\n" +
+			"\n" +
+			"  # Problems as JSON, for an editor or a bot\n" +
+			"  imcsync validate -f imagecaches.yaml -o json",
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error { return a.validate() },
 	}

@@ -17,6 +17,8 @@ func newVersionCmd(a *app) *cobra.Command {
 		Short: "Print the version, commit, build date and Go version of imcsync",
 		Long: "version prints the module version, the commit, the build date and the Go version of this\n" +
 			"build (also `imcsync --version`); with -o json, as an object with format_version.",
+		Example: "  imcsync version\n" +
+			"  imcsync version -o json",
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error { return a.printVersion() },
 	}
