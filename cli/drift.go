@@ -46,7 +46,7 @@ func newDriftCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			report := drift.Build(planned.Plan, planned.Live, driftClock().UTC().Truncate(time.Second), drift.Options{ExpiringWithin: within})
+			report := planned.Drift(driftClock().UTC().Truncate(time.Second), drift.Options{ExpiringWithin: within})
 			if err := render.Drift(a.stdout, report, a.format, a.colorEnabled(a.stdout)); err != nil {
 				return &exitError{Code: exitFailure, Err: err}
 			}
