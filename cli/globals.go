@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/imcsync/imcsync/render"
 )
 
 // globalFlags are the root's persistent flags.
@@ -14,13 +16,16 @@ var globalFlags = []string{"file", "output", "region", "endpoint", "sim", "color
 // they read and which -o formats they print. Their help hides the other global flags
 // (still accepted, as every command accepts them), and another -o is a usage error.
 // A command not listed reads every global flag and prints every format.
-var commandGlobals = map[string]struct{ flags, formats []string }{
-	"validate": {[]string{"file", "output"}, []string{"text", "json"}},
-	"schema":   {[]string{"output"}, []string{"text", "json"}},
-	"version":  {[]string{"output"}, []string{"text", "json"}},
-	"export":   {[]string{"output", "region", "endpoint", "sim"}, []string{"text"}},
-	"sim":      {nil, []string{"text"}},
-	"help":     {nil, []string{"text"}},
+var commandGlobals = map[string]struct {
+	flags   []string
+	formats []render.Format
+}{
+	"validate": {[]string{"file", "output"}, []render.Format{render.Text, render.JSON}},
+	"schema":   {[]string{"output"}, []render.Format{render.Text, render.JSON}},
+	"version":  {[]string{"output"}, []render.Format{render.Text, render.JSON}},
+	"export":   {[]string{"output", "region", "endpoint", "sim"}, []render.Format{render.Text}},
+	"sim":      {nil, []render.Format{render.Text}},
+	"help":     {nil, []render.Format{render.Text}},
 }
 
 // hideUnusedGlobals makes each command's help list only the global flags it reads.
@@ -38,10 +43,14 @@ func hideUnusedGlobals(root *cobra.Command) {
 }
 
 // checkFormat refuses an -o format cmd does not print.
-func checkFormat(cmd *cobra.Command, output string) error {
+func checkFormat(cmd *cobra.Command, output render.Format) error {
 	g, ok := commandGlobals[cmd.Name()]
 	if !ok || slices.Contains(g.formats, output) || cmd.Name() == "export" { // export says why itself
 		return nil
 	}
-	return usageError("%s -o %s: %s prints %s", cmd.Name(), output, cmd.Name(), strings.Join(g.formats, " or "))
+	names := make([]string, len(g.formats))
+	for i, f := range g.formats {
+		names[i] = string(f)
+	}
+	return usageError("%s -o %s: %s prints %s", cmd.Name(), output, cmd.Name(), strings.Join(names, " or "))
 }

@@ -107,7 +107,7 @@ func (a *app) rootCommand() *cobra.Command {
 			return &exitError{Code: exitFailure, Err: err}
 		}
 		a.format = format
-		if err := checkFormat(cmd, a.output); err != nil {
+		if err := checkFormat(cmd, a.format); err != nil {
 			return err
 		}
 		if !slices.Contains(colorModes, a.color) {
