@@ -207,7 +207,7 @@ func (r *runner) decideTask(t *task, v regionView) bool {
 	switch s.kind {
 	case wait:
 		t.waited = true
-		r.progress(t, fmt.Sprintf("waiting: the cache is %s", t.out.Status))
+		r.progress(t, Waiting, fmt.Sprintf("waiting: the cache is %s", t.out.Status))
 		return false
 	case send:
 		t.change, t.waited = s.change, false
@@ -227,7 +227,7 @@ func (r *runner) observeSettling(t *task, v regionView) {
 	var live *cloud.Cache
 	if c, ok := v.byID[t.out.ID]; ok {
 		live = &c
-		t.out.Status = c.Status
+		t.out.Status, t.out.Progress = c.Status, c.Progress
 		if !c.Status.Settled() {
 			t.busySeen = true
 		}
@@ -236,7 +236,7 @@ func (r *runner) observeSettling(t *task, v regionView) {
 	}
 	res, msg, ok := settle(t.change.Action, t.sent, live, t.busySeen, t.polls)
 	if !ok {
-		r.progress(t, fmt.Sprintf("waiting for the cache to settle (%s)", cmp.Or(string(t.out.Status), "not listed")))
+		r.progress(t, Settling, fmt.Sprintf("waiting for the cache to settle (%s)", cmp.Or(string(t.out.Status), "not listed")))
 		return
 	}
 	var err error
@@ -273,7 +273,7 @@ func (r *runner) interrupt(open []*task) {
 // finish gives a task its final outcome. A non-nil err is prefixed with the cache.
 func (r *runner) finish(t *task, res Result, msg string, err error) {
 	t.phase = done
-	t.out.Result, t.out.Message = res, msg
+	t.out.Result, t.out.Message, t.out.Phase, t.out.Progress = res, msg, "", ""
 	if err != nil {
 		t.out.Err = fmt.Errorf("%s/%s: %w", t.out.Region, t.out.Name, err)
 	}
@@ -281,9 +281,10 @@ func (r *runner) finish(t *task, res Result, msg string, err error) {
 	r.emit(t)
 }
 
-// progress reports that a task is being worked on, when anything shown changed.
-func (r *runner) progress(t *task, msg string) {
-	t.out.Result, t.out.Message = InProgress, msg
+// progress reports that a task is being worked on, in phase ph, when anything shown
+// changed.
+func (r *runner) progress(t *task, ph Phase, msg string) {
+	t.out.Result, t.out.Phase, t.out.Message = InProgress, ph, msg
 	t.out.Duration = r.opts.Now().Sub(r.start)
 	r.emit(t)
 }
@@ -295,7 +296,8 @@ func (r *runner) emit(t *task) {
 	shown := t.out
 	shown.Duration = 0
 	if t.shown.Result != "" && t.shown.Result == shown.Result && t.shown.Status == shown.Status &&
-		t.shown.Message == shown.Message && t.shown.Attempts == shown.Attempts {
+		t.shown.Message == shown.Message && t.shown.Attempts == shown.Attempts &&
+		t.shown.Phase == shown.Phase && t.shown.Progress == shown.Progress {
 		return
 	}
 	t.shown = shown

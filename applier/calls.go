@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"sync/atomic"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
 	"github.com/imcsync/imcsync/cloud"
 	"github.com/imcsync/imcsync/eci"
+	"github.com/imcsync/imcsync/ownership"
 	"github.com/imcsync/imcsync/planner"
 )
 
@@ -45,7 +47,8 @@ func (r *runner) execute(ctx context.Context, t *task) {
 		r.finish(t, Skipped, "not attempted: "+err.Error(), err)
 		return
 	}
-	r.progress(t, "sending")
+	r.progress(t, Sending, "sending")
+	ctx = eci.ObserveRetries(ctx, func(rt eci.Retry) { r.progress(t, Retrying, retryMessage(rt)) })
 	var attempts int
 	switch t.change.Action {
 	case planner.Update:
@@ -98,7 +101,7 @@ func (r *runner) delete(ctx context.Context, t *task) (int, error) {
 		return 0, err
 	}
 	t.out.Status = live.Status
-	if err := canDelete(r.decider.owner, live); err != nil {
+	if err := ownership.Of(r.decider.owner, live.Tags).CanPrune(); err != nil {
 		r.finish(t, Skipped, err.Error(), err)
 		return 0, nil
 	}
@@ -139,7 +142,7 @@ func (r *runner) replace(ctx context.Context, t *task, req planner.Request) (int
 	case err != nil:
 		return 0, err
 	default:
-		if err := canReplace(r.decider.owner, live); err != nil {
+		if err := ownership.Of(r.decider.owner, live.Tags).CanManage(); err != nil {
 			r.finish(t, Skipped, err.Error(), err)
 			return 0, nil
 		}
@@ -178,7 +181,7 @@ func (r *runner) answer(t *task, sent planner.Request, err error) {
 			return
 		}
 		t.phase, t.sent, t.busySeen, t.polls = settling, sent, false, 0
-		r.progress(t, "accepted; waiting for the cache to settle")
+		r.progress(t, Settling, "accepted; waiting for the cache to settle")
 	case errors.Is(err, eci.ErrNoNeedUpdate):
 		r.finish(t, Unchanged, "the API answered NoNeedUpdate: the cache already has these values", nil)
 	case errors.Is(err, eci.ErrNotFound) && t.change.Action == planner.Delete:
@@ -189,7 +192,7 @@ func (r *runner) answer(t *task, sent planner.Request, err error) {
 		// The cache is busy after all: read it again and wait for it.
 		t.refused++
 		t.phase, t.waited = deciding, true
-		r.progress(t, "the API answered IncorrectStatus; reading the cache again")
+		r.progress(t, Waiting, "the API answered IncorrectStatus; reading the cache again")
 	case errors.Is(err, eci.ErrCircuitOpen) && t.out.Attempts == 0:
 		r.finish(t, Skipped, "not attempted: "+err.Error(), err)
 	case errors.Is(err, ErrInterrupted) && t.out.Attempts == 0:
@@ -225,4 +228,23 @@ func interrupted(cause, last error) error {
 		return fmt.Errorf("%w: %w", ErrInterrupted, cause)
 	}
 	return fmt.Errorf("%w: %w", ErrInterrupted, last)
+}
+
+// retryMessage says why and when a call is tried again, e.g. "retrying after
+// throttling (Throttling.User): attempt 3 of 6 in 1.2s".
+func retryMessage(rt eci.Retry) string {
+	why := "a network error"
+	var api *eci.APIError
+	switch {
+	case errors.Is(rt.Err, eci.ErrThrottled):
+		why = "throttling"
+	case errors.Is(rt.Err, eci.ErrServer):
+		why = "a server error"
+	case errors.Is(rt.Err, eci.ErrConflict):
+		why = "an operation conflict"
+	}
+	if errors.As(rt.Err, &api) {
+		why += " (" + api.Code + ")"
+	}
+	return fmt.Sprintf("retrying after %s: attempt %d of %d in %s", why, rt.Attempt+1, rt.MaxAttempts, rt.Pause.Round(100*time.Millisecond))
 }

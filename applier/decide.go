@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/imcsync/imcsync/cloud"
+	"github.com/imcsync/imcsync/ownership"
 	"github.com/imcsync/imcsync/planner"
 )
 
@@ -73,7 +74,7 @@ func (d decider) decide(ch planner.Change, live *cloud.Cache, waited bool) step 
 		case d.checkFingerprints && planner.Fingerprint(*live) != ch.Fingerprint:
 			return finalStep(Stale, staleMessage(ch, *live))
 		}
-		if err := canReplace(d.owner, *live); err != nil {
+		if err := ownership.Of(d.owner, live.Tags).CanManage(); err != nil {
 			return step{kind: final, result: Skipped, msg: err.Error(), err: err}
 		}
 		return step{kind: send, change: ch}
@@ -93,7 +94,7 @@ func (d decider) decide(ch planner.Change, live *cloud.Cache, waited bool) step 
 		case d.checkFingerprints && planner.Fingerprint(*live) != ch.Fingerprint:
 			return finalStep(Stale, staleMessage(ch, *live))
 		}
-		if err := canDelete(d.owner, *live); err != nil {
+		if err := ownership.Of(d.owner, live.Tags).CanPrune(); err != nil {
 			return step{kind: final, result: Skipped, msg: err.Error(), err: err}
 		}
 		return step{kind: send, change: ch}

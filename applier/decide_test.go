@@ -1,7 +1,6 @@
 package applier
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
@@ -9,42 +8,6 @@ import (
 	"github.com/imcsync/imcsync/planner"
 	"github.com/imcsync/imcsync/spec"
 )
-
-func TestCanDelete(t *testing.T) {
-	tests := []struct {
-		owner string
-		tags  map[string]string
-		want  error
-		text  string
-	}{
-		{"team", map[string]string{spec.OwnerTag: "team"}, nil, ""},
-		{"team", map[string]string{spec.OwnerTag: "team", spec.PruneTag: "true"}, nil, ""},
-		{"team", map[string]string{spec.OwnerTag: "other"}, &NotOwnedError{Want: "team", Got: "other"}, `owned by "other"`},
-		{"team", nil, &NotOwnedError{Want: "team"}, "has no imcsync:owner tag"},
-		{"", map[string]string{spec.OwnerTag: ""}, &NotOwnedError{}, "names no owner"},
-		{"team", map[string]string{spec.OwnerTag: "team", spec.PruneTag: "false"}, &ProtectedError{Value: "false"}, `imcsync:prune="false"`},
-		{"team", map[string]string{spec.OwnerTag: "team", spec.PruneTag: "False"}, &ProtectedError{Value: "False"}, `imcsync:prune="False"`},
-		{"team", map[string]string{spec.OwnerTag: "team", spec.PruneTag: "no"}, &ProtectedError{Value: "no"}, "protects"},
-		{"team", map[string]string{spec.OwnerTag: "team", spec.PruneTag: " false"}, &ProtectedError{Value: " false"}, "protects"},
-		{"team", map[string]string{spec.OwnerTag: "team", spec.PruneTag: ""}, &ProtectedError{Value: ""}, "protects"},
-	}
-	for _, tt := range tests {
-		err := canDelete(tt.owner, cloud.Cache{Tags: tt.tags})
-		if tt.want == nil {
-			if err != nil {
-				t.Errorf("canDelete(%q, %v) = %v, want nil", tt.owner, tt.tags, err)
-			}
-			continue
-		}
-		if err == nil || err.Error() != tt.want.Error() || !strings.Contains(err.Error(), tt.text) {
-			t.Errorf("canDelete(%q, %v) = %v, want %v", tt.owner, tt.tags, err, tt.want)
-		}
-		var no *NotOwnedError
-		if _, isNotOwned := tt.want.(*NotOwnedError); isNotOwned != errors.As(err, &no) {
-			t.Errorf("canDelete(%q, %v) = %T, want %T", tt.owner, tt.tags, err, tt.want)
-		}
-	}
-}
 
 func TestDecide(t *testing.T) {
 	ready := cloud.Cache{ID: "imc-1", Name: "web", Status: cloud.Ready, Size: 20}

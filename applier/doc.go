@@ -16,7 +16,7 @@
 // Options.Replan, since whatever made it busy may have changed it; a Failed one is
 // never updated. An IncorrectStatus answer means the read was already old: read again
 // and wait, rather than retry blindly. A delete happens only while the cache's ownership
-// tag still names the plan's owner (canDelete).
+// tag still names the plan's owner (ownership.Claim.CanPrune).
 //
 // Send each change once per run. A change becomes one call (a replace: a delete, then a
 // create), carrying only the fields the plan marks to send and a ClientToken that

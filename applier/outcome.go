@@ -48,14 +48,30 @@ type Outcome struct {
 	// an UpdateFailed or Failed cache, or why the cache was blocked, stale or skipped.
 	Message string
 	// Err is the error behind a failed outcome, or the typed reason of a skipped one
-	// (ErrInterrupted, *NotOwnedError, *ProtectedError), prefixed with "region/name: ".
+	// (ErrInterrupted, *ownership.NotOwnedError, *ownership.ProtectedError), prefixed with "region/name: ".
 	// It keeps its class: an API refusal is an *eci.APIError, found with errors.As.
 	Err error
 	// Attempts counts the mutating calls sent for the cache, retries included.
 	Attempts int
 	// Duration is how long the cache took, from the start of Apply to its outcome.
 	Duration time.Duration
+	// Phase says what is being done while Result is InProgress (Progress only).
+	Phase Phase
+	// Progress is the cache's own progress as last listed while waiting for it to
+	// settle, e.g. "45%" ("" when the API gave none).
+	Progress string
 }
+
+// Phase is what Apply is doing for a cache in progress.
+type Phase string
+
+// The phases an InProgress outcome reports.
+const (
+	Waiting  Phase = "waiting"  // the cache is busy; its call waits until it is Ready
+	Sending  Phase = "sending"  // its call is being sent
+	Retrying Phase = "retrying" // its call failed in a retryable way (throttling…) and is tried again
+	Settling Phase = "settling" // its call was accepted; waiting for the cache to be Ready
+)
 
 // outcomeJSON is the JSON form of an Outcome.
 type outcomeJSON struct {

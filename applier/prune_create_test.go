@@ -14,6 +14,7 @@ import (
 	"github.com/imcsync/imcsync/cloud"
 	"github.com/imcsync/imcsync/eci"
 	"github.com/imcsync/imcsync/ecisim"
+	"github.com/imcsync/imcsync/ownership"
 	"github.com/imcsync/imcsync/planner"
 	"github.com/imcsync/imcsync/spec"
 )
@@ -81,12 +82,12 @@ func TestPruneDeletesOnlyOwnedCaches(t *testing.T) {
 		t.Errorf("web: %s, want unchanged", out["web"].Result)
 	}
 	for _, name := range []string{"moved", "late"} {
-		var no *applier.NotOwnedError
+		var no *ownership.NotOwnedError
 		if o := out[name]; o.Result != applier.Skipped || !errors.As(o.Err, &no) || no.Want != "team" || no.Got != "other" || o.Message != no.Error() {
 			t.Errorf("%s: %+v, want skipped with NotOwnedError{team, other} as the message", name, o)
 		}
 	}
-	var pe *applier.ProtectedError
+	var pe *ownership.ProtectedError
 	if o := out["guarded"]; o.Result != applier.Skipped || !errors.As(o.Err, &pe) {
 		t.Errorf("guarded: %+v, want skipped as protected", o)
 	}

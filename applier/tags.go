@@ -100,7 +100,7 @@ func (r *runner) sendTags(ctx context.Context, due []*task) {
 		return
 	}
 	for _, t := range pending {
-		r.progress(t, "sending tags")
+		r.progress(t, Sending, "sending tags")
 	}
 	var mu sync.Mutex // guards the tasks' tagWork: a task may be in two batches
 	record := func(b *tagBatch, attempts int, err error) {

@@ -1,15 +1,11 @@
 package cli
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
 
@@ -19,6 +15,7 @@ import (
 	"github.com/imcsync/imcsync/applier"
 	"github.com/imcsync/imcsync/engine"
 	"github.com/imcsync/imcsync/planner"
+	"github.com/imcsync/imcsync/render"
 )
 
 func init() { commands = append(commands, newApplyCmd) }
@@ -39,6 +36,17 @@ func newApplyCmd(a *app) *cobra.Command {
 			"with it), and only where the live cache is still what the plan was made against;\n" +
 			"changed caches are reported stale.\n\n" +
 			"Exit status: 0 every cache converged, 1 anything failed, was blocked, stale or skipped.",
+		Example: "  # Plan, show the plan, ask for \"yes\", apply, wait until Ready\n" +
+			"  imcsync apply -f imagecaches.yaml\n" +
+			"\n" +
+			"  # In CI after merge: no prompt, at most 4 caches changed at once\n" +
+			"  imcsync apply -f imagecaches.yaml --auto-approve --parallelism 4\n" +
+			"\n" +
+			"  # Apply exactly the plan a reviewer saw\n" +
+			"  imcsync plan -f imagecaches.yaml --out plan.json && imcsync apply plan.json\n" +
+			"\n" +
+			"  # Try it against a throwaway emulator, no credentials needed\n" +
+			"  imcsync apply -f examples/imagecaches.yaml --sim examples/live-state.yaml --auto-approve",
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkApplyFlags(opts, a.rate); err != nil {
@@ -119,69 +127,40 @@ func (a *app) applySaved(ctx context.Context, path string, autoApprove bool, opt
 // confirmAndApply shows the plan, asks for confirmation, applies with live progress on
 // stderr and reports.
 func (a *app) confirmAndApply(ctx context.Context, plan *planner.Plan, autoApprove bool, opts applier.Options, apply func(applier.Options) (engine.Report, error)) error {
-	color := colorEnabled(a.stdout, a.getenv)
-	if a.output != "json" {
-		if err := renderPlan(a.stdout, plan, a.output, color); err != nil {
+	color := a.colorEnabled(a.stdout)
+	if a.format != render.JSON {
+		if err := render.Plan(a.stdout, plan, a.format, color); err != nil {
 			return &exitError{Code: exitFailure, Err: err}
 		}
 	}
 	if !plan.HasChanges() {
-		if a.output == "json" {
-			return a.writeApplyJSON(engine.NewReport(nil))
+		if a.format == render.JSON {
+			return render.Apply(a.stdout, engine.NewReport(nil), a.format, color)
 		}
 		return nil
 	}
 	if !autoApprove {
-		if err := a.confirm(); err != nil {
+		if err := a.confirm(ctx); err != nil {
 			return &exitError{Code: exitFailure, Err: err}
 		}
 	}
-	progress := newProgress(a.stderr, isTerminal(a.stderr), color)
-	opts.Progress = progress.update
+	view := a.newView(len(plan.Changes), opts.Parallelism)
+	opts.Progress = view.Update
 	report, err := apply(opts)
-	progress.finish()
+	view.Close()
 	if err != nil {
 		return &exitError{Code: exitFailure, Err: err}
 	}
 	if report.Interrupted {
 		fmt.Fprintln(a.stderr, "Interrupted: no new calls were started; calls in flight finished.")
 	}
-	switch a.output {
-	case "json":
-		err = a.writeApplyJSON(report)
-	case "markdown":
-		_, err = io.WriteString(a.stdout, renderOutcomesMarkdown(report.Outcomes))
-	default:
-		_, err = io.WriteString(a.stdout, renderOutcomesText(report.Outcomes, newStyles(color)))
-	}
-	if err != nil {
+	if err := render.Apply(a.stdout, report, a.format, color); err != nil {
 		return &exitError{Code: exitFailure, Err: err}
 	}
 	if !report.OK() { // an interrupted run is never a success
 		return &exitError{Code: exitFailure}
 	}
 	return nil
-}
-
-// confirm asks for "yes" on a terminal; without one it refuses, so nothing is sent.
-func (a *app) confirm() error {
-	in, ok := a.stdin.(*os.File)
-	if !ok || !term.IsTerminal(int(in.Fd())) {
-		return errors.New("no terminal to confirm on: nothing was applied; review the plan and pass --auto-approve to apply without confirmation")
-	}
-	fmt.Fprint(a.stdout, "\nDo you want to apply these changes? Only 'yes' will be accepted: ")
-	answer, _ := bufio.NewReader(in).ReadString('\n')
-	if strings.TrimSpace(answer) != "yes" {
-		return errors.New("apply cancelled: nothing was applied")
-	}
-	fmt.Fprintln(a.stdout)
-	return nil
-}
-
-func (a *app) writeApplyJSON(r engine.Report) error {
-	enc := json.NewEncoder(a.stdout)
-	enc.SetIndent("", "  ")
-	return enc.Encode(r)
 }
 
 // isTerminal reports whether w is a terminal.

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/imcsync/imcsync/drift"
+	"github.com/imcsync/imcsync/render"
 )
 
 // driftTestTime is the time drift reports are made for in these tests. The emulator
@@ -176,10 +177,10 @@ func TestDriftColor(t *testing.T) {
 	var r drift.Report
 	decodeInto(t, out, &r)
 	var plain, colored bytes.Buffer
-	if err := renderDrift(&plain, r, "text", false); err != nil {
+	if err := render.Drift(&plain, r, render.Text, false); err != nil {
 		t.Fatal(err)
 	}
-	if err := renderDrift(&colored, r, "text", true); err != nil {
+	if err := render.Drift(&colored, r, render.Text, true); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(plain.String(), "\x1b") || !strings.Contains(colored.String(), "\x1b[") {
@@ -187,37 +188,6 @@ func TestDriftColor(t *testing.T) {
 	}
 	if got := ansi.Strip(colored.String()); got != plain.String() {
 		t.Errorf("coloured report differs from plain beyond escape codes:\n%s", cmp.Diff(plain.String(), got))
-	}
-}
-
-func TestDriftMarkdownRowLimit(t *testing.T) {
-	r := drift.Report{CheckedAt: driftTestTime, Summary: drift.Summary{Checked: mdRowsMax + 3, Missing: mdRowsMax + 3}}
-	for i := range mdRowsMax + 3 {
-		r.Missing = append(r.Missing, drift.Missing{Region: "cn-hangzhou", Name: "c" + string(rune('a'+i%26)) + strings.Repeat("x", i/26)})
-	}
-	md := renderDriftMarkdown(r)
-	if rows := strings.Count(md, "| cn-hangzhou |"); rows != mdRowsMax {
-		t.Errorf("%d rows, want %d:\n%s", rows, mdRowsMax, md)
-	}
-	if !strings.Contains(md, "…and 3 more") || !strings.Contains(md, "#### Missing (53)") {
-		t.Errorf("markdown lacks the count of rows left out:\n%s", md)
-	}
-}
-
-func TestDriftFormatLeft(t *testing.T) {
-	for d, want := range map[time.Duration]string{
-		30 * time.Second:                   "under a minute",
-		45*time.Minute + 59*time.Second:    "45m",
-		5*time.Hour + 20*time.Minute:       "5h20m",
-		12 * time.Hour:                     "12h",
-		24 * time.Hour:                     "1d",
-		51*time.Hour + 59*time.Minute:      "2d3h",
-		drift.DefaultExpiringWithin - 1e9:  "2d23h",
-		drift.DefaultExpiringWithin + 1e12: "3d",
-	} {
-		if got := formatLeft(d); got != want {
-			t.Errorf("formatLeft(%v) = %q, want %q", d, got, want)
-		}
 	}
 }
 

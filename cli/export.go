@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/imcsync/imcsync/export"
+	"github.com/imcsync/imcsync/render"
 )
 
 func init() { commands = append(commands, newExportCmd) }
@@ -30,7 +31,7 @@ func newExportCmd(a *app) *cobra.Command {
 			if len(a.regions) == 0 {
 				return &exitError{Code: exitFailure, Err: errors.New("export needs at least one --region, e.g. imcsync export --region cn-hangzhou")}
 			}
-			if a.output != "text" {
+			if a.format != render.Text {
 				return &exitError{Code: exitFailure, Err: fmt.Errorf("export always prints YAML; -o %s is not supported", a.output)}
 			}
 			var regions []string

@@ -1,8 +1,8 @@
 package cli
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 
@@ -10,6 +10,7 @@ import (
 
 	"github.com/imcsync/imcsync/engine"
 	"github.com/imcsync/imcsync/planner"
+	"github.com/imcsync/imcsync/render"
 	"github.com/imcsync/imcsync/spec"
 )
 
@@ -47,6 +48,14 @@ func newPlanCmd(a *app) *cobra.Command {
 		Short: "Show which fields of which image caches would change; never changes anything",
 		Long: "plan reads the file and the live image caches and prints, field by field, what apply would do.\n\n" +
 			"Exit status: 0 no changes, 2 changes pending, 1 error.",
+		Example: "  # What would merging change? (exit 2: changes pending)\n" +
+			"  imcsync plan -f imagecaches.yaml\n" +
+			"\n" +
+			"  # As a pull-request comment, and saved for apply\n" +
+			"  imcsync plan -f imagecaches.yaml -o markdown --out plan.json > plan.md\n" +
+			"\n" +
+			"  # Offline, against an example emulator state\n" +
+			"  imcsync plan -f examples/imagecaches.yaml --sim examples/live-state.yaml",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			planned, err := a.plan(cmd.Context(), pf, live)
@@ -59,10 +68,10 @@ func newPlanCmd(a *app) *cobra.Command {
 					return &exitError{Code: exitFailure, Err: err}
 				}
 			}
-			if err := renderPlan(a.stdout, plan, a.output, colorEnabled(a.stdout, a.getenv)); err != nil {
+			if err := render.Plan(a.stdout, plan, a.format, a.colorEnabled(a.stdout)); err != nil {
 				return &exitError{Code: exitFailure, Err: err}
 			}
-			if outFile != "" && a.output == "text" {
+			if outFile != "" && a.format == render.Text {
 				fmt.Fprintf(a.stdout, "\nSaved the plan to %s. To apply exactly this plan, run:\n    imcsync apply %s\n", outFile, outFile)
 			}
 			if plan.HasChanges() {
@@ -72,7 +81,7 @@ func newPlanCmd(a *app) *cobra.Command {
 		},
 	}
 	pf.register(cmd)
-	cmd.Flags().StringVar(&outFile, "out", "", "also write the plan as JSON to this file, for `imcsync apply PLANFILE`")
+	cmd.Flags().StringVar(&outFile, "out", "", "also write the plan as JSON to `PLANFILE`, for imcsync apply PLANFILE")
 	cmd.Flags().StringVar(&live, "live", "", "read saved DescribeImageCaches output (JSON) instead of calling the API")
 	return cmd
 }
@@ -109,13 +118,13 @@ func (a *app) loadFile() (*spec.File, error) {
 	return f, nil
 }
 
-// writePlanFile saves the plan as indented JSON (the plan file format is the plan JSON).
+// writePlanFile saves the plan as JSON (the plan file format is the plan JSON).
 func writePlanFile(path string, plan *planner.Plan) error {
-	b, err := json.MarshalIndent(plan, "", "  ")
-	if err != nil {
+	var buf bytes.Buffer
+	if err := render.Plan(&buf, plan, render.JSON, false); err != nil {
 		return err
 	}
-	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		return fmt.Errorf("--out: %w", err)
 	}
 	return nil

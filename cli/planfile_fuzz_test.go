@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/imcsync/imcsync/engine"
+	"github.com/imcsync/imcsync/render"
 )
 
 // FuzzPlanFile feeds arbitrary plan files to what apply does with a saved plan before
@@ -33,7 +34,7 @@ func FuzzPlanFile(f *testing.F) {
 			return
 		}
 		for _, format := range []string{"text", "json", "markdown"} {
-			_ = renderPlan(io.Discard, plan, format, false)
+			_ = render.Plan(io.Discard, plan, render.Format(format), false)
 		}
 		for _, c := range plan.Changes {
 			_, _ = c.Request()

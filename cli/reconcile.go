@@ -45,6 +45,12 @@ func newReconcileCmd(a *app) *cobra.Command {
 			"stdout is `listening on http://ADDR`. See README.md, section Run continuously.\n\n" +
 			"Exit status: 0 when stopped by a signal. With --once: 0 in sync or healed, 2 drift found\n" +
 			"(without --apply), 1 anything else.",
+		Example: "  # Heal drift every 5 minutes; metrics for Prometheus on port 9090\n" +
+			"  imcsync reconcile -f imagecaches.yaml --apply --listen :9090\n\n" +
+			"  # Report only, every minute, against the local emulator\n" +
+			"  imcsync reconcile --sim examples/live-state.yaml -f examples/imagecaches.yaml --interval 1m --listen 127.0.0.1:0\n\n" +
+			"  # One cycle, e.g. in a cron job: exit 2 on drift\n" +
+			"  imcsync reconcile -f imagecaches.yaml --once",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return a.runReconcile(cmd.Context(), rf) },
 	}

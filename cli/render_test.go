@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -14,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/imcsync/imcsync/cloud"
 	"github.com/imcsync/imcsync/planner"
+	"github.com/imcsync/imcsync/render"
 	"github.com/imcsync/imcsync/spec"
 )
 
@@ -34,7 +34,7 @@ func TestRenderGolden(t *testing.T) {
 				{"markdown", "plan.md"},
 				{"json", "plan.out.json"},
 			} {
-				got := render(t, p, g.format, false)
+				got := renderPlan(t, p, g.format, false)
 				checkGolden(t, filepath.Join(dir, g.file), got, g.format == "json")
 			}
 		})
@@ -61,17 +61,17 @@ func TestRenderTypedAndDecodedAgree(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, format := range []string{"text", "markdown"} {
-		want, got := render(t, typed, format, false), render(t, &decoded, format, false)
+		want, got := renderPlan(t, typed, format, false), renderPlan(t, &decoded, format, false)
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("%s: typed and decoded plans render differently (-typed +decoded):\n%s", format, diff)
 		}
 	}
 	// JSON keeps the typed values' own key order; the values are the same.
-	want, got := render(t, typed, "json", false), render(t, &decoded, "json", false)
+	want, got := renderPlan(t, typed, "json", false), renderPlan(t, &decoded, "json", false)
 	if diff := cmp.Diff(decodeJSON(t, []byte(want)), decodeJSON(t, []byte(got))); diff != "" {
 		t.Errorf("json: typed and decoded plans differ (-typed +decoded):\n%s", diff)
 	}
-	text := render(t, &decoded, "text", false)
+	text := renderPlan(t, &decoded, "text", false)
 	for _, want := range []string{
 		"20 → 40\n",
 		"- a:1\n", "+ a:2\n",
@@ -89,11 +89,11 @@ func TestRenderTypedAndDecodedAgree(t *testing.T) {
 // TestRenderColor checks that colour adds escape codes and nothing else.
 func TestRenderColor(t *testing.T) {
 	p := readPlan(t, "testdata/render/mixed/plan.json")
-	plain := render(t, p, "text", false)
+	plain := renderPlan(t, p, "text", false)
 	if strings.Contains(plain, "\x1b") {
 		t.Errorf("output without colour has escape codes:\n%q", plain)
 	}
-	colored := render(t, p, "text", true)
+	colored := renderPlan(t, p, "text", true)
 	if !strings.Contains(colored, "\x1b[") {
 		t.Fatalf("output with colour has no escape codes:\n%s", colored)
 	}
@@ -101,7 +101,7 @@ func TestRenderColor(t *testing.T) {
 		t.Errorf("coloured output differs from plain beyond escape codes:\n%s", cmp.Diff(plain, got))
 	}
 	for _, format := range []string{"markdown", "json"} {
-		if out := render(t, p, format, true); strings.Contains(out, "\x1b") {
+		if out := renderPlan(t, p, format, true); strings.Contains(out, "\x1b") {
 			t.Errorf("%s output has escape codes", format)
 		}
 	}
@@ -125,14 +125,14 @@ func TestColorEnabled(t *testing.T) {
 		{"regular file", f, nil},
 		{"regular file, NO_COLOR", f, map[string]string{"NO_COLOR": "1"}},
 	} {
-		if colorEnabled(tc.w, env(tc.env)) {
+		if useColor("auto", tc.w, env(tc.env)) {
 			t.Errorf("%s: colour enabled, want disabled", tc.name)
 		}
 	}
 }
 
 func TestRenderJSONEmptyChanges(t *testing.T) {
-	out := render(t, &planner.Plan{FormatVersion: planner.FormatVersion}, "json", false)
+	out := renderPlan(t, &planner.Plan{FormatVersion: planner.FormatVersion}, "json", false)
 	var got map[string]any
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatal(err)
@@ -143,13 +143,13 @@ func TestRenderJSONEmptyChanges(t *testing.T) {
 	if !strings.HasSuffix(out, "}\n") {
 		t.Errorf("JSON does not end with a newline: %q", out)
 	}
-	if text := render(t, &planner.Plan{}, "text", false); text != "No changes. Image caches match the configuration (0 unchanged).\n" {
+	if text := renderPlan(t, &planner.Plan{}, "text", false); text != "No changes. Image caches match the configuration (0 unchanged).\n" {
 		t.Errorf("empty plan text = %q", text)
 	}
 }
 
 func TestRenderUnknownFormat(t *testing.T) {
-	if err := renderPlan(&bytes.Buffer{}, &planner.Plan{}, "yaml", false); err == nil {
+	if err := render.Plan(&bytes.Buffer{}, &planner.Plan{}, "yaml", false); err == nil {
 		t.Error("format yaml: no error")
 	}
 }
@@ -163,7 +163,7 @@ func TestRenderListOfObjects(t *testing.T) {
 			Before: []any{obj("cri-b"), obj("cri-a")},
 			After:  []any{obj("cri-b"), obj("cri-c")}}},
 	}}, Summary: planner.Summary{Update: 1}}
-	got := render(t, p, "text", false)
+	got := renderPlan(t, p, "text", false)
 	want := `      ~ acrRegistryInfos:  (write-only)
             {"instanceId":"cri-b","regionId":"cn-hangzhou"}
           - {"instanceId":"cri-a","regionId":"cn-hangzhou"}
@@ -172,79 +172,6 @@ func TestRenderListOfObjects(t *testing.T) {
 `
 	if !strings.Contains(got, want) {
 		t.Errorf("text lacks\n%s\ngot:\n%s", want, got)
-	}
-}
-
-// TestRenderMarkdownManyCaches checks that a plan of 500 caches stays a valid, postable
-// pull-request comment: every change in the table, diffs grouped per region and within
-// GitHub's comment limit, fences and <details> balanced.
-func TestRenderMarkdownManyCaches(t *testing.T) {
-	regions := []string{"cn-beijing", "cn-hangzhou", "cn-shanghai"}
-	actions := []planner.Action{planner.Update, planner.Noop, planner.Create, planner.Update, planner.Blocked, planner.Delete}
-	p := &planner.Plan{FormatVersion: planner.FormatVersion}
-	for r, region := range regions {
-		for i := range 500 / len(regions) {
-			a := actions[(r+i)%len(actions)]
-			c := planner.Change{Region: region, Name: fmt.Sprintf("cache-%03d", i), Action: a}
-			if a != planner.Create {
-				c.ID, c.Status = fmt.Sprintf("imc-%s-%03d", region, i), "Ready"
-			}
-			switch a {
-			case planner.Update, planner.Blocked:
-				c.Fields = []planner.FieldChange{
-					{Field: "size", Before: 20, After: 40, Send: true},
-					{Field: "images", Before: []string{"x:1", "y:1"}, After: []string{"x:2", "y:1"}, Send: true},
-				}
-			case planner.Create:
-				c.Fields = []planner.FieldChange{{Field: "images", After: []string{"x:1"}, Send: true}}
-			}
-			p.Changes = append(p.Changes, c)
-			switch a {
-			case planner.Create:
-				p.Summary.Create++
-			case planner.Update:
-				p.Summary.Update++
-			case planner.Delete:
-				p.Summary.Delete++
-			case planner.Blocked:
-				p.Summary.Blocked++
-			default:
-				p.Summary.Noop++
-			}
-		}
-	}
-	md := render(t, p, "markdown", false)
-	changed := len(p.Changes) - p.Summary.Noop
-
-	if len(md) > 65536 {
-		t.Errorf("comment is %d bytes, over GitHub's 65,536 limit", len(md))
-	}
-	rows := 0
-	for _, l := range strings.Split(md, "\n") {
-		if strings.HasPrefix(l, "| `") {
-			rows++
-		}
-	}
-	if rows != changed {
-		t.Errorf("change table has %d rows, want %d", rows, changed)
-	}
-	if n, m := strings.Count(md, "<details>"), strings.Count(md, "</details>"); n != m || n > len(regions)+1 {
-		t.Errorf("%d <details> and %d </details>, want equal and at most one per region plus the unchanged list", n, m)
-	}
-	for _, region := range regions {
-		if !strings.Contains(md, "<summary>"+region+" — ") {
-			t.Errorf("no details group for %s", region)
-		}
-	}
-	if fences := strings.Count(md, "\n```"); fences%2 != 0 {
-		t.Errorf("%d fence lines: unbalanced", fences)
-	}
-	wantEnd := "Plan: " + summaryLine(p.Summary) + "\n"
-	if !strings.HasSuffix(md, wantEnd) {
-		t.Errorf("comment does not end with %q", wantEnd)
-	}
-	if !strings.Contains(md, "are not shown") && strings.Count(md, "imagecache \"") != changed {
-		t.Errorf("all diffs claimed shown but %d of %d present", strings.Count(md, "imagecache \""), changed)
 	}
 }
 
@@ -261,10 +188,10 @@ func readPlan(t *testing.T, path string) *planner.Plan {
 	return &p
 }
 
-func render(t *testing.T, p *planner.Plan, format string, color bool) string {
+func renderPlan(t *testing.T, p *planner.Plan, format string, color bool) string {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := renderPlan(&buf, p, format, color); err != nil {
+	if err := render.Plan(&buf, p, render.Format(format), color); err != nil {
 		t.Fatalf("renderPlan %s: %v", format, err)
 	}
 	return buf.String()

@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 
 	"github.com/spf13/cobra"
+
+	"github.com/imcsync/imcsync/render"
 )
 
 // Exit codes shared by every command (SPEC §4).
@@ -40,12 +43,14 @@ type app struct {
 	stderr io.Writer
 	getenv func(string) string
 
-	file     string   // -f/--file
-	output   string   // -o/--output: text|json|markdown
-	regions  []string // --region filter (repeatable)
-	endpoint string   // --endpoint or IMCSYNC_ENDPOINT
-	sim      string   // --sim STATE
-	rate     float64  // apply --rate: a ceiling on calls per second (0: adaptive only)
+	file     string        // -f/--file
+	output   string        // -o/--output as given
+	format   render.Format // -o/--output, parsed
+	color    string        // --color: auto|always|never
+	regions  []string      // --region filter (repeatable)
+	endpoint string        // --endpoint or IMCSYNC_ENDPOINT
+	sim      string        // --sim STATE
+	rate     float64       // apply --rate: a ceiling on calls per second (0: adaptive only)
 }
 
 // commands holds the constructors of the subcommands; each command's file appends to it.
@@ -95,11 +100,18 @@ func (a *app) rootCommand() *cobra.Command {
 	pf.StringArrayVar(&a.regions, "region", nil, "only these regions (repeatable)")
 	pf.StringVar(&a.endpoint, "endpoint", "", "ECI API endpoint URL, e.g. http://127.0.0.1:8080 (env IMCSYNC_ENDPOINT)")
 	pf.StringVar(&a.sim, "sim", "", "use an in-process emulator seeded from this state file; no credentials needed")
-	root.PersistentPreRunE = func(*cobra.Command, []string) error {
-		switch a.output {
-		case "text", "json", "markdown":
-		default:
-			return &exitError{Code: exitFailure, Err: fmt.Errorf("--output %q: want text, json or markdown", a.output)}
+	pf.StringVar(&a.color, "color", "auto", "colour: auto (on a terminal, unless NO_COLOR; CLICOLOR_FORCE forces it), always or never")
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		format, err := render.ParseFormat(a.output)
+		if err != nil {
+			return &exitError{Code: exitFailure, Err: err}
+		}
+		a.format = format
+		if err := checkFormat(cmd, a.format); err != nil {
+			return err
+		}
+		if !slices.Contains(colorModes, a.color) {
+			return usageError("--color %q: want auto, always or never", a.color)
 		}
 		if a.endpoint == "" {
 			a.endpoint = a.getenv("IMCSYNC_ENDPOINT")
@@ -110,5 +122,6 @@ func (a *app) rootCommand() *cobra.Command {
 	for _, newCmd := range commands {
 		root.AddCommand(newCmd(a))
 	}
+	hideUnusedGlobals(root)
 	return root
 }

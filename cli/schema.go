@@ -15,6 +15,8 @@ func newSchemaCmd(a *app) *cobra.Command {
 		Long: "Print the JSON Schema (draft 2020-12) of imagecaches.yaml, for editors:\n" +
 			"save it beside the file and start the file with\n" +
 			"  # yaml-language-server: $schema=./imagecaches.schema.json",
+		Example: "  # Save it beside the file for editor completion and checks\n" +
+			"  imcsync schema > imagecaches.schema.json",
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			_, err := a.stdout.Write(schema.JSON())

@@ -43,6 +43,11 @@ func newSimCmd(a *app) *cobra.Command {
 			"`listening on http://ADDR`; then the access key pair to use and the endpoint to export.\n" +
 			"It serves until interrupted (SIGINT or SIGTERM), then saves its state if asked and\n" +
 			"exits 0. Flags override the state file's settings. See README.md, section The emulator.",
+		Example: "  # An emulator on a free port, seeded with caches (the first line says where)\n" +
+			"  imcsync sim --addr 127.0.0.1:0 --state examples/live-state.yaml\n" +
+			"\n" +
+			"  # A flaky API: 20% throttling, saving the state on exit\n" +
+			"  imcsync sim --state examples/live-state.yaml --throttle-rate 0.2 --save",
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 && o.save == saveToState {
 				return fmt.Errorf("unexpected argument %q: write --save=FILE to save elsewhere than --state", args[0])

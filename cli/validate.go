@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -9,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/imcsync/imcsync/render"
 	"github.com/imcsync/imcsync/spec"
 )
 
@@ -21,6 +21,11 @@ func newValidateCmd(a *app) *cobra.Command {
 		Long: "Check imagecaches.yaml offline: keys, types, the API's limits, image references,\n" +
 			"duplicates. Every problem is reported at once as FILE:LINE:COL: PATH: MESSAGE on\n" +
 			"stderr; with -o json, as a JSON list on stdout. Exit status 0 valid, 1 invalid.",
+		Example: "  # In a pre-commit hook or a pull-request check\n" +
+			"  imcsync validate -f imagecaches.yaml\n" +
+			"\n" +
+			"  # Problems as JSON, for an editor or a bot\n" +
+			"  imcsync validate -f imagecaches.yaml -o json",
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error { return a.validate() },
 	}
@@ -41,14 +46,12 @@ func (a *app) validate() error {
 	if err != nil && !errors.As(err, &problems) {
 		return &exitError{Code: exitFailure, Err: loadError(a.file, err)}
 	}
-	if a.output == "json" {
+	if a.format == render.JSON {
 		list := make([]validationError, len(problems))
 		for i, p := range problems {
 			list[i] = validationError{p.File, p.Pos.Line, p.Pos.Column, p.Path, p.Message}
 		}
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(list); err != nil {
+		if err := render.WriteJSON(a.stdout, list); err != nil {
 			return err
 		}
 		if a.inGitHubActions() {
@@ -61,7 +64,7 @@ func (a *app) validate() error {
 		return &exitError{Code: exitFailure}
 	}
 	a.printWarnings(f)
-	if a.output != "json" {
+	if a.format != render.JSON {
 		fmt.Fprintf(a.stdout, "%s: %s in %s, valid\n", a.file, count(len(f.Caches), "image cache"), count(len(regions(f)), "region"))
 	}
 	return nil

@@ -1,11 +1,11 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
+	"github.com/imcsync/imcsync/render"
 	"github.com/imcsync/imcsync/version"
 )
 
@@ -17,6 +17,8 @@ func newVersionCmd(a *app) *cobra.Command {
 		Short: "Print the version, commit, build date and Go version of imcsync",
 		Long: "version prints the module version, the commit, the build date and the Go version of this\n" +
 			"build (also `imcsync --version`); with -o json, as an object with format_version.",
+		Example: "  imcsync version\n" +
+			"  imcsync version -o json",
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error { return a.printVersion() },
 	}
@@ -44,10 +46,8 @@ type versionJSON struct {
 
 func (a *app) printVersion() error {
 	info := version.Get()
-	if a.output == "json" {
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(versionJSON{FormatVersion: "1", Info: info})
+	if a.format == render.JSON {
+		return render.WriteJSON(a.stdout, versionJSON{FormatVersion: "1", Info: info})
 	}
 	commit := info.Commit
 	if info.Modified {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/imcsync/imcsync/cloud"
+	"github.com/imcsync/imcsync/ownership"
 	"github.com/imcsync/imcsync/planner"
 	"github.com/imcsync/imcsync/spec"
 )
@@ -146,10 +147,9 @@ func Build(plan *planner.Plan, live []cloud.Cache, now time.Time, opts Options) 
 		switch {
 		case c.Action == planner.Delete:
 			// Only a pruning plan has deletes: the cache is owned and unprotected.
-			l := byID[c.ID]
 			owner := ""
-			if l != nil {
-				owner = l.Tags[spec.OwnerTag]
+			if l := byID[c.ID]; l != nil {
+				owner = ownership.Of(plan.Owner, l.Tags).Owner
 			}
 			r.Unmanaged = append(r.Unmanaged, Unmanaged{Owned: true, Unmanaged: planner.Unmanaged{
 				Region: c.Region, Name: c.Name, ID: c.ID, Status: c.Status, Owner: owner, Reason: c.Reason}})
@@ -171,10 +171,11 @@ func Build(plan *planner.Plan, live []cloud.Cache, now time.Time, opts Options) 
 		}
 	}
 	for _, u := range plan.Unmanaged {
-		owned := plan.Owner != "" && u.Owner == plan.Owner
-		if l := byID[u.ID]; l != nil && planner.Protected(*l) {
-			owned = false
+		tags := map[string]string{spec.OwnerTag: u.Owner}
+		if l := byID[u.ID]; l != nil {
+			tags = l.Tags
 		}
+		owned := ownership.Of(plan.Owner, tags).State == ownership.Owned
 		r.Unmanaged = append(r.Unmanaged, Unmanaged{Unmanaged: u, Owned: owned})
 	}
 

@@ -70,6 +70,32 @@ func countAttempt(ctx context.Context) {
 	}
 }
 
+// Retry is what a Client tells the observer set with ObserveRetries before it pauses
+// to try a call again.
+type Retry struct {
+	Action      string        // the API action, e.g. UpdateImageCache
+	Attempt     int           // the try that failed, from 1
+	MaxAttempts int           // how many tries the policy allows
+	Err         error         // why it failed (Retryable)
+	Pause       time.Duration // how long the client waits before the next try
+}
+
+// retryObserverKey carries the function ObserveRetries sets.
+type retryObserverKey struct{}
+
+// ObserveRetries returns a context under which a Client calls fn before each pause
+// between two tries of a call, on the goroutine making the call. The applier uses it to
+// show that a cache's call is being retried, and why.
+func ObserveRetries(ctx context.Context, fn func(Retry)) context.Context {
+	return context.WithValue(ctx, retryObserverKey{}, fn)
+}
+
+func observeRetry(ctx context.Context, r Retry) {
+	if fn, ok := ctx.Value(retryObserverKey{}).(func(Retry)); ok {
+		fn(r)
+	}
+}
+
 // do runs one API call under the retry policy, the circuit breaker and the pacer: before
 // each try it asks the breaker and waits for the pacer's permit (Ctrl-C ends that wait),
 // after it tells both how the try went, and it pauses with backoff between retryable
@@ -110,7 +136,9 @@ func (c *Client) do(ctx context.Context, action, region string, mutating bool, t
 			}
 			return fmt.Errorf("gave up after %d attempts: %w", attempt, last)
 		}
-		if err := c.sleep(ctx, c.retry.backoff(attempt)); err != nil {
+		pause := c.retry.backoff(attempt)
+		observeRetry(ctx, Retry{Action: action, Attempt: attempt, MaxAttempts: c.retry.MaxAttempts, Err: last, Pause: pause})
+		if err := c.sleep(ctx, pause); err != nil {
 			return stopped(action, err, last)
 		}
 	}

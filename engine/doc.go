@@ -11,7 +11,7 @@
 //		rep, err := p.Apply(ctx, conn.Client, applyOpts)
 //		... rep.Summary counts created, updated, failed caches
 //	}
-//	... p.Plan.Summary counts the pending changes; drift.Build(p.Plan, p.Live, now, …)
+//	... p.Plan.Summary counts the pending changes; p.Drift(now, opts) reports drift
 //
 // Nothing here prints, prompts or exits: errors are returned, progress goes to
 // applier.Options.Progress, and the caller renders reports as it sees fit.

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/imcsync/imcsync/cloud"
+	"github.com/imcsync/imcsync/drift"
 	"github.com/imcsync/imcsync/planner"
 	"github.com/imcsync/imcsync/spec"
 )
@@ -70,3 +72,8 @@ func Plan(ctx context.Context, f *spec.File, src Source, o PlanOptions) (*Planne
 
 // errNothingApplied heads the errors of checks that refuse a plan before any call.
 var errNothingApplied = errors.New("nothing was applied")
+
+// Drift is the drift report of the plan at time now (see package drift).
+func (p *Planned) Drift(now time.Time, opts drift.Options) drift.Report {
+	return drift.Build(p.Plan, p.Live, now, opts)
+}

@@ -14,6 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/imcsync/imcsync/cloud"
+	"github.com/imcsync/imcsync/ownership"
 	"github.com/imcsync/imcsync/planner"
 	"github.com/imcsync/imcsync/spec"
 )
@@ -154,7 +155,7 @@ func valueNode(t spec.Type, v any) *yaml.Node {
 func fileOwner(caches []cloud.Cache) (owner, note string) {
 	var owners, unowned []string
 	for _, c := range caches {
-		switch o := c.Tags[spec.OwnerTag]; {
+		switch o := ownership.Of("", c.Tags).Owner; {
 		case o == "":
 			unowned = append(unowned, c.Region+"/"+c.Name)
 		case !slices.Contains(owners, o):
@@ -185,7 +186,7 @@ func duplicateNote(same []cloud.Cache, owner string) string {
 	prune := false
 	for _, c := range same[1:] {
 		others = append(others, fmt.Sprintf("%s (%s)", c.ID, c.Status))
-		prune = prune || (owner != "" && c.Tags[spec.OwnerTag] == owner && c.Tags[spec.PruneTag] != "false")
+		prune = prune || ownership.Of(owner, c.Tags).CanPrune() == nil
 	}
 	text := fmt.Sprintf("%d live caches in %s are named %s. A file declares one cache per region and name, "+
 		"so this entry is pinned by id to the oldest and the others are left out (unmanaged): %s. "+

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/imcsync/imcsync/cloud"
+	"github.com/imcsync/imcsync/ownership"
 	"github.com/imcsync/imcsync/spec"
 )
 
@@ -104,7 +105,7 @@ func Build(f *spec.File, live []cloud.Cache, opts Options) *Plan {
 		} else {
 			p.Unmanaged = append(p.Unmanaged, Unmanaged{
 				Region: l.Region, Name: l.Name, ID: l.ID, Status: string(l.Status),
-				Owner: l.Tags[spec.OwnerTag], Reason: reason,
+				Owner: ownership.Of(f.Owner, l.Tags).Owner, Reason: reason,
 			})
 		}
 	}
@@ -123,7 +124,7 @@ func Build(f *spec.File, live []cloud.Cache, opts Options) *Plan {
 // was created from another file: two files with one owner prune each other's caches.
 func otherSource(f *spec.File, l *cloud.Cache, source string) string {
 	from := l.Tags[spec.SourceTag]
-	if f.Owner == "" || l.Tags[spec.OwnerTag] != f.Owner || from == "" || source == "" || from == source {
+	if !ownership.Of(f.Owner, l.Tags).Mine() || from == "" || source == "" || from == source {
 		return ""
 	}
 	return fmt.Sprintf("%s/%s (%s) carries owner %q but was created from %s, not from %s: apply --prune deletes it; "+
@@ -196,26 +197,18 @@ func match(desired []*spec.Cache, live []*cloud.Cache) ([]pair, []*cloud.Cache) 
 // canDelete decides whether a live cache absent from the file is deleted. The reason
 // explains the decision either way.
 func canDelete(f *spec.File, l *cloud.Cache, prune bool) (reason string, ok bool) {
-	owner := l.Tags[spec.OwnerTag]
+	c := ownership.Of(f.Owner, l.Tags)
 	switch {
-	case f.Owner == "" || owner != f.Owner:
-		if owner == "" {
-			return "not declared in the file and not owned by imcsync", false
-		}
-		return fmt.Sprintf("not declared in the file; owned by %q", owner), false
-	case Protected(*l):
-		return fmt.Sprintf("not declared in the file; tag %s=%q keeps it (only %q allows pruning)", spec.PruneTag, l.Tags[spec.PruneTag], "true"), false
+	case c.State == ownership.None:
+		return "not declared in the file and not owned by imcsync", false
+	case c.State == ownership.Other:
+		return fmt.Sprintf("not declared in the file; owned by %q", c.Owner), false
+	case c.State == ownership.OwnedProtected:
+		return fmt.Sprintf("not declared in the file; tag %s=%q keeps it (only %q allows pruning)", spec.PruneTag, c.Prune, "true"), false
 	case !prune:
-		return fmt.Sprintf("not declared in the file; owned by %q, deleted only with --prune", owner), false
+		return fmt.Sprintf("not declared in the file; owned by %q, deleted only with --prune", c.Owner), false
 	}
-	return fmt.Sprintf("not declared in the file and owned by %q", owner), true
-}
-
-// Protected reports whether the live cache's spec.PruneTag keeps --prune from deleting
-// it: the tag is present with any value other than exactly "true" (fail closed).
-func Protected(l cloud.Cache) bool {
-	v, ok := l.Tags[spec.PruneTag]
-	return ok && v != "true"
+	return fmt.Sprintf("not declared in the file and owned by %q", c.Owner), true
 }
 
 // diff plans one pair.
@@ -259,9 +252,9 @@ func replaceRefusal(f *spec.File, pr pair) string {
 	if pr.Live == nil {
 		return ""
 	}
-	if owner := pr.Live.Tags[spec.OwnerTag]; owner != "" && owner != f.Owner {
+	if c := ownership.Of(f.Owner, pr.Live.Tags); c.CanManage() != nil {
 		return fmt.Sprintf("--replace %s: the live cache %s is owned by %q (tag %s), not by this file; nothing was planned",
-			pr.Desired.Name, pr.Live.ID, owner, spec.OwnerTag)
+			pr.Desired.Name, pr.Live.ID, c.Owner, spec.OwnerTag)
 	}
 	return ""
 }
@@ -352,9 +345,9 @@ func create(f *spec.File, d *spec.Cache, source string) Change {
 
 // update plans a declared cache that exists.
 func update(f *spec.File, d *spec.Cache, l *cloud.Cache, ch Change) Change {
-	if owner := l.Tags[spec.OwnerTag]; owner != "" && owner != f.Owner {
+	if c := ownership.Of(f.Owner, l.Tags); c.CanManage() != nil {
 		ch.Action = Blocked
-		ch.Reason = fmt.Sprintf("the live cache is owned by %q (tag %s), not by this file; remove the cache from one of the files or retag it", owner, spec.OwnerTag)
+		ch.Reason = fmt.Sprintf("the live cache is owned by %q (tag %s), not by this file; remove the cache from one of the files or retag it", c.Owner, spec.OwnerTag)
 		return ch
 	}
 	ignored := ignoreSet(d.IgnoreChanges)
@@ -379,11 +372,11 @@ func update(f *spec.File, d *spec.Cache, l *cloud.Cache, ch Change) Change {
 	adopted := !hasRecord && len(want) > 0
 	for _, fl := range recordedFields {
 		v := fl.Declared(d)
-		if v == nil || ignored[fl.Key] || (hasRecord && have[fl.Key] == want[fl.Key]) {
+		if v == nil || ignored[fl.Key] || (hasRecord && have.digestOf(fl) == want.digestOf(fl)) {
 			continue
 		}
 		fc := FieldChange{Field: fl.Key, Before: RecordedValue, After: v, WriteOnly: true, Send: !adopted && fl.OnUpdate}
-		if adopted || have[fl.Key] == "" {
+		if adopted || have.digestOf(fl) == "" {
 			fc.Before = UnknownValue
 		} else if !fl.OnUpdate {
 			createOnlyChanged = append(createOnlyChanged, fl.Key)
@@ -394,9 +387,9 @@ func update(f *spec.File, d *spec.Cache, l *cloud.Cache, ch Change) Change {
 	if hasRecord {
 		maps.Copy(record, have)
 	}
-	for k, v := range want {
-		if !ignored[k] {
-			record[k] = v
+	for _, fl := range recordedFields {
+		if d := want.digestOf(fl); d != "" && !ignored[fl.Key] {
+			record[fl.RecordKey] = d
 		}
 	}
 	if adopted {
@@ -493,6 +486,9 @@ func reservedTags(f *spec.File, live map[string]string, rec record) map[string]s
 	}
 	if len(rec) > 0 {
 		tags[spec.RecordTag] = rec.format()
+		if v, ok := live[spec.RecordTag]; ok && rec.sameAs(v) {
+			tags[spec.RecordTag] = v // equal as a map: order and spelling are not a change
+		}
 	} else if v, ok := live[spec.RecordTag]; ok {
 		tags[spec.RecordTag] = v
 	}

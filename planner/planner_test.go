@@ -389,7 +389,7 @@ func TestRecordRoundTrip(t *testing.T) {
 	if !ok || !cmp.Equal(r, back) {
 		t.Errorf("round trip: %v → %q → %v", r, s, back)
 	}
-	for _, bad := range []string{"", "v2.abc", "v1.zz", "v1" + strings.Repeat(".------", len(recordedFields)+1)} {
+	for _, bad := range []string{"", "v2.abc", "v2;sg", "v2;sg=a;sg=b", "v3;sg=abcd", "v1.zz", "v1" + strings.Repeat(".------", len(byV1)+1)} {
 		if _, ok := parseRecord(bad); ok {
 			t.Errorf("parseRecord(%q) accepted", bad)
 		}

@@ -87,7 +87,7 @@ func (l *Loop) cycle(ctx context.Context, c *Cycle) []applier.Outcome {
 		c.Result, c.Err = Error, err
 		return nil
 	}
-	report := drift.Build(planned.Plan, planned.Live, l.now(), drift.Options{})
+	report := planned.Drift(l.now(), drift.Options{})
 	states := statesOf(report)
 	c.Caches, c.Plan = &states, planned.Plan.Summary
 	switch {

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -51,6 +52,9 @@ type Field struct {
 	OnCreate, OnUpdate bool
 	// Export says whether `imcsync export` writes the field from a live cache.
 	Export bool
+	// RecordKey names the field's digest in the record tag (RecordTag): short, since a
+	// tag value holds at most MaxTagLength characters, and never changed or reused.
+	RecordKey string
 	// RecordV1 is the field's position (from 1) in a record tag of format v1, which
 	// listed digests by position; 0 for fields that v1 records never held.
 	RecordV1 int
@@ -91,9 +95,10 @@ func (f Field) Live(l *cloud.Cache) any {
 // Recorded says whether the record tag (RecordTag) covers the field.
 func (f Field) Recorded() bool { return f.Managed.Recorded() }
 
-// Digest is the record tag's short digest of the field's declared value in c, "" when c
-// leaves it out. It is a digest of the value as declared, so a registry password is
-// digested by the name of its environment variable and a record never holds a secret.
+// Digest is the record tag's short digest (24 bits of SHA-256 as 4 characters of
+// base64url) of the field's declared value in c, "" when c leaves it out. It is a
+// digest of the value as declared, so a registry password is digested by the name of
+// its environment variable and a record never holds a secret.
 func (f Field) Digest(c *Cache) string {
 	if f.get == nil {
 		return ""
@@ -107,11 +112,21 @@ func (f Field) Digest(c *Cache) string {
 		panic("spec: digest of unencodable value: " + err.Error())
 	}
 	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])[:DigestLen]
+	return base64.RawURLEncoding.EncodeToString(sum[:digestBytes])
 }
 
-// DigestLen is the length of a field's digest in the record tag, in hex characters.
-const DigestLen = 6
+// digestBytes is how much of a value's SHA-256 its digest keeps: 24 bits, 4 characters.
+const digestBytes = 3
+
+// DigestOfHex converts a digest written as 6 hex characters (v1 records) to Digest's
+// form; ok is false for anything else.
+func DigestOfHex(h string) (string, bool) {
+	b, err := hex.DecodeString(h)
+	if err != nil || len(b) != digestBytes {
+		return "", false
+	}
+	return base64.RawURLEncoding.EncodeToString(b), true
+}
 
 // FieldByKey returns the cache field with the YAML key.
 func FieldByKey(key string) (Field, bool) {
@@ -204,21 +219,21 @@ func init() {
 		stringField("resourceGroupId", "ResourceGroupId", Compared, func(c *Cache) **string { return &c.ResourceGroupID }, resourceID("rg-", "resource group id")).
 			readBack(func(l *cloud.Cache) any { return l.ResourceGroupID }).exported(),
 		tagsField().readBack(func(l *cloud.Cache) any { return mustPlain(l.Tags) }).exported(),
-		stringField("securityGroupId", "SecurityGroupId", WriteOnly, func(c *Cache) **string { return &c.SecurityGroupID }, resourceID("sg-", "security group id")).v1(1),
-		stringField("vSwitchId", "VSwitchId", WriteOnly, func(c *Cache) **string { return &c.VSwitchID }, checkVSwitches).v1(2),
-		stringField("eipInstanceId", "EipInstanceId", WriteOnly, func(c *Cache) **string { return &c.EipInstanceID }, resourceID("eip-", "EIP instance id")).v1(3),
-		int32Field("retentionDays", "RetentionDays", WriteOnly, func(c *Cache) **int32 { return &c.RetentionDays }, 1).v1(4),
-		boolField("autoMatchImageCache", "AutoMatchImageCache", WriteOnly, func(c *Cache) **bool { return &c.AutoMatchImageCache }).v1(5),
-		boolField("flash", "Flash", WriteOnly, func(c *Cache) **bool { return &c.Flash }).v1(6),
-		int32Field("standardCopyCount", "StandardCopyCount", WriteOnly, func(c *Cache) **int32 { return &c.StandardCopyCount }, 0).v1(7),
-		int32Field("flashCopyCount", "FlashCopyCount", WriteOnly, func(c *Cache) **int32 { return &c.FlashCopyCount }, 0).v1(8),
-		credentialsField().v1(9),
-		acrInfosField().v1(10),
-		stringField("zoneId", "ZoneId", CreateOnly, func(c *Cache) **string { return &c.ZoneID }, checkZone).v1(11),
-		stringField("annotations", "Annotations", CreateOnly, func(c *Cache) **string { return &c.Annotations }, anyString).v1(12),
-		stringField("insecureRegistry", "InsecureRegistry", CreateOnly, func(c *Cache) **string { return &c.InsecureRegistry }, checkRegistries).v1(13),
-		stringField("plainHttpRegistry", "PlainHttpRegistry", CreateOnly, func(c *Cache) **string { return &c.PlainHTTPRegistry }, checkRegistries).v1(14),
-		stringField("osType", "OsType", CreateOnly, func(c *Cache) **string { return &c.OsType }, checkOsType).v1(15),
+		stringField("securityGroupId", "SecurityGroupId", WriteOnly, func(c *Cache) **string { return &c.SecurityGroupID }, resourceID("sg-", "security group id")).recorded("sg", 1),
+		stringField("vSwitchId", "VSwitchId", WriteOnly, func(c *Cache) **string { return &c.VSwitchID }, checkVSwitches).recorded("vs", 2),
+		stringField("eipInstanceId", "EipInstanceId", WriteOnly, func(c *Cache) **string { return &c.EipInstanceID }, resourceID("eip-", "EIP instance id")).recorded("ei", 3),
+		int32Field("retentionDays", "RetentionDays", WriteOnly, func(c *Cache) **int32 { return &c.RetentionDays }, 1).recorded("rd", 4),
+		boolField("autoMatchImageCache", "AutoMatchImageCache", WriteOnly, func(c *Cache) **bool { return &c.AutoMatchImageCache }).recorded("am", 5),
+		boolField("flash", "Flash", WriteOnly, func(c *Cache) **bool { return &c.Flash }).recorded("fl", 6),
+		int32Field("standardCopyCount", "StandardCopyCount", WriteOnly, func(c *Cache) **int32 { return &c.StandardCopyCount }, 0).recorded("sc", 7),
+		int32Field("flashCopyCount", "FlashCopyCount", WriteOnly, func(c *Cache) **int32 { return &c.FlashCopyCount }, 0).recorded("fc", 8),
+		credentialsField().recorded("rc", 9),
+		acrInfosField().recorded("ac", 10),
+		stringField("zoneId", "ZoneId", CreateOnly, func(c *Cache) **string { return &c.ZoneID }, checkZone).recorded("zo", 11),
+		stringField("annotations", "Annotations", CreateOnly, func(c *Cache) **string { return &c.Annotations }, anyString).recorded("an", 12),
+		stringField("insecureRegistry", "InsecureRegistry", CreateOnly, func(c *Cache) **string { return &c.InsecureRegistry }, checkRegistries).recorded("ir", 13),
+		stringField("plainHttpRegistry", "PlainHttpRegistry", CreateOnly, func(c *Cache) **string { return &c.PlainHTTPRegistry }, checkRegistries).recorded("ph", 14),
+		stringField("osType", "OsType", CreateOnly, func(c *Cache) **string { return &c.OsType }, checkOsType).recorded("os", 15),
 		ignoreChangesField(),
 	}
 }
@@ -241,9 +256,9 @@ func (f cacheField) exported() cacheField {
 	return f
 }
 
-// v1 sets the field's position in a v1 record.
-func (f cacheField) v1(pos int) cacheField {
-	f.RecordV1 = pos
+// recorded sets the field's key in the record tag and its position in a v1 record.
+func (f cacheField) recorded(key string, v1 int) cacheField {
+	f.RecordKey, f.RecordV1 = key, v1
 	return f
 }
 

@@ -1,4 +1,4 @@
-package cli
+package render
 
 import (
 	"bytes"
@@ -12,45 +12,17 @@ import (
 	"github.com/imcsync/imcsync/planner"
 )
 
-// renderPlan writes p to w as "text" (a Terraform-like plan for terminals), "json"
-// (SPEC §5: the Plan value itself) or "markdown" (a pull-request comment). Colour
-// applies to text only, and only when color is true.
-func renderPlan(w io.Writer, p *planner.Plan, format string, color bool) error {
-	var out []byte
-	switch format {
-	case "json":
-		b, err := planJSON(p)
-		if err != nil {
-			return err
-		}
-		out = b
-	case "text":
-		out = []byte(renderText(p, newStyles(color)))
-	case "markdown":
-		out = []byte(renderMarkdown(p))
-	default:
-		return fmt.Errorf("unknown output format %q: want text, json or markdown", format)
-	}
-	_, err := w.Write(out)
-	return err
-}
-
-// planJSON is the plan as SPEC §5 JSON, indented, with a final newline. "changes" is
-// always a list, never null.
-func planJSON(p *planner.Plan) ([]byte, error) {
+// Plan writes p as text (a Terraform-like plan for terminals), JSON (SPEC §5: the Plan
+// value itself, "changes" always a list) or markdown (a pull-request comment).
+func Plan(w io.Writer, p *planner.Plan, f Format, color bool) error {
 	q := *p
 	if q.Changes == nil {
 		q.Changes = []planner.Change{}
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false) // tag values stay readable: "a&b", not "a\u0026b"
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(q); err != nil {
-		return nil, fmt.Errorf("encoding plan: %w", err)
-	}
-	return buf.Bytes(), nil
+	return planRenderer.write(w, &q, f, color)
 }
+
+var planRenderer = renderer[*planner.Plan]{text: renderText, markdown: renderMarkdown}
 
 // summaryLine is the last line of every rendering of a plan with changes.
 func summaryLine(s planner.Summary) string {

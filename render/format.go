@@ -1,0 +1,71 @@
+// Package render writes what the commands output, in each Format: text for terminals
+// (coloured on request), JSON (the value itself, through the one JSON writer) and
+// markdown (pull-request comments, job summaries, issues). A command output is one
+// renderer; a new format is a case in write and a function per output.
+package render
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+)
+
+// Format is an output format (-o).
+type Format string
+
+// The formats.
+const (
+	Text     Format = "text"
+	JSON     Format = "json"
+	Markdown Format = "markdown"
+)
+
+// Formats lists the formats in the order help texts name them.
+var Formats = []Format{Text, JSON, Markdown}
+
+// ParseFormat reads an -o value.
+func ParseFormat(s string) (Format, error) {
+	switch f := Format(s); f {
+	case Text, JSON, Markdown:
+		return f, nil
+	}
+	return "", fmt.Errorf("--output %q: want text, json or markdown", s)
+}
+
+// WriteJSON is the one JSON writer of every command: indented by two spaces, with a
+// final newline, and strings as they are ("a&b", not "a\u0026b").
+func WriteJSON(w io.Writer, v any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("encoding JSON: %w", err)
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// renderer is one command output for people; its JSON is the value itself.
+type renderer[T any] struct {
+	text     func(T, styles) string
+	markdown func(T) string
+}
+
+// write renders v in format f; colour applies to text only, and only when color.
+func (r renderer[T]) write(w io.Writer, v T, f Format, color bool) error {
+	var out string
+	switch f {
+	case JSON:
+		return WriteJSON(w, v)
+	case Text:
+		out = r.text(v, newStyles(color))
+	case Markdown:
+		out = r.markdown(v)
+	default:
+		return fmt.Errorf("unknown output format %q: want text, json or markdown", f)
+	}
+	_, err := io.WriteString(w, out)
+	return err
+}
