@@ -41,7 +41,7 @@ const (
 // calls of a round only the goroutine working on it.
 type task struct {
 	change   planner.Change  // what is applied: the planned change, or Replan's
-	sent     planner.Request // what the accepted call sent (settling)
+	sent     sent            // what the accepted calls sent (settling)
 	accepted Result          // the result of the accepted call (settling)
 	out      Outcome
 	phase    phase

@@ -48,8 +48,11 @@ func cacheRef(region, name string, more ...string) string {
 // driftDetail says what differs in a drifted cache, and why apply cannot fix it now.
 func driftDetail(d drift.Drifted) string {
 	detail := strings.Join(d.Fields, ", ")
-	if d.Action == planner.Blocked {
+	switch {
+	case d.Action == planner.Blocked:
 		detail = strings.TrimPrefix(detail+"; blocked: "+d.Reason, "; ")
+	case d.WaitsFor != "":
+		detail += "; apply updates it once it is " + d.WaitsFor
 	}
 	return detail
 }

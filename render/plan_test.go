@@ -73,7 +73,7 @@ func TestRenderMarkdownManyCaches(t *testing.T) {
 	if fences := strings.Count(md, "\n```"); fences%2 != 0 {
 		t.Errorf("%d fence lines: unbalanced", fences)
 	}
-	wantEnd := "Plan: " + summaryLine(p.Summary) + "\n"
+	wantEnd := "Plan: " + summaryLine(p) + "\n"
 	if !strings.HasSuffix(md, wantEnd) {
 		t.Errorf("comment does not end with %q", wantEnd)
 	}
