@@ -202,7 +202,11 @@ func renderDriftMarkdown(r drift.Report) string {
 	}
 	var rows [][]string
 	for _, d := range r.Drifted {
-		rows = append(rows, []string{d.Region, d.Name, d.ID, d.Status, string(d.Action), strings.Join(d.Fields, ", "), d.Reason})
+		reason := d.Reason
+		if d.WaitsFor != "" {
+			reason = "apply updates it once it is " + d.WaitsFor
+		}
+		rows = append(rows, []string{d.Region, d.Name, d.ID, d.Status, string(d.Action), strings.Join(d.Fields, ", "), reason})
 	}
 	table("Drifted", []string{"Region", "Name", "ID", "Status", "Action", "Changed fields", "Reason"}, rows)
 	rows = nil
