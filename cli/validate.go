@@ -31,6 +31,18 @@ func newValidateCmd(a *app) *cobra.Command {
 	}
 }
 
+// validateFormatVersion is the format_version of `validate -o json`.
+const validateFormatVersion = "1"
+
+// validationJSON is `validate -o json`: the verdict, and the problems (an invalid file)
+// or the warnings (a valid one), each with its place.
+type validationJSON struct {
+	FormatVersion string            `json:"format_version"`
+	Valid         bool              `json:"valid"`
+	Problems      []validationError `json:"problems"`
+	Warnings      []validationError `json:"warnings"`
+}
+
 // validationError is one problem as `validate -o json` prints it.
 type validationError struct {
 	File    string `json:"file"`
@@ -47,11 +59,11 @@ func (a *app) validate() error {
 		return &exitError{Code: exitFailure, Err: loadError(a.file, err)}
 	}
 	if a.format == render.JSON {
-		list := make([]validationError, len(problems))
-		for i, p := range problems {
-			list[i] = validationError{p.File, p.Pos.Line, p.Pos.Column, p.Path, p.Message}
+		out := validationJSON{FormatVersion: validateFormatVersion, Valid: err == nil, Problems: listed(problems), Warnings: []validationError{}}
+		if f != nil {
+			out.Warnings = listed(f.Warnings)
 		}
-		if err := render.WriteJSON(a.stdout, list); err != nil {
+		if err := render.WriteJSON(a.stdout, out); err != nil {
 			return err
 		}
 		if a.inGitHubActions() {
@@ -68,6 +80,15 @@ func (a *app) validate() error {
 		fmt.Fprintf(a.stdout, "%s: %s in %s, valid\n", a.file, count(len(f.Caches), "image cache"), count(len(regions(f)), "region"))
 	}
 	return nil
+}
+
+// listed are problems as validate -o json lists them; none is an empty list.
+func listed(problems spec.Errors) []validationError {
+	out := make([]validationError, len(problems))
+	for i, p := range problems {
+		out[i] = validationError{p.File, p.Pos.Line, p.Pos.Column, p.Path, p.Message}
+	}
+	return out
 }
 
 // printWarnings prints the warnings of a valid file on stderr, one per line as

@@ -41,13 +41,10 @@ func (o MarkdownOptions) limit() int {
 	return max(o.MaxChars, MinMarkdownChars)
 }
 
-// Marker is the hidden first line of a markdown plan of file (part 0: the one-comment
+// commentMarker is the hidden first line of a markdown plan of file (part 0: the one-comment
 // plan; part k > 0: the k-th part of a split plan).
-func Marker(file string, part int) string {
-	m := "<!-- imcsync:plan"
-	if file != "" {
-		m += ":" + strings.ReplaceAll(file, "-->", "-- >")
-	}
+func commentMarker(file string, part int) string {
+	m := "<!-- imcsync:plan:" + strings.ReplaceAll(file, "-->", "-- >")
 	if part > 0 {
 		m += fmt.Sprintf(" part %d", part)
 	}
@@ -64,7 +61,7 @@ func PlanMarkdown(w io.Writer, p *planner.Plan, o MarkdownOptions) error {
 }
 
 // PlanMarkdownParts is the whole plan as numbered comments, each within o's limit and
-// each starting with its own marker (Marker(file, k)) and header; nothing is cut.
+// each starting with its own marker (commentMarker(file, k)) and header; nothing is cut.
 func PlanMarkdownParts(p *planner.Plan, o MarkdownOptions) []string {
 	return markdownParts(normalized(p), o)
 }
@@ -159,10 +156,14 @@ func newMDPlan(p *planner.Plan) *mdPlan {
 	return m
 }
 
-// header is the marker and the heading of a comment: "### imcsync plan: `FILE` at SHA".
+// header is the marker (when the file is known) and the heading of a comment:
+// "### imcsync plan: `FILE` at SHA".
 func (o MarkdownOptions) header(part, parts int) string {
 	var b strings.Builder
-	b.WriteString(Marker(o.File, part) + "\n### imcsync plan")
+	if o.File != "" {
+		b.WriteString(commentMarker(o.File, part) + "\n")
+	}
+	b.WriteString("### imcsync plan")
 	if o.File != "" {
 		b.WriteString(": " + mdCode(o.File))
 	}
