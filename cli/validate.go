@@ -20,7 +20,8 @@ func newValidateCmd(a *app) *cobra.Command {
 		Short: "Check imagecaches.yaml offline",
 		Long: "Check imagecaches.yaml offline: keys, types, the API's limits, image references,\n" +
 			"duplicates. Every problem is reported at once as FILE:LINE:COL: PATH: MESSAGE on\n" +
-			"stderr; with -o json, as a JSON list on stdout. Exit status 0 valid, 1 invalid.",
+			"stderr; with -o json, as an object with format_version, valid and problems on stdout.\n" +
+			"Exit status 0 valid, 1 invalid.",
 		Example: "  # In a pre-commit hook or a pull-request check\n" +
 			"  imcsync validate -f imagecaches.yaml\n" +
 			"\n" +
