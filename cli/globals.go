@@ -25,7 +25,9 @@ var commandGlobals = map[string]struct {
 	"version":  {[]string{"output"}, []render.Format{render.Text, render.JSON}},
 	"export":   {[]string{"output", "region", "endpoint", "sim"}, []render.Format{render.Text}},
 	"sim":      {nil, []render.Format{render.Text}},
-	"help":     {nil, []render.Format{render.Text}},
+	// reconcile logs with --log-format; it prints only the listening line.
+	"reconcile": {[]string{"file", "region", "endpoint", "sim"}, []render.Format{render.Text}},
+	"help":      {nil, []render.Format{render.Text}},
 }
 
 // hideUnusedGlobals makes each command's help list only the global flags it reads.

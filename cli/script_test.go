@@ -43,6 +43,7 @@ func TestScript(t *testing.T) {
 			env.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
 			// EXAMPLES lets scripts read the repository's examples/ in place.
 			env.Setenv("EXAMPLES", filepath.Join(repo, "examples"))
+			env.Values[setupEnvKey] = slices.Clone(env.Vars)
 			return os.MkdirAll(home, 0o755)
 		},
 	})
@@ -54,6 +55,10 @@ func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []st
 	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
 		"ecisim":     cmdEcisim,
 		"ecisim-log": cmdEcisimLog,
+		"serve":      cmdServe,
+		"terminate":  cmdTerminate,
+		"http-get":   cmdHTTPGet,
+		"metrics":    cmdMetrics,
 	}
 }
 

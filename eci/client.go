@@ -57,6 +57,10 @@ type Config struct {
 	// Sleep returns early with ctx's error when ctx ends. Nil: the real ones.
 	Now   func() time.Time
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Observe, when set, is told of every request once its answer is in: listings,
+	// mutations, tag calls and each of their retries (not the calls the circuit breaker
+	// refused unsent). It is called from the calling goroutines; keep it quick.
+	Observe func(Attempt)
 }
 
 // Client calls ECI's image-cache actions and its tag actions for image caches. It is
@@ -72,6 +76,7 @@ type Client struct {
 	retry     RetryPolicy
 	breaker   *breaker
 	sleep     func(ctx context.Context, d time.Duration) error
+	observer  func(Attempt)
 
 	mu    sync.Mutex
 	pools map[target]*sync.Pool
@@ -100,6 +105,7 @@ func New(cfg Config) (*Client, error) {
 	c := &Client{
 		userAgent: cfg.UserAgent, pools: map[target]*sync.Pool{}, pacer: cfg.Pacer,
 		retry: cfg.Retry.withDefaults(), breaker: newBreaker(cfg.Breaker, now), sleep: pause,
+		observer: cfg.Observe,
 	}
 	if cfg.Endpoint != "" {
 		t, err := parseEndpoint(cfg.Endpoint)

@@ -125,6 +125,7 @@ func (c *Client) do(ctx context.Context, action, region string, mutating bool, t
 		countAttempt(ctx)
 		last = try(tctx)
 		report(permit, last)
+		c.observe(action, region, last)
 		c.breaker.record(key, last)
 		if last == nil || !Retryable(last) {
 			return last

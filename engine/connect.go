@@ -23,6 +23,8 @@ type Config struct {
 	// Rate is a ceiling on calls per second; 0 means none (the rate adapts to
 	// throttling either way).
 	Rate float64
+	// Observe, when set, hears of every request the client sends (eci.Config.Observe).
+	Observe func(eci.Attempt)
 }
 
 // Connection is a client of the ECI API, or of an in-process emulator. It is a Source.
@@ -44,14 +46,14 @@ func Connect(cfg Config) (*Connection, error) {
 			return nil, fmt.Errorf("--sim: starting the emulator: %w", err)
 		}
 		client, err := eci.New(eci.Config{Endpoint: run.URL, AccessKeyID: ecisim.DefaultAccessKeyID,
-			AccessKeySecret: ecisim.DefaultAccessKeySecret, Pacer: pacing.New(cfg.Rate)})
+			AccessKeySecret: ecisim.DefaultAccessKeySecret, Pacer: pacing.New(cfg.Rate), Observe: cfg.Observe})
 		if err != nil {
 			run.Close()
 			return nil, err
 		}
 		return &Connection{Client: client, sim: run}, nil
 	}
-	client, err := eci.New(eci.Config{Endpoint: cfg.Endpoint, Pacer: pacing.New(cfg.Rate)})
+	client, err := eci.New(eci.Config{Endpoint: cfg.Endpoint, Pacer: pacing.New(cfg.Rate), Observe: cfg.Observe})
 	if err != nil {
 		return nil, err
 	}

@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,12 +19,7 @@ const maxInputFile = 256 << 20
 // ReadBounded reads the file at path, refusing one larger than maxInputFile without
 // reading on (a path such as /dev/zero would never end).
 func ReadBounded(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxInputFile+1))
+	data, err := spec.ReadAtMost(path, maxInputFile)
 	if err != nil {
 		return nil, err
 	}

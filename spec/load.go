@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -18,12 +17,7 @@ import (
 // reads at most MaxFileSize bytes and one more, so that an endless file (/dev/zero, a
 // pipe) is refused as too large instead of read forever.
 func Load(path string) (*File, error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer fh.Close()
-	data, err := io.ReadAll(io.LimitReader(fh, MaxFileSize+1))
+	data, err := ReadAtMost(path, MaxFileSize)
 	if err != nil {
 		return nil, err
 	}
