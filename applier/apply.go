@@ -40,9 +40,9 @@ const (
 // task is one cache's progress. Between rounds only the loop touches it; during the
 // calls of a round only the goroutine working on it.
 type task struct {
-	change   planner.Change  // what is applied: the planned change, or Replan's
-	sent     planner.Request // what the accepted call sent (settling)
-	accepted Result          // the result of the accepted call (settling)
+	change   planner.Change // what is applied: the planned change, or Replan's
+	sent     sent           // what the accepted calls sent (settling)
+	accepted Result         // the result of the accepted call (settling)
 	out      Outcome
 	phase    phase
 	waited   bool     // seen busy before its call

@@ -372,25 +372,27 @@ func TestBlockedInPlanSendsNothing(t *testing.T) {
 	}
 }
 
-func TestBlockedInPlanByStatusIsWaitedForAndReplanned(t *testing.T) {
-	e := newEnv(t, nil, simCache("imc-web", "web", 20, "nginx:1"))
-	f := file("", declared("web", 40, "nginx:1"))
-	e.makeBusy("imc-web") // before the plan: the plan blocks the change
-	plan := e.plan(f, planner.Options{})
-	if plan.Changes[0].Action != planner.Blocked {
-		t.Fatalf("planned %s, want blocked", plan.Changes[0].Action)
-	}
-
-	saved := applier.Apply(context.Background(), plan, e.client, e.opts())
-	if saved[0].Result != applier.Blocked || len(e.requests("UpdateImageCache")) != 1 {
-		t.Fatalf("saved plan: %+v, want blocked as planned and nothing sent", saved[0])
-	}
-
-	opts := e.opts()
-	opts.Replan = replan(f)
-	out := applier.Apply(context.Background(), plan, e.client, opts)
-	if out[0].Result != applier.Updated || out[0].Action != planner.Update || e.get("imc-web").Size != 40 {
-		t.Errorf("with Replan: %+v, want updated once the cache settled", out[0])
+// An update planned while the cache was busy waits for Ready, then is made: planned
+// afresh (Replan), or as saved (fingerprints checked), never refused.
+func TestWaitingUpdateIsMadeOnceReady(t *testing.T) {
+	for _, saved := range []bool{true, false} {
+		e := newEnv(t, nil, simCache("imc-web", "web", 20, "nginx:1"))
+		f := file("", declared("web", 40, "nginx:1"))
+		e.makeBusy("imc-web") // before the plan: the update waits for Ready
+		plan := e.plan(f, planner.Options{})
+		if c := plan.Changes[0]; c.Action != planner.Update || c.WaitsFor != planner.WaitsReady {
+			t.Fatalf("planned %s waiting for %q, want an update waiting for Ready", c.Action, c.WaitsFor)
+		}
+		opts := e.opts()
+		if saved {
+			opts.CheckFingerprints = true
+		} else {
+			opts.Replan = replan(f)
+		}
+		out := applier.Apply(context.Background(), plan, e.client, opts)
+		if out[0].Result != applier.Updated || out[0].Action != planner.Update || e.get("imc-web").Size != 40 {
+			t.Errorf("saved=%v: %+v, want updated once the cache settled", saved, out[0])
+		}
 	}
 }
 

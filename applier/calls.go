@@ -85,7 +85,7 @@ func (r *runner) execute(ctx context.Context, t *task) {
 			return // sendTags answers once the tag calls are made
 		}
 	}
-	r.answer(t, req, err)
+	r.answer(t, sent{req: req}, err)
 }
 
 // delete re-reads the cache right before deleting it and deletes it only if the plan's
@@ -167,7 +167,7 @@ func (r *runner) replace(ctx context.Context, t *task, req planner.Request) (int
 }
 
 // answer records what the API answered to a task's call.
-func (r *runner) answer(t *task, sent planner.Request, err error) {
+func (r *runner) answer(t *task, s sent, err error) {
 	var api *eci.APIError
 	var open *eci.CircuitOpenError
 	if errors.As(err, &open) {
@@ -180,7 +180,7 @@ func (r *runner) answer(t *task, sent planner.Request, err error) {
 			r.finish(t, t.accepted, "", nil)
 			return
 		}
-		t.phase, t.sent, t.busySeen, t.polls = settling, sent, false, 0
+		t.phase, t.sent, t.busySeen, t.polls = settling, s, false, 0
 		r.progress(t, Settling, "accepted; waiting for the cache to settle")
 	case errors.Is(err, eci.ErrNoNeedUpdate):
 		r.finish(t, Unchanged, "the API answered NoNeedUpdate: the cache already has these values", nil)

@@ -183,7 +183,7 @@ const settlePolls = 3
 // Right after an accepted update the API may still show the old Ready status for a
 // moment. A settled status is therefore believed only once the cache was seen busy, or
 // it is Ready and shows every sent field it reads back, or settlePolls reads were made.
-func settle(action planner.Action, sent planner.Request, live *cloud.Cache, busySeen bool, polls int) (r Result, msg string, done bool) {
+func settle(action planner.Action, sent sent, live *cloud.Cache, busySeen bool, polls int) (r Result, msg string, done bool) {
 	switch action {
 	case planner.Delete:
 		if live != nil {

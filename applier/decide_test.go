@@ -57,7 +57,7 @@ func TestDecide(t *testing.T) {
 }
 
 func TestSettle(t *testing.T) {
-	sent := planner.Request{"size": int64(40)}
+	sent := sent{req: planner.Request{"size": int64(40)}}
 	old := &cloud.Cache{Status: cloud.Ready, Size: 20}
 	updated := &cloud.Cache{Status: cloud.Ready, Size: 40}
 	failed := &cloud.Cache{Status: cloud.UpdateFailed, Size: 40, Events: []cloud.Event{{Type: "Warning", Message: "pull failed"}}}

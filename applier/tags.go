@@ -138,7 +138,7 @@ func (r *runner) sendTags(ctx context.Context, due []*task) {
 		w := t.tags
 		t.tags = nil
 		t.out.Attempts += w.calls
-		r.answer(t, w.sent, w.err)
+		r.answer(t, sent{req: w.sent, tagSet: w.set, tagRemove: w.remove}, w.err)
 	}
 }
 

@@ -74,7 +74,7 @@ func TestTagBatches(t *testing.T) {
 }
 
 func TestVerifyNamesValues(t *testing.T) {
-	sent := planner.Request{"size": int64(40), "images": []any{"a:1", "b:1"}, "tags": map[string]any{"team": "web", "env": ""}}
+	sent := sent{req: planner.Request{"size": int64(40), "images": []any{"a:1", "b:1"}, "tags": map[string]any{"team": "web", "env": ""}}}
 	live := cloud.Cache{Size: 20, Images: []string{"a:1", "b:1"}, Tags: map[string]string{"team": "web", "old": "x", "acs:rm:rgId": "rg-1"}}
 	got := mismatchMessage(verify(sent, live))
 	want := `the API accepted size=40 but the cache shows size=20; ` +
@@ -87,5 +87,22 @@ func TestVerifyNamesValues(t *testing.T) {
 	delete(live.Tags, "old")
 	if ms := verify(sent, live); len(ms) != 0 {
 		t.Errorf("a cache showing what was sent (plus a system tag): %v", ms)
+	}
+}
+
+// An existing cache's tags go through the tag calls: the keys set must show their
+// values and the keys removed must be gone; other live tags (the unchanged user tags and
+// reserved ones) are not a mismatch.
+func TestVerifyTagCalls(t *testing.T) {
+	s := sent{req: planner.Request{}, tagSet: map[string]string{"imcsync:owner": "o", "env": "prod"}, tagRemove: []string{"old"}}
+	live := cloud.Cache{Tags: map[string]string{"team": "web", "imcsync:applied": "v2;sg=x", "imcsync:owner": "o", "env": "prod"}}
+	if ms := verify(s, live); len(ms) != 0 {
+		t.Errorf("a cache showing the tags set and lacking the one removed: %v", ms)
+	}
+	live.Tags["old"], live.Tags["imcsync:owner"] = "x", "p"
+	want := `the API accepted tags.imcsync:owner="o" but the cache shows tags.imcsync:owner="p"; ` +
+		`the API accepted tags.old=(none) but the cache shows tags.old="x"`
+	if got := mismatchMessage(verify(s, live)); got != want {
+		t.Errorf("message\n %s\nwant\n %s", got, want)
 	}
 }

@@ -41,34 +41,46 @@ func mismatchMessage(ms []mismatch) string {
 
 const none = "(none)"
 
+// sent is what the accepted calls of a change sent: the request of its CreateImageCache
+// or UpdateImageCache, and, for an existing cache, the tags set and removed through the
+// tag calls.
+type sent struct {
+	req       planner.Request
+	tagSet    map[string]string
+	tagRemove []string
+}
+
 // verify compares what was sent with the cache as read back: every sent field the API
-// reads back (spec.Field.ReadBack). Tags: every sent key must show its value, and a
-// live key that was not sent must be a system tag (planner.SystemTag): the sent set is
-// the whole set the cache should carry.
-func verify(sent planner.Request, live cloud.Cache) []mismatch {
+// reads back (spec.Field.ReadBack). Tags of a create: every sent key must show its value,
+// and a live key that was not sent must be a system tag (planner.SystemTag): the sent
+// set is the whole set the cache should carry. Tags of an existing cache: every key set
+// must show its value, and every key removed must be gone.
+func verify(s sent, live cloud.Cache) []mismatch {
 	var out []mismatch
-	for _, key := range slices.Sorted(maps.Keys(sent)) {
+	for _, key := range slices.Sorted(maps.Keys(s.req)) {
 		f, ok := spec.FieldByKey(key)
 		if !ok || !f.ReadBack() || f.Type == spec.TypeTags {
 			continue
 		}
-		if got := f.Live(&live); !spec.Equal(got, sent[key]) {
-			out = append(out, mismatch{field: key, sent: format(sent[key]), shown: format(got)})
+		if got := f.Live(&live); !spec.Equal(got, s.req[key]) {
+			out = append(out, mismatch{field: key, sent: format(s.req[key]), shown: format(got)})
 		}
 	}
-	tagsSent, ok := sent["tags"]
-	if !ok {
-		return out
-	}
-	want, _ := spec.StringMap(tagsSent) // checked by planner.Change.Request
-	keys := slices.Sorted(maps.Keys(want))
-	for k := range live.Tags {
-		if _, ok := want[k]; !ok && !planner.SystemTag(k) {
-			keys = append(keys, k)
+	want := map[string]string{}
+	var keys []string
+	if tagsSent, whole := s.req["tags"]; whole {
+		want, _ = spec.StringMap(tagsSent) // checked by planner.Change.Request
+		for k := range live.Tags {
+			if _, ok := want[k]; !ok && !planner.SystemTag(k) {
+				keys = append(keys, k)
+			}
 		}
 	}
+	maps.Copy(want, s.tagSet)
+	keys = append(keys, slices.Collect(maps.Keys(want))...)
+	keys = append(keys, s.tagRemove...)
 	slices.Sort(keys)
-	for _, k := range keys {
+	for _, k := range slices.Compact(keys) {
 		w, wantOK := want[k]
 		got, gotOK := live.Tags[k]
 		if wantOK != gotOK || w != got {

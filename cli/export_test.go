@@ -149,6 +149,9 @@ func TestExport(t *testing.T) {
 					}
 					tagKeys[key] = changedTagKeys(fc.Before, fc.After)
 				}
+				for _, b := range c.Bookkeeping {
+					tagKeys[key] = append(tagKeys[key], b.Tag)
+				}
 			}
 			if diff := cmp.Diff(tc.actions, actions); diff != "" {
 				t.Errorf("planned actions (-want +got):\n%s", diff)

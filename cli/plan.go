@@ -40,6 +40,7 @@ func (a *app) planOptions(pf planFlags) engine.PlanOptions {
 func newPlanCmd(a *app) *cobra.Command {
 	var (
 		pf      planFlags
+		mf      markdownFlags
 		outFile string
 		live    string
 	)
@@ -55,9 +56,15 @@ func newPlanCmd(a *app) *cobra.Command {
 			"  imcsync plan -f imagecaches.yaml -o markdown --out plan.json > plan.md\n" +
 			"\n" +
 			"  # Offline, against an example emulator state\n" +
-			"  imcsync plan -f examples/imagecaches.yaml --sim examples/live-state.yaml",
+			"  imcsync plan -f examples/imagecaches.yaml --sim examples/live-state.yaml\n" +
+			"\n" +
+			"  # Every change of a large plan, as numbered comments plans/plan-1.md, plan-2.md, …\n" +
+			"  imcsync plan -o markdown --split plans",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := mf.check(cmd, a.format); err != nil {
+				return err
+			}
 			planned, err := a.plan(cmd.Context(), pf, live)
 			if err != nil {
 				return err
@@ -68,7 +75,12 @@ func newPlanCmd(a *app) *cobra.Command {
 					return &exitError{Code: exitFailure, Err: err}
 				}
 			}
-			if err := render.Plan(a.stdout, plan, a.format, a.colorEnabled(a.stdout)); err != nil {
+			if a.format == render.Markdown {
+				err = a.writeMarkdownPlan(plan, mf)
+			} else {
+				err = render.Plan(a.stdout, plan, a.format, a.colorEnabled(a.stdout))
+			}
+			if err != nil {
 				return &exitError{Code: exitFailure, Err: err}
 			}
 			if outFile != "" && a.format == render.Text {
@@ -81,6 +93,7 @@ func newPlanCmd(a *app) *cobra.Command {
 		},
 	}
 	pf.register(cmd)
+	mf.register(cmd)
 	cmd.Flags().StringVar(&outFile, "out", "", "also write the plan as JSON to `PLANFILE`, for imcsync apply PLANFILE")
 	cmd.Flags().StringVar(&live, "live", "", "read saved DescribeImageCaches output (JSON) instead of calling the API")
 	return cmd

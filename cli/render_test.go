@@ -76,12 +76,16 @@ func TestRenderTypedAndDecodedAgree(t *testing.T) {
 		"20 → 40\n",
 		"- a:1\n", "+ a:2\n",
 		`"web" → "ml"  (no rebuild)` + "\n",
-		`"prod"  (imcsync bookkeeping)` + "\n",
-		"(unknown) → true  (write-only) (recorded, not sent)\n",
-		`+ {"passwordFromEnv":"PW","server":"r.example.com","userName":"ci"}` + "\n",
+		"# imcsync will record the declared write-only values of flash, imageRegistryCredentials; nothing is sent for them\n",
+		"# bookkeeping tags: adds imcsync:applied, imcsync:owner\n",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("text lacks %q:\n%s", want, text)
+		}
+	}
+	for _, bookkeeping := range []string{"imcsync:owner:", "imcsync:applied:", "(unknown)", "v2;"} {
+		if strings.Contains(text, bookkeeping) {
+			t.Errorf("text shows bookkeeping as a field change (%q):\n%s", bookkeeping, text)
 		}
 	}
 }
@@ -154,7 +158,8 @@ func TestRenderUnknownFormat(t *testing.T) {
 	}
 }
 
-// TestRenderListOfObjects checks that object lists diff element by element, in order.
+// TestRenderListOfObjects checks that object lists show as YAML, diffed line by line,
+// in order.
 func TestRenderListOfObjects(t *testing.T) {
 	obj := func(id string) map[string]any { return map[string]any{"instanceId": id, "regionId": "cn-hangzhou"} }
 	p := &planner.Plan{Changes: []planner.Change{{
@@ -165,9 +170,11 @@ func TestRenderListOfObjects(t *testing.T) {
 	}}, Summary: planner.Summary{Update: 1}}
 	got := renderPlan(t, p, "text", false)
 	want := `      ~ acrRegistryInfos:  (write-only)
-            {"instanceId":"cri-b","regionId":"cn-hangzhou"}
-          - {"instanceId":"cri-a","regionId":"cn-hangzhou"}
-          + {"instanceId":"cri-c","regionId":"cn-hangzhou"}
+            - instanceId: cri-b
+              regionId: cn-hangzhou
+          - - instanceId: cri-a
+          + - instanceId: cri-c
+              regionId: cn-hangzhou
     }
 `
 	if !strings.Contains(got, want) {

@@ -20,7 +20,8 @@ func newValidateCmd(a *app) *cobra.Command {
 		Short: "Check imagecaches.yaml offline",
 		Long: "Check imagecaches.yaml offline: keys, types, the API's limits, image references,\n" +
 			"duplicates. Every problem is reported at once as FILE:LINE:COL: PATH: MESSAGE on\n" +
-			"stderr; with -o json, as a JSON list on stdout. Exit status 0 valid, 1 invalid.",
+			"stderr; with -o json, as an object with format_version, valid and problems on stdout.\n" +
+			"Exit status 0 valid, 1 invalid.",
 		Example: "  # In a pre-commit hook or a pull-request check\n" +
 			"  imcsync validate -f imagecaches.yaml\n" +
 			"\n" +
@@ -29,6 +30,18 @@ func newValidateCmd(a *app) *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error { return a.validate() },
 	}
+}
+
+// validateFormatVersion is the format_version of `validate -o json`.
+const validateFormatVersion = "1"
+
+// validationJSON is `validate -o json`: the verdict, and the problems (an invalid file)
+// or the warnings (a valid one), each with its place.
+type validationJSON struct {
+	FormatVersion string            `json:"format_version"`
+	Valid         bool              `json:"valid"`
+	Problems      []validationError `json:"problems"`
+	Warnings      []validationError `json:"warnings"`
 }
 
 // validationError is one problem as `validate -o json` prints it.
@@ -47,11 +60,11 @@ func (a *app) validate() error {
 		return &exitError{Code: exitFailure, Err: loadError(a.file, err)}
 	}
 	if a.format == render.JSON {
-		list := make([]validationError, len(problems))
-		for i, p := range problems {
-			list[i] = validationError{p.File, p.Pos.Line, p.Pos.Column, p.Path, p.Message}
+		out := validationJSON{FormatVersion: validateFormatVersion, Valid: err == nil, Problems: listed(problems), Warnings: []validationError{}}
+		if f != nil {
+			out.Warnings = listed(f.Warnings)
 		}
-		if err := render.WriteJSON(a.stdout, list); err != nil {
+		if err := render.WriteJSON(a.stdout, out); err != nil {
 			return err
 		}
 		if a.inGitHubActions() {
@@ -68,6 +81,15 @@ func (a *app) validate() error {
 		fmt.Fprintf(a.stdout, "%s: %s in %s, valid\n", a.file, count(len(f.Caches), "image cache"), count(len(regions(f)), "region"))
 	}
 	return nil
+}
+
+// listed are problems as validate -o json lists them; none is an empty list.
+func listed(problems spec.Errors) []validationError {
+	out := make([]validationError, len(problems))
+	for i, p := range problems {
+		out[i] = validationError{p.File, p.Pos.Line, p.Pos.Column, p.Path, p.Message}
+	}
+	return out
 }
 
 // printWarnings prints the warnings of a valid file on stderr, one per line as

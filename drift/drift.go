@@ -52,8 +52,10 @@ type Drifted struct {
 	Name   string `json:"name"`
 	ID     string `json:"id"`
 	Status string `json:"status"`
-	// Action is what the plan does about it: update, or blocked (it cannot now).
+	// Action is what the plan does about it: update, or blocked (apply refuses it).
 	Action planner.Action `json:"action"`
+	// WaitsFor is set when the cache is busy: apply updates it once it has this status.
+	WaitsFor string `json:"waits_for,omitempty"`
 	// Fields names what differs, with YAML keys; a tag is named "tags.KEY".
 	Fields []string `json:"fields"`
 	// Reason says why the change is blocked, "" for an update.
@@ -161,9 +163,11 @@ func Build(plan *planner.Plan, live []cloud.Cache, now time.Time, opts Options) 
 			continue
 		case unhealthyOnly(c):
 			// Failed or UpdateFailed with the declared values: reported as unhealthy below.
+		case c.Action == planner.Update && len(c.Fields) == 0:
+			// Bookkeeping only (reserved tags, records): never drift.
 		case c.Action == planner.Update || c.Action == planner.Blocked:
 			r.Drifted = append(r.Drifted, Drifted{Region: c.Region, Name: c.Name, ID: c.ID, Status: c.Status,
-				Action: c.Action, Fields: changedFields(c.Fields), Reason: c.Reason})
+				Action: c.Action, WaitsFor: c.WaitsFor, Fields: changedFields(c.Fields), Reason: c.Reason})
 		}
 		r.Summary.Checked++
 		if l := byID[c.ID]; l != nil {
@@ -218,7 +222,7 @@ func (r *Report) health(l *cloud.Cache, now time.Time, opts Options) {
 }
 
 // changedFields names the fields of a change; a tag change is named per key
-// ("tags.team", "tags.imcsync:owner"), so bookkeeping shows as such.
+// ("tags.team"). Reserved tags are bookkeeping, never a field, so never named.
 func changedFields(fcs []planner.FieldChange) []string {
 	out := []string{}
 	for _, fc := range fcs {

@@ -1,6 +1,8 @@
 package drift
 
 import (
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -34,7 +36,23 @@ func live() cloud.Cache {
 func recordOf(c spec.Cache) string {
 	f := &spec.File{Owner: "prod", Region: c.Region, Caches: []spec.Cache{c}}
 	plan := planner.Build(f, nil, planner.Options{})
-	return plan.Changes[0].Fields[len(plan.Changes[0].Fields)-1].After.(map[string]any)[spec.RecordTag].(string)
+	for _, b := range plan.Changes[0].Bookkeeping {
+		if b.Tag == spec.RecordTag {
+			return *b.After
+		}
+	}
+	panic("no record")
+}
+
+// recordV1 is the record of c's security group and vSwitch as the older format v1
+// wrote it: hex digests by position.
+func recordV1(c spec.Cache) string {
+	hexOf := func(key string) string {
+		f, _ := spec.FieldByKey(key)
+		b, _ := base64.RawURLEncoding.DecodeString(f.Digest(&c))
+		return hex.EncodeToString(b)
+	}
+	return "v1." + hexOf("securityGroupId") + "." + hexOf("vSwitchId") + strings.Repeat(".-", 13)
 }
 
 // report plans the declared caches (owner "prod") against the live ones and builds
@@ -75,21 +93,33 @@ func TestDriftBuild(t *testing.T) {
 				Action: planner.Update, Fields: []string{"images", "size"}}}},
 		},
 		{
-			name: "tags are named per key, bookkeeping included",
+			name: "tags are named per key; bookkeeping is not drift",
 			mutateLive: func(l *cloud.Cache) {
 				l.Tags["team"] = "api"
 				l.Tags["extra"] = "x"
 				delete(l.Tags, spec.OwnerTag)
 			},
 			want: Report{Drifted: []Drifted{{Region: "cn-hangzhou", Name: "web", ID: "imc-web", Status: "Ready",
-				Action: planner.Update, Fields: []string{"tags.extra", "tags.imcsync:owner", "tags.team"}}}},
+				Action: planner.Update, Fields: []string{"tags.extra", "tags.team"}}}},
 		},
 		{
-			name:       "a change the status forbids is drift too",
+			name:       "a busy cache's change is drift that apply makes once it is Ready",
 			mutateLive: func(l *cloud.Cache) { l.Status = cloud.Updating; l.Size = 30 },
 			want: Report{Drifted: []Drifted{{Region: "cn-hangzhou", Name: "web", ID: "imc-web", Status: "Updating",
-				Action: planner.Blocked, Fields: []string{"size"},
-				Reason: "status Updating: UpdateImageCache accepts only Ready or UpdateFailed; apply waits for it"}}},
+				Action: planner.Update, WaitsFor: "Ready", Fields: []string{"size"}}}},
+		},
+		{
+			name: "a record in the older format and a missing owner tag are bookkeeping, not drift",
+			mutateLive: func(l *cloud.Cache) {
+				delete(l.Tags, spec.OwnerTag)
+				l.Tags[spec.RecordTag] = recordV1(declared())
+			},
+			inSync: true,
+		},
+		{
+			name:       "a cache adopted from the console (no record) is not drift",
+			mutateLive: func(l *cloud.Cache) { delete(l.Tags, spec.RecordTag) },
+			inSync:     true,
 		},
 		{
 			name:       "updating for long with no difference is neither drifted nor unhealthy",

@@ -11,12 +11,16 @@ import (
 	"github.com/imcsync/imcsync/planner"
 )
 
+// ReportFormatVersion is the format_version of `apply -o json`.
+const ReportFormatVersion = "1"
+
 // Report is what applying a plan did, per cache and in sum; `apply -o json` writes it
 // as it is.
 type Report struct {
-	Outcomes  []applier.Outcome `json:"outcomes"`
-	Summary   applier.Summary   `json:"summary"`
-	Converged bool              `json:"converged"`
+	FormatVersion string            `json:"format_version"`
+	Outcomes      []applier.Outcome `json:"outcomes"`
+	Summary       applier.Summary   `json:"summary"`
+	Converged     bool              `json:"converged"`
 	// Interrupted is true when ctx ended before the run was done: no new call was
 	// started after that, and the run is not a success whatever the outcomes.
 	Interrupted bool `json:"-"`
@@ -30,7 +34,7 @@ func NewReport(outcomes []applier.Outcome) Report {
 	if outcomes == nil {
 		outcomes = []applier.Outcome{}
 	}
-	return Report{Outcomes: outcomes, Summary: applier.Summarize(outcomes), Converged: applier.Converged(outcomes)}
+	return Report{FormatVersion: ReportFormatVersion, Outcomes: outcomes, Summary: applier.Summarize(outcomes), Converged: applier.Converged(outcomes)}
 }
 
 // Apply applies a fresh plan. The plan's listing is the applier's first read, and a

@@ -54,10 +54,11 @@ func (fc FieldChange) ViaTagAPI() bool {
 	return fc.Call == CallTag || fc.Call == CallUntag || fc.Call == CallTagAndUntag
 }
 
-// TagsOnly reports whether the tag set is all that applying the change to an existing
-// cache sends: it needs no UpdateImageCache, so no status precondition.
+// TagsOnly reports whether tags (the user tags, the bookkeeping or both) are all that
+// applying the change to an existing cache sends: it needs no UpdateImageCache, so no
+// status precondition.
 func (c Change) TagsOnly() bool {
-	tags := false
+	tags := len(c.Bookkeeping) > 0
 	for _, fc := range c.Fields {
 		if fc.Send {
 			if fc.Field != tagsField {
@@ -69,21 +70,51 @@ func (c Change) TagsOnly() bool {
 	return tags
 }
 
-// TagDelta returns what the change's tag field asks of the tag API: the tags to set
-// (TagResources: new keys and changed values) and the keys to remove (UntagResources),
-// sorted. Both are empty when the change sends no tags. It works on a change read back
-// from a plan file as well.
+// TagDelta returns what the change asks of the tag API, its user tags and its
+// bookkeeping together: the tags to set (TagResources: new keys and changed values) and
+// the keys to remove (UntagResources), sorted. Both are empty when the change sends no
+// tags. It works on a change read back from a plan file as well.
 func (c Change) TagDelta() (set map[string]string, remove []string, err error) {
+	set = map[string]string{}
 	for _, fc := range c.Fields {
 		if fc.Send && fc.Field == tagsField {
-			set, remove, err = fc.tagDelta()
-			if err != nil {
+			if set, remove, err = fc.tagDelta(); err != nil {
 				return nil, nil, fmt.Errorf("%s/%s: reading the plan's tags: %w", c.Region, c.Name, err)
 			}
-			return set, remove, nil
 		}
 	}
-	return nil, nil, nil
+	for _, b := range c.Bookkeeping {
+		switch {
+		case b.After != nil:
+			set[b.Tag] = *b.After
+		case b.Before != nil:
+			remove = append(remove, b.Tag)
+		}
+	}
+	slices.Sort(remove)
+	return set, remove, nil
+}
+
+// tags is the whole tag set a create sends: the user tags and the reserved ones.
+func (c Change) tags() (map[string]any, error) {
+	out := map[string]any{}
+	for _, fc := range c.Fields {
+		if fc.Send && fc.Field == tagsField {
+			after, err := spec.StringMap(fc.After)
+			if err != nil {
+				return nil, err
+			}
+			for k, v := range after {
+				out[k] = v
+			}
+		}
+	}
+	for _, b := range c.Bookkeeping {
+		if b.After != nil {
+			out[b.Tag] = *b.After
+		}
+	}
+	return out, nil
 }
 
 func (fc FieldChange) tagDelta() (set map[string]string, remove []string, err error) {

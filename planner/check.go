@@ -7,7 +7,8 @@ import (
 )
 
 // Check lists every problem of a plan read from a file: unknown actions, duplicate
-// caches, a delete the plan was not made with --prune for, a replace it was not made
+// caches, waits_for other than an update's wait for Ready, bookkeeping of other tags
+// than reserved ones, a delete the plan was not made with --prune for, a replace it was not made
 // with --replace for, fields this build cannot send, a summary that does not match the
 // changes.
 func (p *Plan) Check() error {
@@ -47,6 +48,14 @@ func (p *Plan) Check() error {
 			if c.ID != "" {
 				bad(i, c, "a create has no id")
 			}
+		}
+		switch {
+		case c.WaitsFor != "" && c.Action != Update:
+			bad(i, c, "waits_for on a %s: only an update waits", c.Action)
+		case c.WaitsFor != "" && c.WaitsFor != WaitsReady:
+			bad(i, c, "waits_for %.40q: an update waits only for %s", c.WaitsFor, WaitsReady)
+		case len(c.Bookkeeping) > 0 && (c.Action == Noop || c.Action == Delete):
+			bad(i, c, "bookkeeping on a %s", c.Action)
 		}
 		switch {
 		case c.Action == Delete && (!p.Prune || p.Owner == ""):

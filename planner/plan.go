@@ -1,7 +1,10 @@
 package planner
 
-// FormatVersion is the plan JSON's format_version (SPEC §5).
-const FormatVersion = "1"
+// FormatVersion is the plan JSON's format_version (SPEC §5). Version 2: reserved tags
+// and records are a change's bookkeeping, not fields; an update of a busy cache carries
+// waits_for instead of being blocked; an unreadable old value is before_state, never a
+// string in before.
+const FormatVersion = "2"
 
 // Action is what a plan does to one cache. Its values are the wire spellings of SPEC §5.
 type Action string
@@ -13,7 +16,7 @@ const (
 	Update  Action = "update"  // UpdateImageCache with the changed fields only
 	Delete  Action = "delete"  // live cache absent from Git, owned by this file (apply --prune)
 	Replace Action = "replace" // --replace: DeleteImageCache, then CreateImageCache
-	Blocked Action = "blocked" // a change is needed but cannot be made (status, owner, …)
+	Blocked Action = "blocked" // a change is needed but apply refuses it (Failed, owner, ambiguous name, …)
 )
 
 // Mutates reports whether applying the action sends a mutating call.
@@ -76,15 +79,17 @@ type Summary struct {
 
 // Change is the plan for one cache. Before/After contract by action:
 //
-//	action   ID     Status  Fields (Before → After)           Create/Desired
-//	noop     live   live    empty                             —
-//	create   ""     ""      every managed field (nil → value) the full request
-//	update   live   live    changed fields only               —
-//	delete   live   live    empty                             —
-//	replace  live   live    every managed field (nil → value) the full request (a create)
-//	blocked  live   live    the fields that would change      —
+//	action   ID     Status  Fields (Before → After)           Bookkeeping
+//	noop     live   live    empty                             empty
+//	create   ""     ""      every managed field (nil → value) every reserved tag (nil → value)
+//	update   live   live    changed fields only (may be none) reserved tags that change
+//	delete   live   live    empty                             empty
+//	replace  live   live    every managed field (nil → value) every reserved tag (nil → value)
+//	blocked  live   live    the fields that would change      the tags that would change
 //
-// Reason and Notes are for people only: nothing branches on them.
+// An update with no fields is bookkeeping only: it sends the reserved tags and nothing
+// else. An update with WaitsFor is made once the cache reaches that status.
+// Reason is for people only: nothing branches on it.
 type Change struct {
 	Region string        `json:"region"`
 	Name   string        `json:"name"`
@@ -92,28 +97,48 @@ type Change struct {
 	Action Action        `json:"action"`
 	Status string        `json:"status,omitempty"`
 	Fields []FieldChange `json:"fields,omitempty"`
+	// Bookkeeping lists the reserved tags the change writes (SPEC §5): never field
+	// changes, never drift.
+	Bookkeeping []Bookkeeping `json:"bookkeeping,omitempty"`
+	// WaitsFor is set on an update of a busy cache (Preparing, Creating, Updating):
+	// apply waits until the cache has this status (WaitsReady), then updates it.
+	WaitsFor string `json:"waits_for,omitempty"`
 	// Reason says why a change is blocked, or why a delete is proposed.
 	Reason string `json:"reason,omitempty"`
-	// Notes are remarks for people (e.g. "write-only fields recorded without sending them").
-	Notes []string `json:"notes,omitempty"`
 	// Fingerprint is a digest of the live cache the change was planned against; apply
 	// with a saved plan refuses the change when the live cache's fingerprint differs.
 	Fingerprint string `json:"fingerprint,omitempty"`
 }
 
+// WaitsReady is the one status a change waits for (Change.WaitsFor).
+const WaitsReady = "Ready"
+
+// Waits reports whether the change is an update apply makes once the cache is Ready.
+func (c Change) Waits() bool { return c.Action == Update && c.WaitsFor != "" }
+
+// BookkeepingOnly reports whether the change is an update that writes reserved tags and
+// nothing else.
+func (c Change) BookkeepingOnly() bool {
+	return c.Action == Update && len(c.Fields) == 0 && len(c.Bookkeeping) > 0
+}
+
 // FieldChange is one field's change. Field uses the YAML key names ("size", "images",
 // "tags", "securityGroupId", …). Before/After hold plain JSON values (numbers, strings,
-// bools, lists, maps). Values are redacted where the change is made: a write-only field
-// whose old value cannot be read has Before = UnknownValue or RecordedValue; no secret
-// value ever enters a FieldChange (credentials name their environment variable only).
+// bools, lists, maps), or null. Values are redacted where the change is made: a
+// write-only field whose old value cannot be read has Before nil and BeforeState set; no
+// secret value ever enters a FieldChange (credentials name their environment variable
+// only). The "tags" field holds the user tags only: reserved tags are Bookkeeping.
 type FieldChange struct {
 	Field  string `json:"field"`
 	Before any    `json:"before"`
 	After  any    `json:"after"`
+	// BeforeState says why Before is nil although the field may have a value:
+	// BeforeUnknown or BeforeRecorded. Empty when Before is the value (nil: none).
+	BeforeState string `json:"before_state,omitempty"`
 	// WriteOnly marks a field the API never reads back.
 	WriteOnly bool `json:"write_only,omitempty"`
-	// Send is false for a change that is recorded but not sent (an adopted cache's
-	// write-only fields, or the reserved tags' bookkeeping is inside "tags").
+	// Send is false for a field that the change would set but cannot (a blocked change's
+	// create-only field).
 	Send bool `json:"send"`
 	// Call names the API call that carries a sent change: CallCreate, CallUpdate, or for
 	// the tags of an existing cache CallTag, CallUntag or CallTagAndUntag. Empty when
@@ -121,10 +146,28 @@ type FieldChange struct {
 	Call string `json:"call,omitempty"`
 }
 
-// Placeholders for values that cannot be shown.
+// The values of FieldChange.BeforeState: why an old value cannot be shown.
 const (
-	// UnknownValue is the Before of a write-only field with no record of what was applied.
-	UnknownValue = "(unknown)"
-	// RecordedValue is the Before of a write-only field whose recorded digest differs.
-	RecordedValue = "(recorded value)"
+	// BeforeUnknown: the API never reads the field back and no record says what was
+	// applied.
+	BeforeUnknown = "unknown"
+	// BeforeRecorded: the API never reads the field back; the record holds a digest of
+	// what was applied, and it differs from the file's value.
+	BeforeRecorded = "recorded"
 )
+
+// Bookkeeping is a change to one of imcsync's reserved tags (spec.ReservedTagPrefix):
+// the ownership tag, the source-file tag or the record of write-only values. It is not a
+// field change: it rebuilds nothing and is never drift. Applying an update sends it with
+// the tag calls (TagDelta); a create sends it with the cache's tags.
+type Bookkeeping struct {
+	Tag string `json:"tag"`
+	// Before and After are the tag's values; Before nil: the tag is added; After nil:
+	// it is removed.
+	Before *string `json:"before"`
+	After  *string `json:"after"`
+	// Recorded names, on the record tag, the write-only fields whose declared values
+	// are recorded without being sent: the cache has no record of them (imcsync did not
+	// create it), so their live values are unknown and are left as they are.
+	Recorded []string `json:"recorded,omitempty"`
+}

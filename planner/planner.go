@@ -316,15 +316,15 @@ func create(f *spec.File, d *spec.Cache, source string) Change {
 			ch.Fields = append(ch.Fields, FieldChange{Field: fl.Key, After: v, WriteOnly: !fl.ReadBack(), Send: true})
 		}
 	}
-	want := desiredRecord(d)
-	tags := reservedTags(f, nil, want)
-	maps.Copy(tags, d.Tags)
-	if f.Owner != "" && source != "" && len(source) <= spec.MaxTagLength && len(tags) < spec.MaxTags {
-		tags[spec.SourceTag] = source
+	reserved := reservedTags(f, nil, desiredRecord(d))
+	if f.Owner != "" && source != "" && len(source) <= spec.MaxTagLength && len(reserved)+len(d.Tags) < spec.MaxTags {
+		reserved[spec.SourceTag] = source
 	}
-	if len(tags) > 0 {
-		ch.Fields = append(ch.Fields, FieldChange{Field: tagsField, After: plainTags(tags), Send: true})
+	if len(d.Tags) > 0 {
+		ch.Fields = append(ch.Fields, FieldChange{Field: tagsField, After: plainTags(d.Tags), Send: true})
 	}
+	ch.Bookkeeping = bookkeeping(nil, reserved)
+	tags := len(reserved) + len(d.Tags)
 	var missing []string
 	if d.SecurityGroupID == nil {
 		missing = append(missing, "securityGroupId")
@@ -336,9 +336,9 @@ func create(f *spec.File, d *spec.Cache, source string) Change {
 	case len(missing) > 0:
 		ch.Action = Blocked
 		ch.Reason = fmt.Sprintf("creating a cache needs %s; set it on the cache or under defaults", strings.Join(missing, " and "))
-	case len(tags) > spec.MaxTags:
+	case tags > spec.MaxTags:
 		ch.Action = Blocked
-		ch.Reason = fmt.Sprintf("%d tags including imcsync's reserved ones; the API allows %d", len(tags), spec.MaxTags)
+		ch.Reason = fmt.Sprintf("%d tags including imcsync's reserved ones; the API allows %d", tags, spec.MaxTags)
 	}
 	return ch
 }
@@ -365,19 +365,24 @@ func update(f *spec.File, d *spec.Cache, l *cloud.Cache, ch Change) Change {
 		}
 	}
 
-	// Write-only and create-only fields are compared with the record.
+	// Write-only and create-only fields are compared with the record. A cache without
+	// one (adopted) gets the declared values recorded, and nothing sent for them.
 	want := desiredRecord(d)
 	have, hasRecord := parseRecord(l.Tags[spec.RecordTag])
-	var createOnlyChanged []string
+	var createOnlyChanged, recordedOnly []string
 	adopted := !hasRecord && len(want) > 0
 	for _, fl := range recordedFields {
 		v := fl.Declared(d)
 		if v == nil || ignored[fl.Key] || (hasRecord && have.digestOf(fl) == want.digestOf(fl)) {
 			continue
 		}
-		fc := FieldChange{Field: fl.Key, Before: RecordedValue, After: v, WriteOnly: true, Send: !adopted && fl.OnUpdate}
-		if adopted || have.digestOf(fl) == "" {
-			fc.Before = UnknownValue
+		if adopted {
+			recordedOnly = append(recordedOnly, fl.Key)
+			continue
+		}
+		fc := FieldChange{Field: fl.Key, BeforeState: BeforeRecorded, After: v, WriteOnly: true, Send: fl.OnUpdate}
+		if have.digestOf(fl) == "" {
+			fc.BeforeState = BeforeUnknown
 		} else if !fl.OnUpdate {
 			createOnlyChanged = append(createOnlyChanged, fl.Key)
 		}
@@ -392,16 +397,19 @@ func update(f *spec.File, d *spec.Cache, l *cloud.Cache, ch Change) Change {
 			record[fl.RecordKey] = d
 		}
 	}
-	if adopted {
-		ch.Notes = append(ch.Notes, "no record of write-only fields: imcsync records the declared values without sending them (nothing is rebuilt)")
-	}
 
-	tagChange, tagCount := diffTags(f, d, l, record, ignored)
+	tagChange, reserved, tagCount := diffTags(f, d, l, record, ignored)
 	if tagChange != nil {
 		ch.Fields = append(ch.Fields, *tagChange)
 	}
+	ch.Bookkeeping = bookkeeping(l.Tags, reserved)
+	for i := range ch.Bookkeeping {
+		if ch.Bookkeeping[i].Tag == spec.RecordTag {
+			ch.Bookkeeping[i].Recorded = recordedOnly
+		}
+	}
 
-	if len(ch.Fields) == 0 {
+	if len(ch.Fields) == 0 && len(ch.Bookkeeping) == 0 {
 		ch.Action = Noop
 		if reason := unhealthy(d, l); reason != "" {
 			ch.Action, ch.Reason = Blocked, reason
@@ -420,8 +428,8 @@ func update(f *spec.File, d *spec.Cache, l *cloud.Cache, ch Change) Change {
 		ch.Action = Blocked
 		ch.Reason = unhealthy(d, l)
 	case !st.Updatable() && !ch.TagsOnly():
-		ch.Action = Blocked
-		ch.Reason = fmt.Sprintf("status %s: UpdateImageCache accepts only Ready or UpdateFailed; apply waits for it", st)
+		// Busy (Preparing, Creating, Updating): apply waits for Ready, then updates.
+		ch.WaitsFor = WaitsReady
 	}
 	return ch
 }
@@ -445,29 +453,59 @@ func unhealthy(d *spec.Cache, l *cloud.Cache) string {
 	return why + fmt.Sprintf("; re-create it with `imcsync apply --replace %s`", d.Name)
 }
 
-// diffTags compares the tag set the cache should have with the live one. The result's
-// After is the whole set to send: the user tags (declared, or live ones when tags are
-// not managed) plus the reserved tags.
-func diffTags(f *spec.File, d *spec.Cache, l *cloud.Cache, rec record, ignored map[string]bool) (*FieldChange, int) {
-	target := map[string]string{}
+// diffTags compares the tag set the cache should have with the live one. The field
+// change covers the user tags: its After is the whole set of them (the declared ones, or
+// the live ones when tags are not managed). The reserved tags the cache should carry are
+// returned apart, for its bookkeeping; count is the size of the whole set.
+func diffTags(f *spec.File, d *spec.Cache, l *cloud.Cache, rec record, ignored map[string]bool) (fc *FieldChange, reserved map[string]string, count int) {
+	user, live := map[string]string{}, map[string]string{}
 	declared := d.Tags != nil && !ignored[tagsField]
 	for k, v := range l.Tags {
-		if strings.HasPrefix(k, spec.ReservedTagPrefix) || SystemTag(k) || !declared || ignored["tags."+k] {
-			target[k] = v
+		if strings.HasPrefix(k, spec.ReservedTagPrefix) {
+			continue
+		}
+		live[k] = v
+		if SystemTag(k) || !declared || ignored["tags."+k] {
+			user[k] = v
 		}
 	}
 	if declared {
 		for k, v := range d.Tags {
 			if !ignored["tags."+k] {
-				target[k] = v
+				user[k] = v
 			}
 		}
 	}
-	maps.Copy(target, reservedTags(f, l.Tags, rec))
-	if maps.Equal(target, l.Tags) || (len(target) == 0 && len(l.Tags) == 0) {
-		return nil, len(target)
+	reserved = reservedTags(f, l.Tags, rec)
+	for k, v := range l.Tags {
+		if _, ours := reserved[k]; !ours && strings.HasPrefix(k, spec.ReservedTagPrefix) {
+			reserved[k] = v // e.g. imcsync:prune, set by hand: kept as it is
+		}
 	}
-	return &FieldChange{Field: tagsField, Before: plainTags(l.Tags), After: plainTags(target), Send: true}, len(target)
+	count = len(user) + len(reserved)
+	if maps.Equal(user, live) {
+		return nil, reserved, count
+	}
+	return &FieldChange{Field: tagsField, Before: plainTags(live), After: plainTags(user), Send: true}, reserved, count
+}
+
+// bookkeeping lists the reserved tags whose value in want differs from live, sorted by
+// tag. Reserved tags are never removed.
+func bookkeeping(live, want map[string]string) []Bookkeeping {
+	var out []Bookkeeping
+	for _, k := range slices.Sorted(maps.Keys(want)) {
+		after := want[k]
+		before, had := live[k]
+		if had && before == after {
+			continue
+		}
+		b := Bookkeeping{Tag: k, After: &after}
+		if had {
+			b.Before = &before
+		}
+		out = append(out, b)
+	}
+	return out
 }
 
 // SystemTag reports whether a tag key belongs to Alibaba Cloud (`acs:`, `aliyun…`): users

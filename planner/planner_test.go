@@ -121,34 +121,34 @@ func TestDiffReadBackFields(t *testing.T) {
 	}
 }
 
-func TestBlockedByStatus(t *testing.T) {
-	for _, st := range []cloud.Status{cloud.Preparing, cloud.Creating, cloud.Updating, cloud.Failed} {
+// A busy cache's update is an update that waits for Ready, not a blocked change; a
+// Failed cache's is blocked: apply refuses it.
+func TestBusyCacheWaits(t *testing.T) {
+	for _, st := range []cloud.Status{cloud.Preparing, cloud.Creating, cloud.Updating} {
 		t.Run(string(st), func(t *testing.T) {
-			got := planOne(t, "", func(c *spec.Cache) { c.Size = p[int32](40) }, func(c *cloud.Cache) {
-				c.Status = st
-				c.Events = []cloud.Event{{Type: "Warning", Message: "pull image failed"}}
-			})
-			if got.Action != Blocked {
-				t.Fatalf("action = %s, want blocked", got.Action)
-			}
-			if !strings.Contains(got.Reason, string(st)) && !strings.Contains(got.Reason, "creation failed") {
-				t.Errorf("reason %q does not say why", got.Reason)
-			}
-			if st == cloud.Failed && !strings.Contains(got.Reason, "pull image failed") {
-				t.Errorf("Failed reason %q lacks the event message", got.Reason)
+			got := planOne(t, "", func(c *spec.Cache) { c.Size = p[int32](40) }, func(c *cloud.Cache) { c.Status = st })
+			if got.Action != Update || got.WaitsFor != WaitsReady || !got.Waits() || got.Reason != "" {
+				t.Fatalf("action = %s, waits_for %q, reason %q; want an update that waits for Ready", got.Action, got.WaitsFor, got.Reason)
 			}
 			if len(got.Fields) != 1 {
-				t.Errorf("a blocked change still lists the fields that would change, got %v", fieldNames(got))
+				t.Errorf("fields %v, want size", fieldNames(got))
 			}
 		})
 	}
+	got := planOne(t, "", func(c *spec.Cache) { c.Size = p[int32](40) }, func(c *cloud.Cache) {
+		c.Status = cloud.Failed
+		c.Events = []cloud.Event{{Type: "Warning", Message: "pull image failed"}}
+	})
+	if got.Action != Blocked || got.WaitsFor != "" || !strings.Contains(got.Reason, "pull image failed") || len(got.Fields) != 1 {
+		t.Errorf("Failed: %s, waits_for %q, reason %q, fields %v; want blocked with the event and the fields", got.Action, got.WaitsFor, got.Reason, fieldNames(got))
+	}
 	for _, st := range []cloud.Status{cloud.Ready, cloud.UpdateFailed} {
 		got := planOne(t, "", func(c *spec.Cache) { c.Size = p[int32](40) }, func(c *cloud.Cache) { c.Status = st })
-		if got.Action != Update {
-			t.Errorf("%s: action = %s, want update", st, got.Action)
+		if got.Action != Update || got.WaitsFor != "" {
+			t.Errorf("%s: action = %s, waits_for %q; want an update now", st, got.Action, got.WaitsFor)
 		}
 	}
-	got := planOne(t, "", nil, func(c *cloud.Cache) { c.Status = cloud.Updating })
+	got = planOne(t, "", nil, func(c *cloud.Cache) { c.Status = cloud.Updating })
 	if got.Action != Noop || got.Status != "Updating" {
 		t.Errorf("an equal cache is noop whatever its status, got %s/%s", got.Action, got.Status)
 	}
@@ -164,26 +164,22 @@ func TestWriteOnlyFields(t *testing.T) {
 
 	t.Run("adopted cache gets a record without sending", func(t *testing.T) {
 		got := planOne(t, "", withSG("sg-1"), nil)
-		if got.Action != Update {
-			t.Fatalf("action = %s", got.Action)
+		if got.Action != Update || !got.BookkeepingOnly() || !got.TagsOnly() {
+			t.Fatalf("action = %s, fields %v: want a bookkeeping-only update", got.Action, fieldNames(got))
 		}
 		req, err := got.Request()
 		if err != nil {
 			t.Fatal(err)
 		}
-		if req["securityGroupId"] != nil || req["flash"] != nil {
-			t.Errorf("adopted cache sends write-only fields: %+v", req)
+		if len(req) != 0 {
+			t.Errorf("adopted cache sends fields: %+v", req)
 		}
-		if tags := reqTags(req); tags[spec.RecordTag] != rec || tags["team"] != "web" {
-			t.Errorf("tags sent = %v, want the user tags plus record %s", tags, rec)
+		if tags := sentTags(t, got); tags[spec.RecordTag] != rec || len(tags) != 1 {
+			t.Errorf("tags sent = %v, want the record %s alone", tags, rec)
 		}
-		if len(got.Notes) == 0 {
-			t.Error("the plan does not say the fields are recorded without sending")
-		}
-		for _, f := range got.Fields {
-			if f.WriteOnly && (f.Send || f.Before != UnknownValue) {
-				t.Errorf("adopted %s: %+v", f.Field, f)
-			}
+		want := []Bookkeeping{{Tag: spec.RecordTag, After: &rec, Recorded: []string{"securityGroupId", "flash"}}}
+		if diff := cmp.Diff(want, got.Bookkeeping); diff != "" {
+			t.Errorf("bookkeeping (-want +got):\n%s", diff)
 		}
 	})
 	t.Run("recorded and unchanged is noop", func(t *testing.T) {
@@ -197,11 +193,11 @@ func TestWriteOnlyFields(t *testing.T) {
 		if req["securityGroupId"] != "sg-2" || req["flash"] != nil {
 			t.Errorf("request = %+v, want only securityGroupId sg-2 (and tags)", req)
 		}
-		if got.Fields[0].Before != RecordedValue {
-			t.Errorf("before = %v, want %q", got.Fields[0].Before, RecordedValue)
+		if fc := got.Fields[0]; fc.Before != nil || fc.BeforeState != BeforeRecorded {
+			t.Errorf("before = %v (%q), want nil (%q)", fc.Before, fc.BeforeState, BeforeRecorded)
 		}
-		if reqTags(req)[spec.RecordTag] == rec {
-			t.Error("the record tag is not updated")
+		if r := sentTags(t, got)[spec.RecordTag]; r == "" || r == rec {
+			t.Errorf("the record tag is not updated: %q", r)
 		}
 	})
 	t.Run("field removed from the file is left alone", func(t *testing.T) {
@@ -285,8 +281,8 @@ func TestOwnershipAndPrune(t *testing.T) {
 	}
 	// An owner on the file adds the ownership tag once.
 	got2 := planOne(t, "team-a", nil, nil)
-	if req, _ := got2.Request(); got2.Action != Update || reqTags(req)[spec.OwnerTag] != "team-a" {
-		t.Errorf("owner tag: %s %+v", got2.Action, req)
+	if got2.Action != Update || sentTags(t, got2)[spec.OwnerTag] != "team-a" {
+		t.Errorf("owner tag: %s %+v", got2.Action, got2.Bookkeeping)
 	}
 }
 
@@ -331,12 +327,21 @@ func TestMatching(t *testing.T) {
 		if c.Action != Create || err != nil {
 			t.Fatalf("got %s, %v", c.Action, err)
 		}
+		rec := desiredRecord(&spec.Cache{SecurityGroupID: p("sg"), VSwitchID: p("vsw")}).format()
 		want := Request{"name": "web", "images": []any{"nginx:1.25", "redis:7"}, "size": int64(20),
 			"securityGroupId": "sg", "vSwitchId": "vsw",
-			"tags": map[string]any{"team": "web", spec.OwnerTag: "o",
-				spec.RecordTag: desiredRecord(&spec.Cache{SecurityGroupID: p("sg"), VSwitchID: p("vsw")}).format()}}
+			"tags": map[string]any{"team": "web", spec.OwnerTag: "o", spec.RecordTag: rec}}
 		if diff := cmp.Diff(want, req); diff != "" {
 			t.Errorf("request (-want +got):\n%s", diff)
+		}
+		// The reserved tags are bookkeeping, not a part of the tags field.
+		if diff := cmp.Diff(map[string]any{"team": "web"}, c.Fields[len(c.Fields)-1].After); c.Fields[len(c.Fields)-1].Field != "tags" || diff != "" {
+			t.Errorf("tags field (-want +got):\n%s", diff)
+		}
+		owner := "o"
+		wantBK := []Bookkeeping{{Tag: spec.RecordTag, After: &rec}, {Tag: spec.OwnerTag, After: &owner}}
+		if diff := cmp.Diff(wantBK, c.Bookkeeping); diff != "" {
+			t.Errorf("bookkeeping (-want +got):\n%s", diff)
 		}
 	})
 	t.Run("targets and regions filter", func(t *testing.T) {
@@ -400,7 +405,7 @@ func TestReplan(t *testing.T) {
 	f := &spec.File{Caches: []spec.Cache{baseDesired()}}
 	busy := baseLive()
 	busy.Status, busy.Size = cloud.Updating, 10
-	if c, ok := Replan(f, busy); !ok || c.Action != Blocked {
+	if c, ok := Replan(f, busy); !ok || !c.Waits() {
 		t.Errorf("busy: %v %+v", ok, c)
 	}
 	busy.Status = cloud.Ready
@@ -414,10 +419,23 @@ func TestReplan(t *testing.T) {
 	}
 }
 
-// reqTags is the tag set a request sends.
-func reqTags(r Request) map[string]string {
-	tags, _ := spec.StringMap(r["tags"])
-	return tags
+// sentTags is the tags applying the change sets: a create's whole set, an update's
+// tags to set through the tag API.
+func sentTags(t *testing.T, c Change) map[string]string {
+	t.Helper()
+	if c.Action == Create || c.Action == Replace {
+		r, err := c.Request()
+		if err != nil {
+			t.Fatal(err)
+		}
+		tags, _ := spec.StringMap(r["tags"])
+		return tags
+	}
+	set, _, err := c.TagDelta()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set
 }
 
 // plainFields is fcs with Before and After as the plain values a plan holds.

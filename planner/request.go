@@ -2,15 +2,18 @@ package planner
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/imcsync/imcsync/spec"
 )
 
-// Request is what applying a change sends: the After value of each FieldChange marked
-// Send, by YAML key, as plain values (spec.Plain) checked against spec's field table.
-// For a create (and the create of a replace), "name" holds the cache's name. It is made
-// from the change itself, so a plan read back from a plan file yields the same Request
-// as a fresh one.
+// Request is what applying a change sends through CreateImageCache or UpdateImageCache:
+// the After value of each FieldChange marked Send, by YAML key, as plain values
+// (spec.Plain) checked against spec's field table. For a create (and the create of a
+// replace), "name" holds the cache's name and "tags" the whole tag set, the bookkeeping's
+// reserved tags included. An update's tags are not in it: the tag calls carry them
+// (Change.TagDelta). It is made from the change itself, so a plan read back from a plan
+// file yields the same Request as a fresh one.
 type Request map[string]any
 
 // Request returns what applying the change sends. It fails for a field this build does
@@ -26,10 +29,31 @@ func (c Change) Request() (Request, error) {
 		if err := checkSent(fc, create); err != nil {
 			return nil, fmt.Errorf("%s/%s: %w", c.Region, c.Name, err)
 		}
-		r[fc.Field] = fc.After
+		if fc.Field != tagsField {
+			r[fc.Field] = fc.After
+		}
+	}
+	for _, b := range c.Bookkeeping {
+		var err error
+		switch {
+		case !strings.HasPrefix(b.Tag, spec.ReservedTagPrefix):
+			err = fmt.Errorf("bookkeeping of tag %.80q: only tags starting with %s are bookkeeping", b.Tag, spec.ReservedTagPrefix)
+		case b.After == nil && (create || b.Before == nil):
+			err = fmt.Errorf("bookkeeping of tag %s has no value", b.Tag)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s/%s: %w", c.Region, c.Name, err)
+		}
 	}
 	if create {
 		r["name"] = c.Name
+		tags, err := c.tags()
+		if err != nil {
+			return nil, fmt.Errorf("%s/%s: reading the plan's tags: %w", c.Region, c.Name, err)
+		}
+		if len(tags) > 0 {
+			r[tagsField] = tags
+		}
 	}
 	return r, nil
 }

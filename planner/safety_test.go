@@ -65,7 +65,7 @@ func TestReplace(t *testing.T) {
 			t.Fatalf("%s: %+v, want a replace of imc-1", target, c)
 		}
 		req, err := c.Request()
-		if tags := reqTags(req); err != nil || req["name"] != "web" || len(req["images"].([]any)) != 2 || req["securityGroupId"] != "sg-1" ||
+		if tags := sentTags(t, c); err != nil || req["name"] != "web" || len(req["images"].([]any)) != 2 || req["securityGroupId"] != "sg-1" ||
 			tags[spec.OwnerTag] != "team-a" || tags[spec.SourceTag] != "caches/imagecaches.yaml" {
 			t.Errorf("%s: request %+v, %v; want the whole create with owner and source tags", target, req, err)
 		}
@@ -132,12 +132,12 @@ func TestSameOwnerFromAnotherFile(t *testing.T) {
 	}
 	// Created here: the source tag is written along with the owner.
 	c := Build(f, nil, Options{Source: "web/imagecaches.yaml"}).Changes[0]
-	if req, _ := c.Request(); reqTags(req)[spec.SourceTag] != "web/imagecaches.yaml" {
-		t.Errorf("create tags %v, want the source tag", reqTags(req))
+	if tags := sentTags(t, c); tags[spec.SourceTag] != "web/imagecaches.yaml" {
+		t.Errorf("create tags %v, want the source tag", tags)
 	}
 	// Without an owner nothing is recorded.
 	noOwner := &spec.File{Region: "cn-hangzhou", Caches: []spec.Cache{baseDesired()}}
-	if req, _ := Build(noOwner, nil, Options{Source: "x.yaml"}).Changes[0].Request(); reqTags(req)[spec.SourceTag] != "" {
-		t.Errorf("source tag without owner: %v", reqTags(req))
+	if tags := sentTags(t, Build(noOwner, nil, Options{Source: "x.yaml"}).Changes[0]); tags[spec.SourceTag] != "" {
+		t.Errorf("source tag without owner: %v", tags)
 	}
 }

@@ -48,8 +48,11 @@ func cacheRef(region, name string, more ...string) string {
 // driftDetail says what differs in a drifted cache, and why apply cannot fix it now.
 func driftDetail(d drift.Drifted) string {
 	detail := strings.Join(d.Fields, ", ")
-	if d.Action == planner.Blocked {
+	switch {
+	case d.Action == planner.Blocked:
 		detail = strings.TrimPrefix(detail+"; blocked: "+d.Reason, "; ")
+	case d.WaitsFor != "":
+		detail += "; apply updates it once it is " + d.WaitsFor
 	}
 	return detail
 }
@@ -199,7 +202,11 @@ func renderDriftMarkdown(r drift.Report) string {
 	}
 	var rows [][]string
 	for _, d := range r.Drifted {
-		rows = append(rows, []string{d.Region, d.Name, d.ID, d.Status, string(d.Action), strings.Join(d.Fields, ", "), d.Reason})
+		reason := d.Reason
+		if d.WaitsFor != "" {
+			reason = "apply updates it once it is " + d.WaitsFor
+		}
+		rows = append(rows, []string{d.Region, d.Name, d.ID, d.Status, string(d.Action), strings.Join(d.Fields, ", "), reason})
 	}
 	table("Drifted", []string{"Region", "Name", "ID", "Status", "Action", "Changed fields", "Reason"}, rows)
 	rows = nil

@@ -15,23 +15,51 @@ import (
 // Plan writes p as text (a Terraform-like plan for terminals), JSON (SPEC §5: the Plan
 // value itself, "changes" always a list) or markdown (a pull-request comment).
 func Plan(w io.Writer, p *planner.Plan, f Format, color bool) error {
+	return planRenderer.write(w, normalized(p), f, color)
+}
+
+// normalized is p with "changes" a list, never null, in JSON.
+func normalized(p *planner.Plan) *planner.Plan {
 	q := *p
 	if q.Changes == nil {
 		q.Changes = []planner.Change{}
 	}
-	return planRenderer.write(w, &q, f, color)
+	return &q
 }
 
 var planRenderer = renderer[*planner.Plan]{text: renderText, markdown: renderMarkdown}
 
-// summaryLine is the last line of every rendering of a plan with changes.
-func summaryLine(s planner.Summary) string {
+// summaryLine counts a plan's changes in one line: the last line of the text plan, the
+// first of the markdown one. Updates that wait for Ready, or write only imcsync's
+// bookkeeping, are counted as updates and said so.
+func summaryLine(p *planner.Plan) string {
+	s := p.Summary
+	waits, bookkeeping := 0, 0
+	for _, c := range p.Changes {
+		switch {
+		case c.Waits():
+			waits++
+		case c.BookkeepingOnly():
+			bookkeeping++
+		}
+	}
+	var of []string
+	if waits > 0 {
+		of = append(of, fmt.Sprintf("%d after the cache is Ready", waits))
+	}
+	if bookkeeping > 0 {
+		of = append(of, fmt.Sprintf("%d bookkeeping only", bookkeeping))
+	}
+	update := fmt.Sprintf("%d to update", s.Update)
+	if len(of) > 0 {
+		update += " (" + strings.Join(of, ", ") + ")"
+	}
 	replace := ""
 	if s.Replace > 0 {
 		replace = fmt.Sprintf(", %d to replace", s.Replace)
 	}
-	return fmt.Sprintf("%d to create, %d to update, %d to delete%s, %d blocked, %d unchanged.",
-		s.Create, s.Update, s.Delete, replace, s.Blocked, s.Noop)
+	return fmt.Sprintf("%d to create, %s, %d to delete%s, %d blocked, %d unchanged.",
+		s.Create, update, s.Delete, replace, s.Blocked, s.Noop)
 }
 
 // noChangesLine is the whole text rendering of a plan without changes.
@@ -51,6 +79,12 @@ func heading(c *planner.Change) string {
 		b.WriteString(" will be created")
 	case planner.Update:
 		b.WriteString(" will be updated in place")
+		switch {
+		case c.Waits():
+			b.WriteString(" after the cache is " + c.WaitsFor)
+		case c.BookkeepingOnly():
+			b.WriteString(": imcsync's bookkeeping only")
+		}
 	case planner.Delete:
 		b.WriteString(" will be deleted")
 	case planner.Replace:
@@ -86,22 +120,27 @@ func actionMarker(a planner.Action) byte {
 	return ' '
 }
 
-// isPlaceholder reports whether v stands in for a value that cannot be shown.
-func isPlaceholder(v any) bool {
-	return v == planner.UnknownValue || v == planner.RecordedValue
+// beforeText is the placeholder shown for a field change's old value that cannot be
+// shown (FieldChange.BeforeState), "" when Before is the value.
+func beforeText(fc planner.FieldChange) string {
+	switch fc.BeforeState {
+	case "":
+		return ""
+	case planner.BeforeUnknown:
+		return "(unknown)"
+	case planner.BeforeRecorded:
+		return "(recorded value)"
+	}
+	return "(" + fc.BeforeState + ")"
 }
 
-// formatValue shows a plain value (spec.Plain) on one line: strings quoted, numbers and bools
-// bare, a missing value as "(none)", placeholders as they are, anything else as
-// compact JSON.
+// formatValue shows a plain value (spec.Plain) on one line: strings quoted, numbers and
+// bools bare, a missing value as "(none)", anything else as compact JSON.
 func formatValue(v any) string {
 	switch v := v.(type) {
 	case nil:
 		return "(none)"
 	case string:
-		if isPlaceholder(v) {
-			return v
-		}
 		return strconv.Quote(v)
 	case int64:
 		return strconv.FormatInt(v, 10)

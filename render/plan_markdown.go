@@ -3,88 +3,263 @@ package render
 import (
 	"fmt"
 	"html"
+	"io"
 	"strings"
 
 	"github.com/imcsync/imcsync/planner"
 )
 
-// Markdown limits. GitHub refuses comments over 65,536 characters, so the diffs (not the
-// tables) stop at a budget, and many changes are grouped per region.
-const (
-	markdownBudget     = 60000 // bytes of the whole comment, leaving room for a CI's own text
-	detailsPerCacheMax = 50    // more changes than this: one <details> per region
-)
+// CommentLimit is GitHub's limit on the length of a comment, in characters. Markdown
+// plans are measured in bytes, which are never fewer.
+const CommentLimit = 65536
 
-// renderMarkdown is the plan as a pull-request comment: a summary table, a table of
-// every change, collapsed diffs (the text format's lines, uncoloured, with the marker
-// moved to the first column for GitHub's diff highlighting), and the summary line.
-func renderMarkdown(p *planner.Plan) string {
-	var head, tail strings.Builder
-	head.WriteString("### imcsync plan\n\n")
-	s := p.Summary
-	if s.Replace > 0 {
-		head.WriteString("| Create | Update | Delete | Replace | Blocked | Unchanged |\n")
-		head.WriteString("|-------:|-------:|-------:|--------:|--------:|----------:|\n")
-		fmt.Fprintf(&head, "| %d | %d | %d | %d | %d | %d |\n\n", s.Create, s.Update, s.Delete, s.Replace, s.Blocked, s.Noop)
-	} else {
-		head.WriteString("| Create | Update | Delete | Blocked | Unchanged |\n")
-		head.WriteString("|-------:|-------:|-------:|--------:|----------:|\n")
-		fmt.Fprintf(&head, "| %d | %d | %d | %d | %d |\n\n", s.Create, s.Update, s.Delete, s.Blocked, s.Noop)
-	}
-	for _, w := range p.Warnings {
-		fmt.Fprintf(&head, "> **Warning:** %s\n\n", mdCell(w))
-	}
+// MinMarkdownChars is the smallest limit a markdown plan can be made to fit.
+const MinMarkdownChars = 4096
 
-	var changes, noops []*planner.Change
+// detailsPerCacheMax: more changes than this, and the one-comment plan groups its diffs
+// in one <details> per region.
+const detailsPerCacheMax = 50
+
+// MarkdownOptions shape a markdown plan: a pull-request comment.
+type MarkdownOptions struct {
+	// File is the planned file, named in the header and in the hidden marker
+	// "<!-- imcsync:plan:FILE -->" by which a CI step finds the comment to update.
+	File string
+	// Commit is the commit planned, named in the header; "" leaves it out.
+	Commit string
+	// FullPlan says where the whole plan can be read (an artifact, a URL), named when
+	// the comment had to be cut; "" names `imcsync plan`.
+	FullPlan string
+	// MaxChars is the limit of one comment; 0 means CommentLimit.
+	MaxChars int
+}
+
+func (o MarkdownOptions) limit() int {
+	if o.MaxChars <= 0 {
+		return CommentLimit
+	}
+	return max(o.MaxChars, MinMarkdownChars)
+}
+
+// commentMarker is the hidden first line of a markdown plan of file (part 0: the one-comment
+// plan; part k > 0: the k-th part of a split plan).
+func commentMarker(file string, part int) string {
+	m := "<!-- imcsync:plan:" + strings.ReplaceAll(file, "-->", "-- >")
+	if part > 0 {
+		m += fmt.Sprintf(" part %d", part)
+	}
+	return m + " -->"
+}
+
+// PlanMarkdown writes the plan as one pull-request comment that always fits o's limit:
+// the summary line first, then the counts, the table of changes, the diffs, the
+// unchanged and unmanaged caches; whatever does not fit is cut, counted ("and N more")
+// and pointed to (o.FullPlan).
+func PlanMarkdown(w io.Writer, p *planner.Plan, o MarkdownOptions) error {
+	_, err := io.WriteString(w, markdownComment(normalized(p), o))
+	return err
+}
+
+// PlanMarkdownParts is the whole plan as numbered comments, each within o's limit and
+// each starting with its own marker (commentMarker(file, k)) and header; nothing is cut.
+func PlanMarkdownParts(p *planner.Plan, o MarkdownOptions) []string {
+	return markdownParts(normalized(p), o)
+}
+
+// renderMarkdown is the one-comment plan with default options (render.Plan).
+func renderMarkdown(p *planner.Plan) string { return markdownComment(p, MarkdownOptions{}) }
+
+// mdPlan is a plan cut into the pieces both markdown layouts are made of.
+type mdPlan struct {
+	p         *planner.Plan
+	changes   []*planner.Change // not noop
+	noops     []*planner.Change
+	summary   string // "**Plan:** …" paragraph
+	counts    string // the counts table
+	warnings  mdSection
+	table     mdSection
+	unchanged mdSection
+	unmanaged mdSection
+}
+
+// mdSection is a run of items (table rows, list items) written between open and close
+// in every comment it spans.
+type mdSection struct {
+	open, close string
+	items       []string
+	// more is the item that stands for n items left out.
+	more func(n int) string
+}
+
+func newMDPlan(p *planner.Plan) *mdPlan {
+	m := &mdPlan{p: p}
 	for i := range p.Changes {
 		if c := &p.Changes[i]; c.Action == planner.Noop {
-			noops = append(noops, c)
+			m.noops = append(m.noops, c)
 		} else {
-			changes = append(changes, c)
+			m.changes = append(m.changes, c)
 		}
-	}
-	if len(changes) > 0 {
-		head.WriteString("| Action | Region | Name | ID | Status | Changed fields | Reason |\n")
-		head.WriteString("|--------|--------|------|----|--------|----------------|--------|\n")
-		for _, c := range changes {
-			fmt.Fprintf(&head, "| `%c %s` | %s | %s | %s | %s | %s | %s |\n", actionMarker(c.Action), c.Action,
-				mdCell(c.Region), mdCell(c.Name), mdCell(c.ID), mdCell(c.Status), mdCell(fieldNames(c)), mdCell(c.Reason))
-		}
-		head.WriteString("\n")
-	}
-
-	if len(noops) > 0 {
-		fmt.Fprintf(&tail, "<details><summary>%d unchanged</summary>\n\n", len(noops))
-		for _, c := range noops {
-			tail.WriteString("- " + mdCell(c.Region+"/"+c.Name) + "\n")
-		}
-		tail.WriteString("\n</details>\n\n")
-	}
-	if len(p.Unmanaged) > 0 {
-		fmt.Fprintf(&tail, "<details><summary>%s not in the file (left alone)</summary>\n\n", plural(len(p.Unmanaged), "live image cache"))
-		for _, u := range p.Unmanaged {
-			tail.WriteString("- " + mdCell(u.Region+"/"+u.Name) + " (" + mdCell(u.ID) + "): " + mdCell(u.Reason) + "\n")
-		}
-		tail.WriteString("\n</details>\n\n")
 	}
 	if p.HasChanges() {
-		tail.WriteString("Plan: " + summaryLine(s) + "\n")
+		m.summary = "**Plan:** " + summaryLine(p) + "\n\n"
 	} else {
-		tail.WriteString(noChangesLine(s) + "\n")
+		m.summary = noChangesLine(p.Summary) + "\n\n"
+	}
+	s := p.Summary
+	var counts strings.Builder
+	if s.Replace > 0 {
+		counts.WriteString("| Create | Update | Delete | Replace | Blocked | Unchanged |\n")
+		counts.WriteString("|-------:|-------:|-------:|--------:|--------:|----------:|\n")
+		fmt.Fprintf(&counts, "| %d | %d | %d | %d | %d | %d |\n\n", s.Create, s.Update, s.Delete, s.Replace, s.Blocked, s.Noop)
+	} else {
+		counts.WriteString("| Create | Update | Delete | Blocked | Unchanged |\n")
+		counts.WriteString("|-------:|-------:|-------:|--------:|----------:|\n")
+		fmt.Fprintf(&counts, "| %d | %d | %d | %d | %d |\n\n", s.Create, s.Update, s.Delete, s.Blocked, s.Noop)
+	}
+	m.counts = counts.String()
+
+	m.warnings.more = func(n int) string { return fmt.Sprintf("> _and %s_\n\n", plural(n, "more warning")) }
+	for _, w := range p.Warnings {
+		m.warnings.items = append(m.warnings.items, "> **Warning:** "+mdCell(w)+"\n\n")
 	}
 
+	if len(m.changes) > 0 {
+		m.table.open = "| Action | Region | Name | ID | Status | Changed fields | Reason |\n" +
+			"|--------|--------|------|----|--------|----------------|--------|\n"
+		m.table.close = "\n"
+		if hasBookkeeping(m.changes) {
+			m.table.close += bookkeepingFootnote + "\n\n"
+		}
+		m.table.more = func(n int) string { return fmt.Sprintf("| | | _and %s_ | | | | |\n", plural(n, "more change")) }
+		for _, c := range m.changes {
+			m.table.items = append(m.table.items, fmt.Sprintf("| `%c %s` | %s | %s | %s | %s | %s | %s |\n",
+				actionMarker(c.Action), c.Action, mdCell(c.Region), mdCell(c.Name), mdCell(c.ID), mdCell(c.Status),
+				mdCell(fieldNames(c)), mdCell(reasonCell(c))))
+		}
+	}
+	if len(m.noops) > 0 {
+		m.unchanged.open = fmt.Sprintf("<details><summary>%d unchanged</summary>\n\n", len(m.noops))
+		m.unchanged.close = "\n</details>\n\n"
+		m.unchanged.more = func(n int) string { return fmt.Sprintf("- _and %d more_\n", n) }
+		for _, c := range m.noops {
+			m.unchanged.items = append(m.unchanged.items, "- "+mdCell(c.Region+"/"+c.Name)+"\n")
+		}
+	}
+	if len(p.Unmanaged) > 0 {
+		m.unmanaged.open = fmt.Sprintf("<details><summary>%s not in the file (left alone)</summary>\n\n", plural(len(p.Unmanaged), "live image cache"))
+		m.unmanaged.close = "\n</details>\n\n"
+		m.unmanaged.more = func(n int) string { return fmt.Sprintf("- _and %d more_\n", n) }
+		for _, u := range p.Unmanaged {
+			m.unmanaged.items = append(m.unmanaged.items, "- "+mdCell(u.Region+"/"+u.Name)+" ("+mdCell(u.ID)+"): "+mdCell(u.Reason)+"\n")
+		}
+	}
+	return m
+}
+
+// header is the marker (when the file is known) and the heading of a comment:
+// "### imcsync plan: `FILE` at SHA".
+func (o MarkdownOptions) header(part, parts int) string {
+	var b strings.Builder
+	if o.File != "" {
+		b.WriteString(commentMarker(o.File, part) + "\n")
+	}
+	b.WriteString("### imcsync plan")
+	if o.File != "" {
+		b.WriteString(": " + mdCode(o.File))
+	}
+	if c := strings.TrimSpace(o.Commit); c != "" {
+		b.WriteString(" at " + mdCell(c[:min(len(c), 40)]))
+	}
+	if parts > 0 {
+		fmt.Fprintf(&b, " (part %d of %d)", part, parts)
+	}
+	b.WriteString("\n\n")
+	return b.String()
+}
+
+// markdownComment is the plan as one comment within o's limit.
+func markdownComment(p *planner.Plan, o MarkdownOptions) string {
+	m := newMDPlan(p)
+	head := o.header(0, 0) + m.summary + m.counts
+	const noteRoom = 600 // the remark about what was cut
+	room := o.limit() - len(head) - noteRoom
+	cut := 0
+	fitted := func(s mdSection, share int) string {
+		text, n := s.fit(share)
+		cut += n
+		room -= len(text)
+		return text
+	}
+	// The table first, then the lists, each within its share; the diffs get the rest.
+	warnings := fitted(m.warnings, room/20)
+	table := fitted(m.table, room*3/5)
+	unchanged := fitted(m.unchanged, room/4)
+	unmanaged := fitted(m.unmanaged, room/3)
+
 	var out strings.Builder
-	out.WriteString(head.String())
-	writeDetails(&out, changes, markdownBudget-head.Len()-tail.Len(), newStyles(false))
-	out.WriteString(tail.String())
+	out.WriteString(head)
+	out.WriteString(warnings)
+	out.WriteString(table)
+	omitted := writeDetails(&out, m.changes, room, newStyles(false))
+	out.WriteString(unchanged)
+	out.WriteString(unmanaged)
+	if cut > 0 || omitted > 0 {
+		out.WriteString(cutNote(o, omitted))
+	}
 	return out.String()
+}
+
+// cutNote says that the comment does not show everything, and where to read the rest.
+func cutNote(o MarkdownOptions, omitted int) string {
+	var b strings.Builder
+	b.WriteString("_This comment is shortened to fit one GitHub comment")
+	if omitted > 0 {
+		fmt.Fprintf(&b, "; the diffs of %s are not shown", plural(omitted, "change"))
+	}
+	b.WriteString(". ")
+	if o.FullPlan != "" {
+		b.WriteString("The full plan: " + strings.Join(strings.Fields(o.FullPlan), " ") + "_\n")
+	} else {
+		b.WriteString("Run `imcsync plan` to see all of it, or `imcsync plan -o markdown --split DIR` for every part._\n")
+	}
+	return b.String()
+}
+
+// fit is the section within budget bytes: open, as many items as fit, the item that
+// stands for the rest, close. It reports how many items it left out; a section without
+// items is "".
+func (s mdSection) fit(budget int) (string, int) {
+	if len(s.items) == 0 {
+		return "", 0
+	}
+	size := len(s.open) + len(s.close)
+	for _, it := range s.items {
+		size += len(it)
+	}
+	if size <= budget {
+		return s.open + strings.Join(s.items, "") + s.close, 0
+	}
+	var b strings.Builder
+	b.WriteString(s.open)
+	used := len(s.open) + len(s.close) + len(s.more(len(s.items)))
+	n := 0
+	for _, it := range s.items {
+		if used+len(it) > budget {
+			break
+		}
+		used += len(it)
+		b.WriteString(it)
+		n++
+	}
+	b.WriteString(s.more(len(s.items) - n))
+	b.WriteString(s.close)
+	return b.String(), len(s.items) - n
 }
 
 // writeDetails writes the collapsed diffs, one <details> per change, or per region when
 // there are more than detailsPerCacheMax changes, within budget bytes shared fairly
-// among the groups. Diffs that do not fit are left out and counted; the table above
-// still lists every change.
-func writeDetails(out *strings.Builder, changes []*planner.Change, budget int, plain styles) {
+// among the groups. It returns how many diffs did not fit and were left out.
+func writeDetails(out *strings.Builder, changes []*planner.Change, budget int, plain styles) int {
 	type group struct {
 		summary string
 		changes []*planner.Change
@@ -103,16 +278,10 @@ func writeDetails(out *strings.Builder, changes []*planner.Change, budget int, p
 		}
 	} else {
 		for _, c := range changes {
-			summary := c.Region + "/" + c.Name + " — " + string(c.Action)
-			if len(c.Fields) > 0 {
-				summary += " (" + plural(len(c.Fields), "field") + ")"
-			}
-			groups = append(groups, group{summary: summary, changes: []*planner.Change{c}})
+			groups = append(groups, group{summary: detailsSummary(c), changes: []*planner.Change{c}})
 		}
 	}
 
-	const slack = 200 // room for the remark about left-out diffs and the groups' notes
-	budget -= slack
 	omitted := 0
 	for i, g := range groups {
 		// Each group gets an equal share of what is left; what it does not use passes on.
@@ -139,10 +308,16 @@ func writeDetails(out *strings.Builder, changes []*planner.Change, budget int, p
 		out.WriteString(d)
 		budget -= len(d)
 	}
-	if omitted > 0 {
-		fmt.Fprintf(out, "_The diffs of %s are not shown: the comment would be too long. Run `imcsync plan` to see them._\n\n",
-			plural(omitted, "change"))
+	return omitted
+}
+
+// detailsSummary is the summary line of one change's diff: "cn-hangzhou/web — update (2 fields)".
+func detailsSummary(c *planner.Change) string {
+	summary := c.Region + "/" + c.Name + " — " + string(c.Action)
+	if len(c.Fields) > 0 {
+		summary += " (" + plural(len(c.Fields), "field") + ")"
 	}
+	return summary
 }
 
 // detailsBlock is a collapsed section holding the given diffs in one fenced block.
@@ -158,6 +333,7 @@ func detailsBlock(summary string, diffs []string) string {
 
 // markdownDiff is a change's block as the text format shows it, with each marker moved
 // to the first column, where GitHub's diff highlighting looks for it ("~" becomes "!").
+// Bookkeeping lines have no marker, so they are not highlighted.
 func markdownDiff(c *planner.Change, plain styles) string {
 	var b strings.Builder
 	for _, l := range changeLines(c, 0) {
@@ -178,13 +354,41 @@ func markdownDiff(c *planner.Change, plain styles) string {
 	return b.String()
 }
 
-// fieldNames lists a change's fields: "size, images, tags".
+// fieldNames lists the fields a change sends ("size, images, tags"), marked ¹ when it
+// writes bookkeeping too (see bookkeepingFootnote); "—" when it sends none.
 func fieldNames(c *planner.Change) string {
-	names := make([]string, len(c.Fields))
-	for i, f := range c.Fields {
-		names[i] = f.Field
+	var names []string
+	for _, f := range c.Fields {
+		if f.Send || c.Action == planner.Blocked {
+			names = append(names, f.Field)
+		}
 	}
-	return strings.Join(names, ", ")
+	out := strings.Join(names, ", ")
+	if out == "" {
+		out = "—"
+	}
+	if len(c.Bookkeeping) > 0 {
+		out += " ¹"
+	}
+	return out
+}
+
+// reasonCell is the table's reason: why a change is blocked or a delete proposed, or
+// that an update waits for Ready.
+func reasonCell(c *planner.Change) string {
+	if c.Waits() {
+		return fmt.Sprintf("after the cache is %s (now %s)", c.WaitsFor, c.Status)
+	}
+	return c.Reason
+}
+
+// mdCode is s as inline code, or escaped text when it holds a backtick.
+func mdCode(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if strings.Contains(s, "`") || s == "" {
+		return mdCell(s)
+	}
+	return "`" + s + "`"
 }
 
 // mdCell escapes text for a markdown table cell or list item: markdown punctuation is

@@ -2,12 +2,12 @@ package render
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/imcsync/imcsync/planner"
-	"github.com/imcsync/imcsync/spec"
 	"github.com/sergi/go-diff/diffmatchpatch"
 )
 
@@ -78,7 +78,7 @@ func renderText(p *planner.Plan, st styles) string {
 	}
 	writeUnmanaged(&b, p.Unmanaged, st)
 	writeWarnings(&b, p.Warnings, st)
-	b.WriteString(st.bold.Render("Plan:") + " " + summaryLine(p.Summary) + "\n")
+	b.WriteString(st.bold.Render("Plan:") + " " + summaryLine(p) + "\n")
 	return b.String()
 }
 
@@ -108,7 +108,7 @@ func changeLines(c *planner.Change, base int) []line {
 	m := actionMarker(c.Action)
 	title := `imagecache "` + c.Region + "/" + c.Name + `"`
 	lines := []line{{indent: base, text: "# " + heading(c), bold: true}}
-	if c.Action == planner.Delete && len(c.Fields) == 0 && len(c.Notes) == 0 {
+	if c.Action == planner.Delete && len(c.Fields) == 0 && len(c.Bookkeeping) == 0 {
 		return append(lines, line{indent: base, marker: m, text: title})
 	}
 	lines = append(lines, line{indent: base, marker: m, text: title + " {"})
@@ -118,7 +118,7 @@ func changeLines(c *planner.Change, base int) []line {
 	}
 	alignKeys(body)
 	lines = append(lines, body...)
-	for _, n := range c.Notes {
+	for _, n := range bookkeepingNotes(c.Bookkeeping) {
 		lines = append(lines, line{indent: base + 4, text: "# " + n, dim: true})
 	}
 	return append(lines, line{indent: base + 2, text: "}"})
@@ -141,7 +141,8 @@ func alignKeys(lines []line) {
 }
 
 // fieldLines renders one field change with its marker at column indent: a scalar on
-// one line, a list as a line diff of its elements, a map (tags) one line per key.
+// one line, a list as a line diff of its elements (objects as indented YAML), a map
+// (tags) one line per key.
 func fieldLines(fc planner.FieldChange, indent int) []line {
 	before, after := fc.Before, fc.After
 	var notes []string
@@ -149,37 +150,45 @@ func fieldLines(fc planner.FieldChange, indent int) []line {
 		notes = append(notes, "(write-only)")
 	}
 	if !fc.Send {
-		notes = append(notes, "(recorded, not sent)")
+		notes = append(notes, "(not sent)")
 	}
 	note := strings.Join(notes, " ")
+	marker := fieldMarker(fc)
 	switch {
 	case collection[[]any](before, after):
-		return listLines(fc.Field, before, after, indent, note)
+		return listLines(fc, marker, indent, note)
 	case collection[map[string]any](before, after):
-		return mapLines(fc.Field, before, after, indent, note, fc.ViaTagAPI())
+		return mapLines(fc, indent, note)
 	}
-	l := line{indent: indent, marker: fieldMarker(before, after), key: fc.Field, note: note}
-	switch l.marker {
-	case '+':
+	l := line{indent: indent, marker: marker, key: fc.Field, note: note}
+	switch {
+	case marker == '+':
 		l.text = formatValue(after)
+	case beforeText(fc) != "":
+		l.text = beforeText(fc) + " → " + formatValue(after)
 	default:
 		l.text = formatValue(before) + " → " + formatValue(after)
 	}
 	return []line{l}
 }
 
-// collection reports whether before and after are collections of type T, or at most
-// one of them is missing or a placeholder.
+// collection reports whether before and after are collections of type T, or one of
+// them is missing.
 func collection[T any](before, after any) bool {
 	_, b := before.(T)
 	_, a := after.(T)
-	return (a || b) && (b || before == nil || isPlaceholder(before)) && (a || after == nil || isPlaceholder(after))
+	return (a || b) && (b || before == nil) && (a || after == nil)
 }
 
-// fieldMarker is + for a value that appears, - for one that goes, ~ for one that changes.
-func fieldMarker(before, after any) byte {
+// fieldMarker is + for a value that appears, - for one that goes, ~ for one that
+// changes (an old value that cannot be shown is a change).
+func fieldMarker(fc planner.FieldChange) byte {
+	return valueMarker(fc.Before, fc.After, fc.BeforeState != "")
+}
+
+func valueMarker(before, after any, hidden bool) byte {
 	switch {
-	case before == nil:
+	case before == nil && !hidden:
 		return '+'
 	case after == nil:
 		return '-'
@@ -187,25 +196,21 @@ func fieldMarker(before, after any) byte {
 	return '~'
 }
 
-// placeholderHeader is the text after "key:" when one side of a collection cannot be
-// shown: "(recorded value) →" (the elements that follow are the new value).
-func placeholderHeader(before, after any) string {
-	switch {
-	case isPlaceholder(before):
-		return formatValue(before) + " →"
-	case isPlaceholder(after):
-		return "→ " + formatValue(after)
-	}
-	return ""
-}
-
 // listLines is a header line for the field, then the line diff of the elements. Lists
 // of plain strings (images, domains) are sets and are sorted first; lists of objects
-// keep their order, one compact JSON line per element.
-func listLines(field string, before, after any, indent int, note string) []line {
-	lines := []line{{indent: indent, marker: fieldMarker(before, after), key: field,
-		text: placeholderHeader(before, after), note: note}}
-	for _, d := range collapse(diffLines(elements(before), elements(after))) {
+// (credentials, ACR instances) keep their order and show as indented YAML.
+func listLines(fc planner.FieldChange, marker byte, indent int, note string) []line {
+	header := beforeText(fc)
+	if header != "" {
+		header += " →"
+	}
+	lines := []line{{indent: indent, marker: marker, key: fc.Field, text: header, note: note}}
+	bl, unit := elements(fc.Before)
+	al, aunit := elements(fc.After)
+	if len(bl) == 0 {
+		unit = aunit
+	}
+	for _, d := range collapse(diffLines(bl, al), unit) {
 		switch d.op {
 		case diffmatchpatch.DiffInsert:
 			lines = append(lines, line{indent: indent + 4, marker: '+', text: d.text})
@@ -218,20 +223,24 @@ func listLines(field string, before, after any, indent int, note string) []line 
 	return lines
 }
 
-// elements formats the elements of a list value; anything else has none.
-func elements(v any) []string {
+// elements formats a list value as lines: a list of strings one (bare) element a line,
+// sorted; anything else as YAML. unit names what a line is, for hidden-line counts.
+func elements(v any) (lines []string, unit string) {
 	list, _ := v.([]any)
-	out := make([]string, len(list))
 	strs := true
-	for i, e := range list {
+	for _, e := range list {
 		_, isStr := e.(string)
 		strs = strs && isStr
+	}
+	if !strs {
+		return yamlLines(list), "unchanged line"
+	}
+	out := make([]string, len(list))
+	for i, e := range list {
 		out[i] = formatElement(e)
 	}
-	if strs {
-		slices.Sort(out)
-	}
-	return out
+	slices.Sort(out)
+	return out, "unchanged element"
 }
 
 // diffLine is one element of a list diff.
@@ -266,9 +275,9 @@ func joinLines(ss []string) string {
 }
 
 // collapse replaces the middle of each run of more than maxUnchangedRun unchanged
-// elements with one "# (N unchanged elements hidden)" line, keeping one element of
-// context next to each change.
-func collapse(lines []diffLine) []diffLine {
+// lines with one "# (N unchanged elements hidden)" line (unit names what a line is),
+// keeping one line of context next to each change.
+func collapse(lines []diffLine, unit string) []diffLine {
 	var out []diffLine
 	for i := 0; i < len(lines); {
 		if lines[i].op != diffmatchpatch.DiffEqual {
@@ -295,7 +304,7 @@ func collapse(lines []diffLine) []diffLine {
 		}
 		out = append(out, run[:head]...)
 		out = append(out, diffLine{op: diffmatchpatch.DiffEqual, hidden: true,
-			text: "# (" + plural(len(run)-head-tail, "unchanged element") + " hidden)"})
+			text: "# (" + plural(len(run)-head-tail, unit) + " hidden)"})
 		out = append(out, run[len(run)-tail:]...)
 		i = j
 	}
@@ -303,19 +312,20 @@ func collapse(lines []diffLine) []diffLine {
 }
 
 // mapLines is one line per added, removed or changed key ("+ tags.env: "prod""), and a
-// count of the unchanged keys. Reserved tags are shown too, marked as bookkeeping; with
-// tagAPI (the tag calls carry the change) the other keys are marked as no rebuild.
-func mapLines(field string, before, after any, indent int, note string, tagAPI bool) []line {
+// count of the unchanged keys. When the tag calls carry the change, the keys are marked
+// as no rebuild.
+func mapLines(fc planner.FieldChange, indent int, note string) []line {
+	field := fc.Field
 	var lines []line
-	if h := placeholderHeader(before, after); h != "" {
-		lines = append(lines, line{indent: indent, marker: '~', key: field, text: h, note: note})
+	if h := beforeText(fc); h != "" {
+		lines = append(lines, line{indent: indent, marker: '~', key: field, text: h + " →", note: note})
 	}
-	bm, _ := before.(map[string]any)
-	am, _ := after.(map[string]any)
-	keys := make([]string, 0, len(bm)+len(am))
-	for k := range bm {
-		keys = append(keys, k)
+	if fc.ViaTagAPI() {
+		note = strings.TrimSpace(note + " (no rebuild)")
 	}
+	bm, _ := fc.Before.(map[string]any)
+	am, _ := fc.After.(map[string]any)
+	keys := slices.Sorted(maps.Keys(bm))
 	for k := range am {
 		if _, ok := bm[k]; !ok {
 			keys = append(keys, k)
@@ -329,17 +339,11 @@ func mapLines(field string, before, after any, indent int, note string, tagAPI b
 			unchanged++
 			continue
 		}
-		l := line{indent: indent, marker: fieldMarker(b, a), key: mapKey(field, k), note: note}
+		l := line{indent: indent, marker: valueMarker(b, a, false), key: mapKey(field, k), note: note}
 		if l.marker == '+' {
 			l.text = formatValue(a)
 		} else {
 			l.text = formatValue(b) + " → " + formatValue(a)
-		}
-		if field == "tags" && strings.HasPrefix(k, spec.ReservedTagPrefix) {
-			l.dim = true
-			l.note = strings.TrimSpace("(imcsync bookkeeping) " + note)
-		} else if tagAPI {
-			l.note = strings.TrimSpace(note + " (no rebuild)")
 		}
 		lines = append(lines, l)
 	}

@@ -170,7 +170,8 @@ run() {
 	plan)
 		plan_file="$dir/plan-$slug.json"
 		rm -f "$plan_file" # a failed plan must not leave an older plan behind
-		args=(plan -f "$file" -o markdown --out "$plan_file")
+		# A little under GitHub's comment limit, for the line the summary adds.
+		args=(plan -f "$file" -o markdown --out "$plan_file" --max-chars 65000)
 		;;
 	apply)
 		if [[ -n ${IMCSYNC_PLAN_FILE:-} ]]; then
