@@ -47,7 +47,9 @@ func (r *runner) execute(ctx context.Context, t *task) {
 		r.finish(t, Skipped, "not attempted: "+err.Error(), err)
 		return
 	}
-	r.progress(t, Sending, "sending")
+	if !tagsOnly(t.change) { // a tags-only change has no call here: its tag calls follow
+		r.progress(t, Sending, "sending")
+	}
 	ctx = eci.ObserveRetries(ctx, func(rt eci.Retry) { r.progress(t, Retrying, retryMessage(rt)) })
 	var attempts int
 	switch t.change.Action {
@@ -82,7 +84,9 @@ func (r *runner) execute(ctx context.Context, t *task) {
 		if ok, terr := prepareTags(t, req); terr != nil {
 			err = terr
 		} else if ok {
-			return // sendTags answers once the tag calls are made
+			// sendTags answers once the tag calls are made, after this round's other calls.
+			r.progress(t, Queued, "tags next, after this round's other calls")
+			return
 		}
 	}
 	r.answer(t, sent{req: req}, err)

@@ -71,6 +71,7 @@ const (
 	Sending  Phase = "sending"  // its call is being sent
 	Retrying Phase = "retrying" // its call failed in a retryable way (throttling…) and is tried again
 	Settling Phase = "settling" // its call was accepted; waiting for the cache to be Ready
+	Queued   Phase = "queued"   // its tag calls follow once the round's other calls are made
 )
 
 // outcomeJSON is the JSON form of an Outcome.

@@ -2,12 +2,14 @@ package applier_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/imcsync/imcsync/applier"
 	"github.com/imcsync/imcsync/ecisim"
 	"github.com/imcsync/imcsync/planner"
+	"github.com/imcsync/imcsync/spec"
 )
 
 // TestProgressReportsPhases: Progress says what a cache in progress is doing: sending
@@ -60,5 +62,54 @@ func TestProgressReportsPhases(t *testing.T) {
 	}
 	if final.Phase != "" || final.Progress != "" {
 		t.Errorf("final outcome has phase %q, progress %q; want none", final.Phase, final.Progress)
+	}
+}
+
+// TestSendingNeverExceedsParallelism: a cache counts as sending only while its own call is
+// made. Once its update is accepted, a cache whose tag calls follow in the same round is
+// queued, not sending, so that a view counting sending caches never shows more calls in
+// flight than Parallelism allows while the updates are made.
+func TestSendingNeverExceedsParallelism(t *testing.T) {
+	var live []ecisim.Cache
+	var desired []spec.Cache
+	for i := range 12 {
+		name := fmt.Sprintf("c%02d", i)
+		live = append(live, simCache("imc-"+name, name, 20, "a:1"))
+		d := declared(name, 40, "a:1")
+		d.Tags = map[string]string{"team": "web"}
+		desired = append(desired, d)
+	}
+	e := newEnv(t, nil, live...)
+	plan := e.plan(file("", desired...), planner.Options{})
+	opts := e.opts()
+	opts.Parallelism = 4
+	phase := map[string]applier.Phase{}
+	var most, queued int
+	opts.Progress = func(o applier.Outcome) {
+		if o.Message == "sending tags" {
+			return // the tag round: one call carries many caches
+		}
+		phase[o.Name] = o.Phase
+		if o.Phase == applier.Queued {
+			queued++
+		}
+		n := 0
+		for _, p := range phase {
+			if p == applier.Sending || p == applier.Retrying {
+				n++
+			}
+		}
+		most = max(most, n)
+	}
+	for _, o := range applier.Apply(context.Background(), plan, e.client, opts) {
+		if o.Result != applier.Updated {
+			t.Fatalf("%s: %s (%s), want updated", o.Name, o.Result, o.Message)
+		}
+	}
+	if most > opts.Parallelism {
+		t.Errorf("%d caches sending at once, want at most %d", most, opts.Parallelism)
+	}
+	if queued != 12 {
+		t.Errorf("%d caches queued for their tag calls, want 12", queued)
 	}
 }

@@ -99,10 +99,14 @@ func (r *runner) sendTags(ctx context.Context, due []*task) {
 	if len(pending) == 0 {
 		return
 	}
-	for _, t := range pending {
-		r.progress(t, Sending, "sending tags")
+	var mu sync.Mutex // guards the tasks' tagWork and outcomes: a task may be in two batches
+	sending := func(b *tagBatch) {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, t := range b.tasks {
+			r.progress(t, Sending, "sending tags")
+		}
 	}
-	var mu sync.Mutex // guards the tasks' tagWork: a task may be in two batches
 	record := func(b *tagBatch, attempts int, err error) {
 		mu.Lock()
 		defer mu.Unlock()
@@ -117,6 +121,7 @@ func (r *runner) sendTags(ctx context.Context, due []*task) {
 	g.SetLimit(r.opts.Parallelism)
 	for _, b := range tagBatches(pending) {
 		g.Go(func() error {
+			sending(b)
 			attempts, err := r.sendTagBatch(ctx, b)
 			if errors.Is(err, eci.ErrNotFound) && len(b.tasks) > 1 {
 				// One cache is gone and the call was refused whole: find it by tagging

@@ -29,6 +29,7 @@ func newStyles(color bool) styles {
 			applier.Sending:  r.NewStyle().Foreground(lipgloss.Color("6")),
 			applier.Retrying: r.NewStyle().Foreground(lipgloss.Color("3")),
 			applier.Settling: r.NewStyle().Foreground(lipgloss.Color("4")),
+			applier.Queued:   r.NewStyle().Foreground(lipgloss.Color("4")),
 			applier.Waiting:  r.NewStyle().Foreground(lipgloss.Color("5")),
 		},
 		dim:  r.NewStyle().Faint(true),
@@ -90,6 +91,9 @@ func counts(t tally) string {
 	parts := []string{fmt.Sprintf("%d/%d done", t.done, t.total)}
 	if t.sending > 0 {
 		parts = append(parts, fmt.Sprintf("%d sending", t.sending))
+	}
+	if t.queued > 0 {
+		parts = append(parts, fmt.Sprintf("%d queued for tag calls", t.queued))
 	}
 	if t.settling > 0 {
 		parts = append(parts, fmt.Sprintf("%d waiting for Ready", t.settling))

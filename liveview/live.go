@@ -95,7 +95,7 @@ func (v *live) record(o applier.Outcome) (shown, done int) {
 }
 
 // phaseRank orders the cache lines: calls being made first, then waits.
-var phaseRank = map[applier.Phase]int{applier.Retrying: 0, applier.Sending: 1, applier.Waiting: 2, applier.Settling: 3}
+var phaseRank = map[applier.Phase]int{applier.Retrying: 0, applier.Sending: 1, applier.Queued: 2, applier.Waiting: 3, applier.Settling: 4}
 
 // arrange picks the shown caches, never more than the limit: calls in flight first,
 // then the longest-running.

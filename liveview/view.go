@@ -45,13 +45,15 @@ type cache struct {
 
 // tally counts the caches by where they stand.
 type tally struct {
-	total, done, sending, settling, waiting int
+	total, done, sending, queued, settling, waiting int
 }
 
 func (t *tally) add(o applier.Outcome, n int) {
 	switch o.Phase {
 	case applier.Sending, applier.Retrying:
 		t.sending += n
+	case applier.Queued:
+		t.queued += n
 	case applier.Settling:
 		t.settling += n
 	case applier.Waiting:
