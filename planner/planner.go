@@ -66,26 +66,30 @@ type pair struct {
 	Problem string
 }
 
-// Build plans f against the live caches of the regions Regions(f, opts) returns.
-// Live caches of other regions are ignored.
-func Build(f *spec.File, live []cloud.Cache, opts Options) *Plan {
+// selected returns what a plan under opts covers: the declared caches its region and
+// target filters keep, and every live cache of the regions Regions returns. Live caches
+// are not filtered by target here, so that a declaration's pinned id can still claim
+// one of another name; Build drops the unpaired ones outside the targets.
+func selected(f *spec.File, live []cloud.Cache, opts Options) (desired []*spec.Cache, lives []*cloud.Cache) {
 	regions := Regions(f, opts)
-	var desired []*spec.Cache
 	for i := range f.Caches {
 		c := &f.Caches[i]
 		if opts.keepRegion(c.Region) && opts.keepName(c.Region, c.Name) {
 			desired = append(desired, c)
 		}
 	}
-	var lives []*cloud.Cache
 	for i := range live {
-		l := &live[i]
-		if slices.Contains(regions, l.Region) {
-			lives = append(lives, l)
+		if slices.Contains(regions, live[i].Region) {
+			lives = append(lives, &live[i])
 		}
 	}
+	return desired, lives
+}
 
-	pairs, unmatched := match(desired, lives)
+// Build plans f against the live caches of the regions Regions(f, opts) returns.
+// Live caches of other regions are ignored.
+func Build(f *spec.File, live []cloud.Cache, opts Options) *Plan {
+	pairs, unmatched := match(selected(f, live, opts))
 	p := &Plan{FormatVersion: FormatVersion, Owner: f.Owner, Changes: []Change{}, Prune: opts.Prune, Replace: opts.Replace}
 	for _, pr := range pairs {
 		p.Changes = append(p.Changes, diff(f, pr, opts))
@@ -267,21 +271,7 @@ func CheckReplace(f *spec.File, live []cloud.Cache, opts Options) error {
 	if len(opts.Replace) == 0 {
 		return nil
 	}
-	regions := Regions(f, opts)
-	var desired []*spec.Cache
-	for i := range f.Caches {
-		c := &f.Caches[i]
-		if opts.keepRegion(c.Region) && opts.keepName(c.Region, c.Name) {
-			desired = append(desired, c)
-		}
-	}
-	var lives []*cloud.Cache
-	for i := range live {
-		if slices.Contains(regions, live[i].Region) {
-			lives = append(lives, &live[i])
-		}
-	}
-	pairs, _ := match(desired, lives)
+	pairs, _ := match(selected(f, live, opts))
 	var errs []string
 	for _, name := range opts.Replace {
 		found := false
