@@ -13,7 +13,7 @@ import (
 	"github.com/imcsync/imcsync/render"
 )
 
-// Exit codes shared by every command (SPEC §4).
+// Exit codes shared by every command (README.md, "Commands").
 const (
 	exitOK      = 0
 	exitFailure = 1
