@@ -121,6 +121,7 @@ func (a *app) rootCommand() *cobra.Command {
 		return nil
 	}
 	a.addVersionFlag(root)
+	explainMistakes(root)
 	for _, newCmd := range commands {
 		root.AddCommand(newCmd(a))
 	}

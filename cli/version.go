@@ -28,7 +28,7 @@ func newVersionCmd(a *app) *cobra.Command {
 // prints (honouring -o); without it the root command prints its help.
 func (a *app) addVersionFlag(root *cobra.Command) {
 	var show bool
-	root.Flags().BoolVar(&show, "version", false, "print the version and exit (as `imcsync version`)")
+	root.Flags().BoolVar(&show, "version", false, "print the version and exit (as imcsync version)")
 	root.Args = cobra.NoArgs
 	root.RunE = func(cmd *cobra.Command, _ []string) error {
 		if show {

@@ -210,6 +210,13 @@ func ParseState(data []byte) (*State, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(st); err != nil && !errors.Is(err, io.EOF) {
+		var file struct {
+			APIVersion  string `yaml:"apiVersion"`
+			ImageCaches any    `yaml:"imageCaches"`
+		}
+		if yaml.Unmarshal(data, &file) == nil && (file.APIVersion != "" || file.ImageCaches != nil) {
+			return nil, errors.New("this is an imagecaches.yaml, not an emulator state file (keys settings and caches, e.g. examples/live-state.yaml)")
+		}
 		return nil, err
 	}
 	var errs []error

@@ -63,6 +63,20 @@ func TestParseStateErrors(t *testing.T) {
 	}
 }
 
+// TestParseStateNamesAnImagecachesFile: an imagecaches.yaml given where a state file
+// belongs (--sim imagecaches.yaml) is named as such, with the keys a state file has,
+// instead of a list of Go decoding errors.
+func TestParseStateNamesAnImagecachesFile(t *testing.T) {
+	_, err := ecisim.ParseState([]byte("apiVersion: imcsync/v1\nregion: cn-hangzhou\nimageCaches: []\n"))
+	if err == nil {
+		t.Fatal("accepted")
+	}
+	want := "this is an imagecaches.yaml, not an emulator state file (keys settings and caches, e.g. examples/live-state.yaml)"
+	if err.Error() != want {
+		t.Errorf("error %q, want %q", err, want)
+	}
+}
+
 func TestStateRoundTrip(t *testing.T) {
 	for _, ext := range []string{"yaml", "json"} {
 		t.Run(ext, func(t *testing.T) {

@@ -55,13 +55,34 @@ func phaseText(o applier.Outcome) string {
 	return "waiting for Ready (" + strings.Join(state, " ") + ")"
 }
 
-// cacheLine is one cache's line of the live view: "  cn-hangzhou/web 12s  sending".
-func cacheLine(c *cache, now time.Time, st styles) string {
+// cacheLine is one cache's line of the live view: "  cn-hangzhou/web 12s  sending". On
+// a terminal width columns wide (0: unknown), a long key is shortened in its middle so
+// that the clock and the phase stay in view.
+func cacheLine(c *cache, now time.Time, st styles, width int) string {
 	style, ok := st.phase[c.out.Phase]
 	if !ok {
 		style = st.dim
 	}
-	return fmt.Sprintf("  %s %s  %s", c.key, st.dim.Render(clock(now.Sub(c.start))), style.Render(phaseText(c.out)))
+	elapsed, phase := clock(now.Sub(c.start)), phaseText(c.out)
+	key := c.key
+	if width > 0 {
+		key = shorten(key, width-len("  ")-len(" "+elapsed+"  ")-min(len(phase), 20))
+	}
+	return fmt.Sprintf("  %s %s  %s", key, st.dim.Render(elapsed), style.Render(phase))
+}
+
+// minKey is the fewest characters a shortened cache key keeps.
+const minKey = 14
+
+// shorten cuts s to n characters (at least minKey) by putting "…" in its middle.
+func shorten(s string, n int) string {
+	r := []rune(s)
+	n = max(n, minKey)
+	if len(r) <= n {
+		return s
+	}
+	head := (n - 1) / 2
+	return string(r[:head]) + "…" + string(r[len(r)-(n-1-head):])
 }
 
 // counts is the overall line's text: "3/14 done · 4 sending · 6 waiting for Ready".

@@ -49,9 +49,12 @@ func newLive(w io.Writer, o Options) *live {
 		t:      tally{total: o.Total},
 		caches: map[string]*cache{},
 	}
+	// The spaces are the decorators' own, so that they stay when a narrow terminal
+	// leaves no room for the bar.
 	v.overall = v.p.New(int64(o.Total), mpb.BarStyle(), mpb.BarPriority(math.MaxInt32), mpb.BarRemoveOnComplete(),
-		mpb.PrependDecorators(decor.Any(func(decor.Statistics) string { return v.countsText() })),
-		mpb.AppendDecorators(decor.Any(func(decor.Statistics) string { return v.timeText() })))
+		mpb.BarFillerTrim(),
+		mpb.PrependDecorators(decor.Any(func(decor.Statistics) string { return v.countsText() + " " })),
+		mpb.AppendDecorators(decor.Any(func(decor.Statistics) string { return " " + v.timeText() })))
 	return v
 }
 
@@ -112,7 +115,7 @@ func (v *live) setLines(shown int) {
 	for len(v.lines) < shown {
 		i := len(v.lines)
 		v.lines = append(v.lines, v.p.New(0, mpb.NopStyle(), mpb.BarPriority(i), mpb.BarFillerTrim(),
-			mpb.PrependDecorators(decor.Any(func(decor.Statistics) string { return v.lineText(i) }))))
+			mpb.PrependDecorators(decor.Any(func(s decor.Statistics) string { return v.lineText(i, s.AvailableWidth) }))))
 	}
 	for len(v.lines) > shown {
 		last := len(v.lines) - 1
@@ -121,13 +124,13 @@ func (v *live) setLines(shown int) {
 	}
 }
 
-func (v *live) lineText(i int) string {
+func (v *live) lineText(i, width int) string {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if i >= len(v.shown) {
 		return ""
 	}
-	return cacheLine(v.shown[i], time.Now(), v.st)
+	return cacheLine(v.shown[i], time.Now(), v.st, width)
 }
 
 func (v *live) countsText() string {

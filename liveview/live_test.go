@@ -167,3 +167,38 @@ func TestPlainViewPrintsEventsNotOutcomes(t *testing.T) {
 		t.Errorf("plain view:\n%s\nwant:\n%s", b.String(), want)
 	}
 }
+
+// TestLiveViewNarrowKeepsClockAndPhase: on a terminal 40 columns wide, a long cache name
+// is shortened in its middle so that the line still shows its clock and what the cache is
+// doing, and the overall line keeps its counts and its clock apart when the bar is left out.
+func TestLiveViewNarrowKeepsClockAndPhase(t *testing.T) {
+	tty, output := ptyOf(t, 40)
+	v := New(tty, Options{Total: 2, Parallelism: 2, Live: true})
+	for i := range 2 {
+		v.Update(applier.Outcome{Region: "cn-hangzhou", Name: fmt.Sprintf("cache-with-a-rather-long-name-%02d", i),
+			Action: "update", Result: applier.InProgress, Phase: applier.Settling, Status: cloud.Status("Updating")})
+	}
+	time.Sleep(700 * time.Millisecond)
+	v.Close()
+	time.Sleep(100 * time.Millisecond)
+	var lines, overall int
+	for _, f := range frames(output()) {
+		for _, l := range f {
+			switch {
+			case strings.HasPrefix(l, "  "):
+				lines++
+				if !regexp.MustCompile(`^  cn-\S*…\S*-0[01] \d+s  waiting`).MatchString(l) {
+					t.Errorf("cache line %q: want the name shortened, its clock and its phase", l)
+				}
+			case strings.HasPrefix(l, "0/2 done"):
+				overall++
+				if !regexp.MustCompile(`Ready +\d+s`).MatchString(l) {
+					t.Errorf("overall line %q: want the counts, then the clock apart from them", l)
+				}
+			}
+		}
+	}
+	if lines == 0 || overall == 0 {
+		t.Fatalf("no cache line or overall line drawn:\n%s", output())
+	}
+}

@@ -10,14 +10,15 @@ import (
 	"github.com/imcsync/imcsync/applier"
 )
 
-// outcomeLine is one cache's outcome: `region/name: updated in 3.2s (2 attempts): message`.
+// outcomeLine is one cache's outcome: `region/name: updated in 3.2s (2 calls): message`;
+// the calls sent for it, retries included (JSON's attempts).
 func outcomeLine(o applier.Outcome, st styles) string {
 	var b strings.Builder
 	b.WriteString(o.Region + "/" + o.Name + ": ")
 	b.WriteString(resultStyle(o.Result, st).Render(string(o.Result)))
 	fmt.Fprintf(&b, " in %s", o.Duration.Round(100*time.Millisecond))
 	if o.Attempts > 1 {
-		fmt.Fprintf(&b, " (%d attempts)", o.Attempts)
+		fmt.Fprintf(&b, " (%d calls)", o.Attempts)
 	}
 	if o.Message != "" {
 		b.WriteString(": " + o.Message)
@@ -58,7 +59,7 @@ func renderOutcomesText(outcomes []applier.Outcome, st styles) string {
 // renderOutcomesMarkdown is the report as a pull-request or job-summary table.
 func renderOutcomesMarkdown(outcomes []applier.Outcome) string {
 	var b strings.Builder
-	b.WriteString("\n### imcsync apply\n\n| Cache | ID | Result | Status | Duration | Attempts | Message |\n|---|---|---|---|---:|---:|---|\n")
+	b.WriteString("\n### imcsync apply\n\n| Cache | ID | Result | Status | Duration | Calls | Message |\n|---|---|---|---|---:|---:|---|\n")
 	for _, o := range outcomes {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %d | %s |\n", mdCell(o.Region+"/"+o.Name), mdCell(o.ID), o.Result,
 			o.Status, o.Duration.Round(100*time.Millisecond), o.Attempts, mdCell(o.Message))
