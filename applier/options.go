@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/imcsync/imcsync/cloud"
+	"github.com/imcsync/imcsync/eci"
 	"github.com/imcsync/imcsync/planner"
 )
 
@@ -91,23 +92,11 @@ func (o Options) withDefaults() Options {
 		o.Now = time.Now
 	}
 	if o.Sleep == nil {
-		o.Sleep = sleep
+		o.Sleep = eci.Sleep
 	}
 	if o.PollInterval <= 0 {
 		o.PollInterval = time.Second
 	}
 	o.PollIntervalMax = max(o.PollIntervalMax, o.PollInterval)
 	return o
-}
-
-// sleep pauses for d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

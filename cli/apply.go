@@ -60,7 +60,7 @@ func newApplyCmd(a *app) *cobra.Command {
 			}
 			if opts.PollIntervalMax < opts.PollInterval {
 				if cmd.Flags().Changed("poll-interval-max") {
-					return &exitError{Code: exitFailure, Err: fmt.Errorf("--poll-interval-max %s is below --poll-interval %s", opts.PollIntervalMax, opts.PollInterval)}
+					return &exitError{Code: exitFailure, Err: fmt.Errorf("--poll-interval-max %s is below --poll-interval %s: raise --poll-interval-max or lower --poll-interval", opts.PollIntervalMax, opts.PollInterval)}
 				}
 				opts.PollIntervalMax = opts.PollInterval
 			}

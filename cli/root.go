@@ -1,4 +1,6 @@
-// Package cli implements the imcsync commands (cobra) and renders plans and reports.
+// Package cli is imcsync's command line (cobra): it parses flags and files' paths, runs
+// the engine's sequence, prompts where a person must confirm, writes what package
+// render makes of the results, and turns them into exit codes.
 package cli
 
 import (
@@ -13,7 +15,7 @@ import (
 	"github.com/imcsync/imcsync/render"
 )
 
-// Exit codes shared by every command (SPEC §4).
+// Exit codes shared by every command (README.md, "Commands").
 const (
 	exitOK      = 0
 	exitFailure = 1

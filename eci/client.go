@@ -100,7 +100,7 @@ func New(cfg Config) (*Client, error) {
 		now = time.Now
 	}
 	if pause == nil {
-		pause = sleep
+		pause = Sleep
 	}
 	c := &Client{
 		userAgent: cfg.UserAgent, pools: map[target]*sync.Pool{}, pacer: cfg.Pacer,

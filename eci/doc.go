@@ -27,6 +27,10 @@
 //     parameters) come back at once with the API's message. A circuit breaker per region
 //     and action (breaker.go) stops sending a call that keeps failing with 5xx or network
 //     errors, so that a dead API fails a run in seconds, not minutes.
+//   - The SDK does not slow down when throttled. Each attempt of a call first waits for
+//     a permit of Config.Pacer (package pacing) for its region and action, and tells it
+//     whether the API throttled it (pace.go), so that many callers share what the API
+//     accepts instead of piling up retries.
 //   - The SDK wants the endpoint as host[:port] and the scheme apart; Config takes a URL.
 //   - An empty Go slice sends no parameters at all, so an update cannot say "no tags" or
 //     "no images": an empty Tags or Images means "not sent".
@@ -35,8 +39,9 @@
 // message, request ID, HTTP status), which matches exactly one class with errors.Is:
 // ErrThrottled, ErrServer, ErrIncorrectStatus, ErrNotFound, ErrNoNeedUpdate, ErrConflict
 // or ErrPermanent. A call that got no usable answer (network failure, timeout, unreadable
-// body) is a *TransportError. Missing credentials give a *CredentialsError (ErrNoCredentials)
-// that explains how to provide them.
+// body) is a *TransportError. A call the circuit breaker refused unsent is a
+// *CircuitOpenError (ErrCircuitOpen). Missing credentials give a *CredentialsError
+// (ErrNoCredentials) that explains how to provide them.
 //
 // Secrets. No access key secret, signature or registry password appears in an error:
 // request URLs are dropped from network errors, known secrets are masked in any text a

@@ -446,8 +446,6 @@ func TestConformanceReadTimeout(t *testing.T) {
 	})
 }
 
-func ptr[T any](v T) *T { return &v }
-
 func optEnv(k string) *string {
 	if v := os.Getenv(k); v != "" {
 		return &v

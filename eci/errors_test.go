@@ -15,7 +15,7 @@ import (
 )
 
 // sdkError builds the *tea.SDKError that darabonba-openapi v2.0.11 makes from an error
-// answer (ECI-API.md §3.3): same map keys, same message format.
+// answer: same map keys, same message format.
 func sdkError(status int, body map[string]any) *tea.SDKError {
 	data := map[string]any{}
 	for k, v := range body {

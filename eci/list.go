@@ -15,7 +15,8 @@ import (
 // PageSize is the Limit sent with DescribeImageCaches: the largest page the API allows.
 const PageSize = 100
 
-// maxPages bounds List in case a server keeps answering with new tokens.
+// maxPages bounds a listing (List, ListTags) in case a server keeps answering with new
+// tokens.
 const maxPages = 10000
 
 // List returns every image cache of region, reading the largest pages the API allows
@@ -47,14 +48,26 @@ func (c *Client) List(ctx context.Context, region string) ([]cloud.Cache, error)
 			}
 		}
 		token = tea.StringValue(body.NextToken)
-		if token == "" {
+		if more, err := nextPage(action, region, token, page, seenToken); err != nil {
+			return nil, err
+		} else if !more {
 			return out, nil
 		}
-		if seenToken[token] || page >= maxPages {
-			return nil, fmt.Errorf("%s: region %s: NextToken %q came back after %d pages; giving up to avoid a loop", action, region, token, page)
-		}
-		seenToken[token] = true
 	}
+}
+
+// nextPage says whether a listing goes on after its page-th page, whose NextToken is
+// token, and records the token in seen. A token that comes back, or more than maxPages
+// pages, fail the listing: a server that keeps answering with tokens cannot loop it.
+func nextPage(action, region, token string, page int, seen map[string]bool) (bool, error) {
+	if token == "" {
+		return false, nil
+	}
+	if seen[token] || page >= maxPages {
+		return false, fmt.Errorf("%s: region %s: NextToken %q came back after %d pages; giving up to avoid a loop", action, region, token, page)
+	}
+	seen[token] = true
+	return true, nil
 }
 
 // Get returns one cache, looked up with the ImageCacheId filter. An unknown ID gives an

@@ -152,8 +152,10 @@ func stopped(action string, cause, last error) error {
 	return fmt.Errorf("%w while retrying: %w", cause, last)
 }
 
-// sleep pauses for d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
+// Sleep pauses for d or until ctx ends, and then returns ctx's error. It is the pause
+// between retries (Config.Sleep) and between the applier's reads (applier.Options.Sleep)
+// when the caller sets none.
+func Sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

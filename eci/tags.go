@@ -103,13 +103,11 @@ func (c *Client) ListTags(ctx context.Context, region string, ids []string) (map
 			out[id][tea.StringValue(tr.TagKey)] = tea.StringValue(tr.TagValue)
 		}
 		token = tea.StringValue(body.NextToken)
-		if token == "" {
+		if more, err := nextPage(action, region, token, page, seen); err != nil {
+			return nil, err
+		} else if !more {
 			return out, nil
 		}
-		if seen[token] || page >= maxPages {
-			return nil, fmt.Errorf("%s: region %s: NextToken %q came back after %d pages; giving up to avoid a loop", action, region, token, page)
-		}
-		seen[token] = true
 	}
 }
 

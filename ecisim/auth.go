@@ -13,7 +13,7 @@ var requiredSignedHeaders = []string{
 	"host", "x-acs-action", "x-acs-version", "x-acs-date", "x-acs-signature-nonce", "x-acs-content-sha256",
 }
 
-// verifyV3 checks an ACS3-HMAC-SHA256 request (ECI-API.md §4.4), rebuilding the canonical
+// verifyV3 checks an ACS3-HMAC-SHA256 request (see SignatureV3), rebuilding the canonical
 // headers from the SignedHeaders list the request carries.
 func (s *Server) verifyV3(c *call) *apiError {
 	r := c.req
@@ -80,7 +80,7 @@ func (s *Server) verifyV3(c *call) *apiError {
 	return s.checkReplay(keyID, header("x-acs-date"), header("x-acs-signature-nonce"))
 }
 
-// verifyV1 checks an RPC HMAC-SHA1 request (ECI-API.md §4.7) over its query and form body.
+// verifyV1 checks an RPC HMAC-SHA1 request (see SignatureV1) over its query and form body.
 func (s *Server) verifyV1(c *call) *apiError {
 	p := c.params
 	for _, name := range []string{"AccessKeyId", "SignatureMethod", "SignatureVersion", "Timestamp", "SignatureNonce", "Signature"} {

@@ -98,7 +98,7 @@ func parseFields(p params, create bool) (*fields, *apiError) {
 	return f, nil
 }
 
-// parseTags reads Tag.N.Key/Value with the rules of ECI's TagResources (ECI-API.md §6).
+// parseTags reads Tag.N.Key/Value with the rules ECI's TagResources documents.
 func parseTags(p params) (map[string]string, *apiError) {
 	items, err := p.items("Tag", maxTags)
 	if err != nil || items == nil {

@@ -9,7 +9,8 @@ import (
 	"time"
 )
 
-// failedRetention is how long a cache whose creation failed is kept (ECI-API.md §2).
+// failedRetention is how long a cache whose creation failed is kept (one day, as
+// the RetentionDays documentation of CreateImageCache says).
 const failedRetention = 24 * time.Hour
 
 // maxEvents bounds a cache's event list; the oldest are dropped.

@@ -6,28 +6,6 @@ import (
 	"time"
 )
 
-// requestLog is the in-memory request log: a ring of the last maxLoggedRequests entries.
-type requestLog struct {
-	entries []LoggedRequest
-	next    int // where the next entry goes once the ring is full
-}
-
-func (l *requestLog) add(e LoggedRequest) {
-	if len(l.entries) < maxLoggedRequests {
-		l.entries = append(l.entries, e)
-		return
-	}
-	l.entries[l.next] = e
-	l.next = (l.next + 1) % maxLoggedRequests
-}
-
-// all returns the entries, oldest first.
-func (l *requestLog) all() []LoggedRequest {
-	out := make([]LoggedRequest, 0, len(l.entries))
-	out = append(out, l.entries[l.next:]...)
-	return append(out, l.entries[:l.next]...)
-}
-
 // nonceMemory remembers signature nonces for TimestampWindow, to refuse replays. Nonces
 // are forgotten in the order they were seen, so a request costs O(1), not a scan.
 type nonceMemory struct {

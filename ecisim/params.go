@@ -8,7 +8,7 @@ import (
 )
 
 // params are a request's business parameters, flattened as on the wire (Image.1,
-// Tag.1.Key, AcrRegistryInfo.1.Domain.1, ...; ECI-API.md §4.3).
+// Tag.1.Key, AcrRegistryInfo.1.Domain.1, ... as the SDKs flatten them).
 type params map[string]string
 
 func (p params) str(name string) *string {

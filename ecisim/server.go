@@ -31,9 +31,6 @@ const APIVersion = "2018-08-08"
 // either direction; signature nonces are remembered for as long.
 const TimestampWindow = 15 * time.Minute
 
-// maxLoggedRequests bounds the in-memory request log; older entries are dropped.
-const maxLoggedRequests = 10000
-
 // Config configures a Server. The zero value serves the default key pair on the wall
 // clock with the state's settings.
 type Config struct {
@@ -81,22 +78,6 @@ type Server struct {
 }
 
 var _ http.Handler = (*Server)(nil)
-
-// LoggedRequest is one request as the emulator saw it: the in-memory log entry and the
-// JSON line written to Config.Log. Params holds the business parameters (not the
-// signature's), with every password shown as "***".
-type LoggedRequest struct {
-	Time      time.Time         `json:"time"`
-	RequestID string            `json:"requestId"`
-	Method    string            `json:"method"`
-	Action    string            `json:"action"`
-	Version   string            `json:"version,omitempty"`
-	Signature string            `json:"signature,omitempty"` // SignatureV3 or SignatureV1
-	Params    map[string]string `json:"params,omitempty"`
-	Status    int               `json:"status"`
-	Code      string            `json:"code,omitempty"` // error code; empty on success
-	Latency   Duration          `json:"latency"`
-}
 
 // New returns a Server holding a copy of st (nil: no caches). Caches without an ID get
 // one; transitional statuses continue from their statusSince.
@@ -164,24 +145,6 @@ func (s *Server) SetFaults(f Faults) {
 	s.calls = map[string]int{}
 }
 
-// Requests returns a copy of the in-memory request log, oldest first.
-func (s *Server) Requests() []LoggedRequest {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := s.requests.all()
-	for i := range out {
-		out[i].Params = maps.Clone(out[i].Params)
-	}
-	return out
-}
-
-// ResetRequests empties the in-memory request log.
-func (s *Server) ResetRequests() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.requests = requestLog{}
-}
-
 // call is what the handler learns about one request while serving it.
 type call struct {
 	req       *http.Request
@@ -240,32 +203,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		entry.Code = apiErr.Code
 	}
 	s.record(entry)
-}
-
-func (s *Server) record(e LoggedRequest) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.requests.add(e)
-	if s.log != nil {
-		line, err := json.Marshal(e)
-		if err == nil {
-			_, _ = s.log.Write(append(line, '\n'))
-		}
-	}
-}
-
-func redact(p params) map[string]string {
-	if len(p) == 0 {
-		return nil
-	}
-	out := make(map[string]string, len(p))
-	for k, v := range p {
-		if strings.HasSuffix(k, ".Password") || k == "Password" {
-			v = "***"
-		}
-		out[k] = v
-	}
-	return out
 }
 
 // signatureParams are the V1 common parameters; they are not business parameters.
@@ -385,68 +322,6 @@ func (s *Server) fault(action string) (Rule, *apiError) {
 		return rule, errThrottled
 	}
 	return rule, nil
-}
-
-// tokenRecord is the remembered first answer to a ClientToken.
-type tokenRecord struct {
-	fingerprint string
-	answer      map[string]any
-}
-
-// dispatch runs a business action under the lock, with ClientToken idempotency for the
-// mutating ones: only successful answers are remembered (an error had no effect, so a
-// retry with the same token is simply served again).
-func (s *Server) dispatch(c *call, h actionFunc) (map[string]any, *apiError) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.clock.Now().UTC()
-	s.advance(now)
-
-	token, hasToken := c.business["ClientToken"]
-	var key, fp string
-	if h.mutating && hasToken {
-		if err := checkClientToken(token); err != nil {
-			return nil, err
-		}
-		key, fp = c.action+"\x00"+token, fingerprint(c.business)
-		if rec, ok := s.tokens[key]; ok {
-			if rec.fingerprint != fp {
-				return nil, errIdempotentMismatch
-			}
-			return maps.Clone(rec.answer), nil
-		}
-	}
-	answer, err := h.fn(s, c.business, now)
-	if err != nil {
-		return nil, err
-	}
-	if key != "" {
-		s.tokens[key] = tokenRecord{fingerprint: fp, answer: maps.Clone(answer)}
-	}
-	return answer, nil
-}
-
-func checkClientToken(t string) *apiError {
-	if len(t) > 64 {
-		return errInvalid("ClientToken", "It must be at most 64 characters.")
-	}
-	for i := 0; i < len(t); i++ {
-		if t[i] < 0x20 || t[i] > 0x7e {
-			return errInvalid("ClientToken", "It must contain only printable ASCII characters.")
-		}
-	}
-	return nil
-}
-
-// fingerprint identifies a request's business parameters other than ClientToken.
-func fingerprint(p params) string {
-	v := url.Values{}
-	for k, val := range p {
-		if k != "ClientToken" {
-			v.Set(k, val)
-		}
-	}
-	return sha256Hex([]byte(canonicalQuery(v)))
 }
 
 // newRequestID returns an ID shaped like Alibaba's request IDs. Called with s.mu held.

@@ -13,9 +13,11 @@ import (
 
 // The two signature methods the emulator verifies.
 const (
-	// SignatureV3 is ACS3-HMAC-SHA256, the default of the current SDKs (ECI-API.md §4.4).
+	// SignatureV3 is ACS3-HMAC-SHA256, the default of the current SDKs
+	// (https://www.alibabacloud.com/help/en/sdk/product-overview/v3-request-structure-and-signature).
 	SignatureV3 = "ACS3-HMAC-SHA256"
-	// SignatureV1 is the RPC HMAC-SHA1 signature of the older SDKs (ECI-API.md §4.7).
+	// SignatureV1 is the RPC HMAC-SHA1 signature of the older SDKs
+	// (https://www.alibabacloud.com/help/doc-detail/196741.htm).
 	SignatureV1 = "HMAC-SHA1"
 )
 

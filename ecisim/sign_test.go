@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// vectorQuery is the business query shared by the test vectors of ECI-API.md §4.4 and §4.7.
+// vectorQuery is the business query shared by the V3 and V1 test vectors below.
 func vectorQuery() url.Values {
 	return url.Values{
 		"RegionId":     {"cn-hangzhou"},

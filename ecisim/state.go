@@ -156,7 +156,7 @@ type AcrRegistryInfo struct {
 	ArnUser      string   `yaml:"arnUser,omitempty" json:"arnUser,omitempty"`
 }
 
-// The documented statuses (ECI-API.md §2).
+// The statuses DescribeImageCaches documents.
 const (
 	StatusPreparing    = "Preparing"
 	StatusCreating     = "Creating"

@@ -1,12 +1,12 @@
 package planner
 
-// FormatVersion is the plan JSON's format_version (SPEC §5). Version 2: reserved tags
-// and records are a change's bookkeeping, not fields; an update of a busy cache carries
-// waits_for instead of being blocked; an unreadable old value is before_state, never a
-// string in before.
+// FormatVersion is the plan JSON's format_version (README.md, "JSON outputs").
+// Version 2: reserved tags and records are a change's bookkeeping, not fields; an update
+// of a busy cache carries waits_for instead of being blocked; an unreadable old value is
+// before_state, never a string in before.
 const FormatVersion = "2"
 
-// Action is what a plan does to one cache. Its values are the wire spellings of SPEC §5.
+// Action is what a plan does to one cache. Its values are the spellings of the plan JSON.
 type Action string
 
 // The actions.
@@ -25,8 +25,8 @@ func (a Action) Mutates() bool { return a == Create || a == Update || a == Delet
 // Known reports whether a is one of the actions above (a plan file may hold anything).
 func (a Action) Known() bool { return a == Noop || a == Blocked || a.Mutates() }
 
-// Plan is the whole plan: pure data, written as JSON as it is (SPEC §5), rendered for
-// people from the same value, and all the applier needs.
+// Plan is the whole plan: pure data, written as JSON as it is (README.md, "JSON
+// outputs"), rendered for people from the same value, and all the applier needs.
 type Plan struct {
 	FormatVersion string   `json:"format_version"`
 	Owner         string   `json:"owner,omitempty"`
@@ -97,7 +97,7 @@ type Change struct {
 	Action Action        `json:"action"`
 	Status string        `json:"status,omitempty"`
 	Fields []FieldChange `json:"fields,omitempty"`
-	// Bookkeeping lists the reserved tags the change writes (SPEC §5): never field
+	// Bookkeeping lists the reserved tags the change writes: never field
 	// changes, never drift.
 	Bookkeeping []Bookkeeping `json:"bookkeeping,omitempty"`
 	// WaitsFor is set on an update of a busy cache (Preparing, Creating, Updating):

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -33,6 +32,7 @@ type Options struct {
 	Source string
 }
 
+// replaces says whether Replace names the cache.
 func (o Options) replaces(region, name string) bool {
 	return slices.Contains(o.Replace, name) || slices.Contains(o.Replace, region+"/"+name)
 }
@@ -50,42 +50,20 @@ func Regions(f *spec.File, opts Options) []string {
 	return slices.Compact(out)
 }
 
+// keepRegion says whether the region filter (--region) keeps region.
 func (o Options) keepRegion(region string) bool {
 	return len(o.Regions) == 0 || slices.Contains(o.Regions, region)
 }
 
+// keepName says whether the target filter (--target NAME or REGION/NAME) keeps a cache.
 func (o Options) keepName(region, name string) bool {
 	return len(o.Targets) == 0 || slices.Contains(o.Targets, name) || slices.Contains(o.Targets, region+"/"+name)
-}
-
-// pair is a declared cache with the live cache it manages. Live is nil when the cache
-// does not exist yet; Problem is set when pairing itself failed.
-type pair struct {
-	Desired *spec.Cache
-	Live    *cloud.Cache
-	Problem string
 }
 
 // Build plans f against the live caches of the regions Regions(f, opts) returns.
 // Live caches of other regions are ignored.
 func Build(f *spec.File, live []cloud.Cache, opts Options) *Plan {
-	regions := Regions(f, opts)
-	var desired []*spec.Cache
-	for i := range f.Caches {
-		c := &f.Caches[i]
-		if opts.keepRegion(c.Region) && opts.keepName(c.Region, c.Name) {
-			desired = append(desired, c)
-		}
-	}
-	var lives []*cloud.Cache
-	for i := range live {
-		l := &live[i]
-		if slices.Contains(regions, l.Region) {
-			lives = append(lives, l)
-		}
-	}
-
-	pairs, unmatched := match(desired, lives)
+	pairs, unmatched := match(selected(f, live, opts))
 	p := &Plan{FormatVersion: FormatVersion, Owner: f.Owner, Changes: []Change{}, Prune: opts.Prune, Replace: opts.Replace}
 	for _, pr := range pairs {
 		p.Changes = append(p.Changes, diff(f, pr, opts))
@@ -132,68 +110,6 @@ func otherSource(f *spec.File, l *cloud.Cache, source string) string {
 		l.Region, l.Name, l.ID, f.Owner, from, source, from)
 }
 
-// match pairs declared caches with live ones: a pinned id first, then (region, name)
-// among the live caches no pin claimed. It returns the live caches left unpaired.
-func match(desired []*spec.Cache, live []*cloud.Cache) ([]pair, []*cloud.Cache) {
-	byID := map[string]*cloud.Cache{}
-	byName := map[string][]*cloud.Cache{}
-	for _, l := range live {
-		byID[l.ID] = l
-		byName[l.Region+"/"+l.Name] = append(byName[l.Region+"/"+l.Name], l)
-	}
-	claimed := map[string]bool{}
-	pairs := make([]pair, len(desired))
-	for i, d := range desired {
-		pairs[i].Desired = d
-		if d.ID == "" {
-			continue
-		}
-		l, ok := byID[d.ID]
-		switch {
-		case !ok:
-			pairs[i].Problem = fmt.Sprintf("pinned id %s does not exist in %s; remove `id:` to create the cache, or fix the id", d.ID, d.Region)
-		case l.Region != d.Region:
-			pairs[i].Problem = fmt.Sprintf("pinned id %s is in region %s, not %s", d.ID, l.Region, d.Region)
-		default:
-			pairs[i].Live = l
-		}
-		claimed[d.ID] = true
-	}
-	for i, d := range desired {
-		if d.ID != "" {
-			continue
-		}
-		var candidates []*cloud.Cache
-		for _, l := range byName[d.Region+"/"+d.Name] {
-			if !claimed[l.ID] {
-				candidates = append(candidates, l)
-			}
-		}
-		switch len(candidates) {
-		case 0:
-		case 1:
-			pairs[i].Live = candidates[0]
-		default:
-			ids := make([]string, len(candidates))
-			for j, l := range candidates {
-				ids[j] = l.ID
-			}
-			pairs[i].Problem = fmt.Sprintf("%d live caches are named %q (%s); pin one with `id:`",
-				len(candidates), d.Name, strings.Join(ids, ", "))
-		}
-		for _, l := range candidates {
-			claimed[l.ID] = true
-		}
-	}
-	var unmatched []*cloud.Cache
-	for _, l := range live {
-		if !claimed[l.ID] {
-			unmatched = append(unmatched, l)
-		}
-	}
-	return pairs, unmatched
-}
-
 // canDelete decides whether a live cache absent from the file is deleted. The reason
 // explains the decision either way.
 func canDelete(f *spec.File, l *cloud.Cache, prune bool) (reason string, ok bool) {
@@ -231,81 +147,6 @@ func diff(f *spec.File, pr pair, opts Options) Change {
 	}
 	assignCalls(&ch)
 	return ch
-}
-
-// replace plans deleting the live cache and creating the declared one afresh.
-func replace(f *spec.File, d *spec.Cache, l *cloud.Cache, source string) Change {
-	ch := create(f, d, source)
-	ch.ID, ch.Status, ch.Fingerprint = l.ID, string(l.Status), Fingerprint(*l)
-	if ch.Action == Blocked {
-		ch.Reason = "cannot replace: " + ch.Reason
-		return ch
-	}
-	ch.Action = Replace
-	ch.Reason = fmt.Sprintf("--replace: %s is deleted, then created again from the file", l.ID)
-	return ch
-}
-
-// replaceRefusal says why a paired cache may not be replaced: its ownership tag names
-// another owner than the file's. "" means it may.
-func replaceRefusal(f *spec.File, pr pair) string {
-	if pr.Live == nil {
-		return ""
-	}
-	if c := ownership.Of(f.Owner, pr.Live.Tags); c.CanManage() != nil {
-		return fmt.Sprintf("--replace %s: the live cache %s is owned by %q (tag %s), not by this file; nothing was planned",
-			pr.Desired.Name, pr.Live.ID, c.Owner, spec.OwnerTag)
-	}
-	return ""
-}
-
-// CheckReplace refuses opts.Replace names that the plan could not honour: a name that
-// no cache declared (and kept by the region and target filters) has, a cache whose
-// pairing is ambiguous, and a live cache owned by another file. Callers check it before
-// Build and stop on an error: nothing may be half-replaced.
-func CheckReplace(f *spec.File, live []cloud.Cache, opts Options) error {
-	if len(opts.Replace) == 0 {
-		return nil
-	}
-	regions := Regions(f, opts)
-	var desired []*spec.Cache
-	for i := range f.Caches {
-		c := &f.Caches[i]
-		if opts.keepRegion(c.Region) && opts.keepName(c.Region, c.Name) {
-			desired = append(desired, c)
-		}
-	}
-	var lives []*cloud.Cache
-	for i := range live {
-		if slices.Contains(regions, live[i].Region) {
-			lives = append(lives, &live[i])
-		}
-	}
-	pairs, _ := match(desired, lives)
-	var errs []string
-	for _, name := range opts.Replace {
-		found := false
-		for _, pr := range pairs {
-			d := pr.Desired
-			if name != d.Name && name != d.Region+"/"+d.Name {
-				continue
-			}
-			found = true
-			switch {
-			case pr.Problem != "":
-				errs = append(errs, fmt.Sprintf("--replace %s: %s", name, pr.Problem))
-			case replaceRefusal(f, pr) != "":
-				errs = append(errs, replaceRefusal(f, pr))
-			}
-		}
-		if !found {
-			errs = append(errs, fmt.Sprintf("--replace %s: the file declares no such cache (in the regions and targets planned); use NAME or REGION/NAME of a declared cache", name))
-		}
-	}
-	if len(errs) > 0 {
-		return errors.New(strings.Join(errs, "\n"))
-	}
-	return nil
 }
 
 // create plans a cache that does not exist: every managed field is set.
@@ -453,95 +294,6 @@ func unhealthy(d *spec.Cache, l *cloud.Cache) string {
 	return why + fmt.Sprintf("; re-create it with `imcsync apply --replace %s`", d.Name)
 }
 
-// diffTags compares the tag set the cache should have with the live one. The field
-// change covers the user tags: its After is the whole set of them (the declared ones, or
-// the live ones when tags are not managed). The reserved tags the cache should carry are
-// returned apart, for its bookkeeping; count is the size of the whole set.
-func diffTags(f *spec.File, d *spec.Cache, l *cloud.Cache, rec record, ignored map[string]bool) (fc *FieldChange, reserved map[string]string, count int) {
-	user, live := map[string]string{}, map[string]string{}
-	declared := d.Tags != nil && !ignored[tagsField]
-	for k, v := range l.Tags {
-		if strings.HasPrefix(k, spec.ReservedTagPrefix) {
-			continue
-		}
-		live[k] = v
-		if SystemTag(k) || !declared || ignored["tags."+k] {
-			user[k] = v
-		}
-	}
-	if declared {
-		for k, v := range d.Tags {
-			if !ignored["tags."+k] {
-				user[k] = v
-			}
-		}
-	}
-	reserved = reservedTags(f, l.Tags, rec)
-	for k, v := range l.Tags {
-		if _, ours := reserved[k]; !ours && strings.HasPrefix(k, spec.ReservedTagPrefix) {
-			reserved[k] = v // e.g. imcsync:prune, set by hand: kept as it is
-		}
-	}
-	count = len(user) + len(reserved)
-	if maps.Equal(user, live) {
-		return nil, reserved, count
-	}
-	return &FieldChange{Field: tagsField, Before: plainTags(live), After: plainTags(user), Send: true}, reserved, count
-}
-
-// bookkeeping lists the reserved tags whose value in want differs from live, sorted by
-// tag. Reserved tags are never removed.
-func bookkeeping(live, want map[string]string) []Bookkeeping {
-	var out []Bookkeeping
-	for _, k := range slices.Sorted(maps.Keys(want)) {
-		after := want[k]
-		before, had := live[k]
-		if had && before == after {
-			continue
-		}
-		b := Bookkeeping{Tag: k, After: &after}
-		if had {
-			b.Before = &before
-		}
-		out = append(out, b)
-	}
-	return out
-}
-
-// SystemTag reports whether a tag key belongs to Alibaba Cloud (`acs:`, `aliyun…`): users
-// cannot set such tags, so the planner keeps them as they are and never compares them.
-func SystemTag(key string) bool {
-	k := strings.ToLower(key)
-	return strings.HasPrefix(k, "acs:") || strings.HasPrefix(k, "aliyun")
-}
-
-// reservedTags are the bookkeeping tags a cache needs: the owner when the file sets one,
-// the record when any recorded field is managed (or was recorded before).
-func reservedTags(f *spec.File, live map[string]string, rec record) map[string]string {
-	tags := map[string]string{}
-	if f.Owner != "" {
-		tags[spec.OwnerTag] = f.Owner
-	}
-	if len(rec) > 0 {
-		tags[spec.RecordTag] = rec.format()
-		if v, ok := live[spec.RecordTag]; ok && rec.sameAs(v) {
-			tags[spec.RecordTag] = v // equal as a map: order and spelling are not a change
-		}
-	} else if v, ok := live[spec.RecordTag]; ok {
-		tags[spec.RecordTag] = v
-	}
-	return tags
-}
-
-// plainTags is a tag set as a plain value (spec.Plain); no tags is an empty map.
-func plainTags(tags map[string]string) map[string]any {
-	out := make(map[string]any, len(tags))
-	for k, v := range tags {
-		out[k] = v
-	}
-	return out
-}
-
 // ignoreSet turns ignoreChanges into a lookup.
 func ignoreSet(paths []string) map[string]bool {
 	out := make(map[string]bool, len(paths))
@@ -594,25 +346,4 @@ func Summarize(changes []Change) Summary {
 		}
 	}
 	return s
-}
-
-// Replan returns the change f wants for one freshly read live cache, and false when f
-// declares no cache that this live cache would be paired with. It pairs by the rules of
-// Build: an entry pinning the cache's id claims it before any entry matches by name, and
-// an entry pinning another id never does. The applier calls it for a cache that was busy
-// or changed since the plan was made.
-func Replan(f *spec.File, live cloud.Cache) (Change, bool) {
-	var desired []*spec.Cache
-	for i := range f.Caches {
-		if f.Caches[i].Region == live.Region {
-			desired = append(desired, &f.Caches[i])
-		}
-	}
-	pairs, _ := match(desired, []*cloud.Cache{&live})
-	for _, pr := range pairs {
-		if pr.Live == &live {
-			return diff(f, pr, Options{}), true
-		}
-	}
-	return Change{}, false
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/imcsync/imcsync/planner"
 )
 
-// Plan writes p as text (a Terraform-like plan for terminals), JSON (SPEC §5: the Plan
+// Plan writes p as text (a Terraform-like plan for terminals), JSON (the Plan
 // value itself, "changes" always a list) or markdown (a pull-request comment).
 func Plan(w io.Writer, p *planner.Plan, f Format, color bool) error {
 	return planRenderer.write(w, normalized(p), f, color)

@@ -1,0 +1,121 @@
+package planner
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/imcsync/imcsync/cloud"
+	"github.com/imcsync/imcsync/spec"
+)
+
+// pair is a declared cache with the live cache it manages. Live is nil when the cache
+// does not exist yet; Problem is set when pairing itself failed.
+type pair struct {
+	Desired *spec.Cache
+	Live    *cloud.Cache
+	Problem string
+}
+
+// selected returns what a plan under opts covers: the declared caches its region and
+// target filters keep, and every live cache of the regions Regions returns. Live caches
+// are not filtered by target here, so that a declaration's pinned id can still claim
+// one of another name; Build drops the unpaired ones outside the targets.
+func selected(f *spec.File, live []cloud.Cache, opts Options) (desired []*spec.Cache, lives []*cloud.Cache) {
+	regions := Regions(f, opts)
+	for i := range f.Caches {
+		c := &f.Caches[i]
+		if opts.keepRegion(c.Region) && opts.keepName(c.Region, c.Name) {
+			desired = append(desired, c)
+		}
+	}
+	for i := range live {
+		if slices.Contains(regions, live[i].Region) {
+			lives = append(lives, &live[i])
+		}
+	}
+	return desired, lives
+}
+
+// match pairs declared caches with live ones: a pinned id first, then (region, name)
+// among the live caches no pin claimed. It returns the live caches left unpaired.
+func match(desired []*spec.Cache, live []*cloud.Cache) ([]pair, []*cloud.Cache) {
+	byID := map[string]*cloud.Cache{}
+	byName := map[string][]*cloud.Cache{}
+	for _, l := range live {
+		byID[l.ID] = l
+		byName[l.Region+"/"+l.Name] = append(byName[l.Region+"/"+l.Name], l)
+	}
+	claimed := map[string]bool{}
+	pairs := make([]pair, len(desired))
+	for i, d := range desired {
+		pairs[i].Desired = d
+		if d.ID == "" {
+			continue
+		}
+		l, ok := byID[d.ID]
+		switch {
+		case !ok:
+			pairs[i].Problem = fmt.Sprintf("pinned id %s does not exist in %s; remove `id:` to create the cache, or fix the id", d.ID, d.Region)
+		case l.Region != d.Region:
+			pairs[i].Problem = fmt.Sprintf("pinned id %s is in region %s, not %s", d.ID, l.Region, d.Region)
+		default:
+			pairs[i].Live = l
+		}
+		claimed[d.ID] = true
+	}
+	for i, d := range desired {
+		if d.ID != "" {
+			continue
+		}
+		var candidates []*cloud.Cache
+		for _, l := range byName[d.Region+"/"+d.Name] {
+			if !claimed[l.ID] {
+				candidates = append(candidates, l)
+			}
+		}
+		switch len(candidates) {
+		case 0:
+		case 1:
+			pairs[i].Live = candidates[0]
+		default:
+			ids := make([]string, len(candidates))
+			for j, l := range candidates {
+				ids[j] = l.ID
+			}
+			pairs[i].Problem = fmt.Sprintf("%d live caches are named %q (%s); pin one with `id:`",
+				len(candidates), d.Name, strings.Join(ids, ", "))
+		}
+		for _, l := range candidates {
+			claimed[l.ID] = true
+		}
+	}
+	var unmatched []*cloud.Cache
+	for _, l := range live {
+		if !claimed[l.ID] {
+			unmatched = append(unmatched, l)
+		}
+	}
+	return pairs, unmatched
+}
+
+// Replan returns the change f wants for one freshly read live cache, and false when f
+// declares no cache that this live cache would be paired with. It pairs by the rules of
+// Build: an entry pinning the cache's id claims it before any entry matches by name, and
+// an entry pinning another id never does. The applier calls it for a cache that was busy
+// or changed since the plan was made.
+func Replan(f *spec.File, live cloud.Cache) (Change, bool) {
+	var desired []*spec.Cache
+	for i := range f.Caches {
+		if f.Caches[i].Region == live.Region {
+			desired = append(desired, &f.Caches[i])
+		}
+	}
+	pairs, _ := match(desired, []*cloud.Cache{&live})
+	for _, pr := range pairs {
+		if pr.Live == &live {
+			return diff(f, pr, Options{}), true
+		}
+	}
+	return Change{}, false
+}
