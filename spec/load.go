@@ -185,7 +185,10 @@ func (d *decoder) decodeFile(data []byte) *File {
 	if !ok {
 		return nil
 	}
-	f := &t.file
+	// A copy, not &t.file: a pointer into t would keep t's YAML nodes, the whole
+	// document, alive as long as the File.
+	f := new(File)
+	*f = t.file
 	f.Path = d.file
 	entries := make([]*entry, 0, len(items))
 	for i, n := range items {
