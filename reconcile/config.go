@@ -32,11 +32,19 @@ type Config struct {
 // MinInterval is the shortest interval Check accepts: every cycle lists every region.
 const MinInterval = time.Second
 
-// Check refuses an interval below MinInterval and a jitter outside 0–1, saying which
-// flag to fix.
+// MaxInterval is the longest interval Check accepts. Far longer intervals overflow the
+// wait (interval plus jitter), which would run cycles back to back; a check that rare is
+// a cron job's (imcsync drift).
+const MaxInterval = 7 * 24 * time.Hour
+
+// Check refuses an interval outside MinInterval–MaxInterval and a jitter outside 0–1,
+// saying which flag to fix.
 func (c Config) Check() error {
 	if c.Interval < MinInterval {
 		return fmt.Errorf("--interval %s: want at least %s (e.g. 5m)", c.Interval, MinInterval)
+	}
+	if c.Interval > MaxInterval {
+		return fmt.Errorf("--interval %s: want at most %s; for rarer checks run imcsync drift from cron", c.Interval, MaxInterval)
 	}
 	if c.Jitter < 0 || c.Jitter > 1 {
 		return fmt.Errorf("--jitter %g%%: want 0%% to 100%%", c.Jitter*100)

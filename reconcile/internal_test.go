@@ -70,13 +70,20 @@ func TestParseJitter(t *testing.T) {
 }
 
 func TestConfigCheck(t *testing.T) {
-	for _, c := range []Config{{Interval: 500 * time.Millisecond}, {Interval: time.Minute, Jitter: 1.5}, {Interval: time.Minute, Jitter: -0.1}} {
+	for _, c := range []Config{{Interval: 500 * time.Millisecond}, {Interval: time.Minute, Jitter: 1.5}, {Interval: time.Minute, Jitter: -0.1}, {Interval: 2562047 * time.Hour, Jitter: 0.1}} {
 		if err := c.Check(); err == nil {
 			t.Errorf("Check(%+v) = nil, want an error", c)
 		}
 	}
 	if err := (Config{Interval: time.Second, Jitter: 1}).Check(); err != nil {
 		t.Errorf("Check of 1s and 100%%: %v", err)
+	}
+	longest := Config{Interval: MaxInterval, Jitter: 1}
+	if err := longest.Check(); err != nil {
+		t.Errorf("Check of MaxInterval and 100%%: %v", err)
+	}
+	if w := longest.waitAfter(0, 0.99); w < MaxInterval {
+		t.Errorf("the wait after a cycle of the longest interval is %v, want at least %v", w, MaxInterval)
 	}
 }
 
