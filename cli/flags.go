@@ -21,7 +21,7 @@ func checkApplyFlags(o applier.Options, rate float64) error {
 	case o.Parallelism < 1:
 		return usageError("--parallelism %d: want 1 or more", o.Parallelism)
 	case math.IsNaN(rate) || math.IsInf(rate, 0) || rate < 0:
-		return usageError("--rate %v: want calls per second above 0 (0: no limit)", rate)
+		return usageError("--rate %v: want 0 or more calls per second (0: no ceiling)", rate)
 	case o.Timeout <= 0:
 		return usageError("--timeout %v: want a duration above 0, e.g. 30m", o.Timeout)
 	case o.PollInterval <= 0:
