@@ -20,7 +20,7 @@ func (a *app) inGitHubActions() bool { return a.getenv("GITHUB_ACTIONS") == "tru
 func writeAnnotations(w io.Writer, level string, problems spec.Errors) {
 	for i, p := range problems {
 		if i == spec.MaxPrintedErrors {
-			fmt.Fprintf(w, "and %d more problems\n", len(problems)-i)
+			fmt.Fprintf(w, "and %d more problems\n", problems[i:].Count())
 			return
 		}
 		msg := p.Message

@@ -14,6 +14,10 @@ type Error struct {
 	Pos     Pos    // where the offending key or value starts
 	Path    string // field path, empty for problems of the whole file
 	Message string
+
+	// uncollected, when above 0, makes this the entry that tells how many problems
+	// were found beyond the ones collected: it stands for them, not for one problem.
+	uncollected int
 }
 
 func (e *Error) Error() string {
@@ -33,12 +37,25 @@ func (es Errors) Error() string {
 	lines := make([]string, 0, min(len(es), MaxPrintedErrors)+1)
 	for i, e := range es {
 		if i == MaxPrintedErrors {
-			lines = append(lines, fmt.Sprintf("and %d more problems", len(es)-i))
+			lines = append(lines, fmt.Sprintf("and %d more problems", es[i:].Count()))
 			break
 		}
 		lines = append(lines, e.Error())
 	}
 	return strings.Join(lines, "\n")
+}
+
+// Count is how many problems es holds, those found beyond the ones collected included.
+func (es Errors) Count() int {
+	n := 0
+	for _, e := range es {
+		if e.uncollected > 0 {
+			n += e.uncollected
+		} else {
+			n++
+		}
+	}
+	return n
 }
 
 // sortErrors orders errors by position, keeping the order of errors at one position.

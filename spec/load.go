@@ -38,7 +38,7 @@ func Parse(name string, data []byte) (*File, error) {
 		sortErrors(d.errs)
 		if d.dropped > 0 {
 			last := d.errs[len(d.errs)-1]
-			d.errs = append(d.errs, &Error{File: name, Pos: last.Pos,
+			d.errs = append(d.errs, &Error{File: name, Pos: last.Pos, uncollected: d.dropped,
 				Message: fmt.Sprintf("%d more problems were found and not listed: fix these first", d.dropped)})
 		}
 		return nil, d.errs
