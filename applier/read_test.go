@@ -81,6 +81,41 @@ func TestSettleCheckStartsRightAfterTheCallsAndBacksOff(t *testing.T) {
 	}
 }
 
+// TestPollPausesStopGrowingAtPollIntervalMax checks that the pauses, growing by half,
+// never exceed PollIntervalMax, however long a cache takes to settle.
+func TestPollPausesStopGrowingAtPollIntervalMax(t *testing.T) {
+	clock := ecisim.NewManualClock(time.Now())
+	sim, err := ecisim.Start(ecisim.Config{Clock: clock, Seed: 1, Transition: 10 * time.Second}, &ecisim.State{Caches: []ecisim.Cache{simCache("imc-a", "a", 20, "img:1")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sim.Close() })
+	e := &env{t: t, sim: sim, clock: clock}
+	e.client = e.newClient(nil)
+	f := file("", declared("a", 40, "img:1"))
+	live := e.live()
+	plan := planner.Build(f, live, planner.Options{})
+	opts := e.opts() // PollInterval 1s, PollIntervalMax 5s
+	opts.Live = liveOf(live)
+	var pauses []time.Duration
+	sleep := opts.Sleep
+	opts.Sleep = func(ctx context.Context, d time.Duration) error {
+		pauses = append(pauses, d)
+		return sleep(ctx, d)
+	}
+
+	out := applier.Apply(context.Background(), plan, e.client, opts)
+
+	if out[0].Result != applier.Updated {
+		t.Fatalf("outcome %+v", out[0])
+	}
+	// Updating at 0, 1s, 2.5s, 4.75s and 8.125s; Ready at 13.125s.
+	want := []time.Duration{time.Second, 1500 * time.Millisecond, 2250 * time.Millisecond, 3375 * time.Millisecond, 5 * time.Second}
+	if !slices.Equal(pauses, want) {
+		t.Errorf("pauses %v, want %v", pauses, want)
+	}
+}
+
 // TestFewCachesInFlightAreLookedUpByID checks that a region of three pages with two
 // caches in flight is polled with two lookups rather than three pages.
 func TestFewCachesInFlightAreLookedUpByID(t *testing.T) {
