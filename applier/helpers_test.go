@@ -79,7 +79,13 @@ func (e *env) opts() applier.Options {
 // live lists the region.
 func (e *env) live() []cloud.Cache {
 	e.t.Helper()
-	l, err := e.client.List(context.Background(), region)
+	return e.listRegion(region)
+}
+
+// listRegion lists another region.
+func (e *env) listRegion(r string) []cloud.Cache {
+	e.t.Helper()
+	l, err := e.client.List(context.Background(), r)
 	if err != nil {
 		e.t.Fatal(err)
 	}

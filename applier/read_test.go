@@ -116,6 +116,37 @@ func TestPollPausesStopGrowingAtPollIntervalMax(t *testing.T) {
 	}
 }
 
+// TestOnlyRegionsWithCachesInFlightArePolled checks that, while a cache settles in one
+// region, a region whose caches are all done is not read again.
+func TestOnlyRegionsWithCachesInFlightArePolled(t *testing.T) {
+	other := simCache("imc-b", "b", 20, "img:1")
+	other.Region = "cn-shanghai"
+	e := newEnv(t, nil, simCache("imc-a", "a", 20, "img:1"), other)
+	otherDecl := declared("b", 20, "img:1")
+	otherDecl.Region = other.Region
+	f := file("", declared("a", 40, "img:1"), otherDecl)
+	live := append(e.live(), e.listRegion(other.Region)...)
+	plan := planner.Build(f, live, planner.Options{})
+	e.sim.Server.ResetRequests()
+	opts := e.opts()
+	opts.Live = map[string][]cloud.Cache{region: live[:1], other.Region: live[1:]}
+
+	out := applier.Apply(context.Background(), plan, e.client, opts)
+
+	if s := applier.Summarize(out); s.Updated != 1 || s.Unchanged != 1 {
+		t.Fatalf("summary %s, want 1 updated, 1 unchanged", s)
+	}
+	reads := e.requests("DescribeImageCaches")
+	if len(reads) == 0 {
+		t.Fatal("no read after the update")
+	}
+	for _, r := range reads {
+		if r.Params["RegionId"] != region {
+			t.Errorf("a read of %s (%v): only %s has a cache in flight", r.Params["RegionId"], r.Params, region)
+		}
+	}
+}
+
 // TestFewCachesInFlightAreLookedUpByID checks that a region of three pages with two
 // caches in flight is polled with two lookups rather than three pages.
 func TestFewCachesInFlightAreLookedUpByID(t *testing.T) {
