@@ -87,8 +87,8 @@ func tagBatches(tasks []*task) []*tagBatch {
 }
 
 // sendTags makes the tag calls of the due tasks that have tag work, batched, at most
-// opts.Parallelism at once, and then answers each such task: accepted when all its tag
-// calls were, otherwise with the first failure.
+// opts.Parallelism at once, the removals before the additions, and then answers each
+// such task: accepted when all its tag calls were, otherwise with the first failure.
 func (r *runner) sendTags(ctx context.Context, due []*task) {
 	var pending []*task
 	for _, t := range due {
@@ -117,9 +117,28 @@ func (r *runner) sendTags(ctx context.Context, due []*task) {
 			}
 		}
 	}
+	// Removals go first, so that a cache at the tag limit can swap a key for another.
+	batches := tagBatches(pending)
+	for _, untag := range []bool{true, false} {
+		r.sendTagBatches(ctx, batches, untag, sending, record)
+	}
+	for _, t := range pending {
+		w := t.tags
+		t.tags = nil
+		t.out.Attempts += w.calls
+		r.answer(t, sent{req: w.sent, tagSet: w.set, tagRemove: w.remove}, w.err)
+	}
+}
+
+// sendTagBatches sends the UntagResources (untag) or the TagResources batches, at most
+// opts.Parallelism at once, and waits for them.
+func (r *runner) sendTagBatches(ctx context.Context, batches []*tagBatch, untag bool, sending func(*tagBatch), record func(*tagBatch, int, error)) {
 	var g errgroup.Group
 	g.SetLimit(r.opts.Parallelism)
-	for _, b := range tagBatches(pending) {
+	for _, b := range batches {
+		if b.untag != untag {
+			continue
+		}
 		g.Go(func() error {
 			sending(b)
 			attempts, err := r.sendTagBatch(ctx, b)
@@ -139,12 +158,6 @@ func (r *runner) sendTags(ctx context.Context, due []*task) {
 		})
 	}
 	_ = g.Wait() // the goroutines return nil
-	for _, t := range pending {
-		w := t.tags
-		t.tags = nil
-		t.out.Attempts += w.calls
-		r.answer(t, sent{req: w.sent, tagSet: w.set, tagRemove: w.remove}, w.err)
-	}
 }
 
 // sendTagBatch sends one tag call, with retries, and returns the number of tries.

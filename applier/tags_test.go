@@ -334,3 +334,30 @@ func BenchmarkApplyCommonTag(b *testing.B) {
 	b.ReportMetric(float64(calls)/float64(b.N), "calls/op")
 	b.ReportMetric(float64(tagCalls)/float64(b.N), "tagcalls/op")
 }
+
+// A cache at the tag limit that swaps one key for another stays within the limit: the
+// keys it loses are removed before the keys it gains are added, however long the removal
+// takes.
+func TestTagSwapAtTheLimit(t *testing.T) {
+	var kv []string
+	for i := range spec.MaxTags {
+		kv = append(kv, fmt.Sprintf("k%02d", i), "v")
+	}
+	slow := &ecisim.Faults{Actions: map[string]ecisim.Rule{"UntagResources": {Latency: ecisim.Duration(50 * time.Millisecond)}}}
+	e := newEnv(t, slow, tagged(simCache("imc-web", "web", 20, "nginx:1"), kv...))
+	d := declared("web", 20, "nginx:1")
+	d.Tags = map[string]string{"new": "v"}
+	for i := 1; i < spec.MaxTags; i++ {
+		d.Tags[fmt.Sprintf("k%02d", i)] = "v"
+	}
+	f := file("", d)
+
+	out := applier.Apply(context.Background(), e.plan(f, planner.Options{}), e.client, e.opts())
+
+	if o := out[0]; o.Result != applier.Updated {
+		t.Fatalf("outcome %s (%s), want updated", o.Result, o.Message)
+	}
+	if got := e.get("imc-web").Tags; !maps.Equal(got, d.Tags) {
+		t.Errorf("tags = %v, want %v", got, d.Tags)
+	}
+}

@@ -30,18 +30,34 @@ var commandGlobals = map[string]struct {
 	"help":      {nil, []render.Format{render.Text}},
 }
 
-// hideUnusedGlobals makes each command's help list only the global flags it reads.
+// hideUnusedGlobals makes each command's help list only the global flags it reads, and
+// -o with the formats it prints (not at all when it prints one only).
 func hideUnusedGlobals(root *cobra.Command) {
 	help := root.HelpFunc()
 	root.SetHelpFunc(func(cmd *cobra.Command, args []string) {
 		if g, ok := commandGlobals[cmd.Name()]; ok && cmd != root {
+			// Flags are shared by all commands; help is the last thing this run does.
 			for _, name := range globalFlags {
-				// Flags are shared by all commands; help is the last thing this run does.
 				root.PersistentFlags().Lookup(name).Hidden = !slices.Contains(g.flags, name)
 			}
+			output := root.PersistentFlags().Lookup("output")
+			output.Usage = outputUsage(g.formats)
+			output.Hidden = output.Hidden || len(g.formats) < 2
 		}
 		help(cmd, args)
 	})
+}
+
+// outputUsage is the help of -o for a command printing formats.
+func outputUsage(formats []render.Format) string {
+	names := make([]string, len(formats))
+	for i, f := range formats {
+		names[i] = string(f)
+	}
+	if len(names) < 2 {
+		return "output format: " + strings.Join(names, "")
+	}
+	return "output format: " + strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
 // checkFormat refuses an -o format cmd does not print.

@@ -76,8 +76,7 @@ func TestRenderTypedAndDecodedAgree(t *testing.T) {
 		"20 → 40\n",
 		"- a:1\n", "+ a:2\n",
 		`"web" → "ml"  (no rebuild)` + "\n",
-		"# imcsync will record the declared write-only values of flash, imageRegistryCredentials; nothing is sent for them\n",
-		"# bookkeeping tags: adds imcsync:applied, imcsync:owner\n",
+		"# bookkeeping tags: adds imcsync:applied, imcsync:owner (recording the declared write-only values of flash, imageRegistryCredentials: nothing is sent for them)\n",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("text lacks %q:\n%s", want, text)

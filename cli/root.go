@@ -98,7 +98,7 @@ func (a *app) rootCommand() *cobra.Command {
 	root.SetErr(a.stderr)
 	pf := root.PersistentFlags()
 	pf.StringVarP(&a.file, "file", "f", "imagecaches.yaml", "the imagecaches.yaml to read")
-	pf.StringVarP(&a.output, "output", "o", "text", "output format: text, json or markdown")
+	pf.StringVarP(&a.output, "output", "o", "text", outputUsage(render.Formats))
 	pf.StringArrayVar(&a.regions, "region", nil, "only these regions (repeatable)")
 	pf.StringVar(&a.endpoint, "endpoint", "", "ECI API endpoint URL, e.g. http://127.0.0.1:8080 (env IMCSYNC_ENDPOINT)")
 	pf.StringVar(&a.sim, "sim", "", "use an in-process emulator seeded from this state file; no credentials needed")

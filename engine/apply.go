@@ -46,7 +46,8 @@ func (p *Planned) Apply(ctx context.Context, client applier.Client, opts applier
 		return Report{}, err
 	}
 	opts.Live = ByRegion(p.Regions, p.Live)
-	opts.Replan = func(l cloud.Cache) (planner.Change, bool) { return planner.Replan(p.File, l) }
+	replace := planner.Options{Replace: p.Plan.Replace}
+	opts.Replan = func(l cloud.Cache) (planner.Change, bool) { return planner.Replan(p.File, l, replace) }
 	opts.CheckFingerprints = false
 	return run(ctx, p.Plan, client, opts), nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/imcsync/imcsync/applier"
+	"github.com/imcsync/imcsync/cloud"
 )
 
 // styles colour the view; without colour they add no escape codes.
@@ -42,6 +43,9 @@ func newStyles(color bool) styles {
 func phaseText(o applier.Outcome) string {
 	if o.Phase != applier.Settling {
 		return o.Message
+	}
+	if o.Status == cloud.Ready {
+		return "Ready; checking that it shows what was sent"
 	}
 	var state []string
 	if o.Status != "" {

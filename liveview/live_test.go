@@ -202,3 +202,22 @@ func TestLiveViewNarrowKeepsClockAndPhase(t *testing.T) {
 		t.Fatalf("no cache line or overall line drawn:\n%s", output())
 	}
 }
+
+// TestPhaseTextOfASettlingCache: a settling cache says what it waits for, and a cache
+// already listed Ready is being checked, not "waiting for Ready (Ready)".
+func TestPhaseTextOfASettlingCache(t *testing.T) {
+	for _, tc := range []struct {
+		status   cloud.Status
+		progress string
+		want     string
+	}{
+		{"", "", "waiting for Ready"},
+		{cloud.Updating, "45%", "waiting for Ready (Updating 45%)"},
+		{cloud.Ready, "100%", "Ready; checking that it shows what was sent"},
+	} {
+		o := applier.Outcome{Result: applier.InProgress, Phase: applier.Settling, Status: tc.status, Progress: tc.progress}
+		if got := phaseText(o); got != tc.want {
+			t.Errorf("status %q, progress %q: %q, want %q", tc.status, tc.progress, got, tc.want)
+		}
+	}
+}

@@ -102,9 +102,9 @@ func match(desired []*spec.Cache, live []*cloud.Cache) ([]pair, []*cloud.Cache) 
 // Replan returns the change f wants for one freshly read live cache, and false when f
 // declares no cache that this live cache would be paired with. It pairs by the rules of
 // Build: an entry pinning the cache's id claims it before any entry matches by name, and
-// an entry pinning another id never does. The applier calls it for a cache that was busy
-// or changed since the plan was made.
-func Replan(f *spec.File, live cloud.Cache) (Change, bool) {
+// an entry pinning another id never does; opts.Replace plans a replace, as in Build. The
+// applier calls it for a cache that was busy or changed since the plan was made.
+func Replan(f *spec.File, live cloud.Cache, opts Options) (Change, bool) {
 	var desired []*spec.Cache
 	for i := range f.Caches {
 		if f.Caches[i].Region == live.Region {
@@ -114,7 +114,7 @@ func Replan(f *spec.File, live cloud.Cache) (Change, bool) {
 	pairs, _ := match(desired, []*cloud.Cache{&live})
 	for _, pr := range pairs {
 		if pr.Live == &live {
-			return diff(f, pr, Options{}), true
+			return diff(f, pr, opts), true
 		}
 	}
 	return Change{}, false

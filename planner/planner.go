@@ -303,27 +303,22 @@ func ignoreSet(paths []string) map[string]bool {
 	return out
 }
 
-// Fingerprint is a digest of a live cache's read-back content (not its status): apply
-// refuses a saved plan's change when the live cache no longer has the same fingerprint.
+// Fingerprint is a digest of a live cache's read-back content (not its status): the
+// live value of every field of spec's table that the API reads back. Apply refuses a
+// saved plan's change when the live cache no longer has the same fingerprint.
 func Fingerprint(l cloud.Cache) string {
-	b, _ := json.Marshal(struct {
-		ID, Name, Elimination, ResourceGroup string
-		Size                                 int32
-		Images                               any
-		Tags                                 map[string]string
-	}{l.ID, l.Name, l.EliminationStrategy, l.ResourceGroupID, l.Size, sortedSet(l.Images), l.Tags})
+	content := map[string]any{}
+	for _, f := range spec.CacheFields() {
+		if f.ReadBack() {
+			content[f.Key] = f.Live(&l)
+		}
+	}
+	b, err := json.Marshal(content)
+	if err != nil {
+		panic("planner: fingerprint of unencodable value: " + err.Error()) // plain values
+	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:8])
-}
-
-// sortedSet is a list of images sorted and without duplicates, nil when unset.
-func sortedSet(images []string) []string {
-	if images == nil {
-		return nil
-	}
-	out := slices.Clone(images)
-	slices.Sort(out)
-	return slices.Compact(out)
 }
 
 // Summarize counts changes by action.

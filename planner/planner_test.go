@@ -405,16 +405,16 @@ func TestReplan(t *testing.T) {
 	f := &spec.File{Caches: []spec.Cache{baseDesired()}}
 	busy := baseLive()
 	busy.Status, busy.Size = cloud.Updating, 10
-	if c, ok := Replan(f, busy); !ok || !c.Waits() {
+	if c, ok := Replan(f, busy, Options{}); !ok || !c.Waits() {
 		t.Errorf("busy: %v %+v", ok, c)
 	}
 	busy.Status = cloud.Ready
-	if c, ok := Replan(f, busy); !ok || c.Action != Update || c.Fields[0].Field != "size" {
+	if c, ok := Replan(f, busy, Options{}); !ok || c.Action != Update || c.Fields[0].Field != "size" {
 		t.Errorf("settled: %v %+v", ok, c)
 	}
 	other := baseLive()
 	other.Name = "other"
-	if _, ok := Replan(f, other); ok {
+	if _, ok := Replan(f, other, Options{}); ok {
 		t.Error("an undeclared cache was replanned")
 	}
 }

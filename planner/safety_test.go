@@ -42,7 +42,7 @@ func TestReplanHonoursPins(t *testing.T) {
 			planned = c
 		}
 	}
-	got, ok := Replan(f, live)
+	got, ok := Replan(f, live, Options{})
 	if !ok || got.Name != "web-new" || got.Name != planned.Name || len(got.Fields) != len(planned.Fields) {
 		t.Fatalf("Replan = %v %+v, want the change Build pairs with imc-1 (%+v)", ok, got, planned)
 	}

@@ -7,17 +7,14 @@ import (
 	"github.com/imcsync/imcsync/spec"
 )
 
-// bookkeepingNotes are the quiet lines that stand for a change's bookkeeping: one for
-// write-only values recorded without being sent, one for the reserved tags written.
-// Their values (digests, the owner, the file) are in the plan JSON, not here.
-func bookkeepingNotes(bk []planner.Bookkeeping) []string {
-	var notes []string
-	var added, updated, removed []string
+// bookkeepingNote is the one quiet line that stands for a change's bookkeeping: the
+// reserved tags written and, for a cache without a record, the write-only values
+// recorded without being sent; "" when there is none. Its values (digests, the owner,
+// the file) are in the plan JSON, not here.
+func bookkeepingNote(bk []planner.Bookkeeping) string {
+	var added, updated, removed, recorded []string
 	for _, b := range bk {
-		if len(b.Recorded) > 0 {
-			notes = append(notes, "imcsync will record the declared write-only values of "+
-				strings.Join(b.Recorded, ", ")+"; nothing is sent for them")
-		}
+		recorded = append(recorded, b.Recorded...)
 		switch {
 		case b.After == nil:
 			removed = append(removed, b.Tag)
@@ -36,10 +33,14 @@ func bookkeepingNotes(bk []planner.Bookkeeping) []string {
 			tags = append(tags, g.verb+" "+strings.Join(g.tags, ", "))
 		}
 	}
-	if len(tags) > 0 {
-		notes = append(notes, "bookkeeping tags: "+strings.Join(tags, "; "))
+	if len(tags) == 0 {
+		return ""
 	}
-	return notes
+	note := "bookkeeping tags: " + strings.Join(tags, "; ")
+	if len(recorded) > 0 {
+		note += " (recording the declared write-only values of " + strings.Join(recorded, ", ") + ": nothing is sent for them)"
+	}
+	return note
 }
 
 // hasBookkeeping reports whether any change writes bookkeeping tags.

@@ -118,7 +118,7 @@ func changeLines(c *planner.Change, base int) []line {
 	}
 	alignKeys(body)
 	lines = append(lines, body...)
-	for _, n := range bookkeepingNotes(c.Bookkeeping) {
+	if n := bookkeepingNote(c.Bookkeeping); n != "" {
 		lines = append(lines, line{indent: base + 4, text: "# " + n, dim: true})
 	}
 	return append(lines, line{indent: base + 2, text: "}"})
