@@ -44,8 +44,8 @@ func phaseText(o applier.Outcome) string {
 	if o.Phase != applier.Settling {
 		return o.Message
 	}
-	if o.Status == cloud.Ready {
-		return "Ready; checking that it shows what was sent"
+	if o.Status == cloud.Ready { // settle is done as soon as a Ready cache shows what was sent
+		return "Ready, not yet showing the change: waiting for the API to list it"
 	}
 	var state []string
 	if o.Status != "" {

@@ -204,7 +204,7 @@ func TestLiveViewNarrowKeepsClockAndPhase(t *testing.T) {
 }
 
 // TestPhaseTextOfASettlingCache: a settling cache says what it waits for, and a cache
-// already listed Ready is being checked, not "waiting for Ready (Ready)".
+// listed Ready that does not show the change yet says so, not "waiting for Ready (Ready)".
 func TestPhaseTextOfASettlingCache(t *testing.T) {
 	for _, tc := range []struct {
 		status   cloud.Status
@@ -213,7 +213,7 @@ func TestPhaseTextOfASettlingCache(t *testing.T) {
 	}{
 		{"", "", "waiting for Ready"},
 		{cloud.Updating, "45%", "waiting for Ready (Updating 45%)"},
-		{cloud.Ready, "100%", "Ready; checking that it shows what was sent"},
+		{cloud.Ready, "100%", "Ready, not yet showing the change: waiting for the API to list it"},
 	} {
 		o := applier.Outcome{Result: applier.InProgress, Phase: applier.Settling, Status: tc.status, Progress: tc.progress}
 		if got := phaseText(o); got != tc.want {
