@@ -32,8 +32,16 @@ type env struct {
 // newEnv starts an emulator holding caches, with faults (nil: none).
 func newEnv(t testing.TB, faults *ecisim.Faults, caches ...ecisim.Cache) *env {
 	t.Helper()
+	return newEnvWith(t, ecisim.Config{Faults: faults}, caches...)
+}
+
+// newEnvWith starts an emulator configured by cfg, on a manual clock and with a fixed
+// seed, holding caches.
+func newEnvWith(t testing.TB, cfg ecisim.Config, caches ...ecisim.Cache) *env {
+	t.Helper()
 	clock := ecisim.NewManualClock(time.Now())
-	sim, err := ecisim.Start(ecisim.Config{Clock: clock, Seed: 1, Faults: faults}, &ecisim.State{Caches: caches})
+	cfg.Clock, cfg.Seed = clock, 1
+	sim, err := ecisim.Start(cfg, &ecisim.State{Caches: caches})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -45,14 +45,7 @@ func TestPlansListingIsTheFirstRead(t *testing.T) {
 // TestSettleCheckStartsRightAfterTheCallsAndBacksOff checks the polling: the first
 // read right after the last call, then pauses of PollInterval growing by half.
 func TestSettleCheckStartsRightAfterTheCallsAndBacksOff(t *testing.T) {
-	clock := ecisim.NewManualClock(time.Now())
-	sim, err := ecisim.Start(ecisim.Config{Clock: clock, Seed: 1, Transition: 2 * time.Second}, &ecisim.State{Caches: []ecisim.Cache{simCache("imc-a", "a", 20, "img:1")}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = sim.Close() })
-	e := &env{t: t, sim: sim, clock: clock}
-	e.client = e.newClient(nil)
+	e := newEnvWith(t, ecisim.Config{Transition: 2 * time.Second}, simCache("imc-a", "a", 20, "img:1"))
 	f := file("", declared("a", 40, "img:1"))
 	live := e.live()
 	plan := planner.Build(f, live, planner.Options{})
@@ -84,14 +77,7 @@ func TestSettleCheckStartsRightAfterTheCallsAndBacksOff(t *testing.T) {
 // TestPollPausesStopGrowingAtPollIntervalMax checks that the pauses, growing by half,
 // never exceed PollIntervalMax, however long a cache takes to settle.
 func TestPollPausesStopGrowingAtPollIntervalMax(t *testing.T) {
-	clock := ecisim.NewManualClock(time.Now())
-	sim, err := ecisim.Start(ecisim.Config{Clock: clock, Seed: 1, Transition: 10 * time.Second}, &ecisim.State{Caches: []ecisim.Cache{simCache("imc-a", "a", 20, "img:1")}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = sim.Close() })
-	e := &env{t: t, sim: sim, clock: clock}
-	e.client = e.newClient(nil)
+	e := newEnvWith(t, ecisim.Config{Transition: 10 * time.Second}, simCache("imc-a", "a", 20, "img:1"))
 	f := file("", declared("a", 40, "img:1"))
 	live := e.live()
 	plan := planner.Build(f, live, planner.Options{})

@@ -19,17 +19,7 @@ import (
 // newTagEnv is newEnv with the emulator's UpdateImageCache treating Tag.N as updateTags says.
 func newTagEnv(t testing.TB, updateTags string, caches ...ecisim.Cache) *env {
 	t.Helper()
-	clock := ecisim.NewManualClock(time.Now())
-	sim, err := ecisim.Start(ecisim.Config{Clock: clock, Seed: 1, UpdateTags: updateTags}, &ecisim.State{Caches: caches})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = sim.Close() })
-	client, err := eci.New(eci.Config{Endpoint: sim.URL, AccessKeyID: ecisim.DefaultAccessKeyID, AccessKeySecret: ecisim.DefaultAccessKeySecret})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &env{t: t, sim: sim, clock: clock, client: client}
+	return newEnvWith(t, ecisim.Config{UpdateTags: updateTags}, caches...)
 }
 
 // tagged is simCache with tags (key, value pairs).
