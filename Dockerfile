@@ -17,9 +17,9 @@ RUN go mod download
 COPY . .
 RUN CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -trimpath -buildvcs=false \
       -ldflags "-s -w \
-        -X github.com/imcsync/imcsync/version.Version=${VERSION} \
-        -X github.com/imcsync/imcsync/version.Commit=${COMMIT} \
-        -X github.com/imcsync/imcsync/version.Date=${DATE}" \
+        -X github.com/imcsync/imcsync/internal/version.Version=${VERSION} \
+        -X github.com/imcsync/imcsync/internal/version.Commit=${COMMIT} \
+        -X github.com/imcsync/imcsync/internal/version.Date=${DATE}" \
       -o /out/imcsync .
 
 FROM gcr.io/distroless/static-debian12:nonroot

@@ -4,7 +4,7 @@ package main
 import (
 	"os"
 
-	"github.com/imcsync/imcsync/cli"
+	"github.com/imcsync/imcsync/internal/cli"
 )
 
 func main() { os.Exit(cli.Main()) }

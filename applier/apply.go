@@ -9,8 +9,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/imcsync/imcsync/cloud"
-	"github.com/imcsync/imcsync/eci"
+	"github.com/imcsync/imcsync/internal/cloud"
+	"github.com/imcsync/imcsync/internal/eci"
 	"github.com/imcsync/imcsync/planner"
 )
 

@@ -9,9 +9,9 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/imcsync/imcsync/cloud"
-	"github.com/imcsync/imcsync/eci"
-	"github.com/imcsync/imcsync/ownership"
+	"github.com/imcsync/imcsync/internal/cloud"
+	"github.com/imcsync/imcsync/internal/eci"
+	"github.com/imcsync/imcsync/internal/ownership"
 	"github.com/imcsync/imcsync/planner"
 )
 

@@ -3,8 +3,8 @@ package applier
 import (
 	"fmt"
 
-	"github.com/imcsync/imcsync/cloud"
-	"github.com/imcsync/imcsync/ownership"
+	"github.com/imcsync/imcsync/internal/cloud"
+	"github.com/imcsync/imcsync/internal/ownership"
 	"github.com/imcsync/imcsync/planner"
 )
 

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/imcsync/imcsync/eci"
-	"github.com/imcsync/imcsync/ecisim"
+	"github.com/imcsync/imcsync/internal/eci"
+	"github.com/imcsync/imcsync/internal/ecisim"
 	"github.com/imcsync/imcsync/planner"
 	"github.com/imcsync/imcsync/schema"
 	"github.com/imcsync/imcsync/spec"

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/imcsync/imcsync/cloud"
+	"github.com/imcsync/imcsync/internal/cloud"
 	"github.com/imcsync/imcsync/planner"
 )
 

@@ -11,8 +11,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/imcsync/imcsync/applier"
-	"github.com/imcsync/imcsync/ecisim"
-	"github.com/imcsync/imcsync/pacing"
+	"github.com/imcsync/imcsync/internal/eci/pacing"
+	"github.com/imcsync/imcsync/internal/ecisim"
 	"github.com/imcsync/imcsync/planner"
 	"github.com/imcsync/imcsync/spec"
 )

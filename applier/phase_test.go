@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/imcsync/imcsync/applier"
-	"github.com/imcsync/imcsync/ecisim"
+	"github.com/imcsync/imcsync/internal/ecisim"
 	"github.com/imcsync/imcsync/planner"
 	"github.com/imcsync/imcsync/spec"
 )

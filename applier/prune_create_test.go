@@ -11,10 +11,10 @@ import (
 	"time"
 
 	"github.com/imcsync/imcsync/applier"
-	"github.com/imcsync/imcsync/cloud"
-	"github.com/imcsync/imcsync/eci"
-	"github.com/imcsync/imcsync/ecisim"
-	"github.com/imcsync/imcsync/ownership"
+	"github.com/imcsync/imcsync/internal/cloud"
+	"github.com/imcsync/imcsync/internal/eci"
+	"github.com/imcsync/imcsync/internal/ecisim"
+	"github.com/imcsync/imcsync/internal/ownership"
 	"github.com/imcsync/imcsync/planner"
 	"github.com/imcsync/imcsync/spec"
 )

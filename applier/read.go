@@ -5,8 +5,8 @@ import (
 	"errors"
 	"sync"
 
-	"github.com/imcsync/imcsync/cloud"
-	"github.com/imcsync/imcsync/eci"
+	"github.com/imcsync/imcsync/internal/cloud"
+	"github.com/imcsync/imcsync/internal/eci"
 	"github.com/imcsync/imcsync/planner"
 )
 

@@ -9,7 +9,7 @@ import (
 	"maps"
 	"slices"
 
-	"github.com/imcsync/imcsync/eci"
+	"github.com/imcsync/imcsync/internal/eci"
 	"github.com/imcsync/imcsync/planner"
 	"github.com/imcsync/imcsync/spec"
 )

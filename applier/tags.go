@@ -11,7 +11,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/imcsync/imcsync/eci"
+	"github.com/imcsync/imcsync/internal/eci"
 	"github.com/imcsync/imcsync/planner"
 )
 

@@ -3,7 +3,7 @@ package planner
 import (
 	"testing"
 
-	"github.com/imcsync/imcsync/cloud"
+	"github.com/imcsync/imcsync/internal/cloud"
 	"github.com/imcsync/imcsync/spec"
 )
 

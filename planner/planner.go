@@ -10,8 +10,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/imcsync/imcsync/cloud"
-	"github.com/imcsync/imcsync/ownership"
+	"github.com/imcsync/imcsync/internal/cloud"
+	"github.com/imcsync/imcsync/internal/ownership"
 	"github.com/imcsync/imcsync/spec"
 )
 

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/imcsync/imcsync/cloud"
+	"github.com/imcsync/imcsync/internal/cloud"
 	"github.com/imcsync/imcsync/spec"
 )
 

@@ -7,7 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/imcsync/imcsync/cloud"
+	"github.com/imcsync/imcsync/internal/cloud"
 	"github.com/imcsync/imcsync/spec"
 )
 

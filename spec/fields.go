@@ -14,7 +14,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/imcsync/imcsync/cloud"
+	"github.com/imcsync/imcsync/internal/cloud"
 )
 
 // Managed says how imcsync manages a field of a cache.

@@ -1,0 +1,170 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/imcsync/imcsync/applier"
+	"github.com/imcsync/imcsync/internal/engine"
+	"github.com/imcsync/imcsync/internal/render"
+	"github.com/imcsync/imcsync/planner"
+)
+
+func init() { commands = append(commands, newApplyCmd) }
+
+func newApplyCmd(a *app) *cobra.Command {
+	var (
+		pf          planFlags
+		autoApprove bool
+		opts        = applier.DefaultOptions()
+	)
+	cmd := &cobra.Command{
+		Use:   "apply [PLANFILE]",
+		Short: "Make the live image caches equal to the file, or apply a saved plan",
+		Long: "apply plans (or reads PLANFILE, saved by `plan --out`), shows the plan, asks for confirmation,\n" +
+			"then sends one UpdateImageCache per changed cache with only the changed fields, in parallel,\n" +
+			"waits until the caches are Ready and reports each cache's outcome.\n\n" +
+			"A saved plan is applied as saved (--target, --region, --prune, --replace and -f are refused\n" +
+			"with it), and only where the live cache is still what the plan was made against;\n" +
+			"changed caches are reported stale.\n\n" +
+			"Exit status: 0 every cache converged, 1 anything failed, was blocked, stale or skipped.",
+		Example: "  # Plan, show the plan, ask for \"yes\", apply, wait until Ready\n" +
+			"  imcsync apply -f imagecaches.yaml\n" +
+			"\n" +
+			"  # In CI after merge: no prompt, at most 4 caches changed at once\n" +
+			"  imcsync apply -f imagecaches.yaml --auto-approve --parallelism 4\n" +
+			"\n" +
+			"  # Apply exactly the plan a reviewer saw\n" +
+			"  imcsync plan -f imagecaches.yaml --out plan.json && imcsync apply plan.json\n" +
+			"\n" +
+			"  # Try it against a throwaway emulator, no credentials needed\n" +
+			"  imcsync apply -f examples/imagecaches.yaml --sim examples/live-state.yaml --auto-approve",
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkApplyFlags(opts, a.rate); err != nil {
+				return err
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			opts.Getenv = a.getenv
+			if a.sim != "" && !cmd.Flags().Changed("poll-interval") {
+				opts.PollInterval = 200 * time.Millisecond // an in-process emulator is cheap to poll
+			}
+			if opts.PollIntervalMax < opts.PollInterval {
+				if cmd.Flags().Changed("poll-interval-max") {
+					return &exitError{Code: exitFailure, Err: fmt.Errorf("--poll-interval-max %s is below --poll-interval %s: raise --poll-interval-max or lower --poll-interval", opts.PollIntervalMax, opts.PollInterval)}
+				}
+				opts.PollIntervalMax = opts.PollInterval
+			}
+			if len(args) == 1 {
+				if err := refuseWithSavedPlan(cmd); err != nil {
+					return &exitError{Code: exitFailure, Err: err}
+				}
+				return a.applySaved(ctx, args[0], autoApprove, opts)
+			}
+			return a.applyFresh(ctx, pf, autoApprove, opts)
+		},
+	}
+	pf.register(cmd)
+	fl := cmd.Flags()
+	fl.BoolVar(&autoApprove, "auto-approve", false, "apply without asking for confirmation (required without a terminal)")
+	fl.IntVar(&opts.Parallelism, "parallelism", opts.Parallelism, "how many caches are changed at once")
+	fl.Float64Var(&a.rate, "rate", 0, "at most this many API calls per second (0: no ceiling; the rate adapts to throttling either way)")
+	fl.BoolVar(&opts.Wait, "wait", opts.Wait, "wait until every changed cache is Ready (or failed) before reporting")
+	fl.DurationVar(&opts.Timeout, "timeout", opts.Timeout, "how long to wait for busy caches and for caches to become Ready")
+	fl.DurationVar(&opts.PollInterval, "poll-interval", opts.PollInterval, "first pause between two reads of the caches while waiting (the first read comes right after the calls; pauses grow by half)")
+	fl.DurationVar(&opts.PollIntervalMax, "poll-interval-max", opts.PollIntervalMax, "longest pause between two reads of the caches while waiting")
+	return cmd
+}
+
+// applyFresh plans against the live caches and applies the plan.
+func (a *app) applyFresh(ctx context.Context, pf planFlags, autoApprove bool, opts applier.Options) error {
+	f, err := a.loadFile()
+	if err != nil {
+		return err
+	}
+	conn := &lazyConn{a: a}
+	defer conn.Close()
+	planned, err := engine.Plan(ctx, f, conn, a.planOptions(pf))
+	if err != nil {
+		return &exitError{Code: exitFailure, Err: err}
+	}
+	if err := engine.CheckSecrets(planned.Plan, a.getenv); err != nil {
+		return &exitError{Code: exitFailure, Err: err}
+	}
+	return a.confirmAndApply(ctx, planned.Plan, autoApprove, opts, func(opts applier.Options) (engine.Report, error) {
+		return planned.Apply(ctx, conn.conn.Client, opts)
+	})
+}
+
+// applySaved applies a plan file, refusing the changes whose live cache changed since.
+func (a *app) applySaved(ctx context.Context, path string, autoApprove bool, opts applier.Options) error {
+	plan, err := engine.ReadPlan(path)
+	if err != nil {
+		return &exitError{Code: exitFailure, Err: err}
+	}
+	if err := engine.CheckSecrets(plan, a.getenv); err != nil {
+		return &exitError{Code: exitFailure, Err: err}
+	}
+	conn, err := a.connect()
+	if err != nil {
+		return &exitError{Code: exitFailure, Err: err}
+	}
+	defer conn.Close()
+	return a.confirmAndApply(ctx, plan, autoApprove, opts, func(opts applier.Options) (engine.Report, error) {
+		return engine.ApplySaved(ctx, plan, conn.Client, opts)
+	})
+}
+
+// confirmAndApply shows the plan, asks for confirmation, applies with live progress on
+// stderr and reports.
+func (a *app) confirmAndApply(ctx context.Context, plan *planner.Plan, autoApprove bool, opts applier.Options, apply func(applier.Options) (engine.Report, error)) error {
+	color := a.colorEnabled(a.stdout)
+	if a.format != render.JSON {
+		if err := render.Plan(a.stdout, plan, a.format, color); err != nil {
+			return &exitError{Code: exitFailure, Err: err}
+		}
+	}
+	if !plan.HasChanges() {
+		if a.format == render.JSON {
+			return render.Apply(a.stdout, engine.NewReport(nil), a.format, color)
+		}
+		return nil
+	}
+	if !autoApprove {
+		if err := a.confirm(ctx); err != nil {
+			return &exitError{Code: exitFailure, Err: err}
+		}
+	}
+	view := a.newView(len(plan.Changes), opts.Parallelism)
+	opts.Progress = view.Update
+	report, err := apply(opts)
+	view.Close()
+	if err != nil {
+		return &exitError{Code: exitFailure, Err: err}
+	}
+	if report.Interrupted {
+		fmt.Fprintln(a.stderr, "Interrupted: no new calls were started; calls in flight finished.")
+	}
+	if err := render.Apply(a.stdout, report, a.format, color); err != nil {
+		return &exitError{Code: exitFailure, Err: err}
+	}
+	if !report.OK() { // an interrupted run is never a success
+		return &exitError{Code: exitFailure}
+	}
+	return nil
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}

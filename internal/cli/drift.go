@@ -1,0 +1,63 @@
+package cli
+
+import (
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/imcsync/imcsync/internal/drift"
+	"github.com/imcsync/imcsync/internal/render"
+)
+
+func init() { commands = append(commands, newDriftCmd) }
+
+// driftClock is the time drift reports are made for; tests fix it.
+var driftClock = time.Now
+
+func newDriftCmd(a *app) *cobra.Command {
+	var (
+		pf     = planFlags{liveTargets: true}
+		live   string
+		within time.Duration
+	)
+	cmd := &cobra.Command{
+		Use:   "drift",
+		Short: "Report where the live image caches no longer match the file; never changes anything",
+		Long: "drift plans the file against the live image caches and reports, for a cron job:\n" +
+			"  drifted    declared caches apply would update (or cannot update now: blocked)\n" +
+			"  missing    declared caches that do not exist\n" +
+			"  unhealthy  declared caches in UpdateFailed or Failed, with the last warning\n" +
+			"  expiring   declared caches that expire within --expiring-within\n" +
+			"  unmanaged  live caches the file does not declare; those owned by this file's\n" +
+			"             owner (apply --prune would delete them) count as drift, others are\n" +
+			"             listed only\n\n" +
+			"Exit status: 0 in sync, 2 drift found, 1 error.",
+		Example: "  # Daily cron job: exit 2 when the cloud no longer matches Git\n" +
+			"  imcsync drift -f imagecaches.yaml\n" +
+			"\n" +
+			"  # As JSON for a monitoring system, warning about caches expiring within a week\n" +
+			"  imcsync drift -f imagecaches.yaml -o json --expiring-within 168h",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkNotNegative("expiring-within", within); err != nil {
+				return err
+			}
+			planned, err := a.plan(cmd.Context(), pf, live)
+			if err != nil {
+				return err
+			}
+			report := planned.Drift(driftClock().UTC().Truncate(time.Second), drift.Options{ExpiringWithin: within})
+			if err := render.Drift(a.stdout, report, a.format, a.colorEnabled(a.stdout)); err != nil {
+				return &exitError{Code: exitFailure, Err: err}
+			}
+			if !report.InSync() {
+				return &exitError{Code: exitChanges}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringArrayVar(&pf.targets, "target", nil, "only this cache, as NAME or REGION/NAME (repeatable)")
+	cmd.Flags().StringVar(&live, "live", "", "read saved DescribeImageCaches output (JSON) instead of calling the API")
+	cmd.Flags().DurationVar(&within, "expiring-within", drift.DefaultExpiringWithin, "report caches that expire within this long")
+	return cmd
+}

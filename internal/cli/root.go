@@ -1,0 +1,130 @@
+// Package cli is imcsync's command line (cobra): it parses flags and files' paths, runs
+// the engine's sequence, prompts where a person must confirm, writes what package
+// render makes of the results, and turns them into exit codes.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+
+	"github.com/spf13/cobra"
+
+	"github.com/imcsync/imcsync/internal/render"
+)
+
+// Exit codes shared by every command (README.md, "Commands").
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitChanges = 2 // plan: changes pending; drift: drift found
+)
+
+// exitError carries a command's exit code. A nil Err means the command has already
+// printed what the user needs; only the code matters.
+type exitError struct {
+	Code int
+	Err  error
+}
+
+func (e *exitError) Error() string {
+	if e.Err == nil {
+		return fmt.Sprintf("exit status %d", e.Code)
+	}
+	return e.Err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.Err }
+
+// app is what every command shares: the streams and the global flags.
+type app struct {
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	getenv func(string) string
+
+	file     string        // -f/--file
+	output   string        // -o/--output as given
+	format   render.Format // -o/--output, parsed
+	color    string        // --color: auto|always|never
+	regions  []string      // --region filter (repeatable)
+	endpoint string        // --endpoint or IMCSYNC_ENDPOINT
+	sim      string        // --sim STATE
+	rate     float64       // apply --rate: a ceiling on calls per second (0: adaptive only)
+}
+
+// commands holds the constructors of the subcommands; each command's file appends to it.
+var commands []func(*app) *cobra.Command
+
+// Main runs imcsync with the process's arguments and streams and returns the exit code.
+func Main() int {
+	return Run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+}
+
+// Run runs imcsync with the given arguments, streams and environment lookup, and returns
+// the exit code.
+func Run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
+	root := a.rootCommand()
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.Err != nil {
+			fmt.Fprintf(stderr, "Error: %v\n", ee.Err)
+		}
+		return ee.Code
+	}
+	fmt.Fprintf(stderr, "Error: %v\n", err)
+	return exitFailure
+}
+
+func (a *app) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "imcsync",
+		Short: "Keep Alibaba Cloud ECI image caches equal to what Git declares",
+		Long: "imcsync reads imagecaches.yaml, lists the live ECI image caches, prints a field-level\n" +
+			"plan and applies it with the fewest, smallest UpdateImageCache calls.",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(a.stdin)
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
+	pf := root.PersistentFlags()
+	pf.StringVarP(&a.file, "file", "f", "imagecaches.yaml", "the imagecaches.yaml to read")
+	pf.StringVarP(&a.output, "output", "o", "text", outputUsage(render.Formats))
+	pf.StringArrayVar(&a.regions, "region", nil, "only these regions (repeatable)")
+	pf.StringVar(&a.endpoint, "endpoint", "", "ECI API endpoint URL, e.g. http://127.0.0.1:8080 (env IMCSYNC_ENDPOINT)")
+	pf.StringVar(&a.sim, "sim", "", "use an in-process emulator seeded from this state file; no credentials needed")
+	pf.StringVar(&a.color, "color", "auto", "colour: auto (on a terminal, unless NO_COLOR; CLICOLOR_FORCE forces it), always or never")
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		format, err := render.ParseFormat(a.output)
+		if err != nil {
+			return &exitError{Code: exitFailure, Err: err}
+		}
+		a.format = format
+		if err := checkFormat(cmd, a.format); err != nil {
+			return err
+		}
+		if !slices.Contains(colorModes, a.color) {
+			return usageError("--color %q: want auto, always or never", a.color)
+		}
+		if a.endpoint == "" {
+			a.endpoint = a.getenv("IMCSYNC_ENDPOINT")
+		}
+		return nil
+	}
+	a.addVersionFlag(root)
+	explainMistakes(root)
+	for _, newCmd := range commands {
+		root.AddCommand(newCmd(a))
+	}
+	hideUnusedGlobals(root)
+	return root
+}

@@ -1,0 +1,166 @@
+package cli
+
+import (
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/imcsync/imcsync/internal/ecisim"
+)
+
+// TestMain lets the test binary run as the imcsync command inside test scripts.
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"imcsync": func() { os.Exit(Main()) },
+	})
+}
+
+// TestScript runs the CLI scenarios in testdata/script/*.txtar as a user would. With
+// -update, cmp failures against files in the archive rewrite the archive instead.
+func TestScript(t *testing.T) {
+	repo, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	testscript.Run(t, testscript.Params{
+		Dir:                 filepath.Join(repo, "testdata", "script"),
+		RequireExplicitExec: true,
+		RequireUniqueNames:  true,
+		UpdateScripts:       *update,
+		Cmds:                scriptCmds(),
+		Setup: func(env *testscript.Env) error {
+			home := filepath.Join(env.WorkDir, "home")
+			env.Setenv("HOME", home)
+			env.Setenv("NO_COLOR", "1")
+			env.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
+			// EXAMPLES lets scripts read the repository's examples/ in place.
+			env.Setenv("EXAMPLES", filepath.Join(repo, "examples"))
+			env.Values[setupEnvKey] = slices.Clone(env.Vars)
+			return os.MkdirAll(home, 0o755)
+		},
+	})
+}
+
+// scriptCmds are the custom commands test scripts may use besides imcsync; add a
+// command here to make it available to every script.
+func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
+	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
+		"ecisim":     cmdEcisim,
+		"ecisim-log": cmdEcisimLog,
+		"serve":      cmdServe,
+		"terminate":  cmdTerminate,
+		"http-get":   cmdHTTPGet,
+		"metrics":    cmdMetrics,
+	}
+}
+
+// emulators holds each script's running emulator, for ecisim-log.
+var emulators sync.Map // *testscript.TestScript → *ecisim.Running
+
+// cmdEcisim starts an emulator for the rest of the script and points imcsync at it:
+//
+//	ecisim [-transition D] [-update-tags replace|merge] [-quota ACTION=QPS]... [-fault ACTION=CODE:HTTP:RATE]... [-key ID:SECRET] [STATE]
+//
+// It sets IMCSYNC_ENDPOINT and the emulator's access key pair (the default one, or the
+// one -key gives) in the environment. STATE is an emulator state file (settings and
+// caches); without it the emulator is empty. Status transitions take -transition
+// (default 50ms) so that apply is quick; -update-tags sets what UpdateImageCache does
+// with Tag.N (default: the state's setting); -quota sets the account's flow control for
+// an action (see ecisim.Settings.Quota). Each -fault injects an error answer, as
+// `imcsync sim --fault` does.
+func cmdEcisim(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("unsupported: ! ecisim")
+	}
+	transition := 50 * time.Millisecond
+	id, secret := ecisim.DefaultAccessKeyID, ecisim.DefaultAccessKeySecret
+	var updateTags string
+	var quota map[string]float64
+	var injected []ecisim.ErrorFault
+	for len(args) >= 2 && strings.HasPrefix(args[0], "-") {
+		switch args[0] {
+		case "-transition":
+			d, err := time.ParseDuration(args[1])
+			ts.Check(err)
+			transition = d
+		case "-quota":
+			if quota == nil {
+				quota = map[string]float64{}
+			}
+			ts.Check(ecisim.ParseQuota(args[1], quota))
+		case "-update-tags":
+			updateTags = args[1]
+		case "-key":
+			var ok bool
+			if id, secret, ok = strings.Cut(args[1], ":"); !ok {
+				ts.Fatalf("ecisim -key: want ID:SECRET")
+			}
+		case "-fault":
+			ef, err := ecisim.ParseErrorFault(args[1])
+			ts.Check(err)
+			injected = append(injected, ef)
+		default:
+			ts.Fatalf("ecisim: unknown flag %s", args[0])
+		}
+		args = args[2:]
+	}
+	st := &ecisim.State{}
+	if len(args) == 1 {
+		var err error
+		st, err = ecisim.LoadState(ts.MkAbs(args[0]))
+		ts.Check(err)
+	} else if len(args) > 1 {
+		ts.Fatalf("usage: ecisim [-transition D] [-update-tags replace|merge] [-quota ACTION=QPS]... [-fault ACTION=CODE:HTTP:RATE]... [-key ID:SECRET] [STATE]")
+	}
+	st.Settings.Faults.Errors = append(st.Settings.Faults.Errors, injected...)
+	run, err := ecisim.Start(ecisim.Config{Transition: transition, Seed: 1, UpdateTags: updateTags, Quota: quota, Keys: map[string]string{id: secret}}, st)
+	ts.Check(err)
+	ts.Defer(func() { run.Close() })
+	emulators.Store(ts, run)
+	ts.Setenv("IMCSYNC_ENDPOINT", run.URL)
+	ts.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", id)
+	ts.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", secret)
+}
+
+// cmdEcisimLog prints the requests the script's emulator has served since the last
+// ecisim-log, one line each: ACTION STATUS [CODE] and, for mutating actions, the
+// business parameters sorted (ClientToken shown as its presence only).
+//
+//	ecisim-log
+func cmdEcisimLog(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: ecisim-log")
+	}
+	v, ok := emulators.Load(ts)
+	if !ok {
+		ts.Fatalf("ecisim-log: no emulator started; run ecisim first")
+	}
+	run := v.(*ecisim.Running)
+	var b strings.Builder
+	for _, r := range run.Server.Requests() {
+		fmt.Fprintf(&b, "%s %d", r.Action, r.Status)
+		if r.Code != "" {
+			b.WriteString(" " + r.Code)
+		}
+		if r.Action != "DescribeImageCaches" {
+			for _, k := range slices.Sorted(maps.Keys(r.Params)) {
+				v := r.Params[k]
+				if k == "ClientToken" {
+					v = "(set)"
+				}
+				fmt.Fprintf(&b, " %s=%s", k, v)
+			}
+		}
+		b.WriteString("\n")
+	}
+	run.Server.ResetRequests()
+	ts.Stdout().Write([]byte(b.String()))
+}

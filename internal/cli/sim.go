@@ -1,0 +1,208 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/imcsync/imcsync/internal/ecisim"
+)
+
+func init() { commands = append(commands, newSimCmd) }
+
+// saveToState is --save's value when given without one: write back to --state.
+const saveToState = "(state)"
+
+type simOptions struct {
+	addr, state, save, log string
+	updateTags             string
+	latency, transition    time.Duration
+	throttleRate, failRate float64
+	failFirst              int
+	quota                  []string
+	faults                 []string
+	seed                   uint64
+}
+
+func newSimCmd(a *app) *cobra.Command {
+	var o simOptions
+	cmd := &cobra.Command{
+		Use:   "sim",
+		Short: "Run the local ECI image-cache emulator",
+		Long: "Run ecisim, a local emulator of the ECI image-cache API (Create/Describe/Update/\n" +
+			"DeleteImageCache, and TagResources/UntagResources/ListTagResources for image caches)\n" +
+			"that the official SDKs talk to unchanged. The first line printed is\n" +
+			"`listening on http://ADDR`; then the access key pair to use and the endpoint to export.\n" +
+			"It serves until interrupted (SIGINT or SIGTERM), then saves its state if asked and\n" +
+			"exits 0. Flags override the state file's settings. See README.md, section The emulator.",
+		Example: "  # An emulator on a free port, seeded with caches (the first line says where)\n" +
+			"  imcsync sim --addr 127.0.0.1:0 --state examples/live-state.yaml\n" +
+			"\n" +
+			"  # A flaky API: 20% throttling, saving the state on exit\n" +
+			"  imcsync sim --state examples/live-state.yaml --throttle-rate 0.2 --save",
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 && o.save == saveToState {
+				return fmt.Errorf("unexpected argument %q: write --save=FILE to save elsewhere than --state", args[0])
+			}
+			return cobra.NoArgs(cmd, args)
+		},
+		RunE: func(cmd *cobra.Command, _ []string) error { return a.runSim(cmd, &o) },
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on (port 0: any free port)")
+	f.StringVar(&o.state, "state", "", "state file (YAML or JSON) to start from")
+	f.StringVar(&o.save, "save", "", "on exit, save the state to this file (--save alone: to the --state file)")
+	f.Lookup("save").NoOptDefVal = saveToState
+	f.StringVar(&o.log, "log", "", "append one JSON line per request to this file (- for stderr)")
+	f.DurationVar(&o.latency, "latency", 0, "latency added to every call")
+	f.DurationVar(&o.transition, "transition", 0, "length of each lifecycle phase (default 1s)")
+	f.Float64Var(&o.throttleRate, "throttle-rate", 0, "probability (0-1) that a call is refused with Throttling.User")
+	f.Float64Var(&o.failRate, "fail-rate", 0, "probability (0-1) that a call fails with 503 ServiceUnavailable")
+	f.IntVar(&o.failFirst, "fail-first", 0, "the first K calls of each action fail with 503 ServiceUnavailable")
+	f.StringArrayVar(&o.quota, "quota", nil, "account flow control ACTION=QPS, e.g. UpdateImageCache=40: beyond one second's worth, Throttling.User (repeatable)")
+	f.StringArrayVar(&o.faults, "fault", nil, "inject an error answer: ACTION=CODE:HTTP:RATE, e.g. UpdateImageCache=OperationConflict:400:0.2 (repeatable; ACTION * for all)")
+	f.StringVar(&o.updateTags, "update-tags", ecisim.UpdateTagsReplace, "what UpdateImageCache does with Tag.N: replace the tag set, or merge into it (the API does not document which)")
+	f.Uint64Var(&o.seed, "seed", 0, "seed of IDs and random faults, for reproducible runs (0: random)")
+	return cmd
+}
+
+func (a *app) runSim(cmd *cobra.Command, o *simOptions) error {
+	fail := func(err error) error { return &exitError{Code: exitFailure, Err: err} }
+	save := o.save
+	if save == saveToState {
+		if o.state == "" {
+			return fail(errors.New("--save without a file needs --state"))
+		}
+		save = o.state
+	}
+	for _, err := range []error{
+		checkProbability("throttle-rate", o.throttleRate),
+		checkProbability("fail-rate", o.failRate),
+		checkNotNegative("latency", o.latency),
+		checkNotNegative("transition", o.transition),
+	} {
+		if err != nil {
+			return err
+		}
+	}
+	if o.failFirst < 0 {
+		return usageError("--fail-first %d: want 0 or more", o.failFirst)
+	}
+	st := &ecisim.State{}
+	if o.state != "" {
+		loaded, err := ecisim.LoadState(o.state)
+		switch {
+		case err == nil:
+			st = loaded
+		case errors.Is(err, fs.ErrNotExist) && save == o.state:
+			// A first run: start empty, the file is written on exit.
+		default:
+			return fail(err)
+		}
+	}
+	flags := cmd.Flags()
+	if flags.Changed("transition") {
+		st.Settings.Transition = ecisim.Duration(o.transition)
+	}
+	rule := &st.Settings.Faults.Rule
+	if flags.Changed("latency") {
+		rule.Latency = ecisim.Duration(o.latency)
+	}
+	if flags.Changed("throttle-rate") {
+		rule.ThrottleRate = o.throttleRate
+	}
+	if flags.Changed("fail-rate") {
+		rule.FailRate = o.failRate
+	}
+	if flags.Changed("fail-first") {
+		rule.FailFirst = o.failFirst
+	}
+	if len(o.quota) > 0 && st.Settings.Quota == nil {
+		st.Settings.Quota = map[string]float64{}
+	}
+	for _, q := range o.quota {
+		if err := ecisim.ParseQuota(q, st.Settings.Quota); err != nil {
+			return fail(fmt.Errorf("--%w", err))
+		}
+	}
+	for _, spec := range o.faults {
+		ef, err := ecisim.ParseErrorFault(spec)
+		if err != nil {
+			return fail(fmt.Errorf("--fault: %w", err))
+		}
+		st.Settings.Faults.Errors = append(st.Settings.Faults.Errors, ef)
+	}
+	if flags.Changed("update-tags") {
+		if err := ecisim.CheckUpdateTags(o.updateTags); err != nil {
+			return fail(fmt.Errorf("--update-tags: %w", err))
+		}
+		st.Settings.UpdateTags = o.updateTags
+	}
+
+	cfg := ecisim.Config{Addr: o.addr, Seed: o.seed}
+	id, secret := a.getenv("ALIBABA_CLOUD_ACCESS_KEY_ID"), a.getenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET")
+	fromEnv := id != "" && secret != ""
+	if fromEnv {
+		cfg.Keys = map[string]string{id: secret}
+	} else if id != "" || secret != "" {
+		fmt.Fprintln(a.stderr, "warning: only one of ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET is set; using the default pair")
+	}
+	switch o.log {
+	case "":
+	case "-":
+		cfg.Log = a.stderr
+	default:
+		lf, err := os.OpenFile(o.log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+		if err != nil {
+			return fail(err)
+		}
+		defer lf.Close()
+		cfg.Log = lf
+	}
+
+	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	rn, err := ecisim.Start(cfg, st)
+	if err != nil {
+		return fail(err)
+	}
+	a.printSimBanner(a.stdout, rn, id, fromEnv)
+	<-ctx.Done()
+
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err = rn.Shutdown(shutdownCtx)
+	if save != "" {
+		if serr := rn.Server.SaveState(save); serr != nil {
+			return fail(errors.Join(err, serr))
+		}
+		fmt.Fprintf(a.stderr, "state saved to %s\n", save)
+	}
+	if err != nil {
+		return fail(err)
+	}
+	return nil
+}
+
+// printSimBanner tells the user where the emulator is and which key pair it accepts.
+// A key from the environment is named, its secret never printed.
+func (a *app) printSimBanner(w io.Writer, rn *ecisim.Running, id string, fromEnv bool) {
+	fmt.Fprintf(w, "listening on %s\n", rn.URL)
+	if fromEnv {
+		fmt.Fprintf(w, "access key: %s from ALIBABA_CLOUD_ACCESS_KEY_ID (secret from ALIBABA_CLOUD_ACCESS_KEY_SECRET)\n", id)
+		fmt.Fprintf(w, "export IMCSYNC_ENDPOINT=%s\n", rn.URL)
+		return
+	}
+	fmt.Fprintf(w, "access key: the emulator's default pair, %s / %s\n", ecisim.DefaultAccessKeyID, ecisim.DefaultAccessKeySecret)
+	fmt.Fprintf(w, "export IMCSYNC_ENDPOINT=%s\n", rn.URL)
+	fmt.Fprintf(w, "export ALIBABA_CLOUD_ACCESS_KEY_ID=%s\n", ecisim.DefaultAccessKeyID)
+	fmt.Fprintf(w, "export ALIBABA_CLOUD_ACCESS_KEY_SECRET=%s\n", ecisim.DefaultAccessKeySecret)
+}

@@ -1,0 +1,97 @@
+package ecisim_test
+
+import (
+	"fmt"
+	"net/http"
+	"runtime"
+	"testing"
+	"time"
+
+	eci "github.com/alibabacloud-go/eci-20180808/v3/client"
+	"github.com/alibabacloud-go/tea/tea"
+
+	"github.com/imcsync/imcsync/internal/ecisim"
+)
+
+// TestQuotaThrottlesBeyondOneSecondsWorth checks the account flow control: a bucket of
+// QPS calls, refilled at QPS per second, per action; beyond it Throttling.User (HTTP
+// 400) and no effect.
+func TestQuotaThrottlesBeyondOneSecondsWorth(t *testing.T) {
+	rn := start(t, ecisim.Config{Seed: 1, Quota: map[string]float64{"DescribeImageCaches": 5}}, readyCache())
+	c := newClient(t, rn)
+	list := func() error {
+		_, err := c.DescribeImageCaches(&eci.DescribeImageCachesRequest{RegionId: tea.String(region)})
+		return err
+	}
+	for i := range 5 {
+		if err := list(); err != nil {
+			t.Fatalf("call %d within the bucket: %v", i+1, err)
+		}
+	}
+	msg := wantError(t, list(), http.StatusBadRequest, "Throttling.User")
+	t.Logf("throttled: %s", msg)
+	// Another action has no quota.
+	if _, err := c.UpdateImageCache(&eci.UpdateImageCacheRequest{RegionId: tea.String(region), ImageCacheId: tea.String(webID), ImageCacheSize: tea.Int32(30)}); err != nil {
+		t.Fatalf("UpdateImageCache under a DescribeImageCaches quota: %v", err)
+	}
+	time.Sleep(250 * time.Millisecond) // 5 QPS: one token back every 200 ms
+	if err := list(); err != nil {
+		t.Fatalf("after a refill: %v", err)
+	}
+	if rn.Server.State().Settings.Quota["DescribeImageCaches"] != 5 {
+		t.Error("the quota is not part of the saved settings")
+	}
+	if _, err := ecisim.New(ecisim.Config{Quota: map[string]float64{"DescribeImageCache": 5}}, nil); err == nil {
+		t.Error("a quota for an unknown action was accepted")
+	}
+	if _, err := ecisim.New(ecisim.Config{Quota: map[string]float64{"UpdateImageCache": 0}}, nil); err == nil {
+		t.Error("a quota of 0 was accepted")
+	}
+}
+
+// TestDescribePageCostDoesNotGrowWithTheCaches checks that serving one page of
+// DescribeImageCaches does not touch every stored cache: the memory allocated for a
+// page (client and server together) is about the same with 1,000 and 40,000 caches.
+func TestDescribePageCostDoesNotGrowWithTheCaches(t *testing.T) {
+	pageBytes := func(n int) uint64 {
+		st := &ecisim.State{}
+		created := time.Now().Add(-time.Hour)
+		for i := range n {
+			st.Caches = append(st.Caches, ecisim.Cache{
+				Region: region, ID: fmt.Sprintf("imc-%020d", i), Name: fmt.Sprintf("c%d", i),
+				Images: []string{"nginx:1"}, CreationTime: created.Add(time.Duration(i) * time.Millisecond),
+			})
+		}
+		rn := start(t, ecisim.Config{Seed: 1}, st)
+		c := newClient(t, rn)
+		req := &eci.DescribeImageCachesRequest{RegionId: tea.String(region), Limit: tea.Int32(100)}
+		first, err := c.DescribeImageCaches(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.NextToken = first.Body.NextToken
+		var best uint64
+		for range 3 {
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			resp, err := c.DescribeImageCaches(req)
+			runtime.ReadMemStats(&after)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(resp.Body.ImageCaches) != 100 || tea.Int32Value(resp.Body.TotalCount) != int32(n) {
+				t.Fatalf("page of %d caches, total %d; want 100 of %d", len(resp.Body.ImageCaches), tea.Int32Value(resp.Body.TotalCount), n)
+			}
+			if b := after.TotalAlloc - before.TotalAlloc; best == 0 || b < best {
+				best = b
+			}
+		}
+		return best
+	}
+	small, large := pageBytes(1000), pageBytes(40000)
+	t.Logf("bytes allocated for a page: %d with 1,000 caches, %d with 40,000", small, large)
+	if large > small*3/2 {
+		t.Errorf("a page costs %d bytes with 40,000 caches and %d with 1,000: it grows with the caches stored", large, small)
+	}
+}

@@ -1,0 +1,78 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/imcsync/imcsync/internal/cloud"
+	"github.com/imcsync/imcsync/internal/eci"
+	"github.com/imcsync/imcsync/spec"
+)
+
+// maxInputFile bounds the files imcsync reads besides imagecaches.yaml (plan files,
+// saved DescribeImageCaches output): a plan of 10,000 caches is a few MB.
+const maxInputFile = 256 << 20
+
+// ReadBounded reads the file at path, refusing one larger than maxInputFile without
+// reading on (a path such as /dev/zero would never end).
+func ReadBounded(path string) ([]byte, error) {
+	data, err := spec.ReadAtMost(path, maxInputFile)
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxInputFile {
+		return nil, fmt.Errorf("%s is larger than %d MiB, the most imcsync reads: is it the right file?", path, maxInputFile>>20)
+	}
+	return data, nil
+}
+
+// Load reads, decodes and validates an imagecaches.yaml. An invalid file gives
+// spec.Errors, every problem with its position; a valid one may carry Warnings.
+func Load(path string) (*spec.File, error) { return spec.Load(path) }
+
+// Saved is a Source that reads saved DescribeImageCaches output from a file instead of
+// calling the API (plan --live).
+type Saved string
+
+// Live reads the file. A saved page may lack RegionId: its caches then belong to the
+// one region planned.
+func (s Saved) Live(_ context.Context, regions []string) ([]cloud.Cache, error) {
+	data, err := ReadBounded(string(s))
+	if err != nil {
+		return nil, fmt.Errorf("--live: %w", err)
+	}
+	region := ""
+	if len(regions) == 1 {
+		region = regions[0]
+	}
+	caches, err := eci.ParseDescribe(data, region)
+	if err != nil {
+		return nil, fmt.Errorf("--live %s: %w", string(s), err)
+	}
+	return caches, nil
+}
+
+// SourcePath is the file's path relative to the root of the Git repository that holds
+// it (the nearest directory above it with a .git entry), with forward slashes; "" outside
+// a repository, where no path would name the file the same way from every checkout.
+func SourcePath(file string) string {
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return ""
+	}
+	for dir := filepath.Dir(abs); ; dir = filepath.Dir(dir) {
+		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
+			if rel, err := filepath.Rel(dir, abs); err == nil && !strings.HasPrefix(rel, "..") {
+				return filepath.ToSlash(rel)
+			}
+			break
+		}
+		if filepath.Dir(dir) == dir {
+			break
+		}
+	}
+	return ""
+}

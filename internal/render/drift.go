@@ -1,0 +1,245 @@
+package render
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/imcsync/imcsync/internal/drift"
+	"github.com/imcsync/imcsync/planner"
+)
+
+// mdRowsMax bounds each table of the markdown drift report, so that a report on many
+// caches still fits in an issue or a chat message.
+const mdRowsMax = 50
+
+// Drift writes the report as text (sections and a summary line), JSON (the Report
+// itself) or markdown (tables for an issue or a chat message).
+func Drift(w io.Writer, r drift.Report, f Format, color bool) error {
+	return driftRenderer.write(w, r, f, color)
+}
+
+var driftRenderer = renderer[drift.Report]{text: renderDriftText, markdown: renderDriftMarkdown}
+
+// driftLine is the last line of every rendering of a drift report.
+func driftLine(r drift.Report) string {
+	s := r.Summary
+	if r.InSync() {
+		verb := "match"
+		if s.Checked == 1 {
+			verb = "matches"
+		}
+		return fmt.Sprintf("In sync: %s %s the configuration.", plural(s.Checked, "image cache"), verb)
+	}
+	return fmt.Sprintf("Drift: %d drifted, %d missing, %d unhealthy, %d expiring, %d unmanaged (owned).",
+		s.Drifted, s.Missing, s.Unhealthy, s.Expiring, s.UnmanagedOwned)
+}
+
+// cacheRef is "region/name (id, status)", leaving out what is empty.
+func cacheRef(region, name string, more ...string) string {
+	ref := region + "/" + name
+	if ids := nonEmpty(more...); len(ids) > 0 {
+		ref += " (" + strings.Join(ids, ", ") + ")"
+	}
+	return ref
+}
+
+// driftDetail says what differs in a drifted cache, and why apply cannot fix it now.
+func driftDetail(d drift.Drifted) string {
+	detail := strings.Join(d.Fields, ", ")
+	switch {
+	case d.Action == planner.Blocked:
+		detail = strings.TrimPrefix(detail+"; blocked: "+d.Reason, "; ")
+	case d.WaitsFor != "":
+		detail += "; apply updates it once it is " + d.WaitsFor
+	}
+	return detail
+}
+
+// missingDetail says what apply would do about a missing cache.
+func missingDetail(m drift.Missing) string {
+	if m.Reason != "" {
+		return m.Reason
+	}
+	return "apply would create it"
+}
+
+// unhealthyDetail is the cache's last warning.
+func unhealthyDetail(u drift.Unhealthy) string {
+	if u.Message != "" {
+		return u.Message
+	}
+	return "(no warning event)"
+}
+
+// expiryDetail is "expires in 1d12h (2026-05-02T00:00:00Z)" or "expired 5m ago (…)".
+func expiryDetail(e drift.Expiring) string {
+	at := e.ExpiresAt.UTC().Format(time.RFC3339)
+	if left := e.ExpiresIn(); left > 0 {
+		return "expires in " + formatLeft(left) + " (" + at + ")"
+	}
+	return "expired " + formatLeft(-e.ExpiresIn()) + " ago (" + at + ")"
+}
+
+// formatLeft is a duration to the minute, in days and hours when it is long:
+// "2d3h", "5h20m", "45m", "under a minute".
+func formatLeft(d time.Duration) string {
+	d = d.Truncate(time.Minute)
+	days, hours, minutes := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
+	var b strings.Builder
+	switch {
+	case days > 0:
+		fmt.Fprintf(&b, "%dd", days)
+		if hours > 0 {
+			fmt.Fprintf(&b, "%dh", hours)
+		}
+	case hours > 0:
+		fmt.Fprintf(&b, "%dh", hours)
+		if minutes > 0 {
+			fmt.Fprintf(&b, "%dm", minutes)
+		}
+	case minutes > 0:
+		fmt.Fprintf(&b, "%dm", minutes)
+	default:
+		b.WriteString("under a minute")
+	}
+	return b.String()
+}
+
+// splitUnmanaged separates the unmanaged caches that count as drift (owned) from the rest.
+func splitUnmanaged(r drift.Report) (owned, others []drift.Unmanaged) {
+	for _, u := range r.Unmanaged {
+		if u.Owned {
+			owned = append(owned, u)
+		} else {
+			others = append(others, u)
+		}
+	}
+	return owned, others
+}
+
+// renderDriftText is the report for terminals and cron logs: one section per non-empty
+// category, one line per cache, and the summary line.
+func renderDriftText(r drift.Report, st styles) string {
+	var b strings.Builder
+	section := func(title string, style func(...string) string, lines []string) {
+		if len(lines) == 0 {
+			return
+		}
+		fmt.Fprintf(&b, "%s (%d):\n", style(title), len(lines))
+		for _, l := range lines {
+			b.WriteString("  " + l + "\n")
+		}
+		b.WriteString("\n")
+	}
+	var lines []string
+	for _, d := range r.Drifted {
+		lines = append(lines, cacheRef(d.Region, d.Name, d.ID, d.Status)+": "+driftDetail(d))
+	}
+	section("Drifted", st.update.Render, lines)
+	lines = nil
+	for _, m := range r.Missing {
+		lines = append(lines, cacheRef(m.Region, m.Name)+": "+missingDetail(m))
+	}
+	section("Missing", st.create.Render, lines)
+	lines = nil
+	for _, u := range r.Unhealthy {
+		lines = append(lines, cacheRef(u.Region, u.Name, u.ID, u.Status)+": "+unhealthyDetail(u))
+	}
+	section("Unhealthy", st.delete.Render, lines)
+	lines = nil
+	for _, e := range r.Expiring {
+		lines = append(lines, cacheRef(e.Region, e.Name, e.ID, e.Status)+": "+expiryDetail(e))
+	}
+	section("Expiring", st.update.Render, lines)
+	owned, others := splitUnmanaged(r)
+	lines = nil
+	for _, u := range owned {
+		lines = append(lines, cacheRef(u.Region, u.Name, u.ID, u.Status)+": "+u.Reason)
+	}
+	section("Unmanaged, owned by this file", st.delete.Render, lines)
+	lines = nil
+	for _, u := range others {
+		lines = append(lines, cacheRef(u.Region, u.Name, u.ID, u.Status)+": "+st.dim.Render(u.Reason))
+	}
+	section("Unmanaged, not counted as drift", st.dim.Render, lines)
+	label, rest, _ := strings.Cut(driftLine(r), ": ")
+	b.WriteString(st.bold.Render(label+":") + " " + rest + "\n")
+	return b.String()
+}
+
+// renderDriftMarkdown is the report for an issue or a chat message: a summary table,
+// one table per non-empty category, and the summary line.
+func renderDriftMarkdown(r drift.Report) string {
+	var b strings.Builder
+	s := r.Summary
+	b.WriteString("### imcsync drift\n\n")
+	b.WriteString("| Drifted | Missing | Unhealthy | Expiring | Unmanaged (owned) | Unmanaged (others) | Checked |\n")
+	b.WriteString("|--------:|--------:|----------:|---------:|------------------:|-------------------:|--------:|\n")
+	fmt.Fprintf(&b, "| %d | %d | %d | %d | %d | %d | %d |\n\n",
+		s.Drifted, s.Missing, s.Unhealthy, s.Expiring, s.UnmanagedOwned, s.Unmanaged-s.UnmanagedOwned, s.Checked)
+
+	table := func(title string, header []string, rows [][]string) {
+		if len(rows) == 0 {
+			return
+		}
+		fmt.Fprintf(&b, "#### %s (%d)\n\n", title, len(rows))
+		b.WriteString("| " + strings.Join(header, " | ") + " |\n")
+		b.WriteString("|" + strings.Repeat("---|", len(header)) + "\n")
+		for i, row := range rows {
+			if i == mdRowsMax {
+				fmt.Fprintf(&b, "\n_…and %d more: run `imcsync drift` to see them all._\n", len(rows)-mdRowsMax)
+				break
+			}
+			cells := make([]string, len(row))
+			for j, c := range row {
+				cells[j] = mdCell(c)
+			}
+			b.WriteString("| " + strings.Join(cells, " | ") + " |\n")
+		}
+		b.WriteString("\n")
+	}
+	var rows [][]string
+	for _, d := range r.Drifted {
+		reason := d.Reason
+		if d.WaitsFor != "" {
+			reason = "apply updates it once it is " + d.WaitsFor
+		}
+		rows = append(rows, []string{d.Region, d.Name, d.ID, d.Status, string(d.Action), strings.Join(d.Fields, ", "), reason})
+	}
+	table("Drifted", []string{"Region", "Name", "ID", "Status", "Action", "Changed fields", "Reason"}, rows)
+	rows = nil
+	for _, m := range r.Missing {
+		rows = append(rows, []string{m.Region, m.Name, missingDetail(m)})
+	}
+	table("Missing", []string{"Region", "Name", "Note"}, rows)
+	rows = nil
+	for _, u := range r.Unhealthy {
+		rows = append(rows, []string{u.Region, u.Name, u.ID, u.Status, unhealthyDetail(u)})
+	}
+	table("Unhealthy", []string{"Region", "Name", "ID", "Status", "Last warning"}, rows)
+	rows = nil
+	for _, e := range r.Expiring {
+		rows = append(rows, []string{e.Region, e.Name, e.ID, e.Status, expiryDetail(e)})
+	}
+	table("Expiring", []string{"Region", "Name", "ID", "Status", "Expiry"}, rows)
+	rows = nil
+	for _, u := range r.Unmanaged {
+		counted := "no"
+		if u.Owned {
+			counted = "yes: apply --prune would delete it"
+		}
+		rows = append(rows, []string{u.Region, u.Name, u.ID, u.Status, u.Owner, counted, u.Reason})
+	}
+	table("Unmanaged", []string{"Region", "Name", "ID", "Status", "Owner", "Drift", "Reason"}, rows)
+
+	checked := "_Checked at " + r.CheckedAt.UTC().Format(time.RFC3339)
+	if r.Owner != "" {
+		checked += " for owner " + mdCell(r.Owner)
+	}
+	b.WriteString(checked + "._\n\n")
+	label, rest, _ := strings.Cut(driftLine(r), ": ")
+	b.WriteString("**" + label + ":** " + rest + "\n")
+	return b.String()
+}
