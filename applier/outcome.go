@@ -113,6 +113,22 @@ func Converged(outcomes []Outcome) bool {
 	return true
 }
 
+// HasWork reports whether applying the plan does anything: a change to send, or a
+// declared cache that is busy (Preparing, Creating, Updating) and must be waited for and
+// verified even though nothing is sent to it — someone else's update may still fail.
+func HasWork(plan *planner.Plan) bool {
+	if plan.HasChanges() {
+		return true
+	}
+	var d decider
+	for _, ch := range plan.Changes {
+		if d.needsLive(ch) {
+			return true
+		}
+	}
+	return false
+}
+
 // Summary counts outcomes by result.
 type Summary struct {
 	Created   int `json:"created"`
