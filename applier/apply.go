@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -50,6 +51,10 @@ type task struct {
 	polls    int      // reads since its call
 	refused  int      // IncorrectStatus answers
 	tags     *tagWork // tag calls still to make in this round (see sendTags)
+	// after is the ID of a cache a create answered with that was then never listed: the
+	// API replayed an earlier create whose cache is gone. The next create follows it
+	// (createToken).
+	after string
 	shown    Outcome
 }
 
@@ -191,7 +196,11 @@ func (r *runner) decideTask(t *task, v regionView) bool {
 	if t.change.Action == planner.Create {
 		named := v.byName[t.change.Name]
 		if len(named) > 1 {
-			r.finish(t, Blocked, fmt.Sprintf("%d caches named %q exist now; pin one with `id:` and plan again", len(named), t.change.Name), nil)
+			ids := make([]string, len(named))
+			for i, c := range named {
+				ids[i] = c.ID
+			}
+			r.finish(t, Blocked, fmt.Sprintf("%d caches named %q exist now (%s); keep one: pin it with `id:` or delete the others, then plan again", len(named), t.change.Name, strings.Join(ids, ", ")), nil)
 			return false
 		}
 		if len(named) == 1 {
@@ -225,7 +234,16 @@ func (r *runner) decideTask(t *task, v regionView) bool {
 func (r *runner) observeSettling(t *task, v regionView) {
 	t.polls++
 	var live *cloud.Cache
-	if c, ok := v.byID[t.out.ID]; ok {
+	c, listed := v.byID[t.out.ID]
+	if !listed && replayed(t) && t.out.ID != t.after {
+		// The answer named a cache that does not exist: the API replayed an earlier
+		// create (same token) whose cache was deleted since. Create it again, following
+		// the gone cache.
+		t.after, t.out.ID, t.phase, t.waited = t.out.ID, "", deciding, false
+		r.progress(t, Waiting, fmt.Sprintf("the API answered with %s, which no longer exists (an earlier create replayed); creating it again", t.after))
+		return
+	}
+	if listed {
 		live = &c
 		t.out.Status, t.out.Progress = c.Status, c.Progress
 		if !c.Status.Settled() {
@@ -244,6 +262,12 @@ func (r *runner) observeSettling(t *task, v regionView) {
 		err = errors.New(msg)
 	}
 	r.finish(t, res, msg, err)
+}
+
+// replayed reports whether a create's cache has not been listed for as long as settle
+// waits for a new cache to show.
+func replayed(t *task) bool {
+	return (t.change.Action == planner.Create || t.change.Action == planner.Replace) && t.out.ID != "" && t.polls >= settlePolls
 }
 
 // timeout ends the tasks still open when opts.Timeout has passed.

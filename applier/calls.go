@@ -1,6 +1,7 @@
 package applier
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -60,7 +61,7 @@ func (r *runner) execute(ctx context.Context, t *task) {
 		}
 	case planner.Create:
 		var c eci.CreateRequest
-		if c, err = createRequest(r.opts.RunID, t.change, req, r.opts.Getenv); err == nil {
+		if c, err = createRequest(r.decider.owner, t.change, req, t.after, r.opts.Getenv); err == nil {
 			attempts, err = r.call(ctx, func(cx context.Context) error {
 				id, err := r.client.Create(cx, c)
 				if err == nil {
@@ -130,7 +131,9 @@ func (r *runner) stopped(ch planner.Change) error {
 // creates it again: two calls, each with its own ClientToken. A cache already gone is
 // simply created.
 func (r *runner) replace(ctx context.Context, t *task, req planner.Request) (int, error) {
-	c, err := createRequest(r.opts.RunID, t.change, req, r.opts.Getenv)
+	// The create follows the cache it replaces: runs replacing the same cache at once
+	// make one new cache, and the original create's answer is never replayed.
+	c, err := createRequest(r.decider.owner, t.change, req, cmp.Or(t.after, t.change.ID), r.opts.Getenv)
 	if err != nil {
 		return 0, err
 	}

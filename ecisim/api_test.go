@@ -490,3 +490,37 @@ func TestConcurrentClients(t *testing.T) {
 		t.Errorf("%d caches, want %d", n, workers*each)
 	}
 }
+
+// TestClientTokenConcurrentCreates sends one create, with one ClientToken, from several
+// clients at once while the emulator is slow: the calls are in flight together, and
+// still make one cache, every answer naming it.
+func TestClientTokenConcurrentCreates(t *testing.T) {
+	rn := start(t, ecisim.Config{Faults: &ecisim.Faults{Actions: map[string]ecisim.Rule{
+		"CreateImageCache": {Latency: ecisim.Duration(300 * time.Millisecond)}}}}, nil)
+	const clients = 8
+	ids := make([]string, clients)
+	errs := make([]error, clients)
+	var wg sync.WaitGroup
+	for i := range clients {
+		c := newClient(t, rn) // the SDK client is not safe for concurrent use
+		wg.Go(func() {
+			resp, err := c.CreateImageCache(&eci.CreateImageCacheRequest{RegionId: tea.String(region),
+				ImageCacheName: tea.String("web"), Image: strs("nginx:1"), ClientToken: tea.String("same-create")})
+			if errs[i] = err; err == nil {
+				ids[i] = tea.StringValue(resp.Body.ImageCacheId)
+			}
+		})
+	}
+	wg.Wait()
+	for i := range clients {
+		if errs[i] != nil {
+			t.Fatalf("client %d: %v", i, errs[i])
+		}
+		if ids[i] != ids[0] {
+			t.Errorf("client %d was answered %s, client 0 %s", i, ids[i], ids[0])
+		}
+	}
+	if n := len(rn.Server.State().Caches); n != 1 {
+		t.Errorf("%d caches after %d identical creates in flight at once, want 1", n, clients)
+	}
+}
