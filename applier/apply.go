@@ -55,7 +55,7 @@ type task struct {
 	// API replayed an earlier create whose cache is gone. The next create follows it
 	// (createToken).
 	after string
-	shown    Outcome
+	shown Outcome
 }
 
 // runner is one Apply.

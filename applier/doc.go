@@ -39,6 +39,7 @@
 //   - The region is listed again right before its creates are sent (the plan's listing
 //     may be minutes old), and a cache of the name found there is planned again instead
 //     of created; one another run is still creating is waited for until it is Ready.
+//
 // Creates of one name with different content (two different files) are different
 // creates; two caches of one name found at any point block the name, with both IDs,
 // until a person keeps one.
