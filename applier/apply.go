@@ -43,7 +43,6 @@ const (
 type task struct {
 	change   planner.Change // what is applied: the planned change, or Replan's
 	sent     sent           // what the accepted calls sent (settling)
-	accepted Result         // the result of the accepted call (settling)
 	out      Outcome
 	phase    phase
 	waited   bool     // seen busy before its call
@@ -55,6 +54,7 @@ type task struct {
 	// API replayed an earlier create whose cache is gone. The next create follows it
 	// (createToken).
 	after string
+	took  bool // a call of the change was accepted (an update before its tag calls, a replace's delete)
 	shown Outcome
 }
 
@@ -274,8 +274,7 @@ func replayed(t *task) bool {
 func (r *runner) timeout(open []*task) {
 	for _, t := range open {
 		if t.phase == settling {
-			msg := fmt.Sprintf("timed out after %s waiting for the cache to settle (status %s)", r.opts.Timeout, cmp.Or(string(t.out.Status), "not listed"))
-			r.finish(t, Failed, msg, errors.New(msg))
+			r.finish(t, Sent, fmt.Sprintf("not verified: the API accepted the call; timed out after %s waiting for the cache to settle (status %s)", r.opts.Timeout, cmp.Or(string(t.out.Status), "not listed")), nil)
 			continue
 		}
 		r.finish(t, Blocked, fmt.Sprintf("the cache was still %s after %s; nothing was sent", t.out.Status, r.opts.Timeout), nil)
@@ -283,11 +282,11 @@ func (r *runner) timeout(open []*task) {
 }
 
 // interrupt ends the open tasks when ctx has ended: nothing was sent for a deciding
-// task; a settling one keeps its accepted call's result, unconfirmed.
+// task; a settling one was sent, and is not verified.
 func (r *runner) interrupt(open []*task) {
 	for _, t := range open {
 		if t.phase == settling {
-			r.finish(t, t.accepted, "interrupted before the cache settled", nil)
+			r.finish(t, Sent, fmt.Sprintf("not verified: the API accepted the call; interrupted before the cache settled (status %s)", cmp.Or(string(t.out.Status), "not listed")), nil)
 			continue
 		}
 		r.finish(t, Skipped, "interrupted before anything was sent", ErrInterrupted)

@@ -58,6 +58,7 @@ func (r *runner) execute(ctx context.Context, t *task) {
 		var u eci.UpdateRequest
 		if u, err = updateRequest(r.opts.RunID, t.change, req, r.opts.Getenv); err == nil && !tagsOnly(t.change) {
 			attempts, err = r.call(ctx, func(c context.Context) error { return r.client.Update(c, u) })
+			t.took = err == nil
 		}
 	case planner.Create:
 		var c eci.CreateRequest
@@ -158,6 +159,7 @@ func (r *runner) replace(ctx context.Context, t *task, req planner.Request) (int
 		if err != nil && !errors.Is(err, eci.ErrNotFound) {
 			return attempts, fmt.Errorf("deleting %s before creating it again: %w", t.change.ID, err)
 		}
+		t.took = err == nil
 	}
 	t.out.ID = ""
 	n, err := r.call(ctx, func(cx context.Context) error {
@@ -182,9 +184,9 @@ func (r *runner) answer(t *task, s sent, err error) {
 	}
 	switch {
 	case err == nil:
-		t.accepted = map[planner.Action]Result{planner.Create: Created, planner.Update: Updated, planner.Delete: Deleted, planner.Replace: Replaced}[t.change.Action]
 		if !r.opts.Wait {
-			r.finish(t, t.accepted, "", nil)
+			accepted := map[planner.Action]Result{planner.Create: Created, planner.Update: Updated, planner.Delete: Deleted, planner.Replace: Replaced}[t.change.Action]
+			r.finish(t, accepted, "", nil)
 			return
 		}
 		t.phase, t.sent, t.busySeen, t.polls = settling, s, false, 0
@@ -202,14 +204,29 @@ func (r *runner) answer(t *task, s sent, err error) {
 		r.progress(t, Waiting, "the API answered IncorrectStatus; reading the cache again")
 	case errors.Is(err, eci.ErrCircuitOpen) && t.out.Attempts == 0:
 		r.finish(t, Skipped, "not attempted: "+err.Error(), err)
-	case errors.Is(err, ErrInterrupted) && t.out.Attempts == 0:
-		r.finish(t, Skipped, "interrupted before anything was sent", err)
 	case errors.Is(err, ErrInterrupted):
-		r.finish(t, Failed, err.Error(), err)
+		r.interrupted(t, err)
 	case errors.As(err, &api):
 		r.finish(t, Failed, api.Code+": "+api.Message, err)
 	default:
 		r.finish(t, Failed, err.Error(), err)
+	}
+}
+
+// interrupted ends a task whose calls ctx's end cut short. A call the API accepted, or
+// one whose answer was lost (a network error, a 5xx: it may have taken effect), makes
+// the cache sent, not verified; a task whose every try was refused without effect
+// (throttling, a conflict) or never sent is skipped.
+func (r *runner) interrupted(t *task, err error) {
+	switch {
+	case t.took:
+		r.finish(t, Sent, "not verified: the API accepted the call; the run was interrupted before the rest of the change ("+err.Error()+")", nil)
+	case t.out.Attempts == 0:
+		r.finish(t, Skipped, "interrupted before anything was sent", err)
+	case errors.Is(err, eci.ErrThrottled) || errors.Is(err, eci.ErrConflict):
+		r.finish(t, Skipped, "interrupted while retrying; the API had refused every try, so nothing was changed ("+err.Error()+")", err)
+	default:
+		r.finish(t, Sent, "not verified: interrupted while the API's answer was lost, so the change may have been made ("+err.Error()+")", nil)
 	}
 }
 

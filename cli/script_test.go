@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -53,12 +54,14 @@ func TestScript(t *testing.T) {
 // command here to make it available to every script.
 func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
-		"ecisim":     cmdEcisim,
-		"ecisim-log": cmdEcisimLog,
-		"serve":      cmdServe,
-		"terminate":  cmdTerminate,
-		"http-get":   cmdHTTPGet,
-		"metrics":    cmdMetrics,
+		"ecisim":      cmdEcisim,
+		"ecisim-log":  cmdEcisimLog,
+		"ecisim-wait": cmdEcisimWait,
+		"serve":       cmdServe,
+		"start":       cmdStart,
+		"terminate":   cmdTerminate,
+		"http-get":    cmdHTTPGet,
+		"metrics":     cmdMetrics,
 	}
 }
 
@@ -172,4 +175,38 @@ func cmdEcisimLog(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	run.Server.ResetRequests()
 	ts.Stdout().Write([]byte(b.String()))
+}
+
+// cmdEcisimWait waits (at most 10 s) until the script's emulator has accepted (HTTP 200)
+// at least N calls of ACTION since the last ecisim-log, e.g. to interrupt a run while
+// its calls are being made:
+//
+//	ecisim-wait ACTION N
+func cmdEcisimWait(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: ecisim-wait ACTION N")
+	}
+	want, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	v, ok := emulators.Load(ts)
+	if !ok {
+		ts.Fatalf("ecisim-wait: no emulator started; run ecisim first")
+	}
+	run := v.(*ecisim.Running)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		n := 0
+		for _, r := range run.Server.Requests() {
+			if r.Action == args[0] && r.Status == 200 {
+				n++
+			}
+		}
+		if n >= want {
+			return
+		}
+		if time.Now().After(deadline) {
+			ts.Fatalf("ecisim-wait: %d %s accepted after 10s, want %d", n, args[0], want)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
