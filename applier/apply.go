@@ -53,9 +53,10 @@ type task struct {
 	// after is the ID of a cache a create answered with that was then never listed: the
 	// API replayed an earlier create whose cache is gone. The next create follows it
 	// (createToken).
-	after string
-	took  bool // a call of the change was accepted (an update before its tag calls, a replace's delete)
-	shown Outcome
+	after   string
+	took    bool // a call of the change was accepted (an update before its tag calls, a replace's delete)
+	unknown bool // a try's answer left its effect unknown (a 5xx, a lost answer)
+	shown   Outcome
 }
 
 // runner is one Apply.

@@ -446,3 +446,35 @@ func TestDeadAPIStopsPromptly(t *testing.T) {
 		t.Errorf("%d UpdateImageCache calls to a dead API, want the breaker to stop them early", n)
 	}
 }
+
+// TestInterruptWhileRetrying: a call cut short between retries is sent, not verified,
+// when a try's answer left its effect unknown (503), and skipped when every try was
+// refused without effect (throttling).
+func TestInterruptWhileRetrying(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		rule ecisim.Rule
+		want applier.Result
+	}{
+		{"after a 503", ecisim.Rule{FailFirst: 1000}, applier.Sent},
+		{"after throttling", ecisim.Rule{ThrottleFirst: 1000}, applier.Skipped},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, nil, simCache("imc-web", "web", 20, "nginx:1"))
+			plan := e.plan(file("", declared("web", 40, "nginx:1")), planner.Options{})
+			e.sim.Server.SetFaults(ecisim.Faults{Actions: map[string]ecisim.Rule{"UpdateImageCache": tt.rule}})
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			opts := e.opts()
+			opts.Progress = func(o applier.Outcome) {
+				if o.Phase == applier.Retrying {
+					cancel() // Ctrl-C between two tries
+				}
+			}
+			out := applier.Apply(ctx, plan, e.client, opts)
+			if len(out) != 1 || out[0].Result != tt.want || out[0].Attempts == 0 {
+				t.Fatalf("outcome %+v, want %s after at least one try", out, tt.want)
+			}
+		})
+	}
+}

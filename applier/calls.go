@@ -51,7 +51,12 @@ func (r *runner) execute(ctx context.Context, t *task) {
 	if !tagsOnly(t.change) { // a tags-only change has no call here: its tag calls follow
 		r.progress(t, Sending, "sending")
 	}
-	ctx = eci.ObserveRetries(ctx, func(rt eci.Retry) { r.progress(t, Retrying, retryMessage(rt)) })
+	ctx = eci.ObserveRetries(ctx, func(rt eci.Retry) {
+		if !errors.Is(rt.Err, eci.ErrThrottled) && !errors.Is(rt.Err, eci.ErrConflict) {
+			t.unknown = true // a 5xx or a lost answer: the try may have taken effect
+		}
+		r.progress(t, Retrying, retryMessage(rt))
+	})
 	var attempts int
 	switch t.change.Action {
 	case planner.Update:
@@ -214,16 +219,16 @@ func (r *runner) answer(t *task, s sent, err error) {
 }
 
 // interrupted ends a task whose calls ctx's end cut short. A call the API accepted, or
-// one whose answer was lost (a network error, a 5xx: it may have taken effect), makes
-// the cache sent, not verified; a task whose every try was refused without effect
-// (throttling, a conflict) or never sent is skipped.
+// a try whose answer leaves its effect unknown (a 5xx, a lost answer), makes the cache
+// sent, not verified; a task whose every try was refused without effect (throttling, a
+// conflict), or that sent nothing, is skipped.
 func (r *runner) interrupted(t *task, err error) {
 	switch {
 	case t.took:
 		r.finish(t, Sent, "not verified: the API accepted the call; the run was interrupted before the rest of the change ("+err.Error()+")", nil)
 	case t.out.Attempts == 0:
 		r.finish(t, Skipped, "interrupted before anything was sent", err)
-	case errors.Is(err, eci.ErrThrottled) || errors.Is(err, eci.ErrConflict):
+	case !t.unknown:
 		r.finish(t, Skipped, "interrupted while retrying; the API had refused every try, so nothing was changed ("+err.Error()+")", err)
 	default:
 		r.finish(t, Sent, "not verified: interrupted while the API's answer was lost, so the change may have been made ("+err.Error()+")", nil)
