@@ -156,10 +156,16 @@ func TestSoak(t *testing.T) {
 		checkConverged(t, "run 1", sim, decl)
 	}
 
-	// Runs until one exits 0, each checked when it exits 0.
+	// Runs until one exits 0, each checked when it exits 0; a run after one that exited
+	// 0 sends nothing.
+	converged := exitA == nil
 	for i := 2; ; i++ {
-		start := time.Now()
+		start, writesBefore := time.Now(), log.writes()
 		err := run(fmt.Sprintf("run%d", i), apply...).Run()
+		if sent := log.writes() - writesBefore; converged && sent > 0 {
+			t.Errorf("run %d sent %d write requests after a run that exited 0", i, sent)
+		}
+		converged = err == nil
 		t.Logf("run %d: exited %v after %s", i, exitCode(err), time.Since(start).Round(time.Millisecond))
 		if err != nil {
 			t.Logf("run %d: %s", i, grepLines(filepath.Join(dir, fmt.Sprintf("run%d.out", i)), "blocked|failed|Apply", 10))
@@ -227,21 +233,34 @@ func exitCode(err error) string {
 }
 
 // countingLog writes the emulator's request log and counts, per action, the calls that
-// took effect (answered 200, or answer lost).
+// took effect (answered 200, or answer lost), and the write requests.
 type countingLog struct {
 	w        io.Writer
 	mu       sync.Mutex
 	accepted map[string]int
+	sent     int
 }
 
 func (l *countingLog) Write(p []byte) (int, error) {
 	var r ecisim.LoggedRequest
-	if json.Unmarshal(p, &r) == nil && (r.Status == 200 || r.Code == "AnswerLost") {
+	if json.Unmarshal(p, &r) == nil {
 		l.mu.Lock()
-		l.accepted[r.Action]++
+		if r.Status == 200 || r.Code == "AnswerLost" {
+			l.accepted[r.Action]++
+		}
+		if !strings.HasPrefix(r.Action, "Describe") && !strings.HasPrefix(r.Action, "List") {
+			l.sent++
+		}
 		l.mu.Unlock()
 	}
 	return l.w.Write(p)
+}
+
+// writes returns how many write requests (anything but Describe and List) were served.
+func (l *countingLog) writes() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.sent
 }
 
 func (l *countingLog) count(action string) int {
