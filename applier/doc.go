@@ -54,11 +54,15 @@
 //
 // Never let one cache stop the others. Calls run in parallel up to Options.Parallelism,
 // each goroutine writing only its own cache's state; failures end up in outcomes, and
-// only the caller's context stops the run. When it ends (Ctrl-C), calls in flight are
-// allowed to finish - an abandoned mutation leaves its effect unknown - no new call
-// starts, and the caches not attempted are reported skipped.
+// only the caller's context stops the run. When it ends (Ctrl-C, SIGTERM), calls in
+// flight are allowed to finish - an abandoned mutation leaves its effect unknown - no
+// new call starts, and the caches not attempted are reported skipped. A cache whose
+// call the API accepted (or whose answer was lost) is reported Sent: not verified,
+// neither failed nor a success; so is one still settling when Options.Timeout passes.
 //
 // Report what the cloud shows. With Options.Wait, Apply keeps reading until every
 // touched cache has settled, so "updated" means Ready with the new values, and an
-// UpdateFailed cache is a failure with the API's event message.
+// UpdateFailed cache is a failure with the API's event message. A declared cache that
+// is busy is watched even when nothing is to be sent to it (HasWork): it is unchanged
+// only once it is Ready and equal.
 package applier
