@@ -60,7 +60,10 @@ func (l *Loop) logChange(ctx context.Context, o applier.Outcome) {
 		return
 	}
 	level := slog.LevelInfo
-	if !o.Result.Converged() {
+	switch {
+	case o.Result == applier.Sent:
+		level = slog.LevelWarn // accepted, not verified: the next cycle reads it again
+	case !o.Result.Converged():
 		level = slog.LevelError
 	}
 	attrs := []slog.Attr{
