@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -42,7 +43,6 @@ const (
 type task struct {
 	change   planner.Change // what is applied: the planned change, or Replan's
 	sent     sent           // what the accepted calls sent (settling)
-	accepted Result         // the result of the accepted call (settling)
 	out      Outcome
 	phase    phase
 	waited   bool     // seen busy before its call
@@ -50,7 +50,13 @@ type task struct {
 	polls    int      // reads since its call
 	refused  int      // IncorrectStatus answers
 	tags     *tagWork // tag calls still to make in this round (see sendTags)
-	shown    Outcome
+	// after is the ID of a cache a create answered with that was then never listed: the
+	// API replayed an earlier create whose cache is gone. The next create follows it
+	// (createToken).
+	after   string
+	took    bool // a call of the change was accepted (an update before its tag calls, a replace's delete)
+	unknown bool // a try's answer left its effect unknown (a 5xx, a lost answer)
+	shown   Outcome
 }
 
 // runner is one Apply.
@@ -191,7 +197,11 @@ func (r *runner) decideTask(t *task, v regionView) bool {
 	if t.change.Action == planner.Create {
 		named := v.byName[t.change.Name]
 		if len(named) > 1 {
-			r.finish(t, Blocked, fmt.Sprintf("%d caches named %q exist now; pin one with `id:` and plan again", len(named), t.change.Name), nil)
+			ids := make([]string, len(named))
+			for i, c := range named {
+				ids[i] = c.ID
+			}
+			r.finish(t, Blocked, fmt.Sprintf("%d caches named %q exist now (%s); keep one: pin it with `id:` or delete the others, then plan again", len(named), t.change.Name, strings.Join(ids, ", ")), nil)
 			return false
 		}
 		if len(named) == 1 {
@@ -225,7 +235,16 @@ func (r *runner) decideTask(t *task, v regionView) bool {
 func (r *runner) observeSettling(t *task, v regionView) {
 	t.polls++
 	var live *cloud.Cache
-	if c, ok := v.byID[t.out.ID]; ok {
+	c, listed := v.byID[t.out.ID]
+	if !listed && replayed(t) && t.out.ID != t.after {
+		// The answer named a cache that does not exist: the API replayed an earlier
+		// create (same token) whose cache was deleted since. Create it again, following
+		// the gone cache.
+		t.after, t.out.ID, t.phase, t.waited = t.out.ID, "", deciding, false
+		r.progress(t, Waiting, fmt.Sprintf("the API answered with %s, which no longer exists (an earlier create replayed); creating it again", t.after))
+		return
+	}
+	if listed {
 		live = &c
 		t.out.Status, t.out.Progress = c.Status, c.Progress
 		if !c.Status.Settled() {
@@ -246,12 +265,17 @@ func (r *runner) observeSettling(t *task, v regionView) {
 	r.finish(t, res, msg, err)
 }
 
+// replayed reports whether a create's cache has not been listed for as long as settle
+// waits for a new cache to show.
+func replayed(t *task) bool {
+	return (t.change.Action == planner.Create || t.change.Action == planner.Replace) && t.out.ID != "" && t.polls >= settlePolls
+}
+
 // timeout ends the tasks still open when opts.Timeout has passed.
 func (r *runner) timeout(open []*task) {
 	for _, t := range open {
 		if t.phase == settling {
-			msg := fmt.Sprintf("timed out after %s waiting for the cache to settle (status %s)", r.opts.Timeout, cmp.Or(string(t.out.Status), "not listed"))
-			r.finish(t, Failed, msg, errors.New(msg))
+			r.finish(t, Sent, fmt.Sprintf("not verified: the API accepted the call; timed out after %s waiting for the cache to settle (status %s)", r.opts.Timeout, cmp.Or(string(t.out.Status), "not listed")), nil)
 			continue
 		}
 		r.finish(t, Blocked, fmt.Sprintf("the cache was still %s after %s; nothing was sent", t.out.Status, r.opts.Timeout), nil)
@@ -259,11 +283,11 @@ func (r *runner) timeout(open []*task) {
 }
 
 // interrupt ends the open tasks when ctx has ended: nothing was sent for a deciding
-// task; a settling one keeps its accepted call's result, unconfirmed.
+// task; a settling one was sent, and is not verified.
 func (r *runner) interrupt(open []*task) {
 	for _, t := range open {
 		if t.phase == settling {
-			r.finish(t, t.accepted, "interrupted before the cache settled", nil)
+			r.finish(t, Sent, fmt.Sprintf("not verified: the API accepted the call; interrupted before the cache settled (status %s)", cmp.Or(string(t.out.Status), "not listed")), nil)
 			continue
 		}
 		r.finish(t, Skipped, "interrupted before anything was sent", ErrInterrupted)

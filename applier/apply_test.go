@@ -268,8 +268,11 @@ func TestInterruptLetsCallsInFlightFinish(t *testing.T) {
 	}
 	s := applier.Summarize(out)
 	sent := e.requests("UpdateImageCache")
-	if len(sent) == 0 || len(sent) > opts.Parallelism || s.Updated != len(sent) || s.Skipped != len(out)-len(sent) {
-		t.Fatalf("%d calls sent, summary %s: want the calls in flight (1..%d) finished and the rest skipped", len(sent), s, opts.Parallelism)
+	if len(sent) == 0 || len(sent) > opts.Parallelism || s.Sent != len(sent) || s.Skipped != len(out)-len(sent) {
+		t.Fatalf("%d calls sent, summary %s: want the calls in flight (1..%d) finished and reported sent (not verified), the rest skipped", len(sent), s, opts.Parallelism)
+	}
+	if applier.Converged(out) {
+		t.Error("an interrupted run converged")
 	}
 	for _, r := range sent {
 		if r.Status != 200 {
@@ -441,5 +444,37 @@ func TestDeadAPIStopsPromptly(t *testing.T) {
 	}
 	if n := len(e.requests("UpdateImageCache")); n > 30 {
 		t.Errorf("%d UpdateImageCache calls to a dead API, want the breaker to stop them early", n)
+	}
+}
+
+// TestInterruptWhileRetrying: a call cut short between retries is sent, not verified,
+// when a try's answer left its effect unknown (503), and skipped when every try was
+// refused without effect (throttling).
+func TestInterruptWhileRetrying(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		rule ecisim.Rule
+		want applier.Result
+	}{
+		{"after a 503", ecisim.Rule{FailFirst: 1000}, applier.Sent},
+		{"after throttling", ecisim.Rule{ThrottleFirst: 1000}, applier.Skipped},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, nil, simCache("imc-web", "web", 20, "nginx:1"))
+			plan := e.plan(file("", declared("web", 40, "nginx:1")), planner.Options{})
+			e.sim.Server.SetFaults(ecisim.Faults{Actions: map[string]ecisim.Rule{"UpdateImageCache": tt.rule}})
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			opts := e.opts()
+			opts.Progress = func(o applier.Outcome) {
+				if o.Phase == applier.Retrying {
+					cancel() // Ctrl-C between two tries
+				}
+			}
+			out := applier.Apply(ctx, plan, e.client, opts)
+			if len(out) != 1 || out[0].Result != tt.want || out[0].Attempts == 0 {
+				t.Fatalf("outcome %+v, want %s after at least one try", out, tt.want)
+			}
+		})
 	}
 }

@@ -1,6 +1,7 @@
 package applier
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -50,17 +51,23 @@ func (r *runner) execute(ctx context.Context, t *task) {
 	if !tagsOnly(t.change) { // a tags-only change has no call here: its tag calls follow
 		r.progress(t, Sending, "sending")
 	}
-	ctx = eci.ObserveRetries(ctx, func(rt eci.Retry) { r.progress(t, Retrying, retryMessage(rt)) })
+	ctx = eci.ObserveRetries(ctx, func(rt eci.Retry) {
+		if !errors.Is(rt.Err, eci.ErrThrottled) && !errors.Is(rt.Err, eci.ErrConflict) {
+			t.unknown = true // a 5xx or a lost answer: the try may have taken effect
+		}
+		r.progress(t, Retrying, retryMessage(rt))
+	})
 	var attempts int
 	switch t.change.Action {
 	case planner.Update:
 		var u eci.UpdateRequest
 		if u, err = updateRequest(r.opts.RunID, t.change, req, r.opts.Getenv); err == nil && !tagsOnly(t.change) {
 			attempts, err = r.call(ctx, func(c context.Context) error { return r.client.Update(c, u) })
+			t.took = err == nil
 		}
 	case planner.Create:
 		var c eci.CreateRequest
-		if c, err = createRequest(r.opts.RunID, t.change, req, r.opts.Getenv); err == nil {
+		if c, err = createRequest(r.decider.owner, t.change, req, t.after, r.opts.Getenv); err == nil {
 			attempts, err = r.call(ctx, func(cx context.Context) error {
 				id, err := r.client.Create(cx, c)
 				if err == nil {
@@ -130,7 +137,9 @@ func (r *runner) stopped(ch planner.Change) error {
 // creates it again: two calls, each with its own ClientToken. A cache already gone is
 // simply created.
 func (r *runner) replace(ctx context.Context, t *task, req planner.Request) (int, error) {
-	c, err := createRequest(r.opts.RunID, t.change, req, r.opts.Getenv)
+	// The create follows the cache it replaces: runs replacing the same cache at once
+	// make one new cache, and the original create's answer is never replayed.
+	c, err := createRequest(r.decider.owner, t.change, req, cmp.Or(t.after, t.change.ID), r.opts.Getenv)
 	if err != nil {
 		return 0, err
 	}
@@ -155,6 +164,7 @@ func (r *runner) replace(ctx context.Context, t *task, req planner.Request) (int
 		if err != nil && !errors.Is(err, eci.ErrNotFound) {
 			return attempts, fmt.Errorf("deleting %s before creating it again: %w", t.change.ID, err)
 		}
+		t.took = err == nil
 	}
 	t.out.ID = ""
 	n, err := r.call(ctx, func(cx context.Context) error {
@@ -179,9 +189,9 @@ func (r *runner) answer(t *task, s sent, err error) {
 	}
 	switch {
 	case err == nil:
-		t.accepted = map[planner.Action]Result{planner.Create: Created, planner.Update: Updated, planner.Delete: Deleted, planner.Replace: Replaced}[t.change.Action]
 		if !r.opts.Wait {
-			r.finish(t, t.accepted, "", nil)
+			accepted := map[planner.Action]Result{planner.Create: Created, planner.Update: Updated, planner.Delete: Deleted, planner.Replace: Replaced}[t.change.Action]
+			r.finish(t, accepted, "", nil)
 			return
 		}
 		t.phase, t.sent, t.busySeen, t.polls = settling, s, false, 0
@@ -199,14 +209,29 @@ func (r *runner) answer(t *task, s sent, err error) {
 		r.progress(t, Waiting, "the API answered IncorrectStatus; reading the cache again")
 	case errors.Is(err, eci.ErrCircuitOpen) && t.out.Attempts == 0:
 		r.finish(t, Skipped, "not attempted: "+err.Error(), err)
-	case errors.Is(err, ErrInterrupted) && t.out.Attempts == 0:
-		r.finish(t, Skipped, "interrupted before anything was sent", err)
 	case errors.Is(err, ErrInterrupted):
-		r.finish(t, Failed, err.Error(), err)
+		r.interrupted(t, err)
 	case errors.As(err, &api):
 		r.finish(t, Failed, api.Code+": "+api.Message, err)
 	default:
 		r.finish(t, Failed, err.Error(), err)
+	}
+}
+
+// interrupted ends a task whose calls ctx's end cut short. A call the API accepted, or
+// a try whose answer leaves its effect unknown (a 5xx, a lost answer), makes the cache
+// sent, not verified; a task whose every try was refused without effect (throttling, a
+// conflict), or that sent nothing, is skipped.
+func (r *runner) interrupted(t *task, err error) {
+	switch {
+	case t.took:
+		r.finish(t, Sent, "not verified: the API accepted the call; the run was interrupted before the rest of the change ("+err.Error()+")", nil)
+	case t.out.Attempts == 0:
+		r.finish(t, Skipped, "interrupted before anything was sent", err)
+	case !t.unknown:
+		r.finish(t, Skipped, "interrupted while retrying; the API had refused every try, so nothing was changed ("+err.Error()+")", err)
+	default:
+		r.finish(t, Sent, "not verified: interrupted while the API's answer was lost, so the change may have been made ("+err.Error()+")", nil)
 	}
 }
 

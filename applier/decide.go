@@ -139,6 +139,9 @@ func (d decider) replanned(live cloud.Cache) step {
 	}
 	switch ch.Action {
 	case planner.Noop:
+		if !live.Status.Settled() {
+			return step{kind: wait} // e.g. created by another run: exit 0 only once it is Ready
+		}
 		return finalStep(Unchanged, "the cache already has the declared values")
 	case planner.Update, planner.Blocked:
 		if !live.Status.Settled() && !tagsOnly(ch) {

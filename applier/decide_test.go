@@ -110,8 +110,26 @@ func TestClientToken(t *testing.T) {
 	if next := newRunID(); next == run || clientToken(next, ch, planner.Update, r) == tok {
 		t.Error("a later run sends the same token")
 	}
-	replace := planner.Change{Region: "cn-hangzhou", Name: "web", ID: "imc-1", Action: planner.Replace}
-	if clientToken(run, replace, planner.Delete, r) == clientToken(run, replace, planner.Create, r) {
-		t.Error("the delete and the create of a replace share a token")
+}
+
+func TestCreateToken(t *testing.T) {
+	ch := planner.Change{Region: "cn-hangzhou", Name: "web", Action: planner.Create}
+	r := planner.Request{"name": "web", "images": []string{"nginx:1"}}
+	tok := createToken("team-a", ch, r, "")
+	if tok != createToken("team-a", ch, r, "") || len(tok) > 64 || !strings.HasPrefix(tok, "imcsync-c-") {
+		t.Fatalf("token %q: want the same for the same create in any run, ASCII, at most 64", tok)
+	}
+	region, name := ch, ch
+	region.Region, name.Name = "cn-beijing", "api"
+	for what, other := range map[string]string{
+		"owner":   createToken("team-b", ch, r, ""),
+		"region":  createToken("team-a", region, r, ""),
+		"name":    createToken("team-a", name, r, ""),
+		"content": createToken("team-a", ch, planner.Request{"name": "web", "images": []string{"nginx:2"}}, ""),
+		"after":   createToken("team-a", ch, r, "imc-gone"),
+	} {
+		if other == tok {
+			t.Errorf("the token does not depend on the %s", what)
+		}
 	}
 }

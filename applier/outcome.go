@@ -25,6 +25,11 @@ const (
 	Failed    Result = "failed"    // a call was refused or failed, or the cache ended Failed/UpdateFailed
 	Stale     Result = "stale"     // the live cache changed since the plan; plan again
 	Skipped   Result = "skipped"   // not attempted: interrupted, or refused by a safety check
+	// Sent: the API accepted the call (or its answer was lost, so it may have), but the
+	// run ended - Ctrl-C, SIGTERM, --timeout - before the cache was seen to take it.
+	// Not a failure and not a success: the next run reads the cache and sends nothing if
+	// it took the change.
+	Sent Result = "sent"
 
 	InProgress Result = "in-progress" // being worked on (Progress only)
 )
@@ -113,6 +118,22 @@ func Converged(outcomes []Outcome) bool {
 	return true
 }
 
+// HasWork reports whether applying the plan does anything: a change to send, or a
+// declared cache that is busy (Preparing, Creating, Updating) and must be waited for and
+// verified even though nothing is sent to it — someone else's update may still fail.
+func HasWork(plan *planner.Plan) bool {
+	if plan.HasChanges() {
+		return true
+	}
+	var d decider
+	for _, ch := range plan.Changes {
+		if d.needsLive(ch) {
+			return true
+		}
+	}
+	return false
+}
+
 // Summary counts outcomes by result.
 type Summary struct {
 	Created   int `json:"created"`
@@ -124,6 +145,7 @@ type Summary struct {
 	Failed    int `json:"failed"`
 	Stale     int `json:"stale"`
 	Skipped   int `json:"skipped"`
+	Sent      int `json:"sent"`
 }
 
 // Summarize counts the outcomes.
@@ -157,6 +179,8 @@ func (s *Summary) counter(r Result) *int {
 		return &s.Stale
 	case Skipped:
 		return &s.Skipped
+	case Sent:
+		return &s.Sent
 	}
 	return nil
 }
@@ -165,9 +189,13 @@ func (s *Summary) counter(r Result) *int {
 // all are zero).
 func (s Summary) String() string {
 	var parts []string
-	for _, r := range []Result{Created, Updated, Deleted, Replaced, Unchanged, Blocked, Failed, Stale, Skipped} {
+	for _, r := range []Result{Created, Updated, Deleted, Replaced, Unchanged, Sent, Blocked, Failed, Stale, Skipped} {
 		if n := *s.counter(r); n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, r))
+			label := string(r)
+			if r == Sent {
+				label = "sent, not verified"
+			}
+			parts = append(parts, fmt.Sprintf("%d %s", n, label))
 		}
 	}
 	if len(parts) == 0 {

@@ -29,13 +29,15 @@ func listingView(caches []cloud.Cache, err error) regionView {
 }
 
 // given is the first read: the plan's own listing (opts.Live) for the regions it holds,
-// a fresh read for the others.
+// a fresh read for the others, and for every region with a create: the listing the plan
+// was made from may be minutes old (a prompt), and another run may have created the
+// cache since.
 func (r *runner) given(ctx context.Context, open []*task) map[string]regionView {
 	var rest []*task
 	views := map[string]regionView{}
 	for _, t := range open {
 		caches, ok := r.opts.Live[t.out.Region]
-		if !ok {
+		if !ok || t.change.Action == planner.Create {
 			rest = append(rest, t)
 			continue
 		}

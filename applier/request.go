@@ -14,29 +14,49 @@ import (
 	"github.com/imcsync/imcsync/spec"
 )
 
-// clientToken is the idempotency token of one step of a change in one apply run: the
-// run's ID followed by a digest of the step, the action, region, cache (ID, or name for
-// a create), the live fingerprint it was planned against and the request, which names
+// clientToken is the idempotency token of one step of an update or a delete in one
+// apply run: the run's ID followed by a digest of the step, the action, region, cache
+// ID, the live fingerprint it was planned against and the request, which names
 // environment variables rather than holding passwords. The retries of a call send the
-// same token, so the API applies it once; a later run has another ID, so a revert or a
-// re-create that sends what an earlier run sent is never answered with the earlier
-// result. step tells apart the calls of one change (a replace deletes, then creates).
-// The result is printable ASCII, at most 8+16+1+32 = 57 characters (the API allows 64).
+// same token, so the API applies it once; a later run has another ID, so a revert that
+// sends what an earlier run sent is never answered with the earlier result. step tells
+// apart the calls of one change. The result is printable ASCII, at most 8+16+1+32 = 57
+// characters (the API allows 64). Creates use createToken.
 func clientToken(runID string, ch planner.Change, step planner.Action, r planner.Request) string {
 	b, err := json.Marshal(r)
 	if err != nil {
 		panic(err) // plain data: cannot fail
 	}
-	subject := ch.ID
-	if step == planner.Create {
-		subject = ch.Name
-	}
 	h := sha256.New()
-	for _, s := range []string{string(ch.Action), string(step), ch.Region, subject, ch.Fingerprint, string(b)} {
+	for _, s := range []string{string(ch.Action), string(step), ch.Region, ch.ID, ch.Fingerprint, string(b)} {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}
 	return "imcsync-" + runID + "-" + hex.EncodeToString(h.Sum(nil))[:32]
+}
+
+// createToken is the ClientToken of a CreateImageCache: a digest of what makes two
+// creates the same create - the region, the file's owner, the cache's name and the whole
+// request - and of after, the ID of the cache this create follows ("" for a first
+// create). It names no run, so that two runs creating the same cache at the same time
+// send the same token and the API makes one cache, answering both with its ID.
+//
+// after keeps a later create from being answered with an earlier one's cache: a replace
+// passes the ID of the cache it deletes, and a create whose answer names a cache that no
+// longer exists (the API replayed a create whose cache was pruned since) is sent again
+// with that ID. Runs that meet the same gone cache derive the same next token, so they
+// still make one cache. The result is "imcsync-c-" and 32 hex digits: 42 characters.
+func createToken(owner string, ch planner.Change, r planner.Request, after string) string {
+	b, err := json.Marshal(r)
+	if err != nil {
+		panic(err) // plain data: cannot fail
+	}
+	h := sha256.New()
+	for _, s := range []string{"create", ch.Region, owner, ch.Name, string(b), after} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return "imcsync-c-" + hex.EncodeToString(h.Sum(nil))[:32]
 }
 
 // newRunID returns 16 random hex characters naming one apply run.
@@ -65,13 +85,14 @@ func updateRequest(runID string, ch planner.Change, r planner.Request, getenv fu
 	return eci.UpdateRequest{RegionID: ch.Region, ImageCacheID: ch.ID, ClientToken: clientToken(runID, ch, planner.Update, r), Params: ps}, nil
 }
 
-// createRequest turns a create into its CreateImageCache call: every field of the request.
-func createRequest(runID string, ch planner.Change, r planner.Request, getenv func(string) string) (eci.CreateRequest, error) {
+// createRequest turns a create into its CreateImageCache call: every field of the
+// request, with the token createToken gives for owner and after.
+func createRequest(owner string, ch planner.Change, r planner.Request, after string, getenv func(string) string) (eci.CreateRequest, error) {
 	ps, err := params(r, slices.Collect(maps.Keys(r)), true, getenv)
 	if err != nil {
 		return eci.CreateRequest{}, err
 	}
-	return eci.CreateRequest{RegionID: ch.Region, ClientToken: clientToken(runID, ch, planner.Create, r), Params: ps}, nil
+	return eci.CreateRequest{RegionID: ch.Region, ClientToken: createToken(owner, ch, r, after), Params: ps}, nil
 }
 
 // params are the API parameters of the request's fields keys, by spec's field table:

@@ -147,8 +147,9 @@ func (d *decoder) str(n *yaml.Node, path string) (string, bool) {
 	return "", false
 }
 
-// int32 decodes a plain decimal integer of at least min that fits the API's int32.
-func (d *decoder) int32(n *yaml.Node, path string, min int64) (int32, bool) {
+// int32 decodes a plain decimal integer within f's range (Field.Min, Field.Max); the
+// error names the range and, when documented, its source.
+func (d *decoder) int32(n *yaml.Node, path string, f Field) (int32, bool) {
 	if n.Kind != yaml.ScalarNode || (n.ShortTag() != "!!int" && n.ShortTag() != "!!float") {
 		d.errorf(n, path, "expected an integer, got %s", describe(n))
 		return 0, false
@@ -157,14 +158,14 @@ func (d *decoder) int32(n *yaml.Node, path string, min int64) (int32, bool) {
 		d.errorf(n, path, "%s", notDecimal(n.Value))
 		return 0, false
 	}
-	v, err := strconv.ParseInt(n.Value, 10, 32)
+	v, err := strconv.ParseInt(n.Value, 10, 64)
 	switch {
-	case err != nil && strings.HasPrefix(n.Value, "-"):
-		d.errorf(n, path, "must be at least %d", min)
-	case err != nil:
-		d.errorf(n, path, "must be at most %d", math.MaxInt32)
-	case v < min:
-		d.errorf(n, path, "must be at least %d, got %d", min, v)
+	case f.Bounds != "" && (err != nil || v < f.Min || v > f.Max):
+		d.errorf(n, path, "must be between %d and %d (documented for %s), got %s", f.Min, f.Max, f.Bounds, n.Value)
+	case (err != nil && strings.HasPrefix(n.Value, "-")) || v < f.Min:
+		d.errorf(n, path, "must be at least %d, got %s", f.Min, n.Value)
+	case err != nil || v > f.Max:
+		d.errorf(n, path, "must be at most %d, got %s", f.Max, n.Value)
 	default:
 		return int32(v), true
 	}

@@ -43,8 +43,10 @@ type Field struct {
 	Param   string  // API parameter, "" for local settings
 	Managed Managed // how imcsync manages it
 	Type    Type    // the kind of value, which says how it is decoded, compared and sent
-	// Min is the least value of an integer field.
-	Min int64
+	// Min and Max bound an integer field's value; Bounds says where the range is
+	// documented ("" when only the wire type bounds it). See docs/file-format-bounds.md.
+	Min, Max int64
+	Bounds   string
 	// MaxItems is the most items of a list or tag set (the API's limit); 0 for others.
 	MaxItems int
 	// OnCreate and OnUpdate say which calls take the field: CreateImageCache, and
@@ -212,7 +214,7 @@ func init() {
 		identField("region", "RegionId", func(c *Cache) *string { return &c.Region }, checkRegion).
 			readBack(func(l *cloud.Cache) any { return l.Region }),
 		imagesField().readBack(func(l *cloud.Cache) any { return StringSet(l.Images) }).exported(),
-		int32Field("size", "ImageCacheSize", Compared, func(c *Cache) **int32 { return &c.Size }, 1).
+		int32Field("size", "ImageCacheSize", Compared, func(c *Cache) **int32 { return &c.Size }, MinSize, MaxSize, ackImageCache).
 			readBack(func(l *cloud.Cache) any { return int64(l.Size) }).exported(),
 		stringField("eliminationStrategy", "EliminationStrategy", Compared, func(c *Cache) **string { return &c.EliminationStrategy }, checkElimination).
 			readBack(func(l *cloud.Cache) any { return l.EliminationStrategy }).exported(),
@@ -222,11 +224,11 @@ func init() {
 		stringField("securityGroupId", "SecurityGroupId", WriteOnly, func(c *Cache) **string { return &c.SecurityGroupID }, resourceID("sg-", "security group id")).recorded("sg", 1),
 		stringField("vSwitchId", "VSwitchId", WriteOnly, func(c *Cache) **string { return &c.VSwitchID }, checkVSwitches).recorded("vs", 2),
 		stringField("eipInstanceId", "EipInstanceId", WriteOnly, func(c *Cache) **string { return &c.EipInstanceID }, resourceID("eip-", "EIP instance id")).recorded("ei", 3),
-		int32Field("retentionDays", "RetentionDays", WriteOnly, func(c *Cache) **int32 { return &c.RetentionDays }, 1).recorded("rd", 4),
+		int32Field("retentionDays", "RetentionDays", WriteOnly, func(c *Cache) **int32 { return &c.RetentionDays }, MinRetentionDays, MaxRetentionDays, ackImageCache).recorded("rd", 4),
 		boolField("autoMatchImageCache", "AutoMatchImageCache", WriteOnly, func(c *Cache) **bool { return &c.AutoMatchImageCache }).recorded("am", 5),
 		boolField("flash", "Flash", WriteOnly, func(c *Cache) **bool { return &c.Flash }).recorded("fl", 6),
-		int32Field("standardCopyCount", "StandardCopyCount", WriteOnly, func(c *Cache) **int32 { return &c.StandardCopyCount }, 0).recorded("sc", 7),
-		int32Field("flashCopyCount", "FlashCopyCount", WriteOnly, func(c *Cache) **int32 { return &c.FlashCopyCount }, 0).recorded("fc", 8),
+		int32Field("standardCopyCount", "StandardCopyCount", WriteOnly, func(c *Cache) **int32 { return &c.StandardCopyCount }, 0, math.MaxInt32, "").recorded("sc", 7),
+		int32Field("flashCopyCount", "FlashCopyCount", WriteOnly, func(c *Cache) **int32 { return &c.FlashCopyCount }, 0, math.MaxInt32, "").recorded("fc", 8),
 		credentialsField().recorded("rc", 9),
 		acrInfosField().recorded("ac", 10),
 		stringField("zoneId", "ZoneId", CreateOnly, func(c *Cache) **string { return &c.ZoneID }, checkZone).recorded("zo", 11),
@@ -417,12 +419,24 @@ func stringField(key, param string, m Managed, ptr func(*Cache) **string, check 
 	}
 }
 
-func int32Field(key, param string, m Managed, ptr func(*Cache) **int32, min int64) cacheField {
+// The documented ranges of integer fields (docs/file-format-bounds.md).
+const (
+	MinSize, MaxSize                   = 20, 32768 // ImageCacheSize, GiB
+	MinRetentionDays, MaxRetentionDays = 1, 65536  // RetentionDays
+)
+
+// ackImageCache is where the ranges of size and retentionDays are documented: the API
+// reference gives none, ACK's ImageCache resource does.
+const ackImageCache = "ACK's ImageCache resource, eci.alibabacloud.com/v1"
+
+// int32Field is an integer field whose value lies in [min, max], a range documented by
+// bounds ("" when only the wire type and the field's meaning bound it).
+func int32Field(key, param string, m Managed, ptr func(*Cache) **int32, min, max int64, bounds string) cacheField {
 	f := newField(key, param, m, TypeInt32, deref(ptr))
-	f.Min = min
+	f.Min, f.Max, f.Bounds = min, max, bounds
 	return cacheField{
 		objectField: objectField[Cache]{f, func(d *decoder, n *yaml.Node, path string, c *Cache) {
-			if v, ok := d.int32(n, path, min); ok {
+			if v, ok := d.int32(n, path, f); ok {
 				*ptr(c) = &v
 			}
 		}},

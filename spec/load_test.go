@@ -43,7 +43,7 @@ func TestLoadMissingFile(t *testing.T) {
 // caller may change one cache freely.
 func TestMergeCopies(t *testing.T) {
 	src := head + "  - {name: a1, images: [a:1]}\n  - {name: a2, images: [a:1]}\n"
-	src = strings.Replace(src, "imageCaches:", "defaults: {size: 5, tags: {t: v}, images: [b:1], ignoreChanges: [size]}\nimageCaches:", 1)
+	src = strings.Replace(src, "imageCaches:", "defaults: {size: 25, tags: {t: v}, images: [b:1], ignoreChanges: [size]}\nimageCaches:", 1)
 	f, err := Parse("t.yaml", []byte(src))
 	if err != nil {
 		t.Fatal(err)
@@ -52,7 +52,7 @@ func TestMergeCopies(t *testing.T) {
 	*a.Size = 6
 	a.Tags["t"] = "changed"
 	a.IgnoreChanges[0] = "images"
-	if *b.Size != 5 || b.Tags["t"] != "v" || b.IgnoreChanges[0] != "size" {
+	if *b.Size != 25 || b.Tags["t"] != "v" || b.IgnoreChanges[0] != "size" {
 		t.Errorf("caches share defaults' values: %+v", b)
 	}
 	if !slices.Equal(b.Images, []string{"a:1"}) {

@@ -35,7 +35,8 @@ func newApplyCmd(a *app) *cobra.Command {
 			"A saved plan is applied as saved (--target, --region, --prune, --replace and -f are refused\n" +
 			"with it), and only where the live cache is still what the plan was made against;\n" +
 			"changed caches are reported stale.\n\n" +
-			"Exit status: 0 every cache converged, 1 anything failed, was blocked, stale or skipped.",
+			"Exit status: 0 every cache converged (Ready and equal to the file), 1 anything failed, was\n" +
+			"blocked, stale or skipped, or was sent but not verified (Ctrl-C, SIGTERM, --timeout).",
 		Example: "  # Plan, show the plan, ask for \"yes\", apply, wait until Ready\n" +
 			"  imcsync apply -f imagecaches.yaml\n" +
 			"\n" +
@@ -133,13 +134,13 @@ func (a *app) confirmAndApply(ctx context.Context, plan *planner.Plan, autoAppro
 			return &exitError{Code: exitFailure, Err: err}
 		}
 	}
-	if !plan.HasChanges() {
+	if !applier.HasWork(plan) {
 		if a.format == render.JSON {
 			return render.Apply(a.stdout, engine.NewReport(nil), a.format, color)
 		}
 		return nil
 	}
-	if !autoApprove {
+	if !autoApprove && plan.HasChanges() { // waiting for busy caches sends nothing
 		if err := a.confirm(ctx); err != nil {
 			return &exitError{Code: exitFailure, Err: err}
 		}

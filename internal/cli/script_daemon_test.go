@@ -79,6 +79,35 @@ func cmdServe(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: serve NAME PROGRAM [ARGS...]")
 	}
 	name := args[0]
+	d, first := startDaemon(ts, "serve", args)
+	select {
+	case line := <-first:
+		m := listeningRe.FindStringSubmatch(line)
+		if m == nil {
+			<-d.done
+			ts.Fatalf("serve %s: first line %q, want `listening on http://ADDR`; stderr:\n%s", name, line, d.stderr.String())
+		}
+		ts.Setenv(name, m[1])
+	case <-time.After(startTimeout):
+		ts.Fatalf("serve %s: no first line within %s; stderr:\n%s", name, startTimeout, d.stderr.String())
+	}
+}
+
+// cmdStart starts a program in the background, like serve, without waiting for
+// anything: stop it with terminate (a signal), which also shows its output.
+//
+//	start NAME PROGRAM [ARGS...]
+func cmdStart(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: start NAME PROGRAM [ARGS...]")
+	}
+	startDaemon(ts, "start", args)
+}
+
+// startDaemon starts args[1:] as the program named args[0]; the channel receives its
+// first line on stdout.
+func startDaemon(ts *testscript.TestScript, cmd string, args []string) (*daemon, <-chan string) {
+	name := args[0]
 	path, err := exec.LookPath(args[1])
 	ts.Check(err)
 	d := &daemon{cmd: exec.Command(path, args[2:]...), done: make(chan struct{})}
@@ -89,7 +118,7 @@ func cmdServe(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	ts.Check(d.cmd.Start())
 	if _, dup := scriptDaemons(ts).LoadOrStore(name, d); dup {
-		ts.Fatalf("serve: %s is already started", name)
+		ts.Fatalf("%s: %s is already started", cmd, name)
 	}
 	first := make(chan string, 1)
 	copied := make(chan struct{})
@@ -114,17 +143,7 @@ func cmdServe(ts *testscript.TestScript, neg bool, args []string) {
 			<-d.done
 		}
 	})
-	select {
-	case line := <-first:
-		m := listeningRe.FindStringSubmatch(line)
-		if m == nil {
-			<-d.done
-			ts.Fatalf("serve %s: first line %q, want `listening on http://ADDR`; stderr:\n%s", name, line, d.stderr.String())
-		}
-		ts.Setenv(name, m[1])
-	case <-time.After(startTimeout):
-		ts.Fatalf("serve %s: no first line within %s; stderr:\n%s", name, startTimeout, d.stderr.String())
-	}
+	return d, first
 }
 
 // scriptEnv is the environment a started program gets: the script's at setup, with the

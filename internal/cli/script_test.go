@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -53,12 +54,14 @@ func TestScript(t *testing.T) {
 // command here to make it available to every script.
 func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
-		"ecisim":     cmdEcisim,
-		"ecisim-log": cmdEcisimLog,
-		"serve":      cmdServe,
-		"terminate":  cmdTerminate,
-		"http-get":   cmdHTTPGet,
-		"metrics":    cmdMetrics,
+		"ecisim":      cmdEcisim,
+		"ecisim-log":  cmdEcisimLog,
+		"ecisim-wait": cmdEcisimWait,
+		"serve":       cmdServe,
+		"start":       cmdStart,
+		"terminate":   cmdTerminate,
+		"http-get":    cmdHTTPGet,
+		"metrics":     cmdMetrics,
 	}
 }
 
@@ -67,12 +70,13 @@ var emulators sync.Map // *testscript.TestScript → *ecisim.Running
 
 // cmdEcisim starts an emulator for the rest of the script and points imcsync at it:
 //
-//	ecisim [-transition D] [-update-tags replace|merge] [-quota ACTION=QPS]... [-fault ACTION=CODE:HTTP:RATE]... [-key ID:SECRET] [STATE]
+//	ecisim [-transition D] [-latency D] [-update-tags replace|merge] [-quota ACTION=QPS]... [-fault ACTION=CODE:HTTP:RATE]... [-key ID:SECRET] [STATE]
 //
 // It sets IMCSYNC_ENDPOINT and the emulator's access key pair (the default one, or the
 // one -key gives) in the environment. STATE is an emulator state file (settings and
 // caches); without it the emulator is empty. Status transitions take -transition
-// (default 50ms) so that apply is quick; -update-tags sets what UpdateImageCache does
+// (default 50ms) so that apply is quick; -latency delays every answer (so that calls of
+// concurrent runs are in flight together); -update-tags sets what UpdateImageCache does
 // with Tag.N (default: the state's setting); -quota sets the account's flow control for
 // an action (see ecisim.Settings.Quota). Each -fault injects an error answer, as
 // `imcsync sim --fault` does.
@@ -81,6 +85,7 @@ func cmdEcisim(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("unsupported: ! ecisim")
 	}
 	transition := 50 * time.Millisecond
+	var latency time.Duration
 	id, secret := ecisim.DefaultAccessKeyID, ecisim.DefaultAccessKeySecret
 	var updateTags string
 	var quota map[string]float64
@@ -91,6 +96,10 @@ func cmdEcisim(ts *testscript.TestScript, neg bool, args []string) {
 			d, err := time.ParseDuration(args[1])
 			ts.Check(err)
 			transition = d
+		case "-latency":
+			d, err := time.ParseDuration(args[1])
+			ts.Check(err)
+			latency = d
 		case "-quota":
 			if quota == nil {
 				quota = map[string]float64{}
@@ -118,9 +127,12 @@ func cmdEcisim(ts *testscript.TestScript, neg bool, args []string) {
 		st, err = ecisim.LoadState(ts.MkAbs(args[0]))
 		ts.Check(err)
 	} else if len(args) > 1 {
-		ts.Fatalf("usage: ecisim [-transition D] [-update-tags replace|merge] [-quota ACTION=QPS]... [-fault ACTION=CODE:HTTP:RATE]... [-key ID:SECRET] [STATE]")
+		ts.Fatalf("usage: ecisim [-transition D] [-latency D] [-update-tags replace|merge] [-quota ACTION=QPS]... [-fault ACTION=CODE:HTTP:RATE]... [-key ID:SECRET] [STATE]")
 	}
 	st.Settings.Faults.Errors = append(st.Settings.Faults.Errors, injected...)
+	if latency > 0 {
+		st.Settings.Faults.Latency = ecisim.Duration(latency)
+	}
 	run, err := ecisim.Start(ecisim.Config{Transition: transition, Seed: 1, UpdateTags: updateTags, Quota: quota, Keys: map[string]string{id: secret}}, st)
 	ts.Check(err)
 	ts.Defer(func() { run.Close() })
@@ -163,4 +175,38 @@ func cmdEcisimLog(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	run.Server.ResetRequests()
 	ts.Stdout().Write([]byte(b.String()))
+}
+
+// cmdEcisimWait waits (at most 10 s) until the script's emulator has accepted (HTTP 200)
+// at least N calls of ACTION since the last ecisim-log, e.g. to interrupt a run while
+// its calls are being made:
+//
+//	ecisim-wait ACTION N
+func cmdEcisimWait(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: ecisim-wait ACTION N")
+	}
+	want, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	v, ok := emulators.Load(ts)
+	if !ok {
+		ts.Fatalf("ecisim-wait: no emulator started; run ecisim first")
+	}
+	run := v.(*ecisim.Running)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		n := 0
+		for _, r := range run.Server.Requests() {
+			if r.Action == args[0] && r.Status == 200 {
+				n++
+			}
+		}
+		if n >= want {
+			return
+		}
+		if time.Now().After(deadline) {
+			ts.Fatalf("ecisim-wait: %d %s accepted after 10s, want %d", n, args[0], want)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }

@@ -26,6 +26,7 @@ type simOptions struct {
 	updateTags             string
 	latency, transition    time.Duration
 	throttleRate, failRate float64
+	lostRate               float64
 	failFirst              int
 	quota                  []string
 	faults                 []string
@@ -66,6 +67,7 @@ func newSimCmd(a *app) *cobra.Command {
 	f.DurationVar(&o.transition, "transition", 0, "length of each lifecycle phase (default 1s)")
 	f.Float64Var(&o.throttleRate, "throttle-rate", 0, "probability (0-1) that a call is refused with Throttling.User")
 	f.Float64Var(&o.failRate, "fail-rate", 0, "probability (0-1) that a call fails with 503 ServiceUnavailable")
+	f.Float64Var(&o.lostRate, "lost-rate", 0, "probability (0-1) that a call takes effect and its answer is lost (the connection closes)")
 	f.IntVar(&o.failFirst, "fail-first", 0, "the first K calls of each action fail with 503 ServiceUnavailable")
 	f.StringArrayVar(&o.quota, "quota", nil, "account flow control ACTION=QPS, e.g. UpdateImageCache=40: beyond one second's worth, Throttling.User (repeatable)")
 	f.StringArrayVar(&o.faults, "fault", nil, "inject an error answer: ACTION=CODE:HTTP:RATE, e.g. UpdateImageCache=OperationConflict:400:0.2 (repeatable; ACTION * for all)")
@@ -86,6 +88,7 @@ func (a *app) runSim(cmd *cobra.Command, o *simOptions) error {
 	for _, err := range []error{
 		checkProbability("throttle-rate", o.throttleRate),
 		checkProbability("fail-rate", o.failRate),
+		checkProbability("lost-rate", o.lostRate),
 		checkNotNegative("latency", o.latency),
 		checkNotNegative("transition", o.transition),
 	} {
@@ -121,6 +124,9 @@ func (a *app) runSim(cmd *cobra.Command, o *simOptions) error {
 	}
 	if flags.Changed("fail-rate") {
 		rule.FailRate = o.failRate
+	}
+	if flags.Changed("lost-rate") {
+		rule.LostRate = o.lostRate
 	}
 	if flags.Changed("fail-first") {
 		rule.FailFirst = o.failFirst

@@ -77,6 +77,7 @@ type Client struct {
 	breaker   *breaker
 	sleep     func(ctx context.Context, d time.Duration) error
 	observer  func(Attempt)
+	proxy     proxyFunc // the environment's proxy rules (proxy.go)
 
 	mu    sync.Mutex
 	pools map[target]*sync.Pool
@@ -105,7 +106,7 @@ func New(cfg Config) (*Client, error) {
 	c := &Client{
 		userAgent: cfg.UserAgent, pools: map[target]*sync.Pool{}, pacer: cfg.Pacer,
 		retry: cfg.Retry.withDefaults(), breaker: newBreaker(cfg.Breaker, now), sleep: pause,
-		observer: cfg.Observe,
+		observer: cfg.Observe, proxy: environmentProxy(),
 	}
 	if cfg.Endpoint != "" {
 		t, err := parseEndpoint(cfg.Endpoint)
@@ -266,6 +267,12 @@ func (c *Client) send(ctx context.Context, action, region string, secrets redact
 	if err != nil {
 		return err
 	}
+	proxy, err := c.proxyFor(t)
+	if err != nil {
+		return err
+	}
+	rt := c.runtime()
+	withProxy(rt, t, proxy)
 	p := c.pool(t)
 	sc, _ := p.Get().(*sdk.Client)
 	if sc == nil {
@@ -275,7 +282,11 @@ func (c *Client) send(ctx context.Context, action, region string, secrets redact
 	}
 	done := make(chan error, 1)
 	go func() {
-		err := convertError(action, region, fn(sc, c.runtime()), secrets)
+		err := convertError(action, region, fn(sc, rt), secrets)
+		var te *TransportError
+		if errors.As(err, &te) {
+			te.from(t, proxy)
+		}
 		p.Put(sc)
 		done <- err
 	}()

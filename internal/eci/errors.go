@@ -124,11 +124,12 @@ func cacheNotFound(code string, status int) bool {
 type TransportError struct {
 	Action string
 	Region string
+	kind   string // what went wrong and who answered, e.g. "timed out"
 	msg    string // redacted text of err
 	err    error  // the cause, with any *url.Error (and so the URL) stripped
 }
 
-func (e *TransportError) Error() string { return e.Action + ": " + e.msg }
+func (e *TransportError) Error() string { return e.Action + ": " + e.kind + ": " + e.msg }
 
 // Unwrap returns the cause, e.g. a net.Error or a *json.SyntaxError.
 func (e *TransportError) Unwrap() error { return e.err }
@@ -306,5 +307,24 @@ func newTransportError(action, region string, err error, r redactor) *TransportE
 			kind = "timed out"
 		}
 	}
-	return &TransportError{Action: action, Region: region, msg: kind + ": " + r.apply(cause.Error()), err: cause}
+	return &TransportError{Action: action, Region: region, kind: kind, msg: r.apply(cause.Error()), err: cause}
+}
+
+// from says who answered: the endpoint t, directly or through proxy. A failure of the
+// proxy itself becomes a *ProxyError cause. An answer that is not the API's JSON (an
+// error page) is attributed to the proxy when there is one; the SDK drops the HTTP
+// status of such an answer, so it cannot be shown.
+func (e *TransportError) from(t target, proxy *url.URL) {
+	switch {
+	case proxy == nil && e.kind == "unreadable answer":
+		e.kind = fmt.Sprintf("unreadable answer from %s://%s (not the API's JSON)", t.protocol, t.host)
+	case proxy == nil:
+	case proxyFailure(proxy, e.err) != nil:
+		pe := proxyFailure(proxy, e.err)
+		e.err, e.kind, e.msg = pe, "request failed", pe.Error()
+	case e.kind == "unreadable answer":
+		e.kind = fmt.Sprintf("unreadable answer through the proxy %s (not the API's JSON: most likely the proxy's own error page)", proxy.Redacted())
+	default:
+		e.kind += " (through the proxy " + proxy.Redacted() + ")"
+	}
 }

@@ -92,7 +92,7 @@ func (c *Client) Create(ctx context.Context, r CreateRequest) (string, error) {
 		return "", err
 	}
 	if id == "" {
-		return "", &TransportError{Action: action, Region: r.RegionID, msg: "the answer has no ImageCacheId", err: errNoID}
+		return "", &TransportError{Action: action, Region: r.RegionID, kind: "unreadable answer", msg: "the answer has no ImageCacheId", err: errNoID}
 	}
 	return id, nil
 }

@@ -93,7 +93,7 @@ func (c *Client) ListTags(ctx context.Context, region string, ids []string) (map
 			return nil, err
 		}
 		if body == nil {
-			return nil, &TransportError{Action: action, Region: region, msg: "the answer has no body", err: errNoBody}
+			return nil, &TransportError{Action: action, Region: region, kind: "unreadable answer", msg: "the answer has no body", err: errNoBody}
 		}
 		for _, tr := range body.TagResources {
 			id := tea.StringValue(tr.ResourceId)

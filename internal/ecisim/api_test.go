@@ -490,3 +490,69 @@ func TestConcurrentClients(t *testing.T) {
 		t.Errorf("%d caches, want %d", n, workers*each)
 	}
 }
+
+// TestClientTokenConcurrentCreates sends one create, with one ClientToken, from several
+// clients at once while the emulator is slow: the calls are in flight together, and
+// still make one cache, every answer naming it.
+func TestClientTokenConcurrentCreates(t *testing.T) {
+	rn := start(t, ecisim.Config{Faults: &ecisim.Faults{Actions: map[string]ecisim.Rule{
+		"CreateImageCache": {Latency: ecisim.Duration(300 * time.Millisecond)}}}}, nil)
+	const clients = 8
+	ids := make([]string, clients)
+	errs := make([]error, clients)
+	var wg sync.WaitGroup
+	for i := range clients {
+		c := newClient(t, rn) // the SDK client is not safe for concurrent use
+		wg.Go(func() {
+			resp, err := c.CreateImageCache(&eci.CreateImageCacheRequest{RegionId: tea.String(region),
+				ImageCacheName: tea.String("web"), Image: strs("nginx:1"), ClientToken: tea.String("same-create")})
+			if errs[i] = err; err == nil {
+				ids[i] = tea.StringValue(resp.Body.ImageCacheId)
+			}
+		})
+	}
+	wg.Wait()
+	for i := range clients {
+		if errs[i] != nil {
+			t.Fatalf("client %d: %v", i, errs[i])
+		}
+		if ids[i] != ids[0] {
+			t.Errorf("client %d was answered %s, client 0 %s", i, ids[i], ids[0])
+		}
+	}
+	if n := len(rn.Server.State().Caches); n != 1 {
+		t.Errorf("%d caches after %d identical creates in flight at once, want 1", n, clients)
+	}
+}
+
+// TestLostAnswers: with LostRate 1 a create takes effect but gets no answer; the retry
+// with the same ClientToken (answers no longer lost) gets the first call's ID, and there
+// is one cache.
+func TestLostAnswers(t *testing.T) {
+	rn := start(t, ecisim.Config{Faults: &ecisim.Faults{Rule: ecisim.Rule{LostRate: 1}}}, nil)
+	c := newClient(t, rn)
+	req := &eci.CreateImageCacheRequest{RegionId: tea.String(region), ImageCacheName: tea.String("web"),
+		Image: strs("nginx:1"), ClientToken: tea.String("create-web")}
+	if _, err := c.CreateImageCache(req); err == nil {
+		t.Fatal("an answer came back with LostRate 1")
+	}
+	caches := rn.Server.State().Caches
+	if len(caches) != 1 {
+		t.Fatalf("%d caches after a create whose answer was lost, want 1 (it took effect)", len(caches))
+	}
+	rn.Server.SetFaults(ecisim.Faults{})
+	resp, err := c.CreateImageCache(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id := tea.StringValue(resp.Body.ImageCacheId); id != caches[0].ID {
+		t.Errorf("the retry was answered %s, want the lost answer's %s", id, caches[0].ID)
+	}
+	if n := len(rn.Server.State().Caches); n != 1 {
+		t.Errorf("%d caches after the retry, want 1", n)
+	}
+	log := rn.Server.Requests()
+	if len(log) != 2 || log[0].Code != "AnswerLost" || log[0].Status != 0 {
+		t.Errorf("request log %+v: want the lost answer logged with code AnswerLost and status 0", log)
+	}
+}

@@ -43,6 +43,9 @@ func errNotFound(id string) *apiError {
 var (
 	errThrottled = newError(http.StatusBadRequest, "Throttling.User",
 		"Request was denied due to user flow control.")
+	// errAnswerLost is no answer: the call took effect and the connection is closed
+	// (Rule.LostRate). Its code appears in the request log only, with status 0.
+	errAnswerLost  = newError(0, "AnswerLost", "The call took effect; its answer was lost.")
 	errUnavailable = newError(http.StatusServiceUnavailable, "ServiceUnavailable",
 		"The request has failed due to a temporary failure of the server.")
 	errNoNeedUpdate = newError(http.StatusBadRequest, "NoNeedUpdate",

@@ -162,6 +162,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := s.wall()
 	c := &call{req: r}
 	resp, apiErr := s.serve(r.Context(), c)
+	if apiErr == errAnswerLost {
+		// The call took effect; the connection closes without an answer.
+		s.record(LoggedRequest{Time: start.UTC(), Method: r.Method, Action: c.action, Version: c.version,
+			Signature: c.signature, Params: redact(c.business), Code: apiErr.Code, Latency: Duration(s.wall().Sub(start))})
+		panic(http.ErrAbortHandler)
+	}
 
 	s.mu.Lock()
 	rid := s.newRequestID()
@@ -294,7 +300,16 @@ func (s *Server) serve(ctx context.Context, c *call) (map[string]any, *apiError)
 	if c.region == "" {
 		return nil, errMissing("RegionId")
 	}
-	return s.dispatch(c, handler)
+	resp, apiErr := s.dispatch(c, handler)
+	if apiErr == nil && rule.LostRate > 0 {
+		s.mu.Lock()
+		lost := s.rnd.Float64() < rule.LostRate
+		s.mu.Unlock()
+		if lost {
+			return nil, errAnswerLost
+		}
+	}
+	return resp, apiErr
 }
 
 // fault decides this call's injected failure, if any. Called with s.mu held.

@@ -80,6 +80,10 @@ type Rule struct {
 	ThrottleFirst int      `yaml:"throttleFirst,omitempty" json:"throttleFirst,omitempty"`
 	FailRate      float64  `yaml:"failRate,omitempty" json:"failRate,omitempty"`
 	FailFirst     int      `yaml:"failFirst,omitempty" json:"failFirst,omitempty"`
+	// LostRate is the probability that a call that took effect gets no answer: the
+	// connection is closed, as when a network drops the answer. The client cannot tell
+	// whether it took effect; a retry with the same ClientToken gets the first answer.
+	LostRate float64 `yaml:"lostRate,omitempty" json:"lostRate,omitempty"`
 }
 
 // Cache is one image cache in a state file. Status, statusSince and the write-only fields

@@ -44,7 +44,7 @@ func (l *Loop) logCycle(ctx context.Context, c Cycle) {
 	}
 	if a := c.Applied; a != (applier.Summary{}) {
 		attrs = append(attrs, slog.Group("applied", "created", a.Created, "updated", a.Updated, "deleted", a.Deleted,
-			"replaced", a.Replaced, "unchanged", a.Unchanged, "blocked", a.Blocked, "failed", a.Failed, "stale", a.Stale, "skipped", a.Skipped))
+			"replaced", a.Replaced, "unchanged", a.Unchanged, "blocked", a.Blocked, "failed", a.Failed, "stale", a.Stale, "skipped", a.Skipped, "sent", a.Sent))
 	}
 	if c.Err != nil {
 		attrs = append(attrs, slog.String("error", c.Err.Error()))
@@ -60,7 +60,10 @@ func (l *Loop) logChange(ctx context.Context, o applier.Outcome) {
 		return
 	}
 	level := slog.LevelInfo
-	if !o.Result.Converged() {
+	switch {
+	case o.Result == applier.Sent:
+		level = slog.LevelWarn // accepted, not verified: the next cycle reads it again
+	case !o.Result.Converged():
 		level = slog.LevelError
 	}
 	attrs := []slog.Attr{

@@ -49,7 +49,7 @@ func NewMetrics() *Metrics {
 		fileValid: prometheus.NewGauge(prometheus.GaugeOpts{Name: "imcsync_file_valid",
 			Help: "1 when the file on disk loaded and validated at the last cycle, 0 when the last valid one was used instead."}),
 		changes: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "imcsync_changes_total",
-			Help: "Changes apply worked on, by action (create, update, delete, replace) and result (created, updated, failed, …)."}, []string{"action", "result"}),
+			Help: "Changes apply worked on, by action (create, update, delete, replace) and result (created, updated, sent, failed, …)."}, []string{"action", "result"}),
 	}
 	for _, r := range Results {
 		m.cycles.WithLabelValues(string(r))
