@@ -64,6 +64,8 @@ func (p *Policy) CheckPlan(f *spec.File, plan *planner.Plan) ([]planner.PolicyRe
 			switch {
 			case r.scope.cache && v.cache != nil:
 				err = ck.eval(r, v, key, f.Path, c.Pos)
+			case r.scope.change && !r.scope.cache && v.cache != nil:
+				err = ck.eval(r, v, key, f.Path, c.Pos)
 			case r.scope.change && !r.scope.cache:
 				err = ck.eval(r, v, key, r.File, r.Pos)
 			}

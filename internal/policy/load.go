@@ -270,11 +270,10 @@ func (d *decoder) exprPos(n *yaml.Node, line, column int) spec.Pos {
 	switch n.Style {
 	case yaml.LiteralStyle, yaml.FoldedStyle:
 		// The text starts on the line after the indicator, at the block's indentation.
-		l := n.Line + line
-		if l-1 < len(d.lines) && n.Style == yaml.LiteralStyle {
-			text := d.lines[l-1]
+		if first := n.Line; first < len(d.lines) && n.Style == yaml.LiteralStyle {
+			text := d.lines[first] // the block's first line sets its indentation
 			indent := len(text) - len(strings.TrimLeft(text, " "))
-			return spec.Pos{Line: l, Column: indent + column}
+			return spec.Pos{Line: n.Line + line, Column: indent + column}
 		}
 		return spec.Pos{Line: n.Line + 1, Column: n.Column}
 	case yaml.SingleQuotedStyle, yaml.DoubleQuotedStyle:
