@@ -68,12 +68,16 @@ func newApplyCmd(a *app) *cobra.Command {
 				if err := refuseWithSavedPlan(cmd); err != nil {
 					return &exitError{Code: exitFailure, Err: err}
 				}
+				if err := refusePolicyWithSavedPlan(cmd); err != nil {
+					return &exitError{Code: exitFailure, Err: err}
+				}
 				return a.applySaved(ctx, args[0], autoApprove, opts)
 			}
 			return a.applyFresh(ctx, pf, autoApprove, opts)
 		},
 	}
 	pf.register(cmd)
+	a.registerPolicy(cmd)
 	fl := cmd.Flags()
 	fl.BoolVar(&autoApprove, "auto-approve", false, "apply without asking for confirmation (required without a terminal)")
 	fl.IntVar(&opts.Parallelism, "parallelism", opts.Parallelism, "how many caches are changed at once")
@@ -87,6 +91,9 @@ func newApplyCmd(a *app) *cobra.Command {
 
 // applyFresh plans against the live caches and applies the plan.
 func (a *app) applyFresh(ctx context.Context, pf planFlags, autoApprove bool, opts applier.Options) error {
+	if err := a.loadPolicy(); err != nil {
+		return err
+	}
 	f, err := a.loadFile()
 	if err != nil {
 		return err
@@ -97,9 +104,13 @@ func (a *app) applyFresh(ctx context.Context, pf planFlags, autoApprove bool, op
 	if err != nil {
 		return &exitError{Code: exitFailure, Err: err}
 	}
+	if err := a.refusePolicy(planned.Plan); err != nil {
+		return err
+	}
 	if err := engine.CheckSecrets(planned.Plan, a.getenv); err != nil {
 		return &exitError{Code: exitFailure, Err: err}
 	}
+	a.annotatePolicy(planned.Plan.Policy)
 	return a.confirmAndApply(ctx, planned.Plan, autoApprove, opts, func(opts applier.Options) (engine.Report, error) {
 		return planned.Apply(ctx, conn.conn.Client, opts)
 	})
@@ -110,6 +121,9 @@ func (a *app) applySaved(ctx context.Context, path string, autoApprove bool, opt
 	plan, err := engine.ReadPlan(path)
 	if err != nil {
 		return &exitError{Code: exitFailure, Err: err}
+	}
+	if err := a.refusePolicy(plan); err != nil {
+		return err
 	}
 	if err := engine.CheckSecrets(plan, a.getenv); err != nil {
 		return &exitError{Code: exitFailure, Err: err}
