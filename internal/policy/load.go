@@ -2,6 +2,7 @@ package policy
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -77,6 +78,9 @@ func Load(paths ...string) (*Policy, error) {
 			names[r.Name] = r
 			p.Rules = append(p.Rules, r)
 		}
+		slices.SortStableFunc(d.errs, func(a, b *spec.Error) int {
+			return cmp.Or(cmp.Compare(a.Pos.Line, b.Pos.Line), cmp.Compare(a.Pos.Column, b.Pos.Column))
+		})
 		problems = append(problems, d.errs...)
 	}
 	if len(p.Rules) > maxRules && len(problems) == 0 {
@@ -207,6 +211,15 @@ func (d *decoder) rule(n *yaml.Node, path string) *Rule {
 	r := &Rule{File: d.file, Pos: posOf(n)}
 	var expr *yaml.Node
 	before := len(d.errs)
+	given, unknown := map[string]bool{}, false
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		switch k := n.Content[i].Value; k {
+		case "name", "severity", "expr", "message":
+			given[k] = true
+		default:
+			unknown = true
+		}
+	}
 	str := func(v *yaml.Node, p string) (string, bool) {
 		if v.Kind != yaml.ScalarNode || v.Tag != "!!str" && v.Tag != "!!int" && v.Tag != "!!bool" && v.Tag != "!!float" {
 			d.errorf(posOf(v), p, "want a string")
@@ -239,12 +252,9 @@ func (d *decoder) rule(n *yaml.Node, path string) *Rule {
 			r.Message = strings.TrimSpace(s)
 		}
 	})
-	for _, req := range []struct {
-		key string
-		set bool
-	}{{"name", r.Name != ""}, {"severity", r.Severity != ""}, {"expr", expr != nil}} {
-		if !req.set && len(d.errs) == before {
-			d.errorf(r.Pos, path, "%s is missing: a rule has name, severity (error or warning), expr and message", req.key)
+	for _, key := range []string{"name", "severity", "expr"} {
+		if !given[key] && !unknown { // an unknown key is likely the missing one, misspelt
+			d.errorf(r.Pos, path, "%s is missing: a rule has name, severity (error or warning), expr and message", key)
 		}
 	}
 	if len(d.errs) > before {
