@@ -196,7 +196,12 @@ func (v *cacheValue) get(i int) (any, bool) {
 		switch f := cacheFields()[i]; f.Key {
 		case "images":
 			if v.c.Images != nil {
-				val = v.c.Images
+				// Elements made once, so that each rule's pass over them allocates nothing.
+				elems := make([]ref.Val, len(v.c.Images))
+				for j, image := range v.c.Images {
+					elems[j] = types.String(image)
+				}
+				val = types.NewRefValList(types.DefaultTypeAdapter, elems)
 			}
 		case "tags":
 			if v.c.Tags != nil {
