@@ -190,13 +190,14 @@ func TestMaxDeletes(t *testing.T) {
 // placed at the rule.
 func TestChange(t *testing.T) {
 	p := loadRules(t,
-		rule("no-shrink", "error", `'!has(change.fields.size) || change.fields.size.after >= change.fields.size.before'`),
+		rule("no-shrink", "error", `'change.action != "update" || !has(change.fields.size) || change.fields.size.after >= change.fields.size.before'`),
 		rule("no-delete", "warning", `'change.action != "delete"'`),
 		rule("big-create", "warning", `'!(change.action == "create" && cache.size > 100)'`),
 	)
 	f := parse(t, "  - name: web\n    images: [a.io/web:1]\n    size: 20\n  - name: api\n    images: [a.io/api:1]\n    size: 150\n")
 	plan := &planner.Plan{Changes: []planner.Change{
-		{Region: "cn-hangzhou", Name: "api", Action: planner.Create},
+		{Region: "cn-hangzhou", Name: "api", Action: planner.Create,
+			Fields: []planner.FieldChange{{Field: "size", Before: nil, After: int64(150)}}},
 		{Region: "cn-hangzhou", Name: "old", ID: "imc-1", Action: planner.Delete},
 		{Region: "cn-hangzhou", Name: "web", ID: "imc-2", Action: planner.Update,
 			Fields: []planner.FieldChange{{Field: "size", Before: int64(40), After: int64(20)}}},
