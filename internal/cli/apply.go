@@ -35,6 +35,8 @@ func newApplyCmd(a *app) *cobra.Command {
 			"A saved plan is applied as saved (--target, --region, --prune, --replace and -f are refused\n" +
 			"with it), and only where the live cache is still what the plan was made against;\n" +
 			"changed caches are reported stale.\n\n" +
+			"With --policy, the plan is checked against the policy's rules first: an error-severity rule\n" +
+			"broken stops apply before any change is sent (see docs/policy.md).\n\n" +
 			"Exit status: 0 every cache converged, 1 anything failed, was blocked, stale or skipped.",
 		Example: "  # Plan, show the plan, ask for \"yes\", apply, wait until Ready\n" +
 			"  imcsync apply -f imagecaches.yaml\n" +
