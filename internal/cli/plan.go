@@ -71,7 +71,11 @@ func newPlanCmd(a *app) *cobra.Command {
 				return err
 			}
 			plan := planned.Plan
-			broken := policyError(plan.Policy, "the plan cannot be applied, and --out is not written")
+			refused := "the plan cannot be applied"
+			if outFile != "" {
+				refused += ", and --out is not written"
+			}
+			broken := policyError(plan.Policy, refused)
 			if outFile != "" && broken == nil {
 				if err := writePlanFile(outFile, plan); err != nil {
 					return &exitError{Code: exitFailure, Err: err}
