@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"strings"
 	"time"
 
 	"github.com/google/cel-go/common/types"
@@ -27,7 +26,7 @@ const MaxCheckTime = 30 * time.Second
 // CheckFile evaluates, for validate, the rules that read only cache, over every cache
 // of f. Rules that read change or plan need a plan and are left for plan and apply.
 func (p *Policy) CheckFile(f *spec.File) ([]planner.PolicyResult, error) {
-	return p.inChunks(len(f.Caches), func(ck *check, i int) error {
+	return p.inChunks(time.Now().Add(p.maxTime), len(f.Caches), func(ck *check, i int) error {
 		c := &f.Caches[i]
 		cv := ck.cache.reset(c)
 		for _, r := range p.Rules {
@@ -51,7 +50,8 @@ func (p *Policy) CheckPlan(f *spec.File, plan *planner.Plan) ([]planner.PolicyRe
 		c := &f.Caches[i]
 		declared[cacheKey(c.Region, c.Name)] = c
 	}
-	perChange, err := p.inChunks(len(plan.Changes), func(ck *check, i int) error {
+	deadline := time.Now().Add(p.maxTime)
+	perChange, err := p.inChunks(deadline, len(plan.Changes), func(ck *check, i int) error {
 		ch := &plan.Changes[i]
 		key := cacheKey(ch.Region, ch.Name)
 		v := vars{change: ch, plan: &plan.Summary}
@@ -62,11 +62,9 @@ func (p *Policy) CheckPlan(f *spec.File, plan *planner.Plan) ([]planner.PolicyRe
 		for _, r := range p.Rules {
 			var err error
 			switch {
-			case r.scope.cache && v.cache != nil:
+			case v.cache != nil && (r.scope.cache || r.scope.change):
 				err = ck.eval(r, v, key, f.Path, c.Pos)
-			case r.scope.change && !r.scope.cache && v.cache != nil:
-				err = ck.eval(r, v, key, f.Path, c.Pos)
-			case r.scope.change && !r.scope.cache:
+			case r.scope.change && !r.scope.cache: // no declared cache to place it at
 				err = ck.eval(r, v, key, r.File, r.Pos)
 			}
 			if err != nil {
@@ -78,7 +76,7 @@ func (p *Policy) CheckPlan(f *spec.File, plan *planner.Plan) ([]planner.PolicyRe
 	if err != nil {
 		return nil, err
 	}
-	ck := p.newCheck()
+	ck := p.newCheck(deadline)
 	for _, r := range p.Rules {
 		if !r.scope.cache && !r.scope.change {
 			if err := ck.eval(r, vars{plan: &plan.Summary}, "", r.File, r.Pos); err != nil {
@@ -89,14 +87,14 @@ func (p *Policy) CheckPlan(f *spec.File, plan *planner.Plan) ([]planner.PolicyRe
 	return append(perChange, ck.results...), nil
 }
 
-// inChunks runs each(i) for i from 0 to n-1, in contiguous chunks on every CPU, and
-// returns what the rules found in the order of i.
-func (p *Policy) inChunks(n int, each func(ck *check, i int) error) ([]planner.PolicyResult, error) {
+// inChunks runs each(i) for i from 0 to n-1, in contiguous chunks on every CPU, until
+// deadline, and returns what the rules found in the order of i.
+func (p *Policy) inChunks(deadline time.Time, n int, each func(ck *check, i int) error) ([]planner.PolicyResult, error) {
 	workers := max(min(runtime.GOMAXPROCS(0), n/minChunk), 1)
 	checks := make([]*check, workers)
 	var g errgroup.Group
 	for w := range workers {
-		ck := p.newCheck()
+		ck := p.newCheck(deadline)
 		checks[w] = ck
 		g.Go(func() error {
 			for i := w * n / workers; i < (w+1)*n/workers; i++ {
@@ -128,8 +126,8 @@ type check struct {
 	results  []planner.PolicyResult
 }
 
-func (p *Policy) newCheck() *check {
-	return &check{deadline: time.Now().Add(p.maxTime), limit: p.maxTime, results: []planner.PolicyResult{}}
+func (p *Policy) newCheck(deadline time.Time) *check {
+	return &check{deadline: deadline, limit: p.maxTime, results: []planner.PolicyResult{}}
 }
 
 // eval evaluates r with v and records a result when r does not hold, or cannot be
@@ -143,7 +141,7 @@ func (ck *check) eval(r *Rule, v vars, cache, file string, pos spec.Pos) error {
 	msg := ""
 	switch {
 	case err != nil:
-		msg = fmt.Sprintf("%s (the rule could not be evaluated: %s)", r.Message, strings.TrimPrefix(err.Error(), "no such key: "))
+		msg = fmt.Sprintf("%s (the rule could not be evaluated: %v)", r.Message, err)
 	case out == types.True:
 		return nil
 	case out != types.False:
