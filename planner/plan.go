@@ -42,6 +42,9 @@ type Plan struct {
 	// Warnings are for people: situations the plan cannot resolve but should not hide
 	// (e.g. a cache with this file's owner, created from another file).
 	Warnings []string `json:"warnings,omitempty"`
+	// Policy lists the policy rules the plan breaks (package policy); nil when no policy
+	// was checked, empty when every rule holds.
+	Policy []PolicyResult `json:"policy,omitzero"`
 }
 
 // Unmanaged is a live cache the file does not declare.

@@ -16,8 +16,9 @@
 # A release is used only if its checksums.txt lists the archive with the same SHA-256.
 #
 # run reads IMCSYNC_COMMAND (plan|apply|drift|validate), IMCSYNC_FILE, IMCSYNC_ARGS (split
-# on white space), IMCSYNC_PLAN_FILE (apply: a saved plan) and IMCSYNC_BIN (default: imcsync
-# on PATH). It appends the markdown to GITHUB_STEP_SUMMARY and writes the outputs exit-code,
+# on white space), IMCSYNC_PLAN_FILE (apply: a saved plan), IMCSYNC_POLICY (policy files,
+# split on white space: --policy for validate, plan and apply without a saved plan, which
+# was checked when it was planned) and IMCSYNC_BIN (default: imcsync on PATH). It appends the markdown to GITHUB_STEP_SUMMARY and writes the outputs exit-code,
 # plan-file, has-changes and report (a file with the markdown written to the summary, for a
 # pull-request comment) to GITHUB_OUTPUT. It fails the step on exit status 1 (or any
 # status but 0 and, for plan and drift, 2).
@@ -158,8 +159,12 @@ build_from_checkout() {
 run() {
 	local command="${IMCSYNC_COMMAND:-plan}" file="${IMCSYNC_FILE:-imagecaches.yaml}"
 	local bin="${IMCSYNC_BIN:-imcsync}"
-	local extra=()
+	local extra=() policies=() policy_args=()
 	read -r -a extra <<<"${IMCSYNC_ARGS:-}"
+	read -r -d '' -a policies <<<"${IMCSYNC_POLICY:-}" || true
+	for p in ${policies[@]+"${policies[@]}"}; do
+		policy_args+=(--policy "$p")
+	done
 	local dir="$RUNNER_TEMP/imcsync"
 	mkdir -p "$dir"
 	local slug
@@ -171,18 +176,18 @@ run() {
 		plan_file="$dir/plan-$slug.json"
 		rm -f "$plan_file" # a failed plan must not leave an older plan behind
 		# A little under GitHub's comment limit, for the line the summary adds.
-		args=(plan -f "$file" -o markdown --out "$plan_file" --max-chars 65000)
+		args=(plan -f "$file" -o markdown --out "$plan_file" --max-chars 65000 ${policy_args[@]+"${policy_args[@]}"})
 		;;
 	apply)
 		if [[ -n ${IMCSYNC_PLAN_FILE:-} ]]; then
 			plan_file=$IMCSYNC_PLAN_FILE
 			args=(apply "$plan_file" --auto-approve -o markdown)
 		else
-			args=(apply -f "$file" --auto-approve -o markdown)
+			args=(apply -f "$file" --auto-approve -o markdown ${policy_args[@]+"${policy_args[@]}"})
 		fi
 		;;
 	drift) args=(drift -f "$file" -o markdown) ;;
-	validate) args=(validate -f "$file") ;;
+	validate) args=(validate -f "$file" ${policy_args[@]+"${policy_args[@]}"}) ;;
 	*) fail "command \"$command\": want plan, apply, drift or validate" ;;
 	esac
 
@@ -240,7 +245,8 @@ summary() {
 		echo
 		echo '```'
 		# Annotations read back as FILE:LINE:COL: MESSAGE.
-		sed -E 's/^::error file=([^,]*),line=([0-9]+),col=([0-9]+)::/\1:\2:\3: /' "$errlog" | tail -n 50
+		sed -E -e 's/^::error file=([^,]*),line=([0-9]+),col=([0-9]+)::/\1:\2:\3: /' \
+			-e 's/^::warning file=([^,]*),line=([0-9]+),col=([0-9]+)::/\1:\2:\3: warning: /' "$errlog" | tail -n 50
 		echo '```'
 		echo
 	fi

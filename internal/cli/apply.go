@@ -35,6 +35,8 @@ func newApplyCmd(a *app) *cobra.Command {
 			"A saved plan is applied as saved (--target, --region, --prune, --replace and -f are refused\n" +
 			"with it), and only where the live cache is still what the plan was made against;\n" +
 			"changed caches are reported stale.\n\n" +
+			"With --policy, the plan is checked against the policy's rules first: an error-severity rule\n" +
+			"broken stops apply before any change is sent (see docs/policy.md).\n\n" +
 			"Exit status: 0 every cache converged (Ready and equal to the file), 1 anything failed, was\n" +
 			"blocked, stale or skipped, or was sent but not verified (Ctrl-C, SIGTERM, --timeout).",
 		Example: "  # Plan, show the plan, ask for \"yes\", apply, wait until Ready\n" +
@@ -69,12 +71,16 @@ func newApplyCmd(a *app) *cobra.Command {
 				if err := refuseWithSavedPlan(cmd); err != nil {
 					return &exitError{Code: exitFailure, Err: err}
 				}
+				if err := refusePolicyWithSavedPlan(cmd); err != nil {
+					return &exitError{Code: exitFailure, Err: err}
+				}
 				return a.applySaved(ctx, args[0], autoApprove, opts)
 			}
 			return a.applyFresh(ctx, pf, autoApprove, opts)
 		},
 	}
 	pf.register(cmd)
+	a.registerPolicy(cmd)
 	fl := cmd.Flags()
 	fl.BoolVar(&autoApprove, "auto-approve", false, "apply without asking for confirmation (required without a terminal)")
 	fl.IntVar(&opts.Parallelism, "parallelism", opts.Parallelism, "how many caches are changed at once")
@@ -88,6 +94,9 @@ func newApplyCmd(a *app) *cobra.Command {
 
 // applyFresh plans against the live caches and applies the plan.
 func (a *app) applyFresh(ctx context.Context, pf planFlags, autoApprove bool, opts applier.Options) error {
+	if err := a.loadPolicy(); err != nil {
+		return err
+	}
 	f, err := a.loadFile()
 	if err != nil {
 		return err
@@ -98,9 +107,13 @@ func (a *app) applyFresh(ctx context.Context, pf planFlags, autoApprove bool, op
 	if err != nil {
 		return &exitError{Code: exitFailure, Err: err}
 	}
+	if err := a.refusePolicy(planned.Plan); err != nil {
+		return err
+	}
 	if err := engine.CheckSecrets(planned.Plan, a.getenv); err != nil {
 		return &exitError{Code: exitFailure, Err: err}
 	}
+	a.annotatePolicy(planned.Plan.Policy)
 	return a.confirmAndApply(ctx, planned.Plan, autoApprove, opts, func(opts applier.Options) (engine.Report, error) {
 		return planned.Apply(ctx, conn.conn.Client, opts)
 	})
@@ -111,6 +124,9 @@ func (a *app) applySaved(ctx context.Context, path string, autoApprove bool, opt
 	plan, err := engine.ReadPlan(path)
 	if err != nil {
 		return &exitError{Code: exitFailure, Err: err}
+	}
+	if err := a.refusePolicy(plan); err != nil {
+		return err
 	}
 	if err := engine.CheckSecrets(plan, a.getenv); err != nil {
 		return &exitError{Code: exitFailure, Err: err}

@@ -34,7 +34,7 @@ func (pf *planFlags) register(cmd *cobra.Command) {
 
 // options are the engine's plan options under the flags.
 func (a *app) planOptions(pf planFlags) engine.PlanOptions {
-	return engine.PlanOptions{Regions: a.regions, Targets: pf.targets, Prune: pf.prune, Replace: pf.replace, LiveTargets: pf.liveTargets}
+	return engine.PlanOptions{Regions: a.regions, Targets: pf.targets, Prune: pf.prune, Replace: pf.replace, LiveTargets: pf.liveTargets, Policy: a.policy}
 }
 
 func newPlanCmd(a *app) *cobra.Command {
@@ -47,8 +47,9 @@ func newPlanCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "plan",
 		Short: "Show which fields of which image caches would change; never changes anything",
-		Long: "plan reads the file and the live image caches and prints, field by field, what apply would do.\n\n" +
-			"Exit status: 0 no changes, 2 changes pending, 1 error.",
+		Long: "plan reads the file and the live image caches and prints, field by field, what apply would do.\n" +
+			"With --policy it checks every cache, its change and the plan against the policy's rules.\n\n" +
+			"Exit status: 0 no changes, 2 changes pending, 1 error or an error-severity policy rule broken.",
 		Example: "  # What would merging change? (exit 2: changes pending)\n" +
 			"  imcsync plan -f imagecaches.yaml\n" +
 			"\n" +
@@ -70,7 +71,12 @@ func newPlanCmd(a *app) *cobra.Command {
 				return err
 			}
 			plan := planned.Plan
+			refused := "the plan cannot be applied"
 			if outFile != "" {
+				refused += ", and --out is not written"
+			}
+			broken := policyError(plan.Policy, refused)
+			if outFile != "" && broken == nil {
 				if err := writePlanFile(outFile, plan); err != nil {
 					return &exitError{Code: exitFailure, Err: err}
 				}
@@ -83,6 +89,10 @@ func newPlanCmd(a *app) *cobra.Command {
 			if err != nil {
 				return &exitError{Code: exitFailure, Err: err}
 			}
+			a.annotatePolicy(plan.Policy)
+			if broken != nil {
+				return broken
+			}
 			if outFile != "" && a.format == render.Text {
 				fmt.Fprintf(a.stdout, "\nSaved the plan to %s. To apply exactly this plan, run:\n    imcsync apply %s\n", outFile, outFile)
 			}
@@ -94,6 +104,7 @@ func newPlanCmd(a *app) *cobra.Command {
 	}
 	pf.register(cmd)
 	mf.register(cmd)
+	a.registerPolicy(cmd)
 	cmd.Flags().StringVar(&outFile, "out", "", "also write the plan as JSON to `PLANFILE`, for imcsync apply PLANFILE")
 	cmd.Flags().StringVar(&live, "live", "", "read saved DescribeImageCaches output (JSON) instead of calling the API")
 	return cmd
@@ -102,6 +113,9 @@ func newPlanCmd(a *app) *cobra.Command {
 // plan loads -f and plans it against the live caches: read from liveFile when given,
 // else from the API (or the --sim emulator).
 func (a *app) plan(ctx context.Context, pf planFlags, liveFile string) (*engine.Planned, error) {
+	if err := a.loadPolicy(); err != nil {
+		return nil, err
+	}
 	f, err := a.loadFile()
 	if err != nil {
 		return nil, err

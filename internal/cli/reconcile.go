@@ -40,7 +40,9 @@ func newReconcileCmd(a *app) *cobra.Command {
 		Long: "reconcile runs until SIGINT or SIGTERM. Every --interval it reads the file from disk again,\n" +
 			"lists the live image caches and plans; with --apply it applies the plan (self-heal), without\n" +
 			"it it only reports. A file that fails validation is reported and the last valid one stays in\n" +
-			"force. Logs go to stderr (JSON unless stderr is a terminal): one line per cycle, one per change.\n\n" +
+			"force. Logs go to stderr (JSON unless stderr is a terminal): one line per cycle, one per change.\n" +
+			"With --policy (read once, at start) a cache that breaks an error-severity rule is left alone\n" +
+			"and logged, and the rule counted in imcsync_policy_violations_total.\n\n" +
 			"With --listen it serves /metrics (Prometheus), /healthz and /readyz, and its first line on\n" +
 			"stdout is `listening on http://ADDR`. See README.md, section Run continuously.\n\n" +
 			"Exit status: 0 when stopped by a signal. With --once: 0 in sync or healed, 2 drift found\n" +
@@ -65,6 +67,7 @@ func newReconcileCmd(a *app) *cobra.Command {
 	f.IntVar(&rf.opts.Parallelism, "parallelism", rf.opts.Parallelism, "how many caches are changed at once")
 	f.Float64Var(&a.rate, "rate", 0, "at most this many API calls per second (0: no ceiling; the rate adapts to throttling either way)")
 	f.DurationVar(&rf.opts.Timeout, "timeout", rf.opts.Timeout, "how long one cycle waits for busy caches and for caches to become Ready")
+	a.registerPolicy(cmd)
 	return cmd
 }
 
@@ -75,8 +78,11 @@ func (a *app) runReconcile(ctx context.Context, rf reconcileFlags) error {
 	}
 	rf.opts.PollInterval = min(rf.opts.PollInterval, rf.interval/4)
 	rf.opts.Getenv = a.getenv
+	if err := a.loadPolicy(); err != nil {
+		return err
+	}
 	cfg := reconcile.Config{File: a.file, Interval: rf.interval, Jitter: jitter, Apply: rf.apply,
-		Plan: engine.PlanOptions{Regions: a.regions, Prune: rf.prune}, ApplyOptions: rf.opts}
+		Plan: engine.PlanOptions{Regions: a.regions, Prune: rf.prune, Policy: a.policy}, ApplyOptions: rf.opts}
 	if err := cfg.Check(); err != nil {
 		return usageError("%v", err)
 	}

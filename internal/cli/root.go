@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/imcsync/imcsync/internal/policy"
 	"github.com/imcsync/imcsync/internal/render"
 )
 
@@ -53,6 +54,9 @@ type app struct {
 	endpoint string        // --endpoint or IMCSYNC_ENDPOINT
 	sim      string        // --sim STATE
 	rate     float64       // apply --rate: a ceiling on calls per second (0: adaptive only)
+
+	policyFiles []string       // --policy (validate, plan, apply, reconcile)
+	policy      *policy.Policy // the --policy files, loaded; nil without them
 }
 
 // commands holds the constructors of the subcommands; each command's file appends to it.

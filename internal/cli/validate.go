@@ -8,20 +8,24 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/imcsync/imcsync/internal/policy"
 	"github.com/imcsync/imcsync/internal/render"
+	"github.com/imcsync/imcsync/planner"
 	"github.com/imcsync/imcsync/spec"
 )
 
 func init() { commands = append(commands, newValidateCmd) }
 
 func newValidateCmd(a *app) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "validate",
 		Short: "Check imagecaches.yaml offline",
 		Long: "Check imagecaches.yaml offline: keys, types, the API's limits, image references,\n" +
 			"duplicates. Every problem is reported at once as FILE:LINE:COL: PATH: MESSAGE on\n" +
 			"stderr; with -o json, as an object with format_version, valid and problems on stdout.\n" +
-			"Exit status 0 valid, 1 invalid.",
+			"With --policy, every cache is checked against the policy's rules that read only cache\n" +
+			"(rules that read change or plan are checked by plan and apply).\n" +
+			"Exit status 0 valid, 1 invalid or an error-severity policy rule broken.",
 		Example: "  # In a pre-commit hook or a pull-request check\n" +
 			"  imcsync validate -f imagecaches.yaml\n" +
 			"\n" +
@@ -30,6 +34,8 @@ func newValidateCmd(a *app) *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error { return a.validate() },
 	}
+	a.registerPolicy(cmd)
+	return cmd
 }
 
 // validateFormatVersion is the format_version of `validate -o json`.
@@ -42,6 +48,8 @@ type validationJSON struct {
 	Valid         bool              `json:"valid"`
 	Problems      []validationError `json:"problems"`
 	Warnings      []validationError `json:"warnings"`
+	// Policy lists what the --policy rules found; absent without --policy.
+	Policy []planner.PolicyResult `json:"policy,omitzero"`
 }
 
 // validationError is one problem as `validate -o json` prints it.
@@ -54,13 +62,24 @@ type validationError struct {
 }
 
 func (a *app) validate() error {
+	if err := a.loadPolicy(); err != nil {
+		return err
+	}
 	f, err := spec.Load(a.file)
 	var problems spec.Errors
 	if err != nil && !errors.As(err, &problems) {
 		return &exitError{Code: exitFailure, Err: loadError(a.file, err)}
 	}
+	var results []planner.PolicyResult
+	if err == nil && a.policy != nil {
+		var perr error
+		if results, perr = a.policy.CheckFile(f); perr != nil {
+			return &exitError{Code: exitFailure, Err: perr}
+		}
+	}
 	if a.format == render.JSON {
-		out := validationJSON{FormatVersion: validateFormatVersion, Valid: err == nil, Problems: listed(problems), Warnings: []validationError{}}
+		out := validationJSON{FormatVersion: validateFormatVersion, Valid: err == nil && !policy.Failed(results),
+			Problems: listed(problems), Warnings: []validationError{}, Policy: results}
 		if f != nil {
 			out.Warnings = listed(f.Warnings)
 		}
@@ -77,6 +96,17 @@ func (a *app) validate() error {
 		return &exitError{Code: exitFailure}
 	}
 	a.printWarnings(f)
+	switch {
+	case a.inGitHubActions():
+		a.annotatePolicy(results)
+	case a.format != render.JSON:
+		for _, r := range results {
+			fmt.Fprintln(a.stderr, policy.String(r))
+		}
+	}
+	if err := policyError(results, "fix the file or the policy"); err != nil {
+		return err
+	}
 	if a.format != render.JSON {
 		fmt.Fprintf(a.stdout, "%s: %s in %s, valid\n", a.file, count(len(f.Caches), "image cache"), count(len(regions(f)), "region"))
 	}

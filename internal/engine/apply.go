@@ -8,6 +8,7 @@ import (
 
 	"github.com/imcsync/imcsync/applier"
 	"github.com/imcsync/imcsync/internal/cloud"
+	"github.com/imcsync/imcsync/internal/policy"
 	"github.com/imcsync/imcsync/planner"
 )
 
@@ -21,6 +22,9 @@ type Report struct {
 	Outcomes      []applier.Outcome `json:"outcomes"`
 	Summary       applier.Summary   `json:"summary"`
 	Converged     bool              `json:"converged"`
+	// Policy lists what the policy's rules found in the plan applied (nil without a
+	// policy); apply refuses a plan with errors, so these are warnings.
+	Policy []planner.PolicyResult `json:"policy,omitzero"`
 	// Interrupted is true when ctx ended before the run was done: no new call was
 	// started after that, and the run is not a success whatever the outcomes.
 	Interrupted bool `json:"-"`
@@ -39,9 +43,13 @@ func NewReport(outcomes []applier.Outcome) Report {
 
 // Apply applies a fresh plan. The plan's listing is the applier's first read, and a
 // cache that was busy or changed since is planned again from the file. It refuses
-// before any call when a registry password it would send cannot be read (CheckSecrets).
+// before any call when a registry password it would send cannot be read (CheckSecrets)
+// or when an error of the policy forbids a change (policy.Forbidden).
 // Progress events go to opts.Progress.
 func (p *Planned) Apply(ctx context.Context, client applier.Client, opts applier.Options) (Report, error) {
+	if err := policy.Forbidden(p.Plan); err != nil {
+		return Report{}, err
+	}
 	if err := CheckSecrets(p.Plan, opts.Getenv); err != nil {
 		return Report{}, err
 	}
@@ -53,8 +61,12 @@ func (p *Planned) Apply(ctx context.Context, client applier.Client, opts applier
 }
 
 // ApplySaved applies a plan read from a file (ReadPlan) as it was made: a change whose
-// live cache changed since is refused (stale), and nothing is planned again.
+// live cache changed since is refused (stale), and nothing is planned again. A plan
+// whose policy list forbids a change is refused whole (policy.Forbidden).
 func ApplySaved(ctx context.Context, plan *planner.Plan, client applier.Client, opts applier.Options) (Report, error) {
+	if err := policy.Forbidden(plan); err != nil {
+		return Report{}, err
+	}
 	if err := CheckSecrets(plan, opts.Getenv); err != nil {
 		return Report{}, err
 	}
@@ -64,6 +76,7 @@ func ApplySaved(ctx context.Context, plan *planner.Plan, client applier.Client, 
 
 func run(ctx context.Context, plan *planner.Plan, client applier.Client, opts applier.Options) Report {
 	r := NewReport(applier.Apply(ctx, plan, client, opts))
+	r.Policy = plan.Policy
 	r.Interrupted = ctx.Err() != nil
 	return r
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/imcsync/imcsync/internal/cloud"
 	"github.com/imcsync/imcsync/internal/drift"
+	"github.com/imcsync/imcsync/internal/policy"
 	"github.com/imcsync/imcsync/planner"
 	"github.com/imcsync/imcsync/spec"
 )
@@ -30,6 +31,9 @@ type PlanOptions struct {
 	// LiveTargets lets Targets name live caches the file does not declare (drift
 	// reports them); Prune allows it too.
 	LiveTargets bool
+	// Policy, when not nil, is checked against the plan; what its rules find is the
+	// plan's Policy list.
+	Policy *policy.Policy
 }
 
 // Planned is a plan with what it was made from: the file, and the live caches of the
@@ -67,7 +71,13 @@ func Plan(ctx context.Context, f *spec.File, src Source, o PlanOptions) (*Planne
 	if err := planner.CheckReplace(f, live, opts); err != nil {
 		return nil, fmt.Errorf("%w\nnothing was planned", err)
 	}
-	return &Planned{File: f, Plan: planner.Build(f, live, opts), Regions: regions, Live: live}, nil
+	plan := planner.Build(f, live, opts)
+	if o.Policy != nil {
+		if plan.Policy, err = o.Policy.CheckPlan(f, plan); err != nil {
+			return nil, err
+		}
+	}
+	return &Planned{File: f, Plan: plan, Regions: regions, Live: live}, nil
 }
 
 // errNothingApplied heads the errors of checks that refuse a plan before any call.

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 
 	"github.com/imcsync/imcsync/applier"
+	"github.com/imcsync/imcsync/planner"
 )
 
 // NewLogger returns the loop's logger on w: format "json", "text", or "auto" (text on a
@@ -79,4 +80,29 @@ func (l *Loop) logChange(ctx context.Context, o applier.Outcome) {
 		attrs = append(attrs, slog.String("error", o.Err.Error()))
 	}
 	l.log.LogAttrs(ctx, level, "change", attrs...)
+}
+
+// logPolicy writes one line per broken policy rule: an error (the cache is not
+// changed) or a warning.
+func (l *Loop) logPolicy(ctx context.Context, results []planner.PolicyResult) {
+	for _, r := range results {
+		level := slog.LevelWarn
+		if r.Severity == planner.SeverityError {
+			level = slog.LevelError
+		}
+		cache := r.Cache
+		if cache == "" {
+			cache = "plan"
+		}
+		l.log.LogAttrs(ctx, level, "policy", slog.String("rule", r.Rule), slog.String("severity", string(r.Severity)),
+			slog.String("cache", cache), slog.String("message", r.Message),
+			slog.String("at", fmt.Sprintf("%s:%d:%d", r.File, r.Line, r.Column)))
+	}
+}
+
+// logSkipped writes the line of a change the policy forbids: nothing is sent for it.
+func (l *Loop) logSkipped(ctx context.Context, c planner.Change) {
+	l.log.LogAttrs(ctx, slog.LevelError, "change", slog.String("region", c.Region), slog.String("name", c.Name),
+		slog.String("id", c.ID), slog.String("action", string(c.Action)), slog.String("result", "skipped"),
+		slog.String("message", "an error-severity policy rule forbids changing this cache; nothing was sent"))
 }

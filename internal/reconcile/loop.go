@@ -13,6 +13,8 @@ import (
 	"github.com/imcsync/imcsync/internal/cloud"
 	"github.com/imcsync/imcsync/internal/drift"
 	"github.com/imcsync/imcsync/internal/engine"
+	"github.com/imcsync/imcsync/internal/policy"
+	"github.com/imcsync/imcsync/planner"
 	"github.com/imcsync/imcsync/spec"
 )
 
@@ -90,6 +92,8 @@ func (l *Loop) cycle(ctx context.Context, c *Cycle) []applier.Outcome {
 	report := planned.Drift(l.now(), drift.Options{})
 	states := statesOf(report)
 	c.Caches, c.Plan = &states, planned.Plan.Summary
+	l.logPolicy(ctx, planned.Plan.Policy)
+	l.metrics.recordPolicy(planned.Plan.Policy)
 	switch {
 	case !planned.Plan.HasChanges():
 		c.Result = InSync
@@ -97,6 +101,11 @@ func (l *Loop) cycle(ctx context.Context, c *Cycle) []applier.Outcome {
 	case !l.cfg.Apply:
 		c.Result = Drift
 		return nil
+	}
+	var skipped []planner.Change
+	planned.Plan, skipped = policy.Skip(planned.Plan)
+	for _, ch := range skipped {
+		l.logSkipped(ctx, ch)
 	}
 	opts := l.cfg.ApplyOptions
 	opts.Progress = func(o applier.Outcome) { l.logChange(ctx, o) }
@@ -109,6 +118,10 @@ func (l *Loop) cycle(ctx context.Context, c *Cycle) []applier.Outcome {
 	c.Result = Healed
 	if !rep.OK() {
 		c.Result = Failed
+	}
+	if len(skipped) > 0 { // the cloud still differs where the policy forbade changes
+		c.Result = Failed
+		c.Err = fmt.Errorf("the policy forbade changing %d of the caches (see the policy lines)", len(skipped))
 	}
 	return rep.Outcomes
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/imcsync/imcsync/applier"
 	"github.com/imcsync/imcsync/internal/eci"
 	"github.com/imcsync/imcsync/internal/version"
+	"github.com/imcsync/imcsync/planner"
 )
 
 // durationBuckets span a cycle that only lists (well under a second) to one that waits
@@ -27,6 +28,7 @@ type Metrics struct {
 	lastSuccess prometheus.Gauge
 	fileValid   prometheus.Gauge
 	changes     *prometheus.CounterVec
+	policy      *prometheus.CounterVec
 }
 
 // NewMetrics registers the metrics. Every cycle result starts at 0, so that rate() sees
@@ -50,6 +52,8 @@ func NewMetrics() *Metrics {
 			Help: "1 when the file on disk loaded and validated at the last cycle, 0 when the last valid one was used instead."}),
 		changes: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "imcsync_changes_total",
 			Help: "Changes apply worked on, by action (create, update, delete, replace) and result (created, updated, sent, failed, …)."}, []string{"action", "result"}),
+		policy: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "imcsync_policy_violations_total",
+			Help: "Policy rules found broken, once per cycle and cache (or plan), by rule and severity; a cache that breaks an error rule is not changed."}, []string{"rule", "severity"}),
 	}
 	for _, r := range Results {
 		m.cycles.WithLabelValues(string(r))
@@ -58,7 +62,7 @@ func NewMetrics() *Metrics {
 		Help: "The running build of imcsync; always 1."}, []string{"version", "commit", "goversion"})
 	v := version.Get()
 	info.WithLabelValues(v.Version, v.Commit, v.GoVersion).Set(1)
-	m.Registry.MustRegister(m.caches, m.cycles, m.duration, m.apiCalls, m.throttled, m.lastSuccess, m.fileValid, m.changes, info,
+	m.Registry.MustRegister(m.caches, m.cycles, m.duration, m.apiCalls, m.throttled, m.lastSuccess, m.fileValid, m.changes, m.policy, info,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -96,5 +100,12 @@ func (m *Metrics) setFileValid(ok bool) {
 		m.fileValid.Set(1)
 	} else {
 		m.fileValid.Set(0)
+	}
+}
+
+// recordPolicy counts what the policy's rules found in a cycle's plan.
+func (m *Metrics) recordPolicy(results []planner.PolicyResult) {
+	for _, r := range results {
+		m.policy.WithLabelValues(r.Rule, string(r.Severity)).Inc()
 	}
 }

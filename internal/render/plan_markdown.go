@@ -76,6 +76,7 @@ type mdPlan struct {
 	noops     []*planner.Change
 	summary   string // "**Plan:** …" paragraph
 	counts    string // the counts table
+	policy    mdSection
 	warnings  mdSection
 	table     mdSection
 	unchanged mdSection
@@ -118,6 +119,7 @@ func newMDPlan(p *planner.Plan) *mdPlan {
 	}
 	m.counts = counts.String()
 
+	m.policy = policySection(p.Policy)
 	m.warnings.more = func(n int) string { return fmt.Sprintf("> _and %s_\n\n", plural(n, "more warning")) }
 	for _, w := range p.Warnings {
 		m.warnings.items = append(m.warnings.items, "> **Warning:** "+mdCell(w)+"\n\n")
@@ -191,6 +193,7 @@ func markdownComment(p *planner.Plan, o MarkdownOptions) string {
 		return text
 	}
 	// The table first, then the lists, each within its share; the diffs get the rest.
+	policy := fitted(m.policy, room/10)
 	warnings := fitted(m.warnings, room/20)
 	table := fitted(m.table, room*3/5)
 	unchanged := fitted(m.unchanged, room/4)
@@ -198,6 +201,7 @@ func markdownComment(p *planner.Plan, o MarkdownOptions) string {
 
 	var out strings.Builder
 	out.WriteString(head)
+	out.WriteString(policy)
 	out.WriteString(warnings)
 	out.WriteString(table)
 	omitted := writeDetails(&out, m.changes, room, newStyles(false))

@@ -29,6 +29,7 @@ func markdownParts(p *planner.Plan, o MarkdownOptions) []string {
 			pieces = append(pieces, piece{s, it})
 		}
 	}
+	add(&m.policy)
 	add(&m.table)
 	for _, c := range m.changes {
 		d := detailsBlock(detailsSummary(c), []string{markdownDiff(c, newStyles(false))})

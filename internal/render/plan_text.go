@@ -63,6 +63,7 @@ func renderText(p *planner.Plan, st styles) string {
 		b.WriteString(noChangesLine(p.Summary) + "\n")
 		writeUnmanaged(&b, p.Unmanaged, st)
 		writeWarnings(&b, p.Warnings, st)
+		writePolicy(&b, p.Policy, st)
 		return b.String()
 	}
 	b.WriteString("imcsync will perform the following actions:\n\n")
@@ -78,6 +79,7 @@ func renderText(p *planner.Plan, st styles) string {
 	}
 	writeUnmanaged(&b, p.Unmanaged, st)
 	writeWarnings(&b, p.Warnings, st)
+	writePolicy(&b, p.Policy, st)
 	b.WriteString(st.bold.Render("Plan:") + " " + summaryLine(p) + "\n")
 	return b.String()
 }

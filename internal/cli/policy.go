@@ -1,0 +1,119 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/imcsync/imcsync/internal/engine"
+	"github.com/imcsync/imcsync/internal/policy"
+	"github.com/imcsync/imcsync/internal/render"
+	"github.com/imcsync/imcsync/planner"
+	"github.com/imcsync/imcsync/spec"
+)
+
+// registerPolicy adds --policy to cmd.
+func (a *app) registerPolicy(cmd *cobra.Command) {
+	cmd.Flags().StringArrayVar(&a.policyFiles, "policy", nil, "check every cache and the plan against the rules of this policy `FILE` (repeatable; see docs/policy.md)")
+}
+
+// loadPolicy loads the --policy files, before anything else is read or sent. Problems
+// in them are printed like the file's (FILE:LINE:COL lines, or annotations in GitHub
+// Actions).
+func (a *app) loadPolicy() error {
+	if len(a.policyFiles) == 0 {
+		return nil
+	}
+	p, err := policy.Load(a.policyFiles...)
+	var problems spec.Errors
+	var pathErr *fs.PathError
+	switch {
+	case err == nil:
+		a.policy = p
+		return nil
+	case errors.As(err, &problems):
+		if a.inGitHubActions() {
+			writeAnnotations(a.stderr, "error", problems)
+		} else {
+			fmt.Fprintln(a.stderr, problems.Error())
+		}
+		return &exitError{Code: exitFailure, Err: errors.New("the policy is invalid: nothing was checked or sent")}
+	case errors.As(err, &pathErr) && errors.Is(err, fs.ErrNotExist):
+		return &exitError{Code: exitFailure, Err: fmt.Errorf("--policy %s: file not found", pathErr.Path)}
+	}
+	return &exitError{Code: exitFailure, Err: fmt.Errorf("--policy: %w", err)}
+}
+
+// annotatePolicy writes, in GitHub Actions, each policy result as an annotation on the
+// cache's line (or the rule's, for a rule about the whole plan).
+func (a *app) annotatePolicy(results []planner.PolicyResult) {
+	if a.inGitHubActions() {
+		writePolicyAnnotations(a.stderr, results)
+	}
+}
+
+// writePolicyAnnotations writes results as `::error file=F,line=L,col=C::CACHE: policy
+// rule R: MESSAGE` (::warning for warnings).
+func writePolicyAnnotations(w io.Writer, results []planner.PolicyResult) {
+	for _, r := range results {
+		cache := r.Cache
+		if cache == "" {
+			cache = "plan"
+		}
+		fmt.Fprintf(w, "::%s file=%s,line=%d,col=%d::%s\n", r.Severity, escapeProperty(r.File), r.Line, r.Column,
+			escapeData(fmt.Sprintf("%s: policy rule %s: %s", cache, r.Rule, r.Message)))
+	}
+}
+
+// policyError is the exit of a command whose plan or file breaks error-severity rules,
+// naming them; nil when none is broken.
+func policyError(results []planner.PolicyResult, what string) error {
+	if !policy.Failed(results) {
+		return nil
+	}
+	var rules []string
+	for _, r := range results {
+		if r.Severity == planner.SeverityError && !slices.Contains(rules, r.Rule) {
+			rules = append(rules, r.Rule)
+		}
+	}
+	return &exitError{Code: exitFailure, Err: fmt.Errorf("policy: %s broken (%s): %s", count(len(rules), "error-severity rule"), strings.Join(rules, ", "), what)}
+}
+
+// refusePolicy stops apply before any call when the plan breaks error-severity rules:
+// it shows the plan (with what the rules found) as plan would, or with -o json a report
+// of nothing applied with the policy list, and exits 1.
+func (a *app) refusePolicy(plan *planner.Plan) error {
+	broken := policyError(plan.Policy, "nothing was applied")
+	if broken == nil {
+		return nil
+	}
+	var err error
+	if a.format == render.JSON { // apply -o json prints a report: nothing applied, and why
+		report := engine.NewReport(nil)
+		report.Policy, report.Converged = plan.Policy, false
+		err = render.Apply(a.stdout, report, a.format, false)
+	} else {
+		err = render.Plan(a.stdout, plan, a.format, a.colorEnabled(a.stdout))
+	}
+	if err != nil {
+		return &exitError{Code: exitFailure, Err: err}
+	}
+	a.annotatePolicy(plan.Policy)
+	return broken
+}
+
+// refusePolicyWithSavedPlan refuses `apply PLANFILE --policy`: the policy was checked
+// when the plan was made, and a saved plan has no file to check it again against; the
+// plan's own policy list is checked instead (engine.ApplySaved).
+func refusePolicyWithSavedPlan(cmd *cobra.Command) error {
+	if cmd.Flags().Changed("policy") {
+		return errors.New("apply PLANFILE applies the saved plan as it was made and checked: give --policy to `imcsync plan --out` instead (apply refuses a saved plan that breaks an error-severity rule); nothing was applied")
+	}
+	return nil
+}
