@@ -329,7 +329,11 @@ func Summarize(changes []Change) Summary {
 		case Create:
 			s.Create++
 		case Update:
-			s.Update++
+			if c.BookkeepingOnly() {
+				s.Bookkeeping++
+			} else {
+				s.Update++
+			}
 		case Delete:
 			s.Delete++
 		case Replace:

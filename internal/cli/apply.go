@@ -133,13 +133,13 @@ func (a *app) confirmAndApply(ctx context.Context, plan *planner.Plan, autoAppro
 			return &exitError{Code: exitFailure, Err: err}
 		}
 	}
-	if !plan.HasChanges() {
+	if !plan.Pending() {
 		if a.format == render.JSON {
 			return render.Apply(a.stdout, engine.NewReport(nil), a.format, color)
 		}
 		return nil
 	}
-	if !autoApprove {
+	if !autoApprove && plan.HasChanges() { // bookkeeping alone is written without asking
 		if err := a.confirm(ctx); err != nil {
 			return &exitError{Code: exitFailure, Err: err}
 		}

@@ -90,8 +90,9 @@ func (l *Loop) cycle(ctx context.Context, c *Cycle) []applier.Outcome {
 	report := planned.Drift(l.now(), drift.Options{})
 	states := statesOf(report)
 	c.Caches, c.Plan = &states, planned.Plan.Summary
+	changes := planned.Plan.HasChanges()
 	switch {
-	case !planned.Plan.HasChanges():
+	case !changes && !(l.cfg.Apply && planned.Plan.Pending()):
 		c.Result = InSync
 		return nil
 	case !l.cfg.Apply:
@@ -107,6 +108,9 @@ func (l *Loop) cycle(ctx context.Context, c *Cycle) []applier.Outcome {
 	}
 	c.Applied = rep.Summary
 	c.Result = Healed
+	if !changes { // bookkeeping only: written, but nothing was healed
+		c.Result = InSync
+	}
 	if !rep.OK() {
 		c.Result = Failed
 	}

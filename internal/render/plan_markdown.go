@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/imcsync/imcsync/planner"
@@ -52,7 +53,7 @@ func commentMarker(file string, part int) string {
 }
 
 // PlanMarkdown writes the plan as one pull-request comment that always fits o's limit:
-// the summary line first, then the counts, the table of changes, the diffs, the
+// the summary line first, then the table of changes, the diffs, the
 // unchanged and unmanaged caches; whatever does not fit is cut, counted ("and N more")
 // and pointed to (o.FullPlan).
 func PlanMarkdown(w io.Writer, p *planner.Plan, o MarkdownOptions) error {
@@ -75,7 +76,6 @@ type mdPlan struct {
 	changes   []*planner.Change // not noop
 	noops     []*planner.Change
 	summary   string // "**Plan:** …" paragraph
-	counts    string // the counts table
 	warnings  mdSection
 	table     mdSection
 	unchanged mdSection
@@ -94,7 +94,8 @@ type mdSection struct {
 func newMDPlan(p *planner.Plan) *mdPlan {
 	m := &mdPlan{p: p}
 	for i := range p.Changes {
-		if c := &p.Changes[i]; c.Action == planner.Noop {
+		// Bookkeeping alone is not a change: such a cache is listed as unchanged.
+		if c := &p.Changes[i]; c.Action == planner.Noop || c.BookkeepingOnly() {
 			m.noops = append(m.noops, c)
 		} else {
 			m.changes = append(m.changes, c)
@@ -105,18 +106,9 @@ func newMDPlan(p *planner.Plan) *mdPlan {
 	} else {
 		m.summary = noChangesLine(p.Summary) + "\n\n"
 	}
-	s := p.Summary
-	var counts strings.Builder
-	if s.Replace > 0 {
-		counts.WriteString("| Create | Update | Delete | Replace | Blocked | Unchanged |\n")
-		counts.WriteString("|-------:|-------:|-------:|--------:|--------:|----------:|\n")
-		fmt.Fprintf(&counts, "| %d | %d | %d | %d | %d | %d |\n\n", s.Create, s.Update, s.Delete, s.Replace, s.Blocked, s.Noop)
-	} else {
-		counts.WriteString("| Create | Update | Delete | Blocked | Unchanged |\n")
-		counts.WriteString("|-------:|-------:|-------:|--------:|----------:|\n")
-		fmt.Fprintf(&counts, "| %d | %d | %d | %d | %d |\n\n", s.Create, s.Update, s.Delete, s.Blocked, s.Noop)
+	if bk := bookkeepingLine(p); bk != "" {
+		m.summary += "_" + mdCell(bk) + "_\n\n"
 	}
-	m.counts = counts.String()
 
 	m.warnings.more = func(n int) string { return fmt.Sprintf("> _and %s_\n\n", plural(n, "more warning")) }
 	for _, w := range p.Warnings {
@@ -124,17 +116,24 @@ func newMDPlan(p *planner.Plan) *mdPlan {
 	}
 
 	if len(m.changes) > 0 {
-		m.table.open = "| Action | Region | Name | ID | Status | Changed fields | Reason |\n" +
-			"|--------|--------|------|----|--------|----------------|--------|\n"
-		m.table.close = "\n"
-		if hasBookkeeping(m.changes) {
-			m.table.close += bookkeepingFootnote + "\n\n"
+		// The Reason column only when a change has one.
+		reasons := slices.ContainsFunc(m.changes, func(c *planner.Change) bool { return reasonCell(c) != "" })
+		m.table.open = "| Action | Region | Name | ID | Status | Changed fields |\n" +
+			"|--------|--------|------|----|--------|----------------|\n"
+		m.table.more = func(n int) string { return fmt.Sprintf("| | | _and %s_ | | | |\n", plural(n, "more change")) }
+		if reasons {
+			m.table.open = "| Action | Region | Name | ID | Status | Changed fields | Reason |\n" +
+				"|--------|--------|------|----|--------|----------------|--------|\n"
+			m.table.more = func(n int) string { return fmt.Sprintf("| | | _and %s_ | | | | |\n", plural(n, "more change")) }
 		}
-		m.table.more = func(n int) string { return fmt.Sprintf("| | | _and %s_ | | | | |\n", plural(n, "more change")) }
+		m.table.close = "\n"
 		for _, c := range m.changes {
-			m.table.items = append(m.table.items, fmt.Sprintf("| `%c %s` | %s | %s | %s | %s | %s | %s |\n",
-				actionMarker(c.Action), c.Action, mdCell(c.Region), mdCell(c.Name), mdCell(c.ID), mdCell(c.Status),
-				mdCell(fieldNames(c)), mdCell(reasonCell(c))))
+			row := fmt.Sprintf("| `%c %s` | %s | %s | %s | %s | %s |", actionMarker(c.Action), c.Action,
+				mdCell(c.Region), mdCell(c.Name), mdCell(c.ID), mdCell(c.Status), mdCell(fieldNames(c)))
+			if reasons {
+				row += " " + mdCell(reasonCell(c)) + " |"
+			}
+			m.table.items = append(m.table.items, row+"\n")
 		}
 	}
 	if len(m.noops) > 0 {
@@ -180,7 +179,7 @@ func (o MarkdownOptions) header(part, parts int) string {
 // markdownComment is the plan as one comment within o's limit.
 func markdownComment(p *planner.Plan, o MarkdownOptions) string {
 	m := newMDPlan(p)
-	head := o.header(0, 0) + m.summary + m.counts
+	head := o.header(0, 0) + m.summary
 	const noteRoom = 600 // the remark about what was cut
 	room := o.limit() - len(head) - noteRoom
 	cut := 0
@@ -354,8 +353,8 @@ func markdownDiff(c *planner.Change, plain styles) string {
 	return b.String()
 }
 
-// fieldNames lists the fields a change sends ("size, images, tags"), marked ¹ when it
-// writes bookkeeping too (see bookkeepingFootnote); "—" when it sends none.
+// fieldNames lists the fields a change sends ("size, images, tags"); "—" when it sends
+// none.
 func fieldNames(c *planner.Change) string {
 	var names []string
 	for _, f := range c.Fields {
@@ -366,9 +365,6 @@ func fieldNames(c *planner.Change) string {
 	out := strings.Join(names, ", ")
 	if out == "" {
 		out = "—"
-	}
-	if len(c.Bookkeeping) > 0 {
-		out += " ¹"
 	}
 	return out
 }
