@@ -122,9 +122,9 @@ func canDelete(f *spec.File, l *cloud.Cache, prune bool) (reason string, ok bool
 	case c.State == ownership.OwnedProtected:
 		return fmt.Sprintf("not declared in the file; tag %s=%q keeps it (only %q allows pruning)", spec.PruneTag, c.Prune, "true"), false
 	case !prune:
-		return fmt.Sprintf("not declared in the file; owned by %q, deleted only with --prune", c.Owner), false
+		return fmt.Sprintf("not declared; --prune would delete it (owner %q)", c.Owner), false
 	}
-	return fmt.Sprintf("not declared in the file and owned by %q", c.Owner), true
+	return fmt.Sprintf("not declared; --prune deletes it (owner %q)", c.Owner), true
 }
 
 // diff plans one pair.
