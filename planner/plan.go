@@ -97,7 +97,7 @@ type Summary struct {
 //	noop     live   live    empty                             empty
 //	create   ""     ""      every managed field (nil → value) every reserved tag (nil → value)
 //	update   live   live    changed fields only (may be none) reserved tags that change
-//	delete   live   live    empty                             empty
+//	delete   live   live    live values (value → nil), unsent  empty
 //	replace  live   live    every managed field (nil → value) every reserved tag (nil → value)
 //	blocked  live   live    the fields that would change      the tags that would change
 //

@@ -115,7 +115,10 @@ func (a *app) rootCommand() *cobra.Command {
 		if !slices.Contains(colorModes, a.color) {
 			return usageError("--color %q: want auto, always or never", a.color)
 		}
-		if a.endpoint == "" {
+		if a.sim != "" && cmd.Flags().Changed("endpoint") {
+			return usageError("--sim %s and --endpoint %s both say where the API is: --sim runs an emulator in process, --endpoint names a running one; give one of them", a.sim, a.endpoint)
+		}
+		if a.endpoint == "" && a.sim == "" { // --sim wins over the environment's endpoint
 			a.endpoint = a.getenv("IMCSYNC_ENDPOINT")
 		}
 		return nil
@@ -125,6 +128,8 @@ func (a *app) rootCommand() *cobra.Command {
 	for _, newCmd := range commands {
 		root.AddCommand(newCmd(a))
 	}
+	hintFileArgs(root)
+	a.registerCompletions(root)
 	hideUnusedGlobals(root)
 	return root
 }

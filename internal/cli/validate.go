@@ -54,7 +54,7 @@ type validationError struct {
 }
 
 func (a *app) validate() error {
-	f, err := spec.Load(a.file)
+	f, err := a.loadSpec()
 	var problems spec.Errors
 	if err != nil && !errors.As(err, &problems) {
 		return &exitError{Code: exitFailure, Err: loadError(a.file, err)}

@@ -152,7 +152,7 @@ func fieldLines(fc planner.FieldChange, indent int) []line {
 	if fc.WriteOnly {
 		notes = append(notes, "(write-only)")
 	}
-	if !fc.Send {
+	if !fc.Send && fc.After != nil { // a value that goes away (a delete) is not sent either
 		notes = append(notes, "(not sent)")
 	}
 	note := strings.Join(notes, " ")
