@@ -176,9 +176,9 @@ run() {
 	apply)
 		if [[ -n ${IMCSYNC_PLAN_FILE:-} ]]; then
 			plan_file=$IMCSYNC_PLAN_FILE
-			args=(apply "$plan_file" --auto-approve -o markdown)
+			args=(apply "$plan_file" --auto-approve -o markdown --max-chars 65000)
 		else
-			args=(apply -f "$file" --auto-approve -o markdown)
+			args=(apply -f "$file" --auto-approve -o markdown --max-chars 65000)
 		fi
 		;;
 	drift) args=(drift -f "$file" -o markdown) ;;
@@ -198,7 +198,7 @@ run() {
 	local has_changes=false
 	case "$command" in
 	plan | drift) [[ $status == 2 ]] && has_changes=true ;;
-	apply) grep -Eq '^\|[^|]*\|[^|]*\| (created|updated|deleted|replaced) \|' "$md" && has_changes=true ;;
+	apply) grep -Eq '^\*\*Apply (complete|incomplete):\*\* (.*, )?[1-9][0-9]* (created|updated|deleted|replaced)' "$md" && has_changes=true ;;
 	esac
 	if [[ $command == plan && ! -s $plan_file ]]; then
 		plan_file=""

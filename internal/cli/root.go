@@ -53,6 +53,8 @@ type app struct {
 	endpoint string        // --endpoint or IMCSYNC_ENDPOINT
 	sim      string        // --sim STATE
 	rate     float64       // apply --rate: a ceiling on calls per second (0: adaptive only)
+	// applyMarkdown shapes apply -o markdown as markdownFlags shape plan's.
+	applyMarkdown markdownFlags
 }
 
 // commands holds the constructors of the subcommands; each command's file appends to it.

@@ -42,10 +42,10 @@ func (o MarkdownOptions) limit() int {
 	return max(o.MaxChars, MinMarkdownChars)
 }
 
-// commentMarker is the hidden first line of a markdown plan of file (part 0: the one-comment
-// plan; part k > 0: the k-th part of a split plan).
-func commentMarker(file string, part int) string {
-	m := "<!-- imcsync:plan:" + strings.ReplaceAll(file, "-->", "-- >")
+// commentMarker is the hidden first line of a markdown report of kind ("plan", "apply")
+// on file (part 0: the one-comment report; part k > 0: the k-th part of a split one).
+func commentMarker(kind, file string, part int) string {
+	m := "<!-- imcsync:" + kind + ":" + strings.ReplaceAll(file, "-->", "-- >")
 	if part > 0 {
 		m += fmt.Sprintf(" part %d", part)
 	}
@@ -155,14 +155,17 @@ func newMDPlan(p *planner.Plan) *mdPlan {
 	return m
 }
 
-// header is the marker (when the file is known) and the heading of a comment:
+// header is the marker (when the file is known) and the heading of a plan comment:
 // "### imcsync plan: `FILE` at SHA".
-func (o MarkdownOptions) header(part, parts int) string {
+func (o MarkdownOptions) header(part, parts int) string { return o.headerOf("plan", part, parts) }
+
+// headerOf is header for a report of kind ("plan", "apply").
+func (o MarkdownOptions) headerOf(kind string, part, parts int) string {
 	var b strings.Builder
 	if o.File != "" {
-		b.WriteString(commentMarker(o.File, part) + "\n")
+		b.WriteString(commentMarker(kind, o.File, part) + "\n")
 	}
-	b.WriteString("### imcsync plan")
+	b.WriteString("### imcsync " + kind)
 	if o.File != "" {
 		b.WriteString(": " + mdCode(o.File))
 	}
