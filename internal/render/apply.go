@@ -18,7 +18,7 @@ func Apply(w io.Writer, r engine.Report, f Format, color bool) error {
 }
 
 var applyRenderer = renderer[engine.Report]{
-	text:     func(r engine.Report, st styles) string { return renderOutcomesText(r.Outcomes, st) },
+	text: func(r engine.Report, st styles) string { return renderOutcomesText(r.Outcomes, st) },
 	markdown: func(r engine.Report) string {
 		var b strings.Builder
 		_ = ApplyMarkdown(&b, r, nil, MarkdownOptions{}) // a strings.Builder never fails
