@@ -13,6 +13,7 @@ import (
 	"github.com/imcsync/imcsync/internal/cloud"
 	"github.com/imcsync/imcsync/internal/drift"
 	"github.com/imcsync/imcsync/internal/engine"
+	"github.com/imcsync/imcsync/planner"
 	"github.com/imcsync/imcsync/spec"
 )
 
@@ -100,7 +101,8 @@ func (l *Loop) cycle(ctx context.Context, c *Cycle) []applier.Outcome {
 		return nil
 	}
 	opts := l.cfg.ApplyOptions
-	opts.Progress = func(o applier.Outcome) { l.logChange(ctx, o) }
+	byCache := plannedChanges(planned.Plan)
+	opts.Progress = func(o applier.Outcome) { l.logChange(ctx, o, byCache(o)) }
 	rep, err := planned.Apply(ctx, l.client, opts)
 	if err != nil {
 		c.Result, c.Err = Error, err
@@ -115,6 +117,22 @@ func (l *Loop) cycle(ctx context.Context, c *Cycle) []applier.Outcome {
 		c.Result = Failed
 	}
 	return rep.Outcomes
+}
+
+// plannedChanges finds the plan's change of an outcome's cache: by region, name and id,
+// or for a create (no id in the plan) by region and name; nil when the plan has none.
+func plannedChanges(p *planner.Plan) func(applier.Outcome) *planner.Change {
+	byKey := make(map[[3]string]*planner.Change, len(p.Changes))
+	for i := range p.Changes {
+		c := &p.Changes[i]
+		byKey[[3]string{c.Region, c.Name, c.ID}] = c
+	}
+	return func(o applier.Outcome) *planner.Change {
+		if c := byKey[[3]string{o.Region, o.Name, o.ID}]; c != nil {
+			return c
+		}
+		return byKey[[3]string{o.Region, o.Name, ""}]
+	}
 }
 
 // load reads the file from disk. When it fails to load, the failure is logged and the
