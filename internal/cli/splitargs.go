@@ -22,6 +22,8 @@ func newSplitArgsCmd(a *app) *cobra.Command {
 		Use:    "split-args",
 		Short:  "Split standard input into words as a shell would, each printed ending in NUL (for the GitHub Action)",
 		Hidden: true,
+		Example: "  # What the GitHub Action does with its args input\n" +
+			"  printf '%s' \"--target web --commit 'a b'\" | imcsync split-args | xargs -0 -n1 echo",
 		Args:   cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			text, err := io.ReadAll(io.LimitReader(a.stdin, spec.MaxFileSize))

@@ -47,8 +47,12 @@ func TestBookkeepingIsOneLineForThePlan(t *testing.T) {
 			if n := strings.Count(out, "bookkeeping"); n != 1 {
 				t.Errorf("%s: %d lines name bookkeeping, want 1:\n%s", f, n, out)
 			}
-			if !strings.Contains(out, "imcsync also records its bookkeeping tags on 200 caches; nothing else is sent for them") {
-				t.Errorf("%s: no summary line for the 200 caches:\n%s", f, out)
+			want := "imcsync also records its bookkeeping tags on 200 caches; nothing else is sent for them"
+			if p == withChange {
+				want = "imcsync also records its bookkeeping tags on 201 caches: 1 with the changes above, and 200 for which nothing else is sent"
+			}
+			if !strings.Contains(out, want) {
+				t.Errorf("%s: no summary line %q:\n%s", f, want, out)
 			}
 			for _, detail := range []string{"imcsync:owner", "imcsync:applied", "adopted-000", "securityGroupId"} {
 				if strings.Contains(out, detail) && !(f == Markdown && detail == "adopted-000") { // listed as unchanged
