@@ -24,7 +24,7 @@ func newSplitArgsCmd(a *app) *cobra.Command {
 		Hidden: true,
 		Example: "  # What the GitHub Action does with its args input\n" +
 			"  printf '%s' \"--target web --commit 'a b'\" | imcsync split-args | xargs -0 -n1 echo",
-		Args:   cobra.NoArgs,
+		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			text, err := io.ReadAll(io.LimitReader(a.stdin, spec.MaxFileSize))
 			if err != nil {
