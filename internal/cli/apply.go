@@ -143,6 +143,12 @@ func (a *app) confirmAndApply(ctx context.Context, plan *planner.Plan, autoAppro
 		}
 		return nil
 	}
+	if !autoApprove && plan.HasChanges() && a.format == render.Markdown {
+		// The markdown report holds no plan: show it where the question is asked.
+		if err := render.Plan(a.stderr, plan, render.Text, a.colorEnabled(a.stderr)); err != nil {
+			return &exitError{Code: exitFailure, Err: err}
+		}
+	}
 	if !autoApprove && plan.HasChanges() { // bookkeeping alone is written without asking
 		if err := a.confirm(ctx); err != nil {
 			return &exitError{Code: exitFailure, Err: err}

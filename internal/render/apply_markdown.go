@@ -23,13 +23,14 @@ func ApplyMarkdown(w io.Writer, r engine.Report, plan *planner.Plan, o MarkdownO
 	head := o.headerOf("apply", 0, 0) + a.head
 	const noteRoom = 600
 	room := o.limit() - len(head) - noteRoom
-	table, cut := a.table.fit(room * 4 / 5)
-	room -= len(table)
-	unchanged, cutUnchanged := a.unchanged.fit(room)
+	unchanged, cutUnchanged := a.unchanged.fit(room / 5)
+	table, cut := a.table.fit(room - len(unchanged))
 	var b strings.Builder
 	b.WriteString(head + table + unchanged)
-	if n := cut + cutUnchanged; n > 0 {
-		b.WriteString(applyCutNote(o, n))
+	if cut+cutUnchanged > 0 {
+		// Problems come first: those left out converged unless even the problems did not fit.
+		shown := len(a.table.items) - cut
+		b.WriteString(applyCutNote(o, cut, max(a.problems-shown, 0), cutUnchanged))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -85,6 +86,7 @@ func ApplyMarkdownParts(r engine.Report, plan *planner.Plan, o MarkdownOptions) 
 // mdApply is an apply report cut into the pieces of its markdown.
 type mdApply struct {
 	head      string // the verdict and the plan's summary line
+	problems  int    // outcomes that did not converge: the table's first rows
 	table     mdSection
 	unchanged mdSection
 }
@@ -109,6 +111,11 @@ func newMDApply(r engine.Report, plan *planner.Plan) *mdApply {
 	}
 	// Problems first: they are what a reader of the comment must act on.
 	slices.SortStableFunc(worked, func(x, y applier.Outcome) int { return problemRank(x.Result) - problemRank(y.Result) })
+	for _, o := range worked {
+		if problemRank(o.Result) == 0 {
+			a.problems++
+		}
+	}
 	if len(worked) > 0 {
 		a.table.open = "| Cache | ID | Result | Status | Duration | Calls | Message |\n|---|---|---|---|---:|---:|---|\n"
 		a.table.close = "\n"
@@ -138,11 +145,23 @@ func problemRank(r applier.Result) int {
 	return 1
 }
 
-// applyCutNote says that the comment does not list every cache, and where they are.
-func applyCutNote(o MarkdownOptions, n int) string {
-	where := "every cache's outcome is in the run's log; `imcsync apply -o markdown --split DIR` writes the whole report as numbered comments"
+// applyCutNote says that the comment does not list every cache, what those left out
+// are, and where the whole report is.
+func applyCutNote(o MarkdownOptions, cut, problemsCut, unchangedCut int) string {
+	var left []string
+	if cut > 0 {
+		what := "all converged: problems are listed first"
+		if problemsCut > 0 {
+			what = fmt.Sprintf("%d of them did not converge", problemsCut)
+		}
+		left = append(left, fmt.Sprintf("%s worked on (%s)", plural(cut, "more cache"), what))
+	}
+	if unchangedCut > 0 {
+		left = append(left, fmt.Sprintf("%d more unchanged", unchangedCut))
+	}
+	where := "`imcsync apply -o markdown --split DIR` writes every outcome as numbered comments"
 	if o.FullPlan != "" {
 		where = "the whole report: " + strings.Join(strings.Fields(o.FullPlan), " ")
 	}
-	return fmt.Sprintf("_This comment is shortened to fit one GitHub comment: %s are not listed; %s._\n", plural(n, "cache"), where)
+	return fmt.Sprintf("_This comment is shortened to fit one GitHub comment: %s are not listed; %s._\n", strings.Join(left, " and "), where)
 }
