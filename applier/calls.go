@@ -195,6 +195,9 @@ func (r *runner) answer(t *task, s sent, err error) {
 			return
 		}
 		t.phase, t.sent, t.busySeen, t.polls = settling, s, false, 0
+		// What was listed before the call says nothing of the cache now: no status until
+		// the next read.
+		t.out.Status, t.out.Progress = "", ""
 		r.progress(t, Settling, "accepted; waiting for the cache to settle")
 	case errors.Is(err, eci.ErrNoNeedUpdate):
 		r.finish(t, Unchanged, "the API answered NoNeedUpdate: the cache already has these values", nil)

@@ -118,11 +118,12 @@ func Converged(outcomes []Outcome) bool {
 	return true
 }
 
-// HasWork reports whether applying the plan does anything: a change to send, or a
-// declared cache that is busy (Preparing, Creating, Updating) and must be waited for and
-// verified even though nothing is sent to it — someone else's update may still fail.
+// HasWork reports whether applying the plan does anything: a change or bookkeeping to
+// send, or a declared cache that is busy (Preparing, Creating, Updating) and must be
+// waited for and verified even though nothing is sent to it — someone else's update may
+// still fail.
 func HasWork(plan *planner.Plan) bool {
-	if plan.HasChanges() {
+	if plan.Pending() {
 		return true
 	}
 	var d decider

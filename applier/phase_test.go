@@ -113,3 +113,27 @@ func TestSendingNeverExceedsParallelism(t *testing.T) {
 		t.Errorf("%d caches queued for their tag calls, want 12", queued)
 	}
 }
+
+// TestSettlingSaysNothingOfTheCacheBeforeItIsRead: the first Settling event, sent when
+// the call is accepted and before any read, carries no status: the status listed before
+// the call (Ready) would say the cache is Ready but does not show the change yet.
+func TestSettlingSaysNothingOfTheCacheBeforeItIsRead(t *testing.T) {
+	e := newEnv(t, nil, simCache("imc-a", "a", 20, "a:1"))
+	plan := e.plan(file("", declared("a", 20, "a:2")), planner.Options{})
+	opts := e.opts()
+	var settling []applier.Outcome
+	opts.Progress = func(o applier.Outcome) {
+		if o.Result == applier.InProgress && o.Phase == applier.Settling {
+			settling = append(settling, o)
+		}
+	}
+	if out := applier.Apply(context.Background(), plan, e.client, opts); out[0].Result != applier.Updated {
+		t.Fatalf("result %s (%s), want updated", out[0].Result, out[0].Message)
+	}
+	if len(settling) == 0 {
+		t.Fatal("no Settling event")
+	}
+	if first := settling[0]; first.Status != "" || first.Progress != "" {
+		t.Errorf("first Settling event has status %q, progress %q before any read; want none", first.Status, first.Progress)
+	}
+}

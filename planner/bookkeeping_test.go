@@ -91,3 +91,31 @@ func TestCheckWaitsForAndBookkeeping(t *testing.T) {
 		t.Errorf("an update waiting for Ready: %v", err)
 	}
 }
+
+// TestBookkeepingOnlyIsNoChange: an update that writes only reserved tags is counted in
+// summary.bookkeeping, not update; the plan has no changes (plan exits 0) but is pending
+// (apply writes it). A plan file of an older imcsync, which counted it in update, is
+// still read.
+func TestBookkeepingOnlyIsNoChange(t *testing.T) {
+	owner := "team-a"
+	c := Change{Region: "cn-hangzhou", Name: "web", ID: "imc-web", Action: Update, Status: "Ready",
+		Bookkeeping: []Bookkeeping{{Tag: spec.OwnerTag, After: &owner}}}
+	p := &Plan{FormatVersion: FormatVersion, Owner: owner, Changes: []Change{c}, Summary: Summarize([]Change{c})}
+	if p.Summary != (Summary{Bookkeeping: 1}) {
+		t.Errorf("summary %+v, want 1 bookkeeping and no update", p.Summary)
+	}
+	if p.HasChanges() || !p.Pending() {
+		t.Errorf("HasChanges %v, Pending %v: want false, true", p.HasChanges(), p.Pending())
+	}
+	if err := p.Check(); err != nil {
+		t.Errorf("Check: %v", err)
+	}
+	p.Summary = Summary{Update: 1}
+	if err := p.Check(); err != nil {
+		t.Errorf("Check of an older plan file's summary: %v", err)
+	}
+	p.Summary = Summary{Update: 2}
+	if err := p.Check(); err == nil {
+		t.Error("Check accepts a summary that matches neither count")
+	}
+}

@@ -59,9 +59,21 @@ type Unmanaged struct {
 	Reason string `json:"reason"`
 }
 
-// HasChanges reports whether applying the plan would do anything (plan exit code 2).
-// A blocked change counts: the cloud differs from Git.
+// HasChanges reports whether the cloud differs from Git (plan exit code 2): a change
+// other than noop counts, a blocked one too. Bookkeeping alone (an update that writes
+// only imcsync's reserved tags) is never a change; apply writes it all the same
+// (Pending).
 func (p *Plan) HasChanges() bool {
+	for _, c := range p.Changes {
+		if c.Action != Noop && !c.BookkeepingOnly() {
+			return true
+		}
+	}
+	return false
+}
+
+// Pending reports whether apply has anything to send: a change, or bookkeeping alone.
+func (p *Plan) Pending() bool {
 	for _, c := range p.Changes {
 		if c.Action != Noop {
 			return true
@@ -70,14 +82,16 @@ func (p *Plan) HasChanges() bool {
 	return false
 }
 
-// Summary counts the changes by action.
+// Summary counts the changes by action. An update that writes bookkeeping only is
+// counted in Bookkeeping, not in Update: it is not a change.
 type Summary struct {
-	Create  int `json:"create"`
-	Update  int `json:"update"`
-	Delete  int `json:"delete"`
-	Replace int `json:"replace"`
-	Blocked int `json:"blocked"`
-	Noop    int `json:"noop"`
+	Create      int `json:"create"`
+	Update      int `json:"update"`
+	Delete      int `json:"delete"`
+	Replace     int `json:"replace"`
+	Blocked     int `json:"blocked"`
+	Noop        int `json:"noop"`
+	Bookkeeping int `json:"bookkeeping"`
 }
 
 // Change is the plan for one cache. Before/After contract by action:
@@ -86,7 +100,7 @@ type Summary struct {
 //	noop     live   live    empty                             empty
 //	create   ""     ""      every managed field (nil → value) every reserved tag (nil → value)
 //	update   live   live    changed fields only (may be none) reserved tags that change
-//	delete   live   live    empty                             empty
+//	delete   live   live    live values (value → nil), unsent  empty
 //	replace  live   live    every managed field (nil → value) every reserved tag (nil → value)
 //	blocked  live   live    the fields that would change      the tags that would change
 //

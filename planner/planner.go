@@ -77,7 +77,7 @@ func Build(f *spec.File, live []cloud.Cache, opts Options) *Plan {
 		}
 		if reason, ok := canDelete(f, l, opts.Prune); ok {
 			p.Changes = append(p.Changes, Change{
-				Region: l.Region, Name: l.Name, ID: l.ID, Action: Delete,
+				Region: l.Region, Name: l.Name, ID: l.ID, Action: Delete, Fields: deleted(l),
 				Status: string(l.Status), Reason: reason, Fingerprint: Fingerprint(*l),
 			})
 		} else {
@@ -122,9 +122,33 @@ func canDelete(f *spec.File, l *cloud.Cache, prune bool) (reason string, ok bool
 	case c.State == ownership.OwnedProtected:
 		return fmt.Sprintf("not declared in the file; tag %s=%q keeps it (only %q allows pruning)", spec.PruneTag, c.Prune, "true"), false
 	case !prune:
-		return fmt.Sprintf("not declared in the file; owned by %q, deleted only with --prune", c.Owner), false
+		return fmt.Sprintf("not declared; --prune would delete it (owner %q)", c.Owner), false
 	}
-	return fmt.Sprintf("not declared in the file and owned by %q", c.Owner), true
+	return fmt.Sprintf("not declared; --prune deletes it (owner %q)", c.Owner), true
+}
+
+// deleted lists what a delete takes away, for people: each read-back field's live value
+// and the user tags, as before → nil, none of them sent.
+func deleted(l *cloud.Cache) []FieldChange {
+	var out []FieldChange
+	for _, fl := range fields {
+		if !fl.ReadBack() {
+			continue
+		}
+		if v := fl.Live(l); v != nil && v != "" {
+			out = append(out, FieldChange{Field: fl.Key, Before: v})
+		}
+	}
+	user := map[string]string{}
+	for k, v := range l.Tags {
+		if !strings.HasPrefix(k, spec.ReservedTagPrefix) {
+			user[k] = v
+		}
+	}
+	if len(user) > 0 {
+		out = append(out, FieldChange{Field: tagsField, Before: plainTags(user)})
+	}
+	return out
 }
 
 // diff plans one pair.
@@ -329,7 +353,11 @@ func Summarize(changes []Change) Summary {
 		case Create:
 			s.Create++
 		case Update:
-			s.Update++
+			if c.BookkeepingOnly() {
+				s.Bookkeeping++
+			} else {
+				s.Update++
+			}
 		case Delete:
 			s.Delete++
 		case Replace:

@@ -16,9 +16,10 @@
 # A release is used only if its checksums.txt lists the archive with the same SHA-256.
 #
 # run reads IMCSYNC_COMMAND (plan|apply|drift|validate), IMCSYNC_FILE, IMCSYNC_ARGS (split
-# on white space), IMCSYNC_PLAN_FILE (apply: a saved plan), IMCSYNC_POLICY (policy files,
-# split on white space: --policy for validate, plan and apply without a saved plan, which
-# was checked when it was planned) and IMCSYNC_BIN (default: imcsync on PATH). It appends the markdown to GITHUB_STEP_SUMMARY and writes the outputs exit-code,
+# as a shell splits words, see split_args), IMCSYNC_PLAN_FILE (apply: a saved plan),
+# IMCSYNC_POLICY (policy files, split on white space: --policy for validate, plan and apply
+# without a saved plan, which was checked when it was planned) and IMCSYNC_BIN (default:
+# imcsync on PATH). It appends the markdown to GITHUB_STEP_SUMMARY and writes the outputs exit-code,
 # plan-file, has-changes and report (a file with the markdown written to the summary, for a
 # pull-request comment) to GITHUB_OUTPUT. It fails the step on exit status 1 (or any
 # status but 0 and, for plan and drift, 2).
@@ -159,14 +160,15 @@ build_from_checkout() {
 run() {
 	local command="${IMCSYNC_COMMAND:-plan}" file="${IMCSYNC_FILE:-imagecaches.yaml}"
 	local bin="${IMCSYNC_BIN:-imcsync}"
-	local extra=() policies=() policy_args=()
-	read -r -a extra <<<"${IMCSYNC_ARGS:-}"
+	local policies=() policy_args=()
 	read -r -d '' -a policies <<<"${IMCSYNC_POLICY:-}" || true
 	for p in ${policies[@]+"${policies[@]}"}; do
 		policy_args+=(--policy "$p")
 	done
 	local dir="$RUNNER_TEMP/imcsync"
 	mkdir -p "$dir"
+	local extra=()
+	split_args "$bin" "${IMCSYNC_ARGS:-}" "$dir/args"
 	local slug
 	slug=$(printf '%s' "$file" | tr -c 'A-Za-z0-9._-' '-')
 	local md="$dir/$command-$slug.md" errlog="$dir/$command-$slug.stderr" plan_file=""
@@ -181,9 +183,9 @@ run() {
 	apply)
 		if [[ -n ${IMCSYNC_PLAN_FILE:-} ]]; then
 			plan_file=$IMCSYNC_PLAN_FILE
-			args=(apply "$plan_file" --auto-approve -o markdown)
+			args=(apply "$plan_file" --auto-approve -o markdown --max-chars 65000)
 		else
-			args=(apply -f "$file" --auto-approve -o markdown ${policy_args[@]+"${policy_args[@]}"})
+			args=(apply -f "$file" --auto-approve -o markdown --max-chars 65000 ${policy_args[@]+"${policy_args[@]}"})
 		fi
 		;;
 	drift) args=(drift -f "$file" -o markdown) ;;
@@ -203,7 +205,7 @@ run() {
 	local has_changes=false
 	case "$command" in
 	plan | drift) [[ $status == 2 ]] && has_changes=true ;;
-	apply) grep -Eq '^\|[^|]*\|[^|]*\| (created|updated|deleted|replaced) \|' "$md" && has_changes=true ;;
+	apply) grep -Eq '^\*\*Apply (complete|incomplete):\*\* (.*, )?[1-9][0-9]* (created|updated|deleted|replaced)' "$md" && has_changes=true ;;
 	esac
 	if [[ $command == plan && ! -s $plan_file ]]; then
 		plan_file=""
@@ -223,6 +225,33 @@ run() {
 	2) [[ $command == plan || $command == drift ]] || exit "$status" ;;
 	*) exit "$status" ;;
 	esac
+}
+
+# split_args sets extra to the words of ARGS, split as a shell splits them: quotes,
+# backslashes, several lines (`args: |`) and # comments, nothing expanded. imcsync's
+# hidden split-args command does it; an imcsync too old to have it gets ARGS split on
+# white space, with a warning when that would differ.
+split_args() {
+	local bin=$1 args=$2 out=$3
+	[[ -n ${args//[[:space:]]/} ]] || return 0
+	if printf '%s' "$args" | "$bin" split-args >"$out" 2>"$out.err"; then
+		local word
+		while IFS= read -r -d '' word; do
+			extra+=("$word")
+		done <"$out"
+		return 0
+	fi
+	if ! grep -q 'unknown command "split-args"' "$out.err"; then
+		fail "$(cat "$out.err")"
+	fi
+	[[ $args == *[\\\'\"#]* ]] &&
+		echo "::warning::this imcsync cannot split args as a shell does; they are split on white space, quotes and backslashes taken as they are: use a newer imcsync (the version input)" >&2
+	local line
+	while IFS= read -r line; do
+		local words=()
+		read -r -a words <<<"$line"
+		extra+=(${words[@]+"${words[@]}"})
+	done <<<"$args"
 }
 
 # summary prints the markdown for the job summary: the report, or what went wrong.

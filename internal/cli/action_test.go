@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"gopkg.in/yaml.v3"
 )
 
 // TestAction runs the GitHub Action's shell steps (internal/action/action.sh, used by action.yml)
@@ -34,6 +35,7 @@ func TestAction(t *testing.T) {
 	goEnv := goEnvironment(t)
 	cmds := scriptCmds()
 	cmds["release-server"] = cmdReleaseServer
+	cmds["workflow-step"] = cmdWorkflowStep
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join(repo, "testdata", "action"),
 		RequireExplicitExec: true,
@@ -86,6 +88,38 @@ func goEnvironment(t *testing.T) map[string]string {
 		}
 	}
 	return env
+}
+
+// cmdWorkflowStep writes the shell script of a workflow's step to a file, so that a
+// script can run it with a fake GitHub environment:
+//
+//	workflow-step WORKFLOW STEP-NAME OUT
+//
+// WORKFLOW is a path under the repository (e.g. .github/workflows/imcsync-apply.yml).
+func cmdWorkflowStep(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: workflow-step WORKFLOW STEP-NAME OUT")
+	}
+	b, err := os.ReadFile(filepath.Join(ts.Getenv("REPO"), args[0]))
+	ts.Check(err)
+	var wf struct {
+		Jobs map[string]struct {
+			Steps []struct {
+				Name string `yaml:"name"`
+				Run  string `yaml:"run"`
+			} `yaml:"steps"`
+		} `yaml:"jobs"`
+	}
+	ts.Check(yaml.Unmarshal(b, &wf))
+	for _, job := range wf.Jobs {
+		for _, st := range job.Steps {
+			if st.Name == args[1] {
+				ts.Check(os.WriteFile(ts.MkAbs(args[2]), []byte("set -eo pipefail\n"+st.Run), 0o644))
+				return
+			}
+		}
+	}
+	ts.Fatalf("%s has no step named %q", args[0], args[1])
 }
 
 // cmdReleaseServer serves the script's directory DIR over HTTP for the rest of the script,

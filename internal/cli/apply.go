@@ -55,6 +55,9 @@ func newApplyCmd(a *app) *cobra.Command {
 			if err := checkApplyFlags(opts, a.rate); err != nil {
 				return err
 			}
+			if err := a.applyMarkdown.check(cmd, a.format); err != nil {
+				return err
+			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			opts.Getenv = a.getenv
@@ -81,6 +84,7 @@ func newApplyCmd(a *app) *cobra.Command {
 	}
 	pf.register(cmd)
 	a.registerPolicy(cmd)
+	a.applyMarkdown.register(cmd)
 	fl := cmd.Flags()
 	fl.BoolVar(&autoApprove, "auto-approve", false, "apply without asking for confirmation (required without a terminal)")
 	fl.IntVar(&opts.Parallelism, "parallelism", opts.Parallelism, "how many caches are changed at once")
@@ -145,18 +149,25 @@ func (a *app) applySaved(ctx context.Context, path string, autoApprove bool, opt
 // stderr and reports.
 func (a *app) confirmAndApply(ctx context.Context, plan *planner.Plan, autoApprove bool, opts applier.Options, apply func(applier.Options) (engine.Report, error)) error {
 	color := a.colorEnabled(a.stdout)
-	if a.format != render.JSON {
+	if a.format == render.Text { // markdown reports the outcomes only (see writeApplyReport)
 		if err := render.Plan(a.stdout, plan, a.format, color); err != nil {
 			return &exitError{Code: exitFailure, Err: err}
 		}
 	}
 	if !applier.HasWork(plan) {
-		if a.format == render.JSON {
-			return render.Apply(a.stdout, engine.NewReport(nil), a.format, color)
+		if a.format != render.Text {
+			return a.writeApplyReport(engine.NewReport(nil), plan)
 		}
 		return nil
 	}
-	if !autoApprove && plan.HasChanges() { // waiting for busy caches sends nothing
+	if !autoApprove && plan.HasChanges() && a.format == render.Markdown {
+		// The markdown report holds no plan: show it where the question is asked.
+		if err := render.Plan(a.stderr, plan, render.Text, a.colorEnabled(a.stderr)); err != nil {
+			return &exitError{Code: exitFailure, Err: err}
+		}
+	}
+	// Waiting for busy caches sends nothing, and bookkeeping alone is written without asking.
+	if !autoApprove && plan.HasChanges() {
 		if err := a.confirm(ctx); err != nil {
 			return &exitError{Code: exitFailure, Err: err}
 		}
@@ -171,11 +182,26 @@ func (a *app) confirmAndApply(ctx context.Context, plan *planner.Plan, autoAppro
 	if report.Interrupted {
 		fmt.Fprintln(a.stderr, "Interrupted: no new calls were started; calls in flight finished.")
 	}
-	if err := render.Apply(a.stdout, report, a.format, color); err != nil {
-		return &exitError{Code: exitFailure, Err: err}
+	if err := a.writeApplyReport(report, plan); err != nil {
+		return err
 	}
 	if !report.OK() { // an interrupted run is never a success
 		return &exitError{Code: exitFailure}
+	}
+	return nil
+}
+
+// writeApplyReport writes the report in -o's format: markdown as a comment that fits
+// (or, with --split, its parts), text and JSON as render.Apply writes them.
+func (a *app) writeApplyReport(report engine.Report, plan *planner.Plan) error {
+	var err error
+	if a.format == render.Markdown {
+		err = a.writeMarkdownApply(report, plan, a.applyMarkdown)
+	} else {
+		err = render.Apply(a.stdout, report, a.format, a.colorEnabled(a.stdout))
+	}
+	if err != nil {
+		return &exitError{Code: exitFailure, Err: err}
 	}
 	return nil
 }

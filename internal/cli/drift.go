@@ -27,10 +27,12 @@ func newDriftCmd(a *app) *cobra.Command {
 			"  drifted    declared caches apply would update (or cannot update now: blocked)\n" +
 			"  missing    declared caches that do not exist\n" +
 			"  unhealthy  declared caches in UpdateFailed or Failed, with the last warning\n" +
-			"  expiring   declared caches that expire within --expiring-within\n" +
+			"  expiring   declared caches that expire within --expiring-within (listed only)\n" +
 			"  unmanaged  live caches the file does not declare; those owned by this file's\n" +
-			"             owner (apply --prune would delete them) count as drift, others are\n" +
-			"             listed only\n\n" +
+			"             owner are \"not declared; --prune would delete it\" and count as\n" +
+			"             drift with --prune only, others are listed only\n\n" +
+			"drift and plan agree: with the same file and flags, drift exits 2 exactly when plan\n" +
+			"would, and also for unhealthy caches. imcsync's bookkeeping is never drift.\n\n" +
 			"Exit status: 0 in sync, 2 drift found, 1 error.",
 		Example: "  # Daily cron job: exit 2 when the cloud no longer matches Git\n" +
 			"  imcsync drift -f imagecaches.yaml\n" +
@@ -57,6 +59,7 @@ func newDriftCmd(a *app) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringArrayVar(&pf.targets, "target", nil, "only this cache, as NAME or REGION/NAME (repeatable)")
+	cmd.Flags().BoolVar(&pf.prune, "prune", false, "count live caches absent from the file whose ownership tag names this file's owner as drift, as plan --prune counts their deletes")
 	cmd.Flags().StringVar(&live, "live", "", "read saved DescribeImageCaches output (JSON) instead of calling the API")
 	cmd.Flags().DurationVar(&within, "expiring-within", drift.DefaultExpiringWithin, "report caches that expire within this long")
 	return cmd

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -103,15 +104,19 @@ func TestDriftExitFollowsReport(t *testing.T) {
 			drift.Summary{Checked: 1, Missing: 1}},
 		{"unhealthy only", []string{"--target", "reports"}, exitChanges,
 			drift.Summary{Checked: 1, Unhealthy: 1}},
-		{"expiring only", []string{"--target", "nightly"}, exitChanges,
+		{"expiring only: reported, not drift", []string{"--target", "nightly"}, exitOK,
 			drift.Summary{Checked: 1, Expiring: 1}},
 		{"expiring outside a short window", []string{"--target", "nightly", "--expiring-within", "11h"}, exitOK,
 			drift.Summary{Checked: 1}},
-		{"owned unmanaged only", []string{"--target", "legacy-etl"}, exitChanges,
+		{"owned unmanaged only, without --prune", []string{"--target", "legacy-etl"}, exitOK,
+			drift.Summary{Unmanaged: 1, UnmanagedOwned: 1}},
+		{"owned unmanaged only, with --prune", []string{"--target", "legacy-etl", "--prune"}, exitChanges,
 			drift.Summary{Unmanaged: 1, UnmanagedOwned: 1}},
 		{"others' unmanaged only", []string{"--target", "ml-cache", "--target", "data-pipeline"}, exitOK,
 			drift.Summary{Checked: 1, Unmanaged: 1}},
-		{"one region", []string{"--region", "cn-shanghai"}, exitChanges,
+		{"one region", []string{"--region", "cn-shanghai"}, exitOK,
+			drift.Summary{Checked: 1, Unmanaged: 2, UnmanagedOwned: 1}},
+		{"one region, with --prune", []string{"--region", "cn-shanghai", "--prune"}, exitChanges,
 			drift.Summary{Checked: 1, Unmanaged: 2, UnmanagedOwned: 1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -130,6 +135,53 @@ func TestDriftExitFollowsReport(t *testing.T) {
 			}
 			if got.InSync != (code == exitOK) {
 				t.Errorf("in_sync %v with exit %d", got.InSync, code)
+			}
+		})
+	}
+}
+
+// TestPlanAndDriftAgree: with the same file and flags, drift exits 2 exactly when plan
+// does, or when a declared cache is unhealthy; and both say of an owned, undeclared cache
+// that --prune would delete it.
+func TestPlanAndDriftAgree(t *testing.T) {
+	fixDriftClock(t)
+	mixed := filepath.Join("testdata", "drift", "mixed")
+	file, state := filepath.Join(mixed, "imagecaches.yaml"), filepath.Join(mixed, "state.yaml")
+	for _, flags := range [][]string{
+		nil, {"--prune"},
+		{"--target", "web-frontend"}, {"--target", "api-backend"}, {"--target", "reports"}, {"--target", "nightly"},
+		{"--target", "legacy-etl", "--prune"}, // an undeclared --target needs --prune in plan
+		{"--region", "cn-shanghai"}, {"--region", "cn-shanghai", "--prune"},
+	} {
+		t.Run(strings.Join(flags, " "), func(t *testing.T) {
+			common := append([]string{"-f", file, "--sim", state}, flags...)
+			planCode, planOut, stderr := runCLI(t, append([]string{"plan"}, common...)...)
+			if planCode == exitFailure {
+				t.Fatalf("plan: exit 1: %s", stderr)
+			}
+			driftCode, out, stderr := runCLI(t, append(append([]string{"drift"}, common...), "-o", "json")...)
+			if driftCode == exitFailure {
+				t.Fatalf("drift: exit 1: %s", stderr)
+			}
+			var report drift.Report
+			decodeInto(t, out, &report)
+			want := exitOK
+			if planCode == exitChanges || len(report.Unhealthy) > 0 {
+				want = exitChanges
+			}
+			if driftCode != want {
+				t.Errorf("plan exits %d, %d unhealthy, so drift should exit %d; it exits %d", planCode, len(report.Unhealthy), want, driftCode)
+			}
+			_, driftText, _ := runCLI(t, append([]string{"drift"}, common...)...)
+			for _, u := range report.Unmanaged {
+				if !u.Owned || slices.Contains(flags, "--prune") {
+					continue
+				}
+				for name, text := range map[string]string{"plan": planOut, "drift": driftText} {
+					if !strings.Contains(text, u.Region+"/"+u.Name) || !strings.Contains(text, "not declared; --prune would delete it") {
+						t.Errorf("%s does not say of %s/%s that --prune would delete it:\n%s", name, u.Region, u.Name, text)
+					}
+				}
 			}
 		})
 	}

@@ -166,17 +166,18 @@ func TestExport(t *testing.T) {
 			if diff := cmp.Diff(tc.unmanaged, unmanaged); diff != "" {
 				t.Errorf("unmanaged (-want +got):\n%s", diff)
 			}
-			if wantCode := planCode(tc.actions); code != wantCode {
+			if wantCode := planCode(plan.Changes); code != wantCode {
 				t.Errorf("plan: exit %d, want %d", code, wantCode)
 			}
 		})
 	}
 }
 
-// planCode is the exit code of plan for the actions.
-func planCode(actions map[string]planner.Action) int {
-	for _, a := range actions {
-		if a != planner.Noop {
+// planCode is the exit code of plan for the changes: an adopted cache that only gets
+// imcsync's bookkeeping tags is no change (exit 0); any field change or other action is.
+func planCode(changes []planner.Change) int {
+	for _, c := range changes {
+		if len(c.Fields) > 0 || (c.Action != planner.Noop && c.Action != planner.Update) {
 			return exitChanges
 		}
 	}

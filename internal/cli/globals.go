@@ -25,6 +25,7 @@ var commandGlobals = map[string]struct {
 	"version":  {[]string{"output"}, []render.Format{render.Text, render.JSON}},
 	"export":   {[]string{"output", "region", "endpoint", "sim"}, []render.Format{render.Text}},
 	"sim":      {nil, []render.Format{render.Text}},
+	"show":     {[]string{"file", "output", "color"}, render.Formats}, // -f names the file in the markdown marker
 	// reconcile logs with --log-format; it prints only the listening line.
 	"reconcile": {[]string{"file", "region", "endpoint", "sim"}, []render.Format{render.Text}},
 	"help":      {nil, []render.Format{render.Text}},

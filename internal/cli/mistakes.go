@@ -2,15 +2,23 @@ package cli
 
 import (
 	"fmt"
+	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // explainMistakes makes a mistyped flag or command say what to do: the closest command
-// and the help to read.
+// or flag, and the help to read.
 func explainMistakes(root *cobra.Command) {
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		if name, ok := strings.CutPrefix(err.Error(), "unknown flag: --"); ok {
+			if s := closestFlags(cmd, name); len(s) > 0 {
+				return usageError("%v; did you mean --%s? See %s --help", err, strings.Join(s, " or --"), cmd.CommandPath())
+			}
+		}
 		return usageError("%v; see %s --help", err, cmd.CommandPath())
 	})
 	root.SuggestionsMinimumDistance = 2 // cobra's own default, which SuggestionsFor does not apply
@@ -24,4 +32,80 @@ func explainMistakes(root *cobra.Command) {
 		}
 		return usageError("%s; see %s --help", err, cmd.CommandPath())
 	}
+}
+
+// hintFileArgs makes every subcommand refuse a YAML file given as an argument, saying to
+// pass it with -f: `imcsync plan imagecaches.yaml` is a common first try.
+func hintFileArgs(root *cobra.Command) {
+	for _, c := range root.Commands() {
+		check := c.Args
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			for _, arg := range args {
+				if ext := strings.ToLower(filepath.Ext(arg)); ext == ".yaml" || ext == ".yml" {
+					return usageError("%s looks like an imagecaches file: pass it with -f, as in `%s -f %s`%s",
+						arg, cmd.CommandPath(), arg, argsNote(cmd))
+				}
+			}
+			if check == nil {
+				return nil
+			}
+			return check(cmd, args)
+		}
+	}
+}
+
+// argsNote says what a command's argument is, for commands that take one.
+func argsNote(cmd *cobra.Command) string {
+	if _, arg, ok := strings.Cut(cmd.Use, " "); ok {
+		return fmt.Sprintf(" (%s's argument is %s, a plan saved by `imcsync plan --out`)", cmd.Name(), strings.Trim(arg, "[]"))
+	}
+	return ""
+}
+
+// closestFlags names the flags of cmd (its own and inherited, not hidden) within two
+// edits of name, or that name starts, closest first.
+func closestFlags(cmd *cobra.Command, name string) []string {
+	type candidate struct {
+		name string
+		d    int
+	}
+	var found []candidate
+	visit := func(f *pflag.Flag) {
+		if f.Hidden || slices.ContainsFunc(found, func(c candidate) bool { return c.name == f.Name }) {
+			return
+		}
+		d := editDistance(name, f.Name)
+		if d <= 2 || (len(name) >= 3 && strings.HasPrefix(f.Name, name)) {
+			found = append(found, candidate{f.Name, d})
+		}
+	}
+	cmd.LocalFlags().VisitAll(visit)
+	cmd.InheritedFlags().VisitAll(visit)
+	slices.SortStableFunc(found, func(a, b candidate) int { return a.d - b.d })
+	out := make([]string, 0, len(found))
+	for _, c := range found[:min(len(found), 3)] {
+		out = append(out, c.name)
+	}
+	return out
+}
+
+// editDistance is the Levenshtein distance of a and b (bytes; flag names are ASCII).
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -136,13 +137,28 @@ func (a *app) plan(ctx context.Context, pf planFlags, liveFile string) (*engine.
 // loadFile reads and validates -f; invalid input is printed like validate prints it,
 // and so are the warnings of a valid file.
 func (a *app) loadFile() (*spec.File, error) {
-	f, err := engine.Load(a.file)
+	f, err := a.loadSpec()
 	if err != nil {
 		a.printSpecError(err)
 		return nil, &exitError{Code: exitFailure}
 	}
 	a.printWarnings(f)
 	return f, nil
+}
+
+// stdinName names standard input (-f -) in error positions.
+const stdinName = "<stdin>"
+
+// loadSpec reads and validates -f: a path, or "-" for standard input.
+func (a *app) loadSpec() (*spec.File, error) {
+	if a.file != "-" {
+		return engine.Load(a.file)
+	}
+	data, err := io.ReadAll(io.LimitReader(a.stdin, spec.MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("-f -: reading standard input: %w", err)
+	}
+	return spec.Parse(stdinName, data)
 }
 
 // writePlanFile saves the plan as JSON (the plan file format is the plan JSON).

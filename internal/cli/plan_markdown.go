@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/imcsync/imcsync/internal/engine"
 	"github.com/imcsync/imcsync/internal/render"
 	"github.com/imcsync/imcsync/planner"
 )
@@ -57,6 +58,31 @@ func (a *app) markdownOptions(mf markdownFlags) render.MarkdownOptions {
 	return o
 }
 
+// writeMarkdownApply writes the markdown apply report to stdout, or with --split its
+// parts to files DIR/apply-1.md, … whose paths go to stdout, one a line.
+func (a *app) writeMarkdownApply(report engine.Report, plan *planner.Plan, mf markdownFlags) error {
+	o := a.markdownOptions(mf)
+	if mf.split == "" {
+		return render.ApplyMarkdown(a.stdout, report, plan, o)
+	}
+	return a.writeParts(mf.split, "apply", render.ApplyMarkdownParts(report, plan, o))
+}
+
+// writeParts writes numbered comments DIR/NAME-1.md, … and prints their paths.
+func (a *app) writeParts(dir, name string, parts []string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("--split: %w", err)
+	}
+	for i, part := range parts {
+		path := filepath.Join(dir, name+"-"+strconv.Itoa(i+1)+".md")
+		if err := os.WriteFile(path, []byte(part), 0o644); err != nil {
+			return fmt.Errorf("--split: %w", err)
+		}
+		fmt.Fprintln(a.stdout, path)
+	}
+	return nil
+}
+
 // writeMarkdownPlan writes the markdown plan to stdout, or with --split its parts to
 // files whose paths go to stdout, one a line.
 func (a *app) writeMarkdownPlan(plan *planner.Plan, mf markdownFlags) error {
@@ -64,15 +90,5 @@ func (a *app) writeMarkdownPlan(plan *planner.Plan, mf markdownFlags) error {
 	if mf.split == "" {
 		return render.PlanMarkdown(a.stdout, plan, o)
 	}
-	if err := os.MkdirAll(mf.split, 0o755); err != nil {
-		return fmt.Errorf("--split: %w", err)
-	}
-	for i, part := range render.PlanMarkdownParts(plan, o) {
-		path := filepath.Join(mf.split, "plan-"+strconv.Itoa(i+1)+".md")
-		if err := os.WriteFile(path, []byte(part), 0o644); err != nil {
-			return fmt.Errorf("--split: %w", err)
-		}
-		fmt.Fprintln(a.stdout, path)
-	}
-	return nil
+	return a.writeParts(mf.split, "plan", render.PlanMarkdownParts(plan, o))
 }

@@ -76,6 +76,9 @@ func (a *app) runReconcile(ctx context.Context, rf reconcileFlags) error {
 	if err != nil {
 		return usageError("%v", err)
 	}
+	if a.file == "-" {
+		return usageError("-f -: reconcile reads the file again every cycle, and standard input can be read once; give the file's path")
+	}
 	rf.opts.PollInterval = min(rf.opts.PollInterval, rf.interval/4)
 	rf.opts.Getenv = a.getenv
 	if err := a.loadPolicy(); err != nil {

@@ -57,6 +57,8 @@ type app struct {
 
 	policyFiles []string       // --policy (validate, plan, apply, reconcile)
 	policy      *policy.Policy // the --policy files, loaded; nil without them
+	// applyMarkdown shapes apply -o markdown as markdownFlags shape plan's.
+	applyMarkdown markdownFlags
 }
 
 // commands holds the constructors of the subcommands; each command's file appends to it.
@@ -119,7 +121,10 @@ func (a *app) rootCommand() *cobra.Command {
 		if !slices.Contains(colorModes, a.color) {
 			return usageError("--color %q: want auto, always or never", a.color)
 		}
-		if a.endpoint == "" {
+		if a.sim != "" && cmd.Flags().Changed("endpoint") {
+			return usageError("--sim %s and --endpoint %s both say where the API is: --sim runs an emulator in process, --endpoint names a running one; give one of them", a.sim, a.endpoint)
+		}
+		if a.endpoint == "" && a.sim == "" { // --sim wins over the environment's endpoint
 			a.endpoint = a.getenv("IMCSYNC_ENDPOINT")
 		}
 		return nil
@@ -129,6 +134,8 @@ func (a *app) rootCommand() *cobra.Command {
 	for _, newCmd := range commands {
 		root.AddCommand(newCmd(a))
 	}
+	hintFileArgs(root)
+	a.registerCompletions(root)
 	hideUnusedGlobals(root)
 	return root
 }

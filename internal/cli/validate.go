@@ -65,7 +65,7 @@ func (a *app) validate() error {
 	if err := a.loadPolicy(); err != nil {
 		return err
 	}
-	f, err := spec.Load(a.file)
+	f, err := a.loadSpec()
 	var problems spec.Errors
 	if err != nil && !errors.As(err, &problems) {
 		return &exitError{Code: exitFailure, Err: loadError(a.file, err)}

@@ -37,7 +37,11 @@ type Report struct {
 	// CheckedAt is the time the report was made for.
 	CheckedAt time.Time `json:"checked_at"`
 	// Owner is the file's owner, "" when it has none.
-	Owner     string      `json:"owner,omitempty"`
+	Owner string `json:"owner,omitempty"`
+	// Prune is true when the report was made with --prune: unmanaged caches owned by
+	// this file (apply --prune would delete them) then count as drift, as plan --prune
+	// counts their deletes as changes.
+	Prune     bool        `json:"prune,omitempty"`
 	Drifted   []Drifted   `json:"drifted"`
 	Missing   []Missing   `json:"missing"`
 	Unmanaged []Unmanaged `json:"unmanaged"`
@@ -75,7 +79,7 @@ type Unmanaged struct {
 	planner.Unmanaged
 	// Owned is true when the ownership tag names this file's owner and no
 	// imcsync:prune=false tag protects the cache: `apply --prune` would delete it.
-	// Only owned caches count as drift.
+	// Owned caches count as drift only in a report made with --prune (Report.Prune).
 	Owned bool `json:"owned"`
 }
 
@@ -116,13 +120,19 @@ type Summary struct {
 	UnmanagedOwned int `json:"unmanaged_owned"`
 }
 
-// InSync reports whether the cloud matches Git: nothing drifted, missing, unhealthy or
-// expiring, and no unmanaged cache owned by this file. Unmanaged caches of other owners
-// (or of none) do not count.
+// InSync reports whether the cloud matches Git, by the rule plan follows (plan exits 2
+// exactly when the report is not in sync, unhealthy caches apart): nothing drifted,
+// missing or unhealthy, and, with --prune, no unmanaged cache owned by this file.
+// Bookkeeping is never drift; expiring caches and unmanaged caches of other owners (or,
+// without --prune, of this one) are reported, not counted.
 func (r Report) InSync() bool {
 	s := r.Summary
-	return s.Drifted == 0 && s.Missing == 0 && s.Unhealthy == 0 && s.Expiring == 0 && s.UnmanagedOwned == 0
+	return s.Drifted == 0 && s.Missing == 0 && s.Unhealthy == 0 && (!r.Prune || s.UnmanagedOwned == 0)
 }
+
+// Counts reports whether an unmanaged cache counts as drift: it is owned and the report
+// was made with --prune.
+func (r Report) Counts(u Unmanaged) bool { return u.Owned && r.Prune }
 
 // MarshalJSON writes the report with its "in_sync" verdict.
 func (r Report) MarshalJSON() ([]byte, error) {
@@ -133,15 +143,16 @@ func (r Report) MarshalJSON() ([]byte, error) {
 	}{plain(r), r.InSync()})
 }
 
-// Build makes the report of a plan built (without pruning) from the live caches, at
-// time now. Live caches the plan does not name are ignored.
+// Build makes the report of a plan built from the live caches, at time now; a plan made
+// with --prune makes a report that counts the caches it would delete. Live caches the
+// plan does not name are ignored.
 func Build(plan *planner.Plan, live []cloud.Cache, now time.Time, opts Options) Report {
 	byID := make(map[string]*cloud.Cache, len(live))
 	for i := range live {
 		byID[live[i].ID] = &live[i]
 	}
 	r := Report{
-		FormatVersion: FormatVersion, CheckedAt: now, Owner: plan.Owner,
+		FormatVersion: FormatVersion, CheckedAt: now, Owner: plan.Owner, Prune: plan.Prune,
 		Drifted: []Drifted{}, Missing: []Missing{}, Unmanaged: []Unmanaged{},
 		Unhealthy: []Unhealthy{}, Expiring: []Expiring{},
 	}

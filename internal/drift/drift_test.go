@@ -149,7 +149,7 @@ func TestDriftBuild(t *testing.T) {
 				Missing: []Missing{{Region: "cn-hangzhou", Name: "web",
 					Reason: "pinned id imc-gone does not exist in cn-hangzhou; remove `id:` to create the cache, or fix the id"}},
 				Unmanaged: []Unmanaged{{Owned: true, Unmanaged: planner.Unmanaged{Region: "cn-hangzhou", Name: "web", ID: "imc-web", Status: "Ready", Owner: "prod",
-					Reason: `not declared in the file; owned by "prod", deleted only with --prune`}}},
+					Reason: `not declared; --prune would delete it (owner "prod")`}}},
 			},
 		},
 		{
@@ -170,17 +170,18 @@ func TestDriftBuild(t *testing.T) {
 			}},
 		},
 		{
-			name:      "an unmanaged cache of this owner is drift",
+			name:      "an unmanaged cache of this owner is listed, not drift, without --prune (as plan does not count it)",
+			inSync:    true,
 			extraLive: []cloud.Cache{other("legacy", "imc-legacy", "prod")},
 			want: Report{Unmanaged: []Unmanaged{{Owned: true, Unmanaged: planner.Unmanaged{Region: "cn-hangzhou", Name: "legacy", ID: "imc-legacy", Status: "Ready",
-				Owner: "prod", Reason: `not declared in the file; owned by "prod", deleted only with --prune`}}}},
+				Owner: "prod", Reason: `not declared; --prune would delete it (owner "prod")`}}}},
 		},
 		{
-			name:      "a pruning plan's delete is an owned unmanaged cache",
+			name:      "a pruning plan's delete is an owned unmanaged cache, and drift",
 			extraLive: []cloud.Cache{other("legacy", "imc-legacy", "prod")},
 			prune:     true,
-			want: Report{Unmanaged: []Unmanaged{{Owned: true, Unmanaged: planner.Unmanaged{Region: "cn-hangzhou", Name: "legacy", ID: "imc-legacy", Status: "Ready",
-				Owner: "prod", Reason: `not declared in the file and owned by "prod"`}}}},
+			want: Report{Prune: true, Unmanaged: []Unmanaged{{Owned: true, Unmanaged: planner.Unmanaged{Region: "cn-hangzhou", Name: "legacy", ID: "imc-legacy", Status: "Ready",
+				Owner: "prod", Reason: `not declared; --prune deletes it (owner "prod")`}}}},
 		},
 		{
 			name: "update failed, with the last warning",
@@ -210,12 +211,14 @@ func TestDriftBuild(t *testing.T) {
 			mutateLive: func(l *cloud.Cache) { l.ExpireDateTime = now.Add(36 * time.Hour) },
 			want: Report{Expiring: []Expiring{{Region: "cn-hangzhou", Name: "web", ID: "imc-web", Status: "Ready",
 				ExpiresAt: now.Add(36 * time.Hour), ExpiresInSeconds: 36 * 3600}}},
+			inSync: true, // reported, not drift: plan has nothing to change
 		},
 		{
 			name:       "already expired",
 			mutateLive: func(l *cloud.Cache) { l.ExpireDateTime = now.Add(-time.Minute) },
 			want: Report{Expiring: []Expiring{{Region: "cn-hangzhou", Name: "web", ID: "imc-web", Status: "Ready",
 				ExpiresAt: now.Add(-time.Minute), ExpiresInSeconds: -60}}},
+			inSync: true,
 		},
 		{
 			name:       "expires after the window",

@@ -7,7 +7,7 @@
 //
 //	f, err := engine.Load(path)              // spec errors: report and try next time
 //	p, err := engine.Plan(ctx, f, conn, opts) // conn is an engine.Source (the API)
-//	if applying && p.Plan.HasChanges() {
+//	if applying && p.Plan.Pending() { // changes, or bookkeeping alone
 //		rep, err := p.Apply(ctx, conn.Client, applyOpts)
 //		... rep.Summary counts created, updated, failed caches
 //	}

@@ -63,6 +63,9 @@ func SourcePath(file string) string {
 	if err != nil {
 		return ""
 	}
+	if _, err := os.Stat(abs); err != nil { // e.g. standard input (-f -)
+		return ""
+	}
 	for dir := filepath.Dir(abs); ; dir = filepath.Dir(dir) {
 		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
 			if rel, err := filepath.Rel(dir, abs); err == nil && !strings.HasPrefix(rel, "..") {

@@ -51,22 +51,25 @@ type Cycle struct {
 }
 
 // States counts caches by state: each declared cache is in exactly one of the first four
-// (missing, else unhealthy, else drifted, else in sync); unmanaged counts the live caches
-// of the planned regions that the file does not declare.
+// (missing, else unhealthy, else drifted, else in sync). The live caches of the planned
+// regions that the file does not declare are prunable (owned by the file's owner and not
+// protected: `--prune` deletes them) or unmanaged (another owner's, no owner's, or kept
+// by an imcsync:prune tag).
 type States struct {
 	InSync    int
 	Drifted   int
 	Missing   int
 	Unhealthy int
+	Prunable  int
 	Unmanaged int
 }
 
 // StateNames are the values of the `state` label of imcsync_caches.
-var StateNames = []string{"in_sync", "drifted", "missing", "unhealthy", "unmanaged"}
+var StateNames = []string{"in_sync", "drifted", "missing", "unhealthy", "prunable", "unmanaged"}
 
 // byName returns the counts in the order of StateNames.
 func (s States) byName() []int {
-	return []int{s.InSync, s.Drifted, s.Missing, s.Unhealthy, s.Unmanaged}
+	return []int{s.InSync, s.Drifted, s.Missing, s.Unhealthy, s.Prunable, s.Unmanaged}
 }
 
 // statesOf counts the caches of a drift report (drift.Build of the cycle's plan).
@@ -75,7 +78,14 @@ func statesOf(r drift.Report) States {
 	for _, u := range r.Unhealthy {
 		unhealthy[u.ID] = true
 	}
-	s := States{Missing: len(r.Missing), Unhealthy: len(r.Unhealthy), Unmanaged: len(r.Unmanaged)}
+	s := States{Missing: len(r.Missing), Unhealthy: len(r.Unhealthy)}
+	for _, u := range r.Unmanaged {
+		if u.Owned {
+			s.Prunable++
+		} else {
+			s.Unmanaged++
+		}
+	}
 	for _, d := range r.Drifted {
 		if !unhealthy[d.ID] {
 			s.Drifted++

@@ -41,16 +41,17 @@ func TestReadyWindow(t *testing.T) {
 }
 
 // TestStatesOf: each declared cache counts once (missing, else unhealthy, else
-// drifted, else in sync); an unhealthy cache that also drifted is unhealthy.
+// drifted, else in sync); an unhealthy cache that also drifted is unhealthy; undeclared
+// caches owned by the file are prunable, the others unmanaged.
 func TestStatesOf(t *testing.T) {
 	r := drift.Report{
 		Drifted:   []drift.Drifted{{ID: "imc-a"}, {ID: "imc-b"}},
 		Missing:   []drift.Missing{{Name: "c"}},
 		Unhealthy: []drift.Unhealthy{{ID: "imc-b"}, {ID: "imc-d"}},
-		Unmanaged: []drift.Unmanaged{{}, {}, {}},
+		Unmanaged: []drift.Unmanaged{{}, {Owned: true}, {}, {}},
 		Summary:   drift.Summary{Checked: 6},
 	}
-	want := States{InSync: 2, Drifted: 1, Missing: 1, Unhealthy: 2, Unmanaged: 3}
+	want := States{InSync: 2, Drifted: 1, Missing: 1, Unhealthy: 2, Prunable: 1, Unmanaged: 3}
 	if got := statesOf(r); got != want {
 		t.Errorf("statesOf = %+v, want %+v", got, want)
 	}

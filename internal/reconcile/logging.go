@@ -38,10 +38,10 @@ func (l *Loop) logCycle(ctx context.Context, c Cycle) {
 	}
 	if s := c.Caches; s != nil {
 		attrs = append(attrs, slog.Group("caches", "in_sync", s.InSync, "drifted", s.Drifted, "missing", s.Missing,
-			"unhealthy", s.Unhealthy, "unmanaged", s.Unmanaged))
+			"unhealthy", s.Unhealthy, "prunable", s.Prunable, "unmanaged", s.Unmanaged))
 		p := c.Plan
 		attrs = append(attrs, slog.Group("plan", "create", p.Create, "update", p.Update, "delete", p.Delete,
-			"replace", p.Replace, "blocked", p.Blocked, "noop", p.Noop))
+			"replace", p.Replace, "blocked", p.Blocked, "noop", p.Noop, "bookkeeping", p.Bookkeeping))
 	}
 	if a := c.Applied; a != (applier.Summary{}) {
 		attrs = append(attrs, slog.Group("applied", "created", a.Created, "updated", a.Updated, "deleted", a.Deleted,
@@ -54,9 +54,11 @@ func (l *Loop) logCycle(ctx context.Context, c Cycle) {
 }
 
 // logChange writes one line per change apply finished: what was done to which cache,
-// or why not (the API's message, the reason it is blocked). Caches left unchanged are
-// only counted in the cycle's line.
-func (l *Loop) logChange(ctx context.Context, o applier.Outcome) {
+// with each planned field's value before → after (change.Fields; a write-only field's
+// old value is "(recorded value)" or "(unknown)"), or why not (the API's message, the
+// reason it is blocked). A change that wrote only imcsync's reserved tags says so
+// (bookkeeping). Caches left unchanged are only counted in the cycle's line.
+func (l *Loop) logChange(ctx context.Context, o applier.Outcome, change *planner.Change) {
 	if o.Result == applier.InProgress || o.Result == applier.Unchanged {
 		return
 	}
@@ -72,6 +74,13 @@ func (l *Loop) logChange(ctx context.Context, o applier.Outcome) {
 		slog.String("action", string(o.Action)), slog.String("result", string(o.Result)),
 		slog.String("status", string(o.Status)), slog.Int("attempts", o.Attempts),
 		slog.Int64("duration_ms", o.Duration.Milliseconds()),
+	}
+	if change != nil {
+		if f := fieldsAttr(change.Fields); f.Key != "" {
+			attrs = append(attrs, f)
+		} else if change.BookkeepingOnly() {
+			attrs = append(attrs, slog.Bool("bookkeeping", true))
+		}
 	}
 	if o.Message != "" {
 		attrs = append(attrs, slog.String("message", o.Message))
@@ -105,4 +114,23 @@ func (l *Loop) logSkipped(ctx context.Context, c planner.Change) {
 	l.log.LogAttrs(ctx, slog.LevelError, "change", slog.String("region", c.Region), slog.String("name", c.Name),
 		slog.String("id", c.ID), slog.String("action", string(c.Action)), slog.String("result", "skipped"),
 		slog.String("message", "an error-severity policy rule forbids changing this cache; nothing was sent"))
+}
+
+// fieldsAttr is the group "fields" with one group per field change, {before, after}:
+// in JSON "fields":{"size":{"before":20,"after":40}}, in text fields.size.before=20
+// fields.size.after=40. An old value that cannot be read back is named by its state.
+// The zero Attr when there are no fields.
+func fieldsAttr(fields []planner.FieldChange) slog.Attr {
+	if len(fields) == 0 {
+		return slog.Attr{}
+	}
+	groups := make([]any, 0, len(fields))
+	for _, fc := range fields {
+		var before any = fc.Before
+		if fc.BeforeState != "" {
+			before = "(" + fc.BeforeState + " value)"
+		}
+		groups = append(groups, slog.Group(fc.Field, "before", before, "after", fc.After))
+	}
+	return slog.Group("fields", groups...)
 }

@@ -94,8 +94,9 @@ func (l *Loop) cycle(ctx context.Context, c *Cycle) []applier.Outcome {
 	c.Caches, c.Plan = &states, planned.Plan.Summary
 	l.logPolicy(ctx, planned.Plan.Policy)
 	l.metrics.recordPolicy(planned.Plan.Policy)
+	changes := planned.Plan.HasChanges()
 	switch {
-	case !planned.Plan.HasChanges():
+	case !changes && !(l.cfg.Apply && planned.Plan.Pending()):
 		c.Result = InSync
 		return nil
 	case !l.cfg.Apply:
@@ -108,7 +109,8 @@ func (l *Loop) cycle(ctx context.Context, c *Cycle) []applier.Outcome {
 		l.logSkipped(ctx, ch)
 	}
 	opts := l.cfg.ApplyOptions
-	opts.Progress = func(o applier.Outcome) { l.logChange(ctx, o) }
+	byCache := plannedChanges(planned.Plan)
+	opts.Progress = func(o applier.Outcome) { l.logChange(ctx, o, byCache(o)) }
 	rep, err := planned.Apply(ctx, l.client, opts)
 	if err != nil {
 		c.Result, c.Err = Error, err
@@ -116,6 +118,9 @@ func (l *Loop) cycle(ctx context.Context, c *Cycle) []applier.Outcome {
 	}
 	c.Applied = rep.Summary
 	c.Result = Healed
+	if !changes { // bookkeeping only: written, but nothing was healed
+		c.Result = InSync
+	}
 	if !rep.OK() {
 		c.Result = Failed
 	}
@@ -124,6 +129,22 @@ func (l *Loop) cycle(ctx context.Context, c *Cycle) []applier.Outcome {
 		c.Err = fmt.Errorf("the policy forbade changing %d of the caches (see the policy lines)", len(skipped))
 	}
 	return rep.Outcomes
+}
+
+// plannedChanges finds the plan's change of an outcome's cache: by region, name and id,
+// or for a create (no id in the plan) by region and name; nil when the plan has none.
+func plannedChanges(p *planner.Plan) func(applier.Outcome) *planner.Change {
+	byKey := make(map[[3]string]*planner.Change, len(p.Changes))
+	for i := range p.Changes {
+		c := &p.Changes[i]
+		byKey[[3]string{c.Region, c.Name, c.ID}] = c
+	}
+	return func(o applier.Outcome) *planner.Change {
+		if c := byKey[[3]string{o.Region, o.Name, o.ID}]; c != nil {
+			return c
+		}
+		return byKey[[3]string{o.Region, o.Name, ""}]
+	}
 }
 
 // load reads the file from disk. When it fails to load, the failure is logged and the

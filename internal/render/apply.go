@@ -2,6 +2,7 @@ package render
 
 import (
 	"io"
+	"strings"
 
 	"github.com/imcsync/imcsync/applier"
 	"github.com/imcsync/imcsync/internal/engine"
@@ -17,6 +18,10 @@ func Apply(w io.Writer, r engine.Report, f Format, color bool) error {
 }
 
 var applyRenderer = renderer[engine.Report]{
-	text:     func(r engine.Report, st styles) string { return renderOutcomesText(r.Outcomes, st) },
-	markdown: func(r engine.Report) string { return renderOutcomesMarkdown(r.Outcomes) },
+	text: func(r engine.Report, st styles) string { return renderOutcomesText(r.Outcomes, st) },
+	markdown: func(r engine.Report) string {
+		var b strings.Builder
+		_ = ApplyMarkdown(&b, r, nil, MarkdownOptions{}) // a strings.Builder never fails
+		return b.String()
+	},
 }

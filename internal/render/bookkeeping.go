@@ -1,59 +1,32 @@
 package render
 
 import (
-	"strings"
+	"fmt"
 
 	"github.com/imcsync/imcsync/planner"
-	"github.com/imcsync/imcsync/spec"
 )
 
-// bookkeepingNote is the one quiet line that stands for a change's bookkeeping: the
-// reserved tags written and, for a cache without a record, the write-only values
-// recorded without being sent; "" when there is none. Its values (digests, the owner,
-// the file) are in the plan JSON, not here.
-func bookkeepingNote(bk []planner.Bookkeeping) string {
-	var added, updated, removed, recorded []string
-	for _, b := range bk {
-		recorded = append(recorded, b.Recorded...)
-		switch {
-		case b.After == nil:
-			removed = append(removed, b.Tag)
-		case b.Before == nil:
-			added = append(added, b.Tag)
-		default:
-			updated = append(updated, b.Tag)
+// bookkeepingLine is the one line that stands for the whole plan's bookkeeping, "" when
+// there is none: how many existing caches get imcsync's reserved tags written (and, for
+// a cache it did not create, the record of its declared write-only values, none of them
+// sent) — with the changes shown above, or alone, nothing else being sent for them.
+// Which tags, per cache, is in the plan JSON only; a create's tags go with the create.
+func bookkeepingLine(p *planner.Plan) string {
+	alone, with := p.Summary.Bookkeeping, 0
+	for _, c := range p.Changes {
+		if (c.Action == planner.Update || c.Action == planner.Blocked) && len(c.Fields) > 0 && len(c.Bookkeeping) > 0 {
+			with++
 		}
 	}
-	var tags []string
-	for _, g := range []struct {
-		verb string
-		tags []string
-	}{{"adds", added}, {"updates", updated}, {"removes", removed}} {
-		if len(g.tags) > 0 {
-			tags = append(tags, g.verb+" "+strings.Join(g.tags, ", "))
-		}
-	}
-	if len(tags) == 0 {
+	const tail = " (apply writes them; plan -o json lists them)."
+	switch {
+	case alone == 0 && with == 0:
 		return ""
+	case with == 0:
+		return fmt.Sprintf("imcsync also records its bookkeeping tags on %s; nothing else is sent for them", plural(alone, "cache")) + tail
+	case alone == 0:
+		return fmt.Sprintf("imcsync also records its bookkeeping tags on %s, with the changes above", plural(with, "cache")) + tail
 	}
-	note := "bookkeeping tags: " + strings.Join(tags, "; ")
-	if len(recorded) > 0 {
-		note += " (recording the declared write-only values of " + strings.Join(recorded, ", ") + ": nothing is sent for them)"
-	}
-	return note
+	return fmt.Sprintf("imcsync also records its bookkeeping tags on %d caches: %d with the changes above, and %d for which nothing else is sent",
+		alone+with, with, alone) + tail
 }
-
-// hasBookkeeping reports whether any change writes bookkeeping tags.
-func hasBookkeeping(changes []*planner.Change) bool {
-	for _, c := range changes {
-		if len(c.Bookkeeping) > 0 {
-			return true
-		}
-	}
-	return false
-}
-
-// bookkeepingFootnote explains the markdown table's bookkeeping mark.
-const bookkeepingFootnote = "¹ and imcsync's bookkeeping: its reserved tags (" + spec.OwnerTag + ", " + spec.SourceTag + ", " +
-	spec.RecordTag + ") and, for a cache it did not create, the declared write-only values recorded without being sent. " +
-	"Bookkeeping changes nothing in the cache and is never drift."

@@ -25,15 +25,29 @@ var driftRenderer = renderer[drift.Report]{text: renderDriftText, markdown: rend
 // driftLine is the last line of every rendering of a drift report.
 func driftLine(r drift.Report) string {
 	s := r.Summary
+	var notes []string // reported, not counted
+	if s.Expiring > 0 {
+		notes = append(notes, fmt.Sprintf("%d expiring", s.Expiring))
+	}
+	if s.UnmanagedOwned > 0 && !r.Prune {
+		notes = append(notes, fmt.Sprintf("%d not declared that --prune would delete", s.UnmanagedOwned))
+	}
+	note := ""
+	if len(notes) > 0 {
+		note = " Also: " + strings.Join(notes, ", ") + "."
+	}
 	if r.InSync() {
 		verb := "match"
 		if s.Checked == 1 {
 			verb = "matches"
 		}
-		return fmt.Sprintf("In sync: %s %s the configuration.", plural(s.Checked, "image cache"), verb)
+		return fmt.Sprintf("In sync: %s %s the configuration.%s", plural(s.Checked, "image cache"), verb, note)
 	}
-	return fmt.Sprintf("Drift: %d drifted, %d missing, %d unhealthy, %d expiring, %d unmanaged (owned).",
-		s.Drifted, s.Missing, s.Unhealthy, s.Expiring, s.UnmanagedOwned)
+	line := fmt.Sprintf("Drift: %d drifted, %d missing, %d unhealthy", s.Drifted, s.Missing, s.Unhealthy)
+	if r.Prune {
+		line += fmt.Sprintf(", %d to prune", s.UnmanagedOwned)
+	}
+	return line + "." + note
 }
 
 // cacheRef is "region/name (id, status)", leaving out what is empty.
@@ -107,10 +121,11 @@ func formatLeft(d time.Duration) string {
 	return b.String()
 }
 
-// splitUnmanaged separates the unmanaged caches that count as drift (owned) from the rest.
+// splitUnmanaged separates the unmanaged caches that count as drift (owned, with
+// --prune) from the rest.
 func splitUnmanaged(r drift.Report) (owned, others []drift.Unmanaged) {
 	for _, u := range r.Unmanaged {
-		if u.Owned {
+		if r.Counts(u) {
 			owned = append(owned, u)
 		} else {
 			others = append(others, u)
@@ -158,7 +173,7 @@ func renderDriftText(r drift.Report, st styles) string {
 	for _, u := range owned {
 		lines = append(lines, cacheRef(u.Region, u.Name, u.ID, u.Status)+": "+u.Reason)
 	}
-	section("Unmanaged, owned by this file", st.delete.Render, lines)
+	section("Unmanaged, owned by this file (--prune deletes them)", st.delete.Render, lines)
 	lines = nil
 	for _, u := range others {
 		lines = append(lines, cacheRef(u.Region, u.Name, u.ID, u.Status)+": "+st.dim.Render(u.Reason))
@@ -227,8 +242,11 @@ func renderDriftMarkdown(r drift.Report) string {
 	rows = nil
 	for _, u := range r.Unmanaged {
 		counted := "no"
-		if u.Owned {
-			counted = "yes: apply --prune would delete it"
+		switch {
+		case r.Counts(u):
+			counted = "yes: apply --prune deletes it"
+		case u.Owned:
+			counted = "no: counted with --prune"
 		}
 		rows = append(rows, []string{u.Region, u.Name, u.ID, u.Status, u.Owner, counted, u.Reason})
 	}

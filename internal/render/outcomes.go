@@ -55,15 +55,3 @@ func renderOutcomesText(outcomes []applier.Outcome, st styles) string {
 	fmt.Fprintf(&b, "\n%s %s.\n", st.bold.Render(verdict+":"), applier.Summarize(outcomes))
 	return b.String()
 }
-
-// renderOutcomesMarkdown is the report as a pull-request or job-summary table.
-func renderOutcomesMarkdown(outcomes []applier.Outcome) string {
-	var b strings.Builder
-	b.WriteString("\n### imcsync apply\n\n| Cache | ID | Result | Status | Duration | Calls | Message |\n|---|---|---|---|---:|---:|---|\n")
-	for _, o := range outcomes {
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %d | %s |\n", mdCell(o.Region+"/"+o.Name), mdCell(o.ID), o.Result,
-			o.Status, o.Duration.Round(100*time.Millisecond), o.Attempts, mdCell(o.Message))
-	}
-	fmt.Fprintf(&b, "\n%s\n", applier.Summarize(outcomes))
-	return b.String()
-}

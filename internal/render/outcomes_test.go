@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/imcsync/imcsync/applier"
+	"github.com/imcsync/imcsync/internal/engine"
 	"github.com/imcsync/imcsync/planner"
 )
 
@@ -19,7 +20,7 @@ func TestOutcomeCountsCallsNotAttempts(t *testing.T) {
 	if want := "  cn-hangzhou/web: updated in 1.2s (2 calls)\n"; !strings.Contains(text, want) {
 		t.Errorf("text report:\n%s\nwant the line %q", text, want)
 	}
-	md := renderOutcomesMarkdown([]applier.Outcome{o})
+	md := applyRenderer.markdown(engine.NewReport([]applier.Outcome{o}))
 	if want := "| Cache | ID | Result | Status | Duration | Calls | Message |"; !strings.Contains(md, want) {
 		t.Errorf("markdown report:\n%s\nwant the header %q", md, want)
 	}

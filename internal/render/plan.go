@@ -30,41 +30,32 @@ func normalized(p *planner.Plan) *planner.Plan {
 var planRenderer = renderer[*planner.Plan]{text: renderText, markdown: renderMarkdown}
 
 // summaryLine counts a plan's changes in one line: the last line of the text plan, the
-// first of the markdown one. Updates that wait for Ready, or write only imcsync's
-// bookkeeping, are counted as updates and said so.
+// first of the markdown one. Updates that wait for Ready are counted as updates and said
+// so; bookkeeping alone is not a change: those caches count as unchanged
+// (bookkeepingLine says what apply writes to them).
 func summaryLine(p *planner.Plan) string {
 	s := p.Summary
-	waits, bookkeeping := 0, 0
+	waits := 0
 	for _, c := range p.Changes {
-		switch {
-		case c.Waits():
+		if c.Waits() {
 			waits++
-		case c.BookkeepingOnly():
-			bookkeeping++
 		}
 	}
-	var of []string
-	if waits > 0 {
-		of = append(of, fmt.Sprintf("%d after the cache is Ready", waits))
-	}
-	if bookkeeping > 0 {
-		of = append(of, fmt.Sprintf("%d bookkeeping only", bookkeeping))
-	}
 	update := fmt.Sprintf("%d to update", s.Update)
-	if len(of) > 0 {
-		update += " (" + strings.Join(of, ", ") + ")"
+	if waits > 0 {
+		update += fmt.Sprintf(" (%d after the cache is Ready)", waits)
 	}
 	replace := ""
 	if s.Replace > 0 {
 		replace = fmt.Sprintf(", %d to replace", s.Replace)
 	}
 	return fmt.Sprintf("%d to create, %s, %d to delete%s, %d blocked, %d unchanged.",
-		s.Create, update, s.Delete, replace, s.Blocked, s.Noop)
+		s.Create, update, s.Delete, replace, s.Blocked, s.Noop+s.Bookkeeping)
 }
 
-// noChangesLine is the whole text rendering of a plan without changes.
+// noChangesLine is the first line of a plan without changes.
 func noChangesLine(s planner.Summary) string {
-	return fmt.Sprintf("No changes. Image caches match the configuration (%d unchanged).", s.Noop)
+	return fmt.Sprintf("No changes. Image caches match the configuration (%d unchanged).", s.Noop+s.Bookkeeping)
 }
 
 // heading describes a change in one line: "cn-hangzhou/web (imc-1, Ready) will be created".
@@ -79,11 +70,8 @@ func heading(c *planner.Change) string {
 		b.WriteString(" will be created")
 	case planner.Update:
 		b.WriteString(" will be updated in place")
-		switch {
-		case c.Waits():
+		if c.Waits() {
 			b.WriteString(" after the cache is " + c.WaitsFor)
-		case c.BookkeepingOnly():
-			b.WriteString(": imcsync's bookkeeping only")
 		}
 	case planner.Delete:
 		b.WriteString(" will be deleted")

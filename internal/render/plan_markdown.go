@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/imcsync/imcsync/planner"
@@ -41,10 +42,10 @@ func (o MarkdownOptions) limit() int {
 	return max(o.MaxChars, MinMarkdownChars)
 }
 
-// commentMarker is the hidden first line of a markdown plan of file (part 0: the one-comment
-// plan; part k > 0: the k-th part of a split plan).
-func commentMarker(file string, part int) string {
-	m := "<!-- imcsync:plan:" + strings.ReplaceAll(file, "-->", "-- >")
+// commentMarker is the hidden first line of a markdown report of kind ("plan", "apply")
+// on file (part 0: the one-comment report; part k > 0: the k-th part of a split one).
+func commentMarker(kind, file string, part int) string {
+	m := "<!-- imcsync:" + kind + ":" + strings.ReplaceAll(file, "-->", "-- >")
 	if part > 0 {
 		m += fmt.Sprintf(" part %d", part)
 	}
@@ -52,7 +53,7 @@ func commentMarker(file string, part int) string {
 }
 
 // PlanMarkdown writes the plan as one pull-request comment that always fits o's limit:
-// the summary line first, then the counts, the table of changes, the diffs, the
+// the summary line first, then the table of changes, the diffs, the
 // unchanged and unmanaged caches; whatever does not fit is cut, counted ("and N more")
 // and pointed to (o.FullPlan).
 func PlanMarkdown(w io.Writer, p *planner.Plan, o MarkdownOptions) error {
@@ -75,7 +76,6 @@ type mdPlan struct {
 	changes   []*planner.Change // not noop
 	noops     []*planner.Change
 	summary   string // "**Plan:** …" paragraph
-	counts    string // the counts table
 	policy    mdSection
 	warnings  mdSection
 	table     mdSection
@@ -95,7 +95,8 @@ type mdSection struct {
 func newMDPlan(p *planner.Plan) *mdPlan {
 	m := &mdPlan{p: p}
 	for i := range p.Changes {
-		if c := &p.Changes[i]; c.Action == planner.Noop {
+		// Bookkeeping alone is not a change: such a cache is listed as unchanged.
+		if c := &p.Changes[i]; c.Action == planner.Noop || c.BookkeepingOnly() {
 			m.noops = append(m.noops, c)
 		} else {
 			m.changes = append(m.changes, c)
@@ -106,18 +107,9 @@ func newMDPlan(p *planner.Plan) *mdPlan {
 	} else {
 		m.summary = noChangesLine(p.Summary) + "\n\n"
 	}
-	s := p.Summary
-	var counts strings.Builder
-	if s.Replace > 0 {
-		counts.WriteString("| Create | Update | Delete | Replace | Blocked | Unchanged |\n")
-		counts.WriteString("|-------:|-------:|-------:|--------:|--------:|----------:|\n")
-		fmt.Fprintf(&counts, "| %d | %d | %d | %d | %d | %d |\n\n", s.Create, s.Update, s.Delete, s.Replace, s.Blocked, s.Noop)
-	} else {
-		counts.WriteString("| Create | Update | Delete | Blocked | Unchanged |\n")
-		counts.WriteString("|-------:|-------:|-------:|--------:|----------:|\n")
-		fmt.Fprintf(&counts, "| %d | %d | %d | %d | %d |\n\n", s.Create, s.Update, s.Delete, s.Blocked, s.Noop)
+	if bk := bookkeepingLine(p); bk != "" {
+		m.summary += "_" + mdCell(bk) + "_\n\n"
 	}
-	m.counts = counts.String()
 
 	m.policy = policySection(p.Policy)
 	m.warnings.more = func(n int) string { return fmt.Sprintf("> _and %s_\n\n", plural(n, "more warning")) }
@@ -126,17 +118,24 @@ func newMDPlan(p *planner.Plan) *mdPlan {
 	}
 
 	if len(m.changes) > 0 {
-		m.table.open = "| Action | Region | Name | ID | Status | Changed fields | Reason |\n" +
-			"|--------|--------|------|----|--------|----------------|--------|\n"
-		m.table.close = "\n"
-		if hasBookkeeping(m.changes) {
-			m.table.close += bookkeepingFootnote + "\n\n"
+		// The Reason column only when a change has one.
+		reasons := slices.ContainsFunc(m.changes, func(c *planner.Change) bool { return reasonCell(c) != "" })
+		m.table.open = "| Action | Region | Name | ID | Status | Changed fields |\n" +
+			"|--------|--------|------|----|--------|----------------|\n"
+		m.table.more = func(n int) string { return fmt.Sprintf("| | | _and %s_ | | | |\n", plural(n, "more change")) }
+		if reasons {
+			m.table.open = "| Action | Region | Name | ID | Status | Changed fields | Reason |\n" +
+				"|--------|--------|------|----|--------|----------------|--------|\n"
+			m.table.more = func(n int) string { return fmt.Sprintf("| | | _and %s_ | | | | |\n", plural(n, "more change")) }
 		}
-		m.table.more = func(n int) string { return fmt.Sprintf("| | | _and %s_ | | | | |\n", plural(n, "more change")) }
+		m.table.close = "\n"
 		for _, c := range m.changes {
-			m.table.items = append(m.table.items, fmt.Sprintf("| `%c %s` | %s | %s | %s | %s | %s | %s |\n",
-				actionMarker(c.Action), c.Action, mdCell(c.Region), mdCell(c.Name), mdCell(c.ID), mdCell(c.Status),
-				mdCell(fieldNames(c)), mdCell(reasonCell(c))))
+			row := fmt.Sprintf("| `%c %s` | %s | %s | %s | %s | %s |", actionMarker(c.Action), c.Action,
+				mdCell(c.Region), mdCell(c.Name), mdCell(c.ID), mdCell(c.Status), mdCell(fieldNames(c)))
+			if reasons {
+				row += " " + mdCell(reasonCell(c)) + " |"
+			}
+			m.table.items = append(m.table.items, row+"\n")
 		}
 	}
 	if len(m.noops) > 0 {
@@ -158,14 +157,17 @@ func newMDPlan(p *planner.Plan) *mdPlan {
 	return m
 }
 
-// header is the marker (when the file is known) and the heading of a comment:
+// header is the marker (when the file is known) and the heading of a plan comment:
 // "### imcsync plan: `FILE` at SHA".
-func (o MarkdownOptions) header(part, parts int) string {
+func (o MarkdownOptions) header(part, parts int) string { return o.headerOf("plan", part, parts) }
+
+// headerOf is header for a report of kind ("plan", "apply").
+func (o MarkdownOptions) headerOf(kind string, part, parts int) string {
 	var b strings.Builder
 	if o.File != "" {
-		b.WriteString(commentMarker(o.File, part) + "\n")
+		b.WriteString(commentMarker(kind, o.File, part) + "\n")
 	}
-	b.WriteString("### imcsync plan")
+	b.WriteString("### imcsync " + kind)
 	if o.File != "" {
 		b.WriteString(": " + mdCode(o.File))
 	}
@@ -182,7 +184,7 @@ func (o MarkdownOptions) header(part, parts int) string {
 // markdownComment is the plan as one comment within o's limit.
 func markdownComment(p *planner.Plan, o MarkdownOptions) string {
 	m := newMDPlan(p)
-	head := o.header(0, 0) + m.summary + m.counts
+	head := o.header(0, 0) + m.summary
 	const noteRoom = 600 // the remark about what was cut
 	room := o.limit() - len(head) - noteRoom
 	cut := 0
@@ -358,8 +360,8 @@ func markdownDiff(c *planner.Change, plain styles) string {
 	return b.String()
 }
 
-// fieldNames lists the fields a change sends ("size, images, tags"), marked ¹ when it
-// writes bookkeeping too (see bookkeepingFootnote); "—" when it sends none.
+// fieldNames lists the fields a change sends ("size, images, tags"); "—" when it sends
+// none.
 func fieldNames(c *planner.Change) string {
 	var names []string
 	for _, f := range c.Fields {
@@ -370,9 +372,6 @@ func fieldNames(c *planner.Change) string {
 	out := strings.Join(names, ", ")
 	if out == "" {
 		out = "—"
-	}
-	if len(c.Bookkeeping) > 0 {
-		out += " ¹"
 	}
 	return out
 }

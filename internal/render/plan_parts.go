@@ -9,7 +9,7 @@ import (
 
 // markdownParts lays the whole plan out as numbered comments within o's limit. Each
 // starts with its marker, its header ("part K of N") and the summary line; the first
-// adds the counts and the warnings. Then, in order and continued from comment to
+// adds the warnings. Then, in order and continued from comment to
 // comment: the table of changes (its header repeated), one diff per change, the
 // unchanged and the unmanaged caches. A diff too long for a comment by itself is
 // replaced with a line that says so.
@@ -43,8 +43,8 @@ func markdownParts(p *planner.Plan, o MarkdownOptions) []string {
 
 	var bodies []string
 	var cur strings.Builder
-	size := headRoom + len(m.counts) + len(strings.Join(m.warnings.items, ""))
-	cur.WriteString(m.counts + strings.Join(m.warnings.items, ""))
+	size := headRoom + len(strings.Join(m.warnings.items, ""))
+	cur.WriteString(strings.Join(m.warnings.items, ""))
 	var open *mdSection
 	closeSection := func() {
 		if open != nil {

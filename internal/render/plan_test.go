@@ -165,3 +165,32 @@ func renderString(t *testing.T, p *planner.Plan, format string, color bool) stri
 	}
 	return buf.String()
 }
+
+// TestWriteOnlyListNamesItsEntries: a changed registry credential, whose old value only
+// the record knows, reads "(recorded value) → the entry below" and then the entry, never
+// an arrow with nothing after it.
+func TestWriteOnlyListNamesItsEntries(t *testing.T) {
+	cred := map[string]any{"server": "registry.example.com", "userName": "ci", "passwordFromEnv": "REGISTRY_PASSWORD"}
+	p := &planner.Plan{FormatVersion: planner.FormatVersion, Changes: []planner.Change{{
+		Region: "cn-hangzhou", Name: "web", ID: "imc-web", Status: "Ready", Action: planner.Update,
+		Fields: []planner.FieldChange{{Field: "imageRegistryCredentials", BeforeState: planner.BeforeRecorded,
+			After: []any{cred}, WriteOnly: true, Send: true, Call: planner.CallUpdate}},
+	}}}
+	p.Summary = planner.Summarize(p.Changes)
+	for _, f := range []Format{Text, Markdown} {
+		var b strings.Builder
+		if err := Plan(&b, p, f, false); err != nil {
+			t.Fatal(err)
+		}
+		out := b.String()
+		if !strings.Contains(out, "imageRegistryCredentials: (recorded value) → the entry below  (write-only)\n") {
+			t.Errorf("%s: no credential header naming its entry:\n%s", f, out)
+		}
+		if strings.Contains(out, "→  (") || strings.Contains(out, "→\n") {
+			t.Errorf("%s: an arrow with nothing after it:\n%s", f, out)
+		}
+		if !strings.Contains(out, "passwordFromEnv: REGISTRY_PASSWORD") {
+			t.Errorf("%s: the new entry is not shown:\n%s", f, out)
+		}
+	}
+}

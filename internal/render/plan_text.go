@@ -61,6 +61,9 @@ func renderText(p *planner.Plan, st styles) string {
 	var b strings.Builder
 	if !p.HasChanges() {
 		b.WriteString(noChangesLine(p.Summary) + "\n")
+		if bk := bookkeepingLine(p); bk != "" {
+			b.WriteString(st.dim.Render(bk) + "\n")
+		}
 		writeUnmanaged(&b, p.Unmanaged, st)
 		writeWarnings(&b, p.Warnings, st)
 		writePolicy(&b, p.Policy, st)
@@ -69,7 +72,7 @@ func renderText(p *planner.Plan, st styles) string {
 	b.WriteString("imcsync will perform the following actions:\n\n")
 	for i := range p.Changes {
 		c := &p.Changes[i]
-		if c.Action == planner.Noop {
+		if c.Action == planner.Noop || c.BookkeepingOnly() {
 			continue
 		}
 		for _, l := range changeLines(c, 2) {
@@ -79,6 +82,9 @@ func renderText(p *planner.Plan, st styles) string {
 	}
 	writeUnmanaged(&b, p.Unmanaged, st)
 	writeWarnings(&b, p.Warnings, st)
+	if bk := bookkeepingLine(p); bk != "" {
+		b.WriteString(st.dim.Render(bk) + "\n")
+	}
 	writePolicy(&b, p.Policy, st)
 	b.WriteString(st.bold.Render("Plan:") + " " + summaryLine(p) + "\n")
 	return b.String()
@@ -110,7 +116,7 @@ func changeLines(c *planner.Change, base int) []line {
 	m := actionMarker(c.Action)
 	title := `imagecache "` + c.Region + "/" + c.Name + `"`
 	lines := []line{{indent: base, text: "# " + heading(c), bold: true}}
-	if c.Action == planner.Delete && len(c.Fields) == 0 && len(c.Bookkeeping) == 0 {
+	if c.Action == planner.Delete && len(c.Fields) == 0 {
 		return append(lines, line{indent: base, marker: m, text: title})
 	}
 	lines = append(lines, line{indent: base, marker: m, text: title + " {"})
@@ -120,9 +126,6 @@ func changeLines(c *planner.Change, base int) []line {
 	}
 	alignKeys(body)
 	lines = append(lines, body...)
-	if n := bookkeepingNote(c.Bookkeeping); n != "" {
-		lines = append(lines, line{indent: base + 4, text: "# " + n, dim: true})
-	}
 	return append(lines, line{indent: base + 2, text: "}"})
 }
 
@@ -151,7 +154,7 @@ func fieldLines(fc planner.FieldChange, indent int) []line {
 	if fc.WriteOnly {
 		notes = append(notes, "(write-only)")
 	}
-	if !fc.Send {
+	if !fc.Send && fc.After != nil { // a value that goes away (a delete) is not sent either
 		notes = append(notes, "(not sent)")
 	}
 	note := strings.Join(notes, " ")
@@ -202,13 +205,14 @@ func valueMarker(before, after any, hidden bool) byte {
 // of plain strings (images, domains) are sets and are sorted first; lists of objects
 // (credentials, ACR instances) keep their order and show as indented YAML.
 func listLines(fc planner.FieldChange, marker byte, indent int, note string) []line {
-	header := beforeText(fc)
-	if header != "" {
-		header += " →"
-	}
-	lines := []line{{indent: indent, marker: marker, key: fc.Field, text: header, note: note}}
 	bl, unit := elements(fc.Before)
 	al, aunit := elements(fc.After)
+	header := beforeText(fc)
+	if header != "" {
+		list, _ := fc.After.([]any)
+		header += " → " + belowText(len(list), "entry", "entries")
+	}
+	lines := []line{{indent: indent, marker: marker, key: fc.Field, text: header, note: note}}
 	if len(bl) == 0 {
 		unit = aunit
 	}
@@ -319,14 +323,11 @@ func collapse(lines []diffLine, unit string) []diffLine {
 func mapLines(fc planner.FieldChange, indent int, note string) []line {
 	field := fc.Field
 	var lines []line
-	if h := beforeText(fc); h != "" {
-		lines = append(lines, line{indent: indent, marker: '~', key: field, text: h + " →", note: note})
-	}
-	if fc.ViaTagAPI() {
-		note = strings.TrimSpace(note + " (no rebuild)")
-	}
 	bm, _ := fc.Before.(map[string]any)
 	am, _ := fc.After.(map[string]any)
+	if h := beforeText(fc); h != "" {
+		lines = append(lines, line{indent: indent, marker: '~', key: field, text: h + " → " + belowText(len(am), "value", "values"), note: note})
+	}
 	keys := slices.Sorted(maps.Keys(bm))
 	for k := range am {
 		if _, ok := bm[k]; !ok {
@@ -349,11 +350,30 @@ func mapLines(fc planner.FieldChange, indent int, note string) []line {
 		}
 		lines = append(lines, l)
 	}
+	// One remark for the whole map: the tag calls rebuild nothing; unchanged keys hidden.
+	var remarks []string
+	if fc.ViaTagAPI() {
+		remarks = append(remarks, "no rebuild: tags change through the tag calls")
+	}
 	if unchanged > 0 {
-		lines = append(lines, line{indent: indent + 2, dim: true,
-			text: "# (" + plural(unchanged, "unchanged "+strings.TrimSuffix(field, "s")) + " hidden)"})
+		remarks = append(remarks, plural(unchanged, "unchanged "+strings.TrimSuffix(field, "s"))+" hidden")
+	}
+	if len(remarks) > 0 {
+		lines = append(lines, line{indent: indent + 2, dim: true, text: "# (" + strings.Join(remarks, "; ") + ")"})
 	}
 	return lines
+}
+
+// belowText stands for a new value shown on the lines below its header, whose old value
+// cannot be shown: "the 2 entries below", "nothing" for an empty one.
+func belowText(n int, one, many string) string {
+	switch n {
+	case 0:
+		return "nothing"
+	case 1:
+		return "the " + one + " below"
+	}
+	return "the " + strconv.Itoa(n) + " " + many + " below"
 }
 
 // mapKey names a map entry: tags.team, or tags["a key"] when the key needs quoting.

@@ -44,8 +44,11 @@ func phaseText(o applier.Outcome) string {
 	if o.Phase != applier.Settling {
 		return o.Message
 	}
-	if o.Status == cloud.Ready { // settle is done as soon as a Ready cache shows what was sent
-		return "Ready, not yet showing the change: waiting for the API to list it"
+	switch o.Status {
+	case "": // not read since the call was accepted
+		return "sent; waiting for Ready"
+	case cloud.Ready: // settle is done as soon as a Ready cache shows what was sent
+		return "Ready, change not listed yet"
 	}
 	var state []string
 	if o.Status != "" {
@@ -53,9 +56,6 @@ func phaseText(o applier.Outcome) string {
 	}
 	if strings.HasSuffix(o.Progress, "%") {
 		state = append(state, o.Progress)
-	}
-	if len(state) == 0 {
-		return "waiting for Ready"
 	}
 	return "waiting for Ready (" + strings.Join(state, " ") + ")"
 }
@@ -88,6 +88,34 @@ func shorten(s string, n int) string {
 	}
 	head := (n - 1) / 2
 	return string(r[:head]) + "…" + string(r[len(r)-(n-1-head):])
+}
+
+// countsFor is the longest of the overall line's texts that fits width columns: every
+// count ("3/14 done · 4 sending · 6 waiting for Ready"), else "3/14 done · 4 sending ·
+// 6 waiting", else "3/14 done", else "3/14".
+func countsFor(t tally, width int) string {
+	short := fmt.Sprintf("%d/%d done", t.done, t.total)
+	if t.sending > 0 {
+		short += fmt.Sprintf(" · %d sending", t.sending)
+	}
+	if n := t.queued + t.settling + t.waiting; n > 0 {
+		short += fmt.Sprintf(" · %d waiting", n)
+	}
+	for _, s := range []string{counts(t), short, fmt.Sprintf("%d/%d done", t.done, t.total)} {
+		if len(s) <= width {
+			return s
+		}
+	}
+	return fmt.Sprintf("%d/%d", t.done, t.total)
+}
+
+// elapsedAndETA is "41s · ETA 2m44s", or "ETA –" while the ETA is unknown (tally.eta).
+func elapsedAndETA(elapsed time.Duration, t tally, open []time.Duration, parallelism int) string {
+	eta := "ETA –"
+	if left, ok := t.eta(open, parallelism); ok {
+		eta = "ETA " + clock(left)
+	}
+	return clock(elapsed) + " · " + eta
 }
 
 // counts is the overall line's text: "3/14 done · 4 sending · 6 waiting for Ready".

@@ -2,7 +2,6 @@ package liveview
 
 import (
 	"cmp"
-	"fmt"
 	"io"
 	"math"
 	"slices"
@@ -37,7 +36,6 @@ type live struct {
 	t      tally
 	caches map[string]*cache // in progress
 	shown  []*cache          // the caches on the cache lines, in order
-	worked int               // finished caches that were in progress, for the ETA
 }
 
 func newLive(w io.Writer, o Options) *live {
@@ -53,7 +51,7 @@ func newLive(w io.Writer, o Options) *live {
 	// leaves no room for the bar.
 	v.overall = v.p.New(int64(o.Total), mpb.BarStyle(), mpb.BarPriority(math.MaxInt32), mpb.BarRemoveOnComplete(),
 		mpb.BarFillerTrim(),
-		mpb.PrependDecorators(decor.Any(func(decor.Statistics) string { return v.countsText() + " " })),
+		mpb.PrependDecorators(decor.Any(func(s decor.Statistics) string { return v.countsText(s.AvailableWidth) + " " })),
 		mpb.AppendDecorators(decor.Any(func(decor.Statistics) string { return " " + v.timeText() })))
 	return v
 }
@@ -87,7 +85,7 @@ func (v *live) record(o applier.Outcome) (shown, done int) {
 		delete(v.caches, key)
 		v.t.done++
 		if ok {
-			v.worked++
+			v.t.took = append(v.t.took, time.Since(c.start))
 		}
 	}
 	v.arrange()
@@ -133,23 +131,28 @@ func (v *live) lineText(i, width int) string {
 	return cacheLine(v.shown[i], time.Now(), v.st, width)
 }
 
-func (v *live) countsText() string {
+// countsText is the overall line's counts, as long as a terminal width columns wide
+// leaves room for: the clock and ETA after them always keep theirs (countsFor).
+func (v *live) countsText(width int) string {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	return v.st.bold.Render(counts(v.t))
+	return v.st.bold.Render(countsFor(v.t, width-len(" ")-len(" "+v.timeLocked())))
 }
 
-// timeText is the overall bar's elapsed time and ETA: the time per finished cache so far
-// times the caches left.
+// timeText is the overall line's elapsed time and ETA (tally.eta).
 func (v *live) timeText() string {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	elapsed := time.Since(v.start)
-	eta := "ETA –"
-	if left := v.t.total - v.t.done; v.worked > 0 && left > 0 {
-		eta = "ETA " + clock(elapsed/time.Duration(v.worked)*time.Duration(left))
+	return v.timeLocked()
+}
+
+func (v *live) timeLocked() string {
+	now := time.Now()
+	open := make([]time.Duration, 0, len(v.caches))
+	for _, c := range v.caches {
+		open = append(open, now.Sub(c.start))
 	}
-	return fmt.Sprintf("%s · %s", clock(elapsed), eta)
+	return elapsedAndETA(now.Sub(v.start), v.t, open, v.limit)
 }
 
 func (v *live) Close() {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -147,36 +148,177 @@ func TestLiveViewFitsNarrowTerminals(t *testing.T) {
 	}
 }
 
-// TestPlainViewPrintsEventsNotOutcomes: without a terminal each event is one line, and a
-// finished cache says "finished" without repeating its outcome, which the report prints.
+// TestPlainViewPrintsEventsNotOutcomes: without a terminal (a CI log) a cache gets at
+// most two lines, labelled with the count of finished caches — when it is first worked
+// on and when it is done — however many events it has; a finished cache does not repeat
+// its outcome, which the report prints, and a cache that needed no work gets no line.
 func TestPlainViewPrintsEventsNotOutcomes(t *testing.T) {
 	var b bytes.Buffer
-	v := New(&b, Options{Total: 3, Parallelism: 4})
+	v := New(&b, Options{Total: 3, Parallelism: 4, SummaryEvery: time.Hour})
 	v.Update(applier.Outcome{Region: "r", Name: "same", Result: applier.Unchanged})
 	v.Update(applier.Outcome{Region: "r", Name: "a", Result: applier.InProgress, Phase: applier.Sending, Message: "sending"})
 	v.Update(applier.Outcome{Region: "r", Name: "a", Result: applier.InProgress, Phase: applier.Retrying,
 		Message: "retrying after throttling (Throttling.User): attempt 2 of 6 in 1s"})
-	v.Update(applier.Outcome{Region: "r", Name: "a", Result: applier.InProgress, Phase: applier.Settling, Status: "Updating", Progress: "45%"})
+	for _, p := range []string{"10%", "45%", "90%"} {
+		v.Update(applier.Outcome{Region: "r", Name: "a", Result: applier.InProgress, Phase: applier.Settling, Status: "Updating", Progress: p})
+	}
 	v.Update(applier.Outcome{Region: "r", Name: "a", Result: applier.Updated, Message: "the outcome"})
 	v.Close()
-	want := "[1/3] r/a: sending\n" +
-		"[1/3] r/a: retrying after throttling (Throttling.User): attempt 2 of 6 in 1s\n" +
-		"[1/3] r/a: waiting for Ready (Updating 45%)\n" +
-		"[2/3] r/a: finished\n"
+	want := "[1/3 done] r/a: sending\n" +
+		"[2/3 done] r/a: finished after 0s\n"
 	if b.String() != want {
 		t.Errorf("plain view:\n%s\nwant:\n%s", b.String(), want)
 	}
 }
 
+// TestPlainViewSumsUpWhileCachesWait: while caches are in progress the plain view prints
+// a summary line every SummaryEvery, with the counts, the elapsed time and an ETA that is
+// unknown ("–") until a cache has finished, then measured from the caches that did.
+func TestPlainViewSumsUpWhileCachesWait(t *testing.T) {
+	var b syncBuffer
+	v := New(&b, Options{Total: 3, Parallelism: 1, SummaryEvery: 20 * time.Millisecond})
+	for _, name := range []string{"a", "b"} {
+		v.Update(applier.Outcome{Region: "r", Name: name, Result: applier.InProgress, Phase: applier.Settling, Status: "Updating"})
+	}
+	waitFor(t, &b, "waiting for Ready · ")
+	v.Update(applier.Outcome{Region: "r", Name: "a", Result: applier.Updated})
+	waitFor(t, &b, "1/3 done · 1 waiting for Ready · ")
+	v.Close()
+	var summaries []string
+	for _, l := range strings.Split(b.String(), "\n") {
+		if strings.Contains(l, " · ") {
+			summaries = append(summaries, l)
+		}
+	}
+	if !regexp.MustCompile(`^0/3 done · 2 waiting for Ready · \d+s · ETA –$`).MatchString(summaries[0]) {
+		t.Errorf("first summary %q: want the counts, the clock and an unknown ETA", summaries[0])
+	}
+	last := summaries[len(summaries)-1]
+	if !regexp.MustCompile(`^1/3 done · 1 waiting for Ready · \d+s · ETA (\d+s|–)$`).MatchString(last) {
+		t.Errorf("last summary %q: want the counts, the clock and the ETA", last)
+	}
+}
+
+// TestETAFromObservedTimes: the ETA is the mean time of the finished caches less what the
+// slowest open one has had, plus a wave per parallelism of the caches not started; unknown
+// before any cache finished, and unknown rather than 0s while caches still wait.
+func TestETAFromObservedTimes(t *testing.T) {
+	tl := tally{total: 10, done: 2, took: []time.Duration{60 * time.Second, 120 * time.Second}}
+	if _, ok := (&tally{total: 10}).eta([]time.Duration{time.Minute}, 2); ok {
+		t.Error("an ETA before any cache finished")
+	}
+	// mean 90s; open caches 30s and 10s in: 60s left; 10-2-2 = 6 not started at 2 at once: 3 waves.
+	if left, ok := tl.eta([]time.Duration{30 * time.Second, 10 * time.Second}, 2); !ok || left != 80*time.Second+3*90*time.Second {
+		t.Errorf("ETA %s %v, want %s", left, ok, 80*time.Second+3*90*time.Second)
+	}
+	tl.done = 8
+	if left, ok := tl.eta([]time.Duration{5 * time.Minute, 4 * time.Minute}, 2); ok {
+		t.Errorf("ETA %s while two caches wait longer than any before: want unknown, not 0s", left)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for a writer goroutine and a reader.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// waitFor waits (up to 10s) until b holds want.
+func waitFor(t *testing.T, b *syncBuffer, want string) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if strings.Contains(b.String(), want) {
+			return
+		}
+	}
+	t.Fatalf("no %q in:\n%s", want, b.String())
+}
+
 // TestLiveViewNarrowKeepsClockAndPhase: on a terminal 40 columns wide, a long cache name
 // is shortened in its middle so that the line still shows its clock and what the cache is
-// doing, and the overall line keeps its counts and its clock apart when the bar is left out.
+// doing, and the overall line keeps its labelled counter, its clock and its ETA, leaving
+// out the detailed counts.
 func TestLiveViewNarrowKeepsClockAndPhase(t *testing.T) {
 	tty, output := ptyOf(t, 40)
 	v := New(tty, Options{Total: 2, Parallelism: 2, Live: true})
 	for i := range 2 {
 		v.Update(applier.Outcome{Region: "cn-hangzhou", Name: fmt.Sprintf("cache-with-a-rather-long-name-%02d", i),
 			Action: "update", Result: applier.InProgress, Phase: applier.Settling, Status: cloud.Status("Updating")})
+	}
+	v.Update(applier.Outcome{Region: "cn-hangzhou", Name: "cache-with-a-rather-long-name-02",
+		Action: "update", Result: applier.InProgress, Phase: applier.Sending, Message: "sending"})
+	time.Sleep(700 * time.Millisecond)
+	v.Close()
+	time.Sleep(100 * time.Millisecond)
+	var lines, overall int
+	for _, f := range frames(output()) {
+		for _, l := range f {
+			switch {
+			case strings.HasPrefix(l, "  "):
+				lines++
+				if !regexp.MustCompile(`^  cn-\S*…\S*-0[012] \d+s  (waiting|sending)`).MatchString(l) {
+					t.Errorf("cache line %q: want the name shortened, its clock and its phase", l)
+				}
+			case strings.HasPrefix(l, "0/2 done"):
+				overall++
+				if !regexp.MustCompile(`^0/2 done.* \d+s · ETA –$`).MatchString(l) {
+					t.Errorf("overall line %q: want the counter, the clock and the ETA", l)
+				}
+			}
+		}
+	}
+	if lines == 0 || overall == 0 {
+		t.Fatalf("no cache line or overall line drawn:\n%s", output())
+	}
+}
+
+// TestPhaseTextOfASettlingCache: a settling cache says what it waits for: before any
+// read, only that its call was sent; a cache listed Ready that does not show the change
+// yet says so, not "waiting for Ready (Ready)".
+func TestPhaseTextOfASettlingCache(t *testing.T) {
+	for _, tc := range []struct {
+		status   cloud.Status
+		progress string
+		want     string
+	}{
+		{"", "", "sent; waiting for Ready"},
+		{cloud.Updating, "45%", "waiting for Ready (Updating 45%)"},
+		{cloud.Ready, "100%", "Ready, change not listed yet"},
+	} {
+		o := applier.Outcome{Result: applier.InProgress, Phase: applier.Settling, Status: tc.status, Progress: tc.progress}
+		if got := phaseText(o); got != tc.want {
+			t.Errorf("status %q, progress %q: %q, want %q", tc.status, tc.progress, got, tc.want)
+		}
+	}
+}
+
+// TestLiveViewAt80Columns: on an 80-column terminal, with caches in every phase, each
+// cache line shows its whole name, clock and phase, and the overall line keeps its
+// counter, clock and ETA (the counts shortened to fit).
+func TestLiveViewAt80Columns(t *testing.T) {
+	tty, output := ptyOf(t, 80)
+	v := New(tty, Options{Total: 200, Parallelism: 4, Live: true})
+	events := []applier.Outcome{
+		{Phase: applier.Sending, Message: "sending"},
+		{Phase: applier.Queued, Message: "queued for the round's tag calls"},
+		{Phase: applier.Settling, Status: cloud.Ready},
+		{Phase: applier.Waiting, Message: "waiting: the cache is Updating"},
+	}
+	for i, o := range events {
+		o.Region, o.Name, o.Action, o.Result = "cn-hangzhou", fmt.Sprintf("web-frontend-%02d", i), "update", applier.InProgress
+		v.Update(o)
 	}
 	time.Sleep(700 * time.Millisecond)
 	v.Close()
@@ -187,37 +329,18 @@ func TestLiveViewNarrowKeepsClockAndPhase(t *testing.T) {
 			switch {
 			case strings.HasPrefix(l, "  "):
 				lines++
-				if !regexp.MustCompile(`^  cn-\S*…\S*-0[01] \d+s  waiting`).MatchString(l) {
-					t.Errorf("cache line %q: want the name shortened, its clock and its phase", l)
+				if !regexp.MustCompile(`^  cn-hangzhou/web-frontend-0[0-3] \d+s  (sending|queued for the round's tag calls|Ready, change not listed yet|waiting: the cache is Updating)$`).MatchString(l) {
+					t.Errorf("cache line %q: want the whole name, the clock and the phase", l)
 				}
-			case strings.HasPrefix(l, "0/2 done"):
+			case strings.HasPrefix(l, "0/200 done"):
 				overall++
-				if !regexp.MustCompile(`Ready +\d+s`).MatchString(l) {
-					t.Errorf("overall line %q: want the counts, then the clock apart from them", l)
+				if ansi.StringWidth(l) > 80 || !regexp.MustCompile(` \d+s · ETA –$`).MatchString(l) {
+					t.Errorf("overall line %q: want the counter, the clock and the ETA within 80 columns", l)
 				}
 			}
 		}
 	}
 	if lines == 0 || overall == 0 {
 		t.Fatalf("no cache line or overall line drawn:\n%s", output())
-	}
-}
-
-// TestPhaseTextOfASettlingCache: a settling cache says what it waits for, and a cache
-// listed Ready that does not show the change yet says so, not "waiting for Ready (Ready)".
-func TestPhaseTextOfASettlingCache(t *testing.T) {
-	for _, tc := range []struct {
-		status   cloud.Status
-		progress string
-		want     string
-	}{
-		{"", "", "waiting for Ready"},
-		{cloud.Updating, "45%", "waiting for Ready (Updating 45%)"},
-		{cloud.Ready, "100%", "Ready, not yet showing the change: waiting for the API to list it"},
-	} {
-		o := applier.Outcome{Result: applier.InProgress, Phase: applier.Settling, Status: tc.status, Progress: tc.progress}
-		if got := phaseText(o); got != tc.want {
-			t.Errorf("status %q, progress %q: %q, want %q", tc.status, tc.progress, got, tc.want)
-		}
 	}
 }

@@ -4,37 +4,93 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"time"
 
 	"github.com/imcsync/imcsync/applier"
 )
 
-// plain writes one line per event: "[3/14] cn-hangzhou/web: waiting for Ready (Updating)".
-// A cache that needed no work gets no line; one that did gets a last line "finished".
+// plain is the view for a log (CI): at most two lines per cache — when it is first worked
+// on ("[3/14 done] cn-hangzhou/web: sending") and when it is done ("[4/14 done]
+// cn-hangzhou/web: finished after 1m12s") — and, every SummaryEvery while caches are in
+// progress, one summary line with the counts, the elapsed time and the ETA. A cache that
+// needed no work gets no line; no line repeats an outcome, which the report prints.
 type plain struct {
-	w  io.Writer
-	mu sync.Mutex
-	t  tally
-	// worked holds the caches seen in progress.
-	worked map[string]bool
+	w     io.Writer
+	every time.Duration
+	limit int
+	start time.Time
+
+	mu      sync.Mutex
+	t       tally
+	started map[string]time.Time       // the caches in progress, since when
+	last    map[string]applier.Outcome // and their last event, counted in t
+	stop    chan struct{}
+	stopped sync.WaitGroup
 }
 
 func newPlain(w io.Writer, o Options) *plain {
-	return &plain{w: w, t: tally{total: o.Total}, worked: map[string]bool{}}
+	p := &plain{w: w, every: o.SummaryEvery, limit: o.Parallelism, start: time.Now(), t: tally{total: o.Total},
+		started: map[string]time.Time{}, last: map[string]applier.Outcome{}, stop: make(chan struct{})}
+	if p.every <= 0 {
+		p.every = DefaultSummaryEvery
+	}
+	p.stopped.Add(1)
+	go p.summarize()
+	return p
 }
 
 func (p *plain) Update(o applier.Outcome) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	key := o.Region + "/" + o.Name
+	since, worked := p.started[key]
+	if worked {
+		p.t.add(p.last[key], -1)
+	}
 	if o.Result == applier.InProgress {
-		p.worked[key] = true
-		fmt.Fprintf(p.w, "[%d/%d] %s: %s\n", p.t.done, p.t.total, key, phaseText(o))
+		p.t.add(o, 1)
+		p.last[key] = o
+		if !worked {
+			p.started[key] = time.Now()
+			fmt.Fprintf(p.w, "[%d/%d done] %s: %s\n", p.t.done, p.t.total, key, phaseText(o))
+		}
 		return
 	}
 	p.t.done++
-	if p.worked[key] {
-		fmt.Fprintf(p.w, "[%d/%d] %s: finished\n", p.t.done, p.t.total, key)
+	if worked {
+		took := time.Since(since)
+		delete(p.started, key)
+		delete(p.last, key)
+		p.t.took = append(p.t.took, took)
+		fmt.Fprintf(p.w, "[%d/%d done] %s: finished after %s\n", p.t.done, p.t.total, key, clock(took))
 	}
 }
 
-func (p *plain) Close() {}
+// summarize prints the summary line every p.every while caches are in progress.
+func (p *plain) summarize() {
+	defer p.stopped.Done()
+	tick := time.NewTicker(p.every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-p.stop:
+			return
+		case <-tick.C:
+			p.mu.Lock()
+			if len(p.started) > 0 {
+				now := time.Now()
+				open := make([]time.Duration, 0, len(p.started))
+				for _, since := range p.started {
+					open = append(open, now.Sub(since))
+				}
+				fmt.Fprintf(p.w, "%s · %s\n", counts(p.t), elapsedAndETA(now.Sub(p.start), p.t, open, p.limit))
+			}
+			p.mu.Unlock()
+		}
+	}
+}
+
+func (p *plain) Close() {
+	close(p.stop)
+	p.stopped.Wait()
+}
