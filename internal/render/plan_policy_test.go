@@ -40,7 +40,7 @@ func TestRenderPolicy(t *testing.T) {
 	}
 	md := render(plan(broken), Markdown)
 	for _, want := range []string{
-		"| 1 | 0 | 0 | 0 | 0 |\n\n**Policy:** 1 error, 1 warning\n\n| Severity | Rule | Cache | Message | Where |\n",
+		"0 unchanged.\n\n**Policy:** 1 error, 1 warning\n\n| Severity | Rule | Cache | Message | Where |\n",
 		"| :x: error | `no-latest` | cn-hangzhou/web | images must be versioned | `imagecaches.yaml:4:5` |\n",
 		"| :warning: warning | `max-deletes` | the plan | at most 10 deletes | `policy.yaml:9:5` |\n",
 	} {
