@@ -59,6 +59,12 @@ func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []st
 		"terminate":  cmdTerminate,
 		"http-get":   cmdHTTPGet,
 		"metrics":    cmdMetrics,
+		// The registry: tags that move (script_registry_test.go).
+		"registry":          cmdRegistry,
+		"registry-push":     cmdRegistryPush,
+		"registry-stop":     cmdRegistryStop,
+		"registry-requests": cmdRegistryRequests,
+		"ecisim-ready":      cmdEcisimReady,
 	}
 }
 
@@ -121,7 +127,11 @@ func cmdEcisim(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: ecisim [-transition D] [-update-tags replace|merge] [-quota ACTION=QPS]... [-fault ACTION=CODE:HTTP:RATE]... [-key ID:SECRET] [STATE]")
 	}
 	st.Settings.Faults.Errors = append(st.Settings.Faults.Errors, injected...)
-	run, err := ecisim.Start(ecisim.Config{Transition: transition, Seed: 1, UpdateTags: updateTags, Quota: quota, Keys: map[string]string{id: secret}}, st)
+	cfg := ecisim.Config{Transition: transition, Seed: 1, UpdateTags: updateTags, Quota: quota, Keys: map[string]string{id: secret}}
+	if reg, ok := registries.Load(ts); ok {
+		cfg.Resolve = reg.(*scriptRegistry).Resolve
+	}
+	run, err := ecisim.Start(cfg, st)
 	ts.Check(err)
 	ts.Defer(func() { run.Close() })
 	emulators.Store(ts, run)
