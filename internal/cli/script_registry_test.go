@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -107,7 +108,11 @@ func cmdEcisimReady(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("ecisim-ready: no emulator started; run ecisim first")
 	}
 	history := v.(*ecisim.Running).Server.History()
-	if len(ecisim.ReadyGaps(append(history, ecisim.StatusChange{Region: args[0], Images: args[1:], ID: "(end)"}), args[0], args[1:])) == 0 {
+	ever := false
+	for _, h := range history {
+		ever = ever || (h.Status == ecisim.StatusReady && h.Region == args[0] && slices.Equal(h.Images, args[1:]))
+	}
+	if !ever {
 		ts.Fatalf("ecisim-ready: no cache of %s was ever Ready", args[1:])
 	}
 	gaps := ecisim.ReadyGaps(history, args[0], args[1:])
