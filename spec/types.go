@@ -61,6 +61,10 @@ type Cache struct {
 	PlainHTTPRegistry *string
 	OsType            *string
 
+	// Refresh is the cache's refresh policy for image tags that move: RefreshAuto (nil
+	// means the same) or RefreshNever. Local: never sent to the API.
+	Refresh *string
+
 	// IgnoreChanges lists field paths the tool never changes on an existing cache,
 	// e.g. "size" or "tags.team".
 	IgnoreChanges []string
@@ -102,4 +106,15 @@ const (
 	// SourceTag holds the repository-relative path of the file that created the cache,
 	// written on create when the file sets owner (and the tag limit leaves room).
 	SourceTag = ReservedTagPrefix + "file"
+	// BuiltTag holds what the cache was built from: short digests of the images its tags
+	// pointed to then (see planner's built record).
+	BuiltTag = ReservedTagPrefix + "built"
+)
+
+// The values of a cache's refresh field.
+const (
+	// RefreshAuto rebuilds the cache when an image tag it caches moved (the default).
+	RefreshAuto = "auto"
+	// RefreshNever keeps the cache as built, whatever its tags point to now.
+	RefreshNever = "never"
 )
