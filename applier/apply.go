@@ -45,11 +45,12 @@ type task struct {
 	accepted Result         // the result of the accepted call (settling)
 	out      Outcome
 	phase    phase
-	waited   bool     // seen busy before its call
-	busySeen bool     // seen busy since its call
-	polls    int      // reads since its call
-	refused  int      // IncorrectStatus answers
-	tags     *tagWork // tag calls still to make in this round (see sendTags)
+	waited   bool          // seen busy before its call
+	busySeen bool          // seen busy since its call
+	polls    int           // reads since its call
+	refused  int           // IncorrectStatus answers
+	tags     *tagWork      // tag calls still to make in this round (see sendTags)
+	rebuild  *rebuildState // a rebuild for moved image tags (rebuild.go)
 	shown    Outcome
 }
 
@@ -138,7 +139,9 @@ func (r *runner) loop(ctx context.Context, tasks []*task) {
 				continue
 			}
 			if t.phase == settling {
-				r.observeSettling(t, v)
+				if t.rebuild == nil || !r.observeRebuild(ctx, t, v) {
+					r.observeSettling(t, v)
+				}
 				continue
 			}
 			if r.decideTask(t, v) {
@@ -251,6 +254,9 @@ func (r *runner) timeout(open []*task) {
 	for _, t := range open {
 		if t.phase == settling {
 			msg := fmt.Sprintf("timed out after %s waiting for the cache to settle (status %s)", r.opts.Timeout, cmp.Or(string(t.out.Status), "not listed"))
+			if t.rebuild != nil && !t.rebuild.retired {
+				msg += fmt.Sprintf("; %s is kept until the new cache %s is Ready: plan again", t.rebuild.old, t.out.ID)
+			}
 			r.finish(t, Failed, msg, errors.New(msg))
 			continue
 		}
@@ -263,7 +269,11 @@ func (r *runner) timeout(open []*task) {
 func (r *runner) interrupt(open []*task) {
 	for _, t := range open {
 		if t.phase == settling {
-			r.finish(t, t.accepted, "interrupted before the cache settled", nil)
+			msg := "interrupted before the cache settled"
+			if t.rebuild != nil && !t.rebuild.retired {
+				msg += fmt.Sprintf("; %s is kept, and the new cache %s is not known to be Ready: plan again", t.rebuild.old, t.out.ID)
+			}
+			r.finish(t, t.accepted, msg, nil)
 			continue
 		}
 		r.finish(t, Skipped, "interrupted before anything was sent", ErrInterrupted)
