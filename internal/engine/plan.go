@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/imcsync/imcsync/internal/cloud"
+	"github.com/imcsync/imcsync/internal/digests"
 	"github.com/imcsync/imcsync/internal/drift"
 	"github.com/imcsync/imcsync/planner"
 	"github.com/imcsync/imcsync/spec"
@@ -30,6 +31,14 @@ type PlanOptions struct {
 	// LiveTargets lets Targets name live caches the file does not declare (drift
 	// reports them); Prune allows it too.
 	LiveTargets bool
+	// Refresh says whether image tags are resolved, to rebuild caches whose tags moved,
+	// and what a registry failure means; "" is RefreshOff.
+	Refresh Refresh
+	// Registry tunes the registry lookups (the file's credentials are added to it).
+	Registry digests.Options
+	// Getenv reads the registry passwords the file's passwordFromEnv names, for the
+	// lookups; nil means os.Getenv.
+	Getenv func(string) string
 }
 
 // Planned is a plan with what it was made from: the file, and the live caches of the
@@ -39,6 +48,9 @@ type Planned struct {
 	Plan    *planner.Plan
 	Regions []string
 	Live    []cloud.Cache
+	// Resolution is what resolving the image tags found; nil when they were not
+	// resolved (RefreshOff).
+	Resolution *Resolution
 }
 
 // Plan checks the selection against the file, reads the live caches of the regions it
@@ -55,9 +67,31 @@ func Plan(ctx context.Context, f *spec.File, src Source, o PlanOptions) (*Planne
 		return nil, err
 	}
 	regions := planner.Regions(f, opts)
+	type resolved struct {
+		r   *Resolution
+		err error
+	}
+	tags := make(chan resolved, 1)
+	if o.Refresh.resolves() { // the registries are read while the API lists
+		go func() {
+			r, err := resolveTags(ctx, f, o)
+			tags <- resolved{r, err}
+		}()
+	}
 	live, err := src.Live(ctx, regions)
+	var res *Resolution
+	if o.Refresh.resolves() {
+		t := <-tags
+		if err == nil && t.err != nil {
+			return nil, t.err
+		}
+		res = t.r
+	}
 	if err != nil {
 		return nil, err
+	}
+	if res != nil {
+		opts.Digests = res.Digests
 	}
 	if liveTargets && len(opts.Targets) > 0 {
 		if err := CheckSelection(f, opts, live, true); err != nil {
@@ -67,7 +101,11 @@ func Plan(ctx context.Context, f *spec.File, src Source, o PlanOptions) (*Planne
 	if err := planner.CheckReplace(f, live, opts); err != nil {
 		return nil, fmt.Errorf("%w\nnothing was planned", err)
 	}
-	return &Planned{File: f, Plan: planner.Build(f, live, opts), Regions: regions, Live: live}, nil
+	plan := planner.Build(f, live, opts)
+	if res != nil {
+		plan.Warnings = append(plan.Warnings, res.Warnings...)
+	}
+	return &Planned{File: f, Plan: plan, Regions: regions, Live: live, Resolution: res}, nil
 }
 
 // errNothingApplied heads the errors of checks that refuse a plan before any call.
