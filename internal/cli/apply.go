@@ -87,13 +87,17 @@ func newApplyCmd(a *app) *cobra.Command {
 
 // applyFresh plans against the live caches and applies the plan.
 func (a *app) applyFresh(ctx context.Context, pf planFlags, autoApprove bool, opts applier.Options) error {
+	popts, err := a.planOptions(pf, false)
+	if err != nil {
+		return err
+	}
 	f, err := a.loadFile()
 	if err != nil {
 		return err
 	}
 	conn := &lazyConn{a: a}
 	defer conn.Close()
-	planned, err := engine.Plan(ctx, f, conn, a.planOptions(pf))
+	planned, err := engine.Plan(ctx, f, conn, popts)
 	if err != nil {
 		return &exitError{Code: exitFailure, Err: err}
 	}

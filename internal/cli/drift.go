@@ -58,6 +58,7 @@ func newDriftCmd(a *app) *cobra.Command {
 	}
 	cmd.Flags().StringArrayVar(&pf.targets, "target", nil, "only this cache, as NAME or REGION/NAME (repeatable)")
 	cmd.Flags().StringVar(&live, "live", "", "read saved DescribeImageCaches output (JSON) instead of calling the API")
+	registerRefresh(cmd, &pf.refresh)
 	cmd.Flags().DurationVar(&within, "expiring-within", drift.DefaultExpiringWithin, "report caches that expire within this long")
 	return cmd
 }

@@ -24,17 +24,25 @@ type planFlags struct {
 	// reports them); with --prune, plan and apply allow it too.
 	liveTargets bool
 	replace     []string
+	refresh     string // --refresh as given
 }
 
 func (pf *planFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVar(&pf.targets, "target", nil, "only this cache, as NAME or REGION/NAME (repeatable)")
 	cmd.Flags().BoolVar(&pf.prune, "prune", false, "delete live caches absent from the file whose ownership tag names this file's owner")
 	cmd.Flags().StringArrayVar(&pf.replace, "replace", nil, "delete and create again this declared cache, as NAME or REGION/NAME (repeatable), e.g. a Failed one")
+	registerRefresh(cmd, &pf.refresh)
 }
 
-// options are the engine's plan options under the flags.
-func (a *app) planOptions(pf planFlags) engine.PlanOptions {
-	return engine.PlanOptions{Regions: a.regions, Targets: pf.targets, Prune: pf.prune, Replace: pf.replace, LiveTargets: pf.liveTargets}
+// planOptions are the engine's plan options under the flags; offline says the live
+// caches come from saved output (--live).
+func (a *app) planOptions(pf planFlags, offline bool) (engine.PlanOptions, error) {
+	refresh, err := a.refreshMode(pf.refresh, offline)
+	if err != nil {
+		return engine.PlanOptions{}, err
+	}
+	return engine.PlanOptions{Regions: a.regions, Targets: pf.targets, Prune: pf.prune, Replace: pf.replace,
+		LiveTargets: pf.liveTargets, Refresh: refresh, Getenv: a.getenv}, nil
 }
 
 func newPlanCmd(a *app) *cobra.Command {
@@ -102,6 +110,10 @@ func newPlanCmd(a *app) *cobra.Command {
 // plan loads -f and plans it against the live caches: read from liveFile when given,
 // else from the API (or the --sim emulator).
 func (a *app) plan(ctx context.Context, pf planFlags, liveFile string) (*engine.Planned, error) {
+	opts, err := a.planOptions(pf, liveFile != "")
+	if err != nil {
+		return nil, err
+	}
 	f, err := a.loadFile()
 	if err != nil {
 		return nil, err
@@ -112,7 +124,7 @@ func (a *app) plan(ctx context.Context, pf planFlags, liveFile string) (*engine.
 		defer conn.Close()
 		src = conn
 	}
-	planned, err := engine.Plan(ctx, f, src, a.planOptions(pf))
+	planned, err := engine.Plan(ctx, f, src, opts)
 	if err != nil {
 		return nil, &exitError{Code: exitFailure, Err: err}
 	}

@@ -28,6 +28,7 @@ type reconcileFlags struct {
 	listen    string
 	once      bool
 	logFormat string
+	refresh   string
 	opts      applier.Options
 }
 
@@ -61,6 +62,7 @@ func newReconcileCmd(a *app) *cobra.Command {
 	f.BoolVar(&rf.prune, "prune", false, "delete live caches absent from the file whose ownership tag names this file's owner")
 	f.StringVar(&rf.listen, "listen", "", "serve /metrics, /healthz and /readyz on this address, e.g. 127.0.0.1:9090 (port 0: any free port)")
 	f.BoolVar(&rf.once, "once", false, "run one cycle and exit")
+	registerRefresh(cmd, &rf.refresh)
 	f.StringVar(&rf.logFormat, "log-format", "auto", "log format on stderr: auto (text on a terminal, JSON otherwise), json or text")
 	f.IntVar(&rf.opts.Parallelism, "parallelism", rf.opts.Parallelism, "how many caches are changed at once")
 	f.Float64Var(&a.rate, "rate", 0, "at most this many API calls per second (0: no ceiling; the rate adapts to throttling either way)")
@@ -75,8 +77,12 @@ func (a *app) runReconcile(ctx context.Context, rf reconcileFlags) error {
 	}
 	rf.opts.PollInterval = min(rf.opts.PollInterval, rf.interval/4)
 	rf.opts.Getenv = a.getenv
+	refresh, err := a.refreshMode(rf.refresh, false)
+	if err != nil {
+		return err
+	}
 	cfg := reconcile.Config{File: a.file, Interval: rf.interval, Jitter: jitter, Apply: rf.apply,
-		Plan: engine.PlanOptions{Regions: a.regions, Prune: rf.prune}, ApplyOptions: rf.opts}
+		Plan: engine.PlanOptions{Regions: a.regions, Prune: rf.prune, Refresh: refresh, Getenv: a.getenv}, ApplyOptions: rf.opts}
 	if err := cfg.Check(); err != nil {
 		return usageError("%v", err)
 	}

@@ -41,6 +41,9 @@ func TestScript(t *testing.T) {
 			env.Setenv("HOME", home)
 			env.Setenv("NO_COLOR", "1")
 			env.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
+			// The scenarios name registries that do not exist; those about moved tags
+			// turn resolution on (--refresh, or env IMCSYNC_REFRESH=auto).
+			env.Setenv("IMCSYNC_REFRESH", "off")
 			// EXAMPLES lets scripts read the repository's examples/ in place.
 			env.Setenv("EXAMPLES", filepath.Join(repo, "examples"))
 			env.Values[setupEnvKey] = slices.Clone(env.Vars)

@@ -113,8 +113,12 @@ func changeLines(c *planner.Change, base int) []line {
 	}
 	lines = append(lines, line{indent: base, marker: m, text: title + " {"})
 	var body []line
-	for _, fc := range c.Fields {
-		body = append(body, fieldLines(fc, base+4)...)
+	if len(c.Refresh) > 0 {
+		body = append(body, refreshLines(c, base+4)...)
+	} else {
+		for _, fc := range c.Fields {
+			body = append(body, fieldLines(fc, base+4)...)
+		}
 	}
 	alignKeys(body)
 	lines = append(lines, body...)
@@ -122,6 +126,39 @@ func changeLines(c *planner.Change, base int) []line {
 		lines = append(lines, line{indent: base + 4, text: "# " + n, dim: true})
 	}
 	return append(lines, line{indent: base + 2, text: "}"})
+}
+
+// refreshLines shows why a cache is rebuilt: one "~ web:1 moved sha256:ab12… →
+// sha256:cd34…" line per moved tag. The new cache gets every declared field; they are
+// summed up in one quiet line rather than listed as changes.
+func refreshLines(c *planner.Change, indent int) []line {
+	var lines []line
+	for _, r := range c.Refresh {
+		from := "(another digest)"
+		if r.From != "" {
+			from = shortDigest(r.From)
+		}
+		lines = append(lines, line{indent: indent, marker: '~', text: r.Image + " moved " + from + " → " + shortDigest(r.To)})
+	}
+	if c.Action == planner.Replace {
+		var keys []string
+		for _, fc := range c.Fields {
+			if fc.Send {
+				keys = append(keys, fc.Field)
+			}
+		}
+		lines = append(lines, line{indent: indent, dim: true, text: "# the new cache is created with " + strings.Join(keys, ", ")})
+	}
+	return lines
+}
+
+// shortDigest shows a digest as its algorithm and first 12 hex digits, then "…".
+func shortDigest(d string) string {
+	algo, hex, ok := strings.Cut(d, ":")
+	if !ok || len(hex) <= 12 {
+		return d + "…"
+	}
+	return algo + ":" + hex[:12] + "…"
 }
 
 // alignKeys pads the keys of one block's "key: value" lines so their values line up;
