@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
 	"slices"
 	"sync"
 
@@ -123,4 +124,16 @@ func cmdEcisimReady(ts *testscript.TestScript, neg bool, args []string) {
 	if (len(gaps) > 0) != neg {
 		ts.Fatalf("ecisim-ready: %d gaps", len(gaps))
 	}
+}
+
+// cmdExpand writes SRC to DST with $VAR and ${VAR} replaced by the script's environment,
+// so that a file can name the registry's address ($REGISTRY).
+//
+//	expand SRC DST
+func cmdExpand(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: expand SRC DST")
+	}
+	out := os.Expand(ts.ReadFile(args[0]), ts.Getenv)
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(out), 0o644))
 }

@@ -68,6 +68,7 @@ func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []st
 		"registry-stop":     cmdRegistryStop,
 		"registry-requests": cmdRegistryRequests,
 		"ecisim-ready":      cmdEcisimReady,
+		"expand":            cmdExpand,
 	}
 }
 

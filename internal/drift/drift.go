@@ -60,6 +60,9 @@ type Drifted struct {
 	Fields []string `json:"fields"`
 	// Reason says why the change is blocked, "" for an update.
 	Reason string `json:"reason,omitempty"`
+	// Refresh lists the image tags that moved since the cache was built: apply
+	// rebuilds it (action replace), or cannot (blocked).
+	Refresh []planner.Refresh `json:"refresh,omitempty"`
 }
 
 // Missing is a declared cache with no live cache.
@@ -165,6 +168,9 @@ func Build(plan *planner.Plan, live []cloud.Cache, now time.Time, opts Options) 
 			// Failed or UpdateFailed with the declared values: reported as unhealthy below.
 		case c.Action == planner.Update && len(c.Fields) == 0:
 			// Bookkeeping only (reserved tags, records): never drift.
+		case len(c.Refresh) > 0:
+			r.Drifted = append(r.Drifted, Drifted{Region: c.Region, Name: c.Name, ID: c.ID, Status: c.Status,
+				Action: c.Action, Fields: []string{}, Reason: c.Reason, Refresh: c.Refresh})
 		case c.Action == planner.Update || c.Action == planner.Blocked:
 			r.Drifted = append(r.Drifted, Drifted{Region: c.Region, Name: c.Name, ID: c.ID, Status: c.Status,
 				Action: c.Action, WaitsFor: c.WaitsFor, Fields: changedFields(c.Fields), Reason: c.Reason})

@@ -46,6 +46,9 @@ type Cycle struct {
 	// was applied).
 	Plan    planner.Summary
 	Applied applier.Summary
+	// Refreshes names ("region/name") the caches the plan rebuilds because image tags
+	// moved.
+	Refreshes []string
 	// Err says why the cycle ended in Error, or what stopped the apply.
 	Err error
 }

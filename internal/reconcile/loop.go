@@ -90,6 +90,11 @@ func (l *Loop) cycle(ctx context.Context, c *Cycle) []applier.Outcome {
 	report := planned.Drift(l.now(), drift.Options{})
 	states := statesOf(report)
 	c.Caches, c.Plan = &states, planned.Plan.Summary
+	for _, ch := range planned.Plan.Changes {
+		if len(ch.Refresh) > 0 {
+			c.Refreshes = append(c.Refreshes, ch.Region+"/"+ch.Name)
+		}
+	}
 	switch {
 	case !planned.Plan.HasChanges():
 		c.Result = InSync

@@ -27,6 +27,7 @@ type Metrics struct {
 	lastSuccess prometheus.Gauge
 	fileValid   prometheus.Gauge
 	changes     *prometheus.CounterVec
+	refreshes   *prometheus.CounterVec
 }
 
 // NewMetrics registers the metrics. Every cycle result starts at 0, so that rate() sees
@@ -50,6 +51,8 @@ func NewMetrics() *Metrics {
 			Help: "1 when the file on disk loaded and validated at the last cycle, 0 when the last valid one was used instead."}),
 		changes: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "imcsync_changes_total",
 			Help: "Changes apply worked on, by action (create, update, delete, replace) and result (created, updated, failed, …)."}, []string{"action", "result"}),
+		refreshes: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "imcsync_refreshes_total",
+			Help: "Caches found built from image tags that moved since: result planned (a cycle without --apply, or one that could not rebuild), else the rebuild's result (replaced, failed, …)."}, []string{"result"}),
 	}
 	for _, r := range Results {
 		m.cycles.WithLabelValues(string(r))
@@ -58,7 +61,7 @@ func NewMetrics() *Metrics {
 		Help: "The running build of imcsync; always 1."}, []string{"version", "commit", "goversion"})
 	v := version.Get()
 	info.WithLabelValues(v.Version, v.Commit, v.GoVersion).Set(1)
-	m.Registry.MustRegister(m.caches, m.cycles, m.duration, m.apiCalls, m.throttled, m.lastSuccess, m.fileValid, m.changes, info,
+	m.Registry.MustRegister(m.caches, m.cycles, m.duration, m.apiCalls, m.throttled, m.lastSuccess, m.fileValid, m.changes, m.refreshes, info,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -87,6 +90,17 @@ func (m *Metrics) record(c Cycle, outcomes []applier.Outcome) {
 		if o.Action.Mutates() && o.Result != applier.Unchanged {
 			m.changes.WithLabelValues(string(o.Action), string(o.Result)).Inc()
 		}
+	}
+	applied := map[string]applier.Result{}
+	for _, o := range outcomes {
+		applied[o.Region+"/"+o.Name] = o.Result
+	}
+	for _, cache := range c.Refreshes {
+		result, ok := applied[cache]
+		if !ok || result == applier.InProgress || result == "" {
+			result = "planned"
+		}
+		m.refreshes.WithLabelValues(string(result)).Inc()
 	}
 }
 

@@ -47,7 +47,7 @@ func cacheRef(region, name string, more ...string) string {
 
 // driftDetail says what differs in a drifted cache, and why apply cannot fix it now.
 func driftDetail(d drift.Drifted) string {
-	detail := strings.Join(d.Fields, ", ")
+	detail := strings.Join(append(movedTags(d.Refresh), d.Fields...), ", ")
 	switch {
 	case d.Action == planner.Blocked:
 		detail = strings.TrimPrefix(detail+"; blocked: "+d.Reason, "; ")
@@ -55,6 +55,19 @@ func driftDetail(d drift.Drifted) string {
 		detail += "; apply updates it once it is " + d.WaitsFor
 	}
 	return detail
+}
+
+// movedTags names each moved tag: "web:1 moved sha256:ab12… → sha256:cd34…".
+func movedTags(refresh []planner.Refresh) []string {
+	var out []string
+	for _, r := range refresh {
+		from := "(another digest)"
+		if r.From != "" {
+			from = shortDigest(r.From)
+		}
+		out = append(out, r.Image+" moved "+from+" → "+shortDigest(r.To))
+	}
+	return out
 }
 
 // missingDetail says what apply would do about a missing cache.
@@ -206,7 +219,7 @@ func renderDriftMarkdown(r drift.Report) string {
 		if d.WaitsFor != "" {
 			reason = "apply updates it once it is " + d.WaitsFor
 		}
-		rows = append(rows, []string{d.Region, d.Name, d.ID, d.Status, string(d.Action), strings.Join(d.Fields, ", "), reason})
+		rows = append(rows, []string{d.Region, d.Name, d.ID, d.Status, string(d.Action), strings.Join(append(movedTags(d.Refresh), d.Fields...), ", "), reason})
 	}
 	table("Drifted", []string{"Region", "Name", "ID", "Status", "Action", "Changed fields", "Reason"}, rows)
 	rows = nil

@@ -358,7 +358,13 @@ func markdownDiff(c *planner.Change, plain styles) string {
 // writes bookkeeping too (see bookkeepingFootnote); "—" when it sends none.
 func fieldNames(c *planner.Change) string {
 	var names []string
+	for _, r := range c.Refresh {
+		names = append(names, "moved tag "+r.Image)
+	}
 	for _, f := range c.Fields {
+		if len(c.Refresh) > 0 {
+			break // a rebuild sends every field; the moved tags are the change
+		}
 		if f.Send || c.Action == planner.Blocked {
 			names = append(names, f.Field)
 		}
