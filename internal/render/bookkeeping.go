@@ -55,5 +55,5 @@ func hasBookkeeping(changes []*planner.Change) bool {
 
 // bookkeepingFootnote explains the markdown table's bookkeeping mark.
 const bookkeepingFootnote = "¹ and imcsync's bookkeeping: its reserved tags (" + spec.OwnerTag + ", " + spec.SourceTag + ", " +
-	spec.RecordTag + ", " + spec.BuiltTag + ") and, for a cache it did not create, the declared write-only values recorded without being sent. " +
+	spec.RecordTag + ") and, for a cache it did not create, the declared write-only values recorded without being sent. " +
 	"Bookkeeping changes nothing in the cache and is never drift."
