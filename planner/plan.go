@@ -42,6 +42,14 @@ type Plan struct {
 	// Warnings are for people: situations the plan cannot resolve but should not hide
 	// (e.g. a cache with this file's owner, created from another file).
 	Warnings []string `json:"warnings,omitempty"`
+	// Storage is what the planned regions' caches hold, now and once the plan is
+	// applied (StorageOf); nil when not computed.
+	Storage *Storage `json:"storage,omitempty"`
+	// Unused lists the live caches no pod matched for --unused-for (Unused): a report,
+	// never a change.
+	Unused []Idle `json:"unused,omitempty"`
+	// Expiring lists the live caches that expire soon (ExpiringSoon): a report.
+	Expiring []Expiring `json:"expiring,omitempty"`
 }
 
 // Unmanaged is a live cache the file does not declare.
@@ -115,6 +123,9 @@ type Change struct {
 	Fingerprint string `json:"fingerprint,omitempty"`
 	// Refresh lists the images whose tag moved since the live cache was built.
 	Refresh []Refresh `json:"refresh,omitempty"`
+	// StorageGiB is the snapshot storage the change adds (positive) or frees
+	// (negative) once applied, in GiB (StorageDelta); 0 for none.
+	StorageGiB int64 `json:"storage_gib,omitempty"`
 }
 
 // Refreshes reports whether the change rebuilds a cache because image tags moved.

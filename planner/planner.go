@@ -92,6 +92,13 @@ func Build(f *spec.File, live []cloud.Cache, opts Options) *Plan {
 			})
 		}
 	}
+	byID := map[string]*cloud.Cache{}
+	for i := range live {
+		byID[live[i].ID] = &live[i]
+	}
+	for i := range p.Changes {
+		p.Changes[i].StorageGiB = p.Changes[i].StorageDelta(byID[p.Changes[i].ID])
+	}
 	slices.SortFunc(p.Changes, func(a, b Change) int {
 		return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
 	})

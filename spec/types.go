@@ -20,6 +20,8 @@ type File struct {
 	// Caches are the declared caches with defaults merged and Region filled in,
 	// in file order.
 	Caches []Cache
+	// Pricing is the storage price the file gives; nil when it gives none.
+	Pricing *Pricing `json:",omitempty"`
 	// Warnings are things that are valid but likely mistakes (an invisible character in
 	// a tag, a credential variable named by passwordFromEnv), sorted by position.
 	Warnings Errors `json:"warnings,omitempty"`

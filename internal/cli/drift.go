@@ -42,6 +42,7 @@ func newDriftCmd(a *app) *cobra.Command {
 			if err := checkNotNegative("expiring-within", within); err != nil {
 				return err
 			}
+			pf.expiring = within
 			planned, err := a.plan(cmd.Context(), pf, live)
 			if err != nil {
 				return err
@@ -59,6 +60,7 @@ func newDriftCmd(a *app) *cobra.Command {
 	cmd.Flags().StringArrayVar(&pf.targets, "target", nil, "only this cache, as NAME or REGION/NAME (repeatable)")
 	cmd.Flags().StringVar(&live, "live", "", "read saved DescribeImageCaches output (JSON) instead of calling the API")
 	registerRefresh(cmd, &pf.refresh)
+	registerReport(cmd, &pf.report)
 	cmd.Flags().DurationVar(&within, "expiring-within", drift.DefaultExpiringWithin, "report caches that expire within this long")
 	return cmd
 }

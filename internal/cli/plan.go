@@ -5,9 +5,11 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/imcsync/imcsync/internal/drift"
 	"github.com/imcsync/imcsync/internal/engine"
 	"github.com/imcsync/imcsync/internal/render"
 	"github.com/imcsync/imcsync/planner"
@@ -25,6 +27,8 @@ type planFlags struct {
 	liveTargets bool
 	replace     []string
 	refresh     string // --refresh as given
+	report      reportFlags
+	expiring    time.Duration // --expiring-within (plan, drift)
 }
 
 func (pf *planFlags) register(cmd *cobra.Command) {
@@ -41,8 +45,12 @@ func (a *app) planOptions(pf planFlags, offline bool) (engine.PlanOptions, error
 	if err != nil {
 		return engine.PlanOptions{}, err
 	}
-	return engine.PlanOptions{Regions: a.regions, Targets: pf.targets, Prune: pf.prune, Replace: pf.replace,
-		LiveTargets: pf.liveTargets, Refresh: refresh, Getenv: a.getenv}, nil
+	o := engine.PlanOptions{Regions: a.regions, Targets: pf.targets, Prune: pf.prune, Replace: pf.replace,
+		LiveTargets: pf.liveTargets, Refresh: refresh, Getenv: a.getenv, ExpiringWithin: pf.expiring}
+	if err := pf.report.apply(&o); err != nil {
+		return engine.PlanOptions{}, err
+	}
+	return o, nil
 }
 
 func newPlanCmd(a *app) *cobra.Command {
@@ -104,6 +112,8 @@ func newPlanCmd(a *app) *cobra.Command {
 	mf.register(cmd)
 	cmd.Flags().StringVar(&outFile, "out", "", "also write the plan as JSON to `PLANFILE`, for imcsync apply PLANFILE")
 	cmd.Flags().StringVar(&live, "live", "", "read saved DescribeImageCaches output (JSON) instead of calling the API")
+	registerReport(cmd, &pf.report)
+	cmd.Flags().DurationVar(&pf.expiring, "expiring-within", drift.DefaultExpiringWithin, "list the caches that expire within this long")
 	return cmd
 }
 

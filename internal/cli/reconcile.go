@@ -29,6 +29,7 @@ type reconcileFlags struct {
 	once      bool
 	logFormat string
 	refresh   string
+	report    reportFlags
 	opts      applier.Options
 }
 
@@ -63,6 +64,7 @@ func newReconcileCmd(a *app) *cobra.Command {
 	f.StringVar(&rf.listen, "listen", "", "serve /metrics, /healthz and /readyz on this address, e.g. 127.0.0.1:9090 (port 0: any free port)")
 	f.BoolVar(&rf.once, "once", false, "run one cycle and exit")
 	registerRefresh(cmd, &rf.refresh)
+	registerReport(cmd, &rf.report)
 	f.StringVar(&rf.logFormat, "log-format", "auto", "log format on stderr: auto (text on a terminal, JSON otherwise), json or text")
 	f.IntVar(&rf.opts.Parallelism, "parallelism", rf.opts.Parallelism, "how many caches are changed at once")
 	f.Float64Var(&a.rate, "rate", 0, "at most this many API calls per second (0: no ceiling; the rate adapts to throttling either way)")
@@ -83,6 +85,9 @@ func (a *app) runReconcile(ctx context.Context, rf reconcileFlags) error {
 	}
 	cfg := reconcile.Config{File: a.file, Interval: rf.interval, Jitter: jitter, Apply: rf.apply,
 		Plan: engine.PlanOptions{Regions: a.regions, Prune: rf.prune, Refresh: refresh, Getenv: a.getenv}, ApplyOptions: rf.opts}
+	if err := rf.report.apply(&cfg.Plan); err != nil {
+		return err
+	}
 	if err := cfg.Check(); err != nil {
 		return usageError("%v", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/imcsync/imcsync/internal/cloud"
@@ -39,6 +40,17 @@ type PlanOptions struct {
 	// Getenv reads the registry passwords the file's passwordFromEnv names, for the
 	// lookups; nil means os.Getenv.
 	Getenv func(string) string
+
+	// Now is the time the reports of the plan are made for (unused, expiring); nil
+	// means time.Now.
+	Now func() time.Time
+	// UnusedFor lists the live caches no pod matched for this long (0: none).
+	UnusedFor time.Duration
+	// ExpiringWithin lists the live caches that expire within this long.
+	ExpiringWithin time.Duration
+	// PricePerGiBMonth, when above 0, is the storage price the user gave
+	// (--price-per-gib-month); it wins over the file's pricing block.
+	PricePerGiBMonth float64
 }
 
 // Planned is a plan with what it was made from: the file, and the live caches of the
@@ -105,7 +117,44 @@ func Plan(ctx context.Context, f *spec.File, src Source, o PlanOptions) (*Planne
 	if res != nil {
 		plan.Warnings = append(plan.Warnings, res.Warnings...)
 	}
+	report(plan, f, live, regions, o)
 	return &Planned{File: f, Plan: plan, Regions: regions, Live: live, Resolution: res}, nil
+}
+
+// report adds to the plan what it reports besides changes: the storage of its regions
+// (and its price, only from the user), and the caches unused or expiring soon.
+func report(plan *planner.Plan, f *spec.File, live []cloud.Cache, regions []string, o PlanOptions) {
+	var price *planner.Price
+	switch {
+	case o.PricePerGiBMonth > 0:
+		price = &planner.Price{PerGiBMonth: o.PricePerGiBMonth}
+		if f.Pricing != nil {
+			price.Currency = f.Pricing.Currency
+		}
+	case f.Pricing != nil:
+		price = &planner.Price{PerGiBMonth: f.Pricing.PerGiBMonth, Currency: f.Pricing.Currency}
+	}
+	inRegions := live[:0:0]
+	for _, l := range live {
+		if slices.Contains(regions, l.Region) {
+			inRegions = append(inRegions, l)
+		}
+	}
+	st := planner.StorageOf(plan, inRegions, regions, price)
+	plan.Storage = &st
+	now := time.Now
+	if o.Now != nil {
+		now = o.Now
+	}
+	t := now().UTC().Truncate(time.Second)
+	if o.UnusedFor > 0 {
+		plan.Unused = planner.Unused(inRegions, t, o.UnusedFor, planner.DeclaredNames(f))
+	}
+	if o.ExpiringWithin > 0 {
+		if exp := planner.ExpiringSoon(inRegions, t, o.ExpiringWithin); len(exp) > 0 {
+			plan.Expiring = exp
+		}
+	}
 }
 
 // errNothingApplied heads the errors of checks that refuse a plan before any call.

@@ -102,6 +102,9 @@ func newMDPlan(p *planner.Plan) *mdPlan {
 	}
 	if p.HasChanges() {
 		m.summary = "**Plan:** " + summaryLine(p) + "\n\n"
+		if l := storageLine(p); l != "" {
+			m.summary += "**Storage:**" + strings.TrimPrefix(mdCell(l), "Storage:") + "\n\n"
+		}
 	} else {
 		m.summary = noChangesLine(p.Summary) + "\n\n"
 	}

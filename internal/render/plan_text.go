@@ -62,6 +62,7 @@ func renderText(p *planner.Plan, st styles) string {
 	if !p.HasChanges() {
 		b.WriteString(noChangesLine(p.Summary) + "\n")
 		writeUnmanaged(&b, p.Unmanaged, st)
+		writeReport(&b, p)
 		writeWarnings(&b, p.Warnings, st)
 		return b.String()
 	}
@@ -77,9 +78,20 @@ func renderText(p *planner.Plan, st styles) string {
 		b.WriteString("\n")
 	}
 	writeUnmanaged(&b, p.Unmanaged, st)
+	writeReport(&b, p)
 	writeWarnings(&b, p.Warnings, st)
 	b.WriteString(st.bold.Render("Plan:") + " " + summaryLine(p) + "\n")
+	if l := storageLine(p); l != "" {
+		b.WriteString(l + "\n")
+	}
 	return b.String()
+}
+
+// writeReport lists the caches unused or expiring soon.
+func writeReport(b *strings.Builder, p *planner.Plan) {
+	for _, l := range reportLines(p) {
+		b.WriteString(l + "\n")
+	}
 }
 
 // writeWarnings lists the plan's warnings, one paragraph each.
@@ -109,7 +121,11 @@ func changeLines(c *planner.Change, base int) []line {
 	title := `imagecache "` + c.Region + "/" + c.Name + `"`
 	lines := []line{{indent: base, text: "# " + heading(c), bold: true}}
 	if c.Action == planner.Delete && len(c.Fields) == 0 && len(c.Bookkeeping) == 0 {
-		return append(lines, line{indent: base, marker: m, text: title})
+		l := line{indent: base, marker: m, text: title}
+		if n := storageNote(c); n != "" {
+			l.note = "(" + n + ")"
+		}
+		return append(lines, l)
 	}
 	lines = append(lines, line{indent: base, marker: m, text: title + " {"})
 	var body []line
@@ -121,6 +137,7 @@ func changeLines(c *planner.Change, base int) []line {
 		}
 	}
 	alignKeys(body)
+	body = addStorageNote(c, body, base+4)
 	lines = append(lines, body...)
 	if n := bookkeepingNote(c.Bookkeeping); n != "" {
 		lines = append(lines, line{indent: base + 4, text: "# " + n, dim: true})
