@@ -43,7 +43,13 @@ type Report struct {
 	Unmanaged []Unmanaged `json:"unmanaged"`
 	Unhealthy []Unhealthy `json:"unhealthy"`
 	Expiring  []Expiring  `json:"expiring"`
-	Summary   Summary     `json:"summary"`
+	// Unused lists the live caches no pod matched for --unused-for: a report, never
+	// drift (waste is not a difference from Git).
+	Unused []planner.Idle `json:"unused,omitempty"`
+	// Storage is what the caches of the checked regions hold (GiB), with the month's
+	// price when the user gave one.
+	Storage *planner.Storage `json:"storage,omitempty"`
+	Summary Summary          `json:"summary"`
 }
 
 // Drifted is a declared cache whose live state differs from Git.
@@ -146,7 +152,7 @@ func Build(plan *planner.Plan, live []cloud.Cache, now time.Time, opts Options) 
 	r := Report{
 		FormatVersion: FormatVersion, CheckedAt: now, Owner: plan.Owner,
 		Drifted: []Drifted{}, Missing: []Missing{}, Unmanaged: []Unmanaged{},
-		Unhealthy: []Unhealthy{}, Expiring: []Expiring{},
+		Unhealthy: []Unhealthy{}, Expiring: []Expiring{}, Unused: plan.Unused, Storage: plan.Storage,
 	}
 	for _, c := range plan.Changes {
 		switch {

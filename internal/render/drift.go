@@ -177,8 +177,14 @@ func renderDriftText(r drift.Report, st styles) string {
 		lines = append(lines, cacheRef(u.Region, u.Name, u.ID, u.Status)+": "+st.dim.Render(u.Reason))
 	}
 	section("Unmanaged, not counted as drift", st.dim.Render, lines)
+	for _, l := range unusedLines(r.Unused) {
+		b.WriteString(l + "\n")
+	}
 	label, rest, _ := strings.Cut(driftLine(r), ": ")
 	b.WriteString(st.bold.Render(label+":") + " " + rest + "\n")
+	if l := storageSummary(r.Storage); l != "" {
+		b.WriteString(l + "\n")
+	}
 	return b.String()
 }
 
@@ -246,6 +252,15 @@ func renderDriftMarkdown(r drift.Report) string {
 		rows = append(rows, []string{u.Region, u.Name, u.ID, u.Status, u.Owner, counted, u.Reason})
 	}
 	table("Unmanaged", []string{"Region", "Name", "ID", "Status", "Owner", "Drift", "Reason"}, rows)
+	rows = nil
+	for _, u := range r.Unused {
+		since := "never matched, created " + u.Since.Format("2006-01-02")
+		if !u.LastMatched.IsZero() {
+			since = u.LastMatched.Format("2006-01-02")
+		}
+		rows = append(rows, []string{u.Region, u.Name, u.ID, fmt.Sprintf("%d GiB", u.Size), since, idleFor(u.IdleSeconds)})
+	}
+	table("Unused (a report, not drift)", []string{"Region", "Name", "ID", "Size", "Last matched", "Idle"}, rows)
 
 	checked := "_Checked at " + r.CheckedAt.UTC().Format(time.RFC3339)
 	if r.Owner != "" {
@@ -254,5 +269,8 @@ func renderDriftMarkdown(r drift.Report) string {
 	b.WriteString(checked + "._\n\n")
 	label, rest, _ := strings.Cut(driftLine(r), ": ")
 	b.WriteString("**" + label + ":** " + rest + "\n")
+	if l := storageSummary(r.Storage); l != "" {
+		b.WriteString("\n**Storage:**" + strings.TrimPrefix(mdCell(l), "Storage:") + "\n")
+	}
 	return b.String()
 }

@@ -20,8 +20,10 @@ func gib(delta int64) string {
 // storageLine sums up the plan's storage: "Storage: +40 GiB (cn-hangzhou 120 → 160
 // GiB; cn-shanghai 40 GiB)", with the month's price when the user gave one; "" when
 // the plan carries no storage.
-func storageLine(p *planner.Plan) string {
-	s := p.Storage
+func storageLine(p *planner.Plan) string { return storageSummary(p.Storage) }
+
+// storageSummary is storageLine of a storage.
+func storageSummary(s *planner.Storage) string {
 	if s == nil || len(s.Regions) == 0 {
 		return ""
 	}
@@ -33,11 +35,10 @@ func storageLine(p *planner.Plan) string {
 			regions = append(regions, fmt.Sprintf("%s %d → %d GiB", r.Region, r.LiveGiB, r.PlannedGiB))
 		}
 	}
-	total := "no change"
+	line := "Storage: " + strings.Join(regions, "; ")
 	if s.DeltaGiB != 0 {
-		total = gib(s.DeltaGiB)
+		line = fmt.Sprintf("Storage: %s (%s)", gib(s.DeltaGiB), strings.Join(regions, "; "))
 	}
-	line := fmt.Sprintf("Storage: %s (%s)", total, strings.Join(regions, "; "))
 	if pr := s.Price; pr != nil {
 		cur := ""
 		if pr.Currency != "" {
@@ -80,10 +81,27 @@ func addStorageNote(c *planner.Change, body []line, indent int) []line {
 // reportLines lists the caches the plan reports besides its changes: those no pod
 // matched for a while, and those expiring soon.
 func reportLines(p *planner.Plan) []string {
+	out := unusedLines(p.Unused)
+	if len(p.Expiring) > 0 {
+		out = append(out, plural(len(p.Expiring), "image cache")+" expiring soon:")
+		for _, e := range p.Expiring {
+			left := "expired"
+			if e.ExpiresInSeconds > 0 {
+				left = "in " + idleFor(e.ExpiresInSeconds)
+			}
+			out = append(out, fmt.Sprintf("  %s/%s (%s): expires %s, %s", e.Region, e.Name, e.ID, e.ExpiresAt.Format(time.RFC3339), left))
+		}
+		out = append(out, "")
+	}
+	return out
+}
+
+// unusedLines lists the caches no pod matched for a while, then an empty line.
+func unusedLines(unused []planner.Idle) []string {
 	var out []string
-	if len(p.Unused) > 0 {
-		out = append(out, fmt.Sprintf("%s no pod has matched for a while (a report; nothing is changed):", plural(len(p.Unused), "image cache")))
-		for _, u := range p.Unused {
+	if len(unused) > 0 {
+		out = append(out, fmt.Sprintf("%s no pod has matched for a while (a report; nothing is changed):", plural(len(unused), "image cache")))
+		for _, u := range unused {
 			when := "never matched, created " + u.Since.Format("2006-01-02")
 			if !u.LastMatched.IsZero() {
 				when = "last matched " + u.LastMatched.Format("2006-01-02")
@@ -93,17 +111,6 @@ func reportLines(p *planner.Plan) []string {
 				what = "not in the file"
 			}
 			out = append(out, fmt.Sprintf("  %s/%s (%s, %d GiB, %s): %s, idle %s", u.Region, u.Name, u.ID, u.Size, what, when, idleFor(u.IdleSeconds)))
-		}
-		out = append(out, "")
-	}
-	if len(p.Expiring) > 0 {
-		out = append(out, plural(len(p.Expiring), "image cache")+" expiring soon:")
-		for _, e := range p.Expiring {
-			left := "expired"
-			if e.ExpiresInSeconds > 0 {
-				left = "in " + idleFor(e.ExpiresInSeconds)
-			}
-			out = append(out, fmt.Sprintf("  %s/%s (%s): expires %s, %s", e.Region, e.Name, e.ID, e.ExpiresAt.Format(time.RFC3339), left))
 		}
 		out = append(out, "")
 	}
