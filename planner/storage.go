@@ -3,6 +3,7 @@ package planner
 import (
 	"cmp"
 	"maps"
+	"math"
 	"slices"
 	"time"
 
@@ -116,12 +117,15 @@ func StorageOf(p *Plan, live []cloud.Cache, regions []string, price *Price) Stor
 	s.DeltaGiB = s.PlannedGiB - s.LiveGiB
 	if price != nil {
 		pr := *price
-		pr.LiveMonthly = float64(s.LiveGiB) * pr.PerGiBMonth
-		pr.PlannedMonthly = float64(s.PlannedGiB) * pr.PerGiBMonth
+		pr.LiveMonthly = cents(float64(s.LiveGiB) * pr.PerGiBMonth)
+		pr.PlannedMonthly = cents(float64(s.PlannedGiB) * pr.PerGiBMonth)
 		s.Price = &pr
 	}
 	return s
 }
+
+// cents rounds a price to two decimals.
+func cents(v float64) float64 { return math.Round(v*100) / 100 }
 
 // Idle is a live cache no pod has matched for a while: a report, never a change.
 type Idle struct {
