@@ -51,6 +51,7 @@ type task struct {
 	refused  int           // IncorrectStatus answers
 	tags     *tagWork      // tag calls still to make in this round (see sendTags)
 	rebuild  *rebuildState // a rebuild for moved image tags (rebuild.go)
+	resume   *cloud.Cache  // the new cache of a rebuild an earlier run began (rebuild.go)
 	shown    Outcome
 }
 
@@ -214,6 +215,9 @@ func (r *runner) decideTask(t *task, v regionView) bool {
 		return false
 	case send:
 		t.change, t.waited = s.change, false
+		if t.change.Refreshes() {
+			t.resume = unfinishedRebuild(v.byName[t.change.Name], t.change.ID)
+		}
 		t.out.Action, t.out.ID = s.change.Action, s.change.ID
 		if t.out.ID == "" && live != nil {
 			t.out.ID = live.ID

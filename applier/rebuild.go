@@ -9,6 +9,7 @@ import (
 	"github.com/imcsync/imcsync/internal/eci"
 	"github.com/imcsync/imcsync/internal/ownership"
 	"github.com/imcsync/imcsync/planner"
+	"github.com/imcsync/imcsync/spec"
 )
 
 // A rebuild (planner.Change.Refreshes: image tags moved) replaces a cache without a
@@ -33,6 +34,10 @@ func (r *runner) createForRebuild(ctx context.Context, t *task, req planner.Requ
 		return 0, err
 	}
 	t.rebuild = &rebuildState{old: t.change.ID}
+	if t.resume != nil { // an earlier run created it: wait for it, then delete the old one
+		t.out.ID = t.resume.ID
+		return 0, nil
+	}
 	t.out.ID = ""
 	n, err := r.call(ctx, func(cx context.Context) error {
 		id, err := r.client.Create(cx, c)
@@ -46,6 +51,20 @@ func (r *runner) createForRebuild(ctx context.Context, t *task, req planner.Requ
 		err = fmt.Errorf("creating the new cache (%s is kept): %w", t.change.ID, err)
 	}
 	return n, err
+}
+
+// sent0 is a call that sent nothing to check.
+var sent0 sent
+
+// unfinishedRebuild finds, among the live caches of a name, one an earlier run built to
+// replace old (spec.ReplacesTag) and did not finish with.
+func unfinishedRebuild(named []cloud.Cache, old string) *cloud.Cache {
+	for i := range named {
+		if named[i].ID != old && named[i].Tags[spec.ReplacesTag] == old {
+			return &named[i]
+		}
+	}
+	return nil
 }
 
 // observeRebuild looks at a rebuilding task after its create was accepted, and
@@ -76,7 +95,11 @@ func (r *runner) observeRebuild(ctx context.Context, t *task, v regionView) bool
 		return false
 	}
 	t.out.Status, t.out.Progress = live.Status, live.Progress
-	res, msg, done := settle(planner.Create, t.sent, &live, true, t.polls)
+	sent := t.sent
+	if t.resume != nil {
+		sent = sent0 // built by an earlier run, from its own plan: not checked against this one
+	}
+	res, msg, done := settle(planner.Create, sent, &live, true, t.polls)
 	if !done {
 		return false
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/imcsync/imcsync/applier"
 	"github.com/imcsync/imcsync/internal/digests"
@@ -119,5 +120,45 @@ func TestRebuildFailureKeepsTheOldCache(t *testing.T) {
 	live := e.live()
 	if len(live) != 1 || live[0].ID != old || live[0].Status != "Ready" {
 		t.Fatalf("live after a failed rebuild: %+v", live)
+	}
+}
+
+// A rebuild interrupted after its create leaves two caches of one name; the next plan
+// pairs the file with the old one (the new one names it in imcsync:replaces), and the
+// next apply finishes the rebuild: no second create, the old cache deleted once the new
+// one is Ready.
+func TestInterruptedRebuildIsFinished(t *testing.T) {
+	e, reg, f := rebuildEnv(t)
+	out := applier.Apply(context.Background(), e.resolvedPlan(f), e.client, e.opts())
+	old := out[0].ID
+	if _, err := reg.Push(context.Background(), "web:1"); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	opts := e.opts()
+	opts.Sleep = func(context.Context, time.Duration) error { cancel(); return context.Canceled }
+	out = applier.Apply(ctx, e.resolvedPlan(f), e.client, opts)
+	if live := e.live(); len(live) != 2 || !strings.Contains(out[0].Message, old+" is kept") {
+		t.Fatalf("after the interruption: %+v, live %d", out[0], len(live))
+	}
+	fresh := out[0].ID
+
+	plan := e.resolvedPlan(f)
+	if ch := plan.Changes[0]; len(plan.Changes) != 1 || !ch.Refreshes() || ch.ID != old || len(plan.Unmanaged) != 0 {
+		t.Fatalf("plan after the interruption: %+v, unmanaged %+v", plan.Changes, plan.Unmanaged)
+	}
+	e.sim.Server.ResetRequests()
+	out = applier.Apply(context.Background(), plan, e.client, e.opts())
+	if out[0].Result != applier.Replaced || out[0].ID != fresh {
+		t.Fatalf("finishing: %+v", out[0])
+	}
+	if n := len(e.requests("CreateImageCache")); n != 0 {
+		t.Errorf("%d creates; the earlier run's cache should be used", n)
+	}
+	if live := e.live(); len(live) != 1 || live[0].ID != fresh {
+		t.Fatalf("live: %+v", live)
+	}
+	if p := e.resolvedPlan(f); p.HasChanges() {
+		t.Fatalf("plan after finishing: %+v", p.Changes)
 	}
 }

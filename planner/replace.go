@@ -3,6 +3,7 @@ package planner
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/imcsync/imcsync/internal/cloud"
@@ -46,8 +47,9 @@ func refresh(f *spec.File, d *spec.Cache, l *cloud.Cache, upd Change, moved []Re
 		ch.Reason = "image tags moved, but the cache cannot be rebuilt: " + strings.TrimPrefix(ch.Reason, "cannot replace: ")
 		return ch
 	}
+	user := d.Tags
 	if d.Tags == nil { // tags not managed: the new cache keeps the live user tags
-		user := map[string]string{}
+		user = map[string]string{}
 		for k, v := range l.Tags {
 			if !strings.HasPrefix(k, spec.ReservedTagPrefix) && !SystemTag(k) {
 				user[k] = v
@@ -56,6 +58,11 @@ func refresh(f *spec.File, d *spec.Cache, l *cloud.Cache, upd Change, moved []Re
 		if len(user) > 0 {
 			ch.Fields = append(ch.Fields, FieldChange{Field: tagsField, After: plainTags(user), Send: true})
 		}
+	}
+	if len(ch.Bookkeeping)+len(user) < spec.MaxTags {
+		id := l.ID
+		ch.Bookkeeping = append(ch.Bookkeeping, Bookkeeping{Tag: spec.ReplacesTag, After: &id})
+		slices.SortFunc(ch.Bookkeeping, func(a, b Bookkeeping) int { return strings.Compare(a.Tag, b.Tag) })
 	}
 	ch.Reason = fmt.Sprintf("image tags moved: a new cache is built from them, and %s is deleted once the new one is Ready", l.ID)
 	return ch

@@ -111,6 +111,10 @@ const (
 	// BuiltTag holds what the cache was built from: short digests of the images its tags
 	// pointed to then (see planner's built record).
 	BuiltTag = ReservedTagPrefix + "built"
+	// ReplacesTag, on a cache built to replace another because image tags moved, holds
+	// the id of the cache it replaces: while both exist, the plan knows which one is
+	// the declared cache, and apply finishes the rebuild instead of starting another.
+	ReplacesTag = ReservedTagPrefix + "replaces"
 )
 
 // The values of a cache's refresh field.
