@@ -108,6 +108,9 @@ func newMDPlan(p *planner.Plan) *mdPlan {
 	} else {
 		m.summary = noChangesLine(p.Summary) + "\n\n"
 	}
+	if lines := reportLines(p); len(lines) > 0 {
+		m.summary += mdReport(lines)
+	}
 	s := p.Summary
 	var counts strings.Builder
 	if s.Replace > 0 {
@@ -157,6 +160,23 @@ func newMDPlan(p *planner.Plan) *mdPlan {
 		}
 	}
 	return m
+}
+
+// mdReport puts the report lines (reportLines: unused and expiring caches) in a
+// collapsed block per list.
+func mdReport(lines []string) string {
+	var b strings.Builder
+	for _, l := range lines {
+		switch {
+		case l == "":
+			b.WriteString("\n</details>\n\n")
+		case strings.HasPrefix(l, "  "):
+			b.WriteString("- " + mdCell(strings.TrimSpace(l)) + "\n")
+		default:
+			b.WriteString("<details><summary>" + mdCell(strings.TrimSuffix(l, ":")) + "</summary>\n\n")
+		}
+	}
+	return b.String()
 }
 
 // header is the marker (when the file is known) and the heading of a comment:
