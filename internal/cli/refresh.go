@@ -81,6 +81,9 @@ func (d *days) String() string {
 }
 
 func (d *days) Set(s string) error {
+	if s == "" {
+		return fmt.Errorf("want a duration such as 30d, 1d12h or 36h")
+	}
 	var total time.Duration
 	rest := s
 	if i := strings.Index(rest, "d"); i > 0 {
