@@ -84,15 +84,20 @@ func Plan(ctx context.Context, f *spec.File, src Source, o PlanOptions) (*Planne
 		err error
 	}
 	tags := make(chan resolved, 1)
+	rctx, stopResolving := context.WithCancel(ctx)
+	defer stopResolving()
 	if o.Refresh.resolves() { // the registries are read while the API lists
 		go func() {
-			r, err := resolveTags(ctx, f, o)
+			r, err := resolveTags(rctx, f, o)
 			tags <- resolved{r, err}
 		}()
 	}
 	live, err := src.Live(ctx, regions)
 	var res *Resolution
 	if o.Refresh.resolves() {
+		if err != nil {
+			stopResolving() // no plan without the listing: stop asking registries
+		}
 		t := <-tags
 		if err == nil && t.err != nil {
 			return nil, t.err
