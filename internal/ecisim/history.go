@@ -6,7 +6,8 @@ import (
 	"time"
 )
 
-// maxHistory bounds the in-memory status history; older entries are dropped.
+// maxHistory is how many of the latest status changes History returns; older ones are
+// dropped.
 const maxHistory = 10000
 
 // The statuses History records besides the documented ones: the cache left the listing.
@@ -33,7 +34,7 @@ func (s *Server) History() []StatusChange {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.advance(s.clock.Now().UTC())
-	out := slices.Clone(s.history)
+	out := slices.Clone(s.history[max(0, len(s.history)-maxHistory):])
 	for i := range out {
 		out[i].Images = slices.Clone(out[i].Images)
 	}
@@ -49,11 +50,11 @@ func (s *Server) ResetHistory() {
 
 // changed records that r reached status at at. Called with s.mu held.
 func (s *Server) changed(r *record, status string, at time.Time) {
-	if len(s.history) >= maxHistory {
-		s.history = slices.Delete(s.history, 0, len(s.history)-maxHistory+1)
+	if len(s.history) >= 2*maxHistory { // drop the older half at once: O(1) per change
+		s.history = slices.Clone(s.history[len(s.history)-maxHistory:])
 	}
 	s.history = append(s.history, StatusChange{At: at, Region: r.Region, ID: r.ID, Name: r.Name,
-		Images: slices.Clone(r.Images), Status: status})
+		Images: r.Images, Status: status})
 }
 
 // ReadyGap is a stretch of time in which no cache of a set of images was Ready.
