@@ -125,8 +125,10 @@ const maxBuiltEntries = (spec.MaxTagLength - len(builtVersion)) / (1 + builtKeyL
 // declared images' tags point to now. moved lists the images whose tag moved; tag is
 // the built tag the cache should carry, or "" to leave it as it is. digests nil means
 // resolution is off: nothing moves, and a record is only emptied when the image list
-// changes (the update rebuilds the cache from tags nobody resolved). A cache with
-// refresh: never, or without tag references, keeps whatever it has.
+// changes (the update rebuilds the cache from tags nobody resolved). When the image
+// list changes, the update records what the tags point to now, unless a kept image's
+// tag moved: then the cache is rebuilt. A cache with refresh: never, or without tag
+// references, keeps whatever it has.
 func freshness(d *spec.Cache, l *cloud.Cache, digests map[string]string) (moved []Refresh, tag string) {
 	images := tagImages(d)
 	if len(images) == 0 || (d.Refresh != nil && *d.Refresh == spec.RefreshNever) {
@@ -144,20 +146,17 @@ func freshness(d *spec.Cache, l *cloud.Cache, digests map[string]string) (moved 
 		return nil, ""
 	}
 	want := wantBuilt(images, digests)
-	if l == nil || imagesChange {
-		if len(want) == 0 && !hasTag {
-			return nil, ""
-		}
-		return nil, want.format()
-	}
 	have, ok := parseBuilt(liveTag)
-	if !ok {
+	if l == nil || !ok {
 		if len(want) == 0 {
 			return nil, ""
 		}
 		return nil, want.format()
 	}
 	if set, isSet := want[builtSetKey]; isSet {
+		if imagesChange { // another set: nothing to compare; the update records the new one
+			return nil, want.format()
+		}
 		if old, had := have[builtSetKey]; had && old != set {
 			for _, img := range images {
 				moved = append(moved, Refresh{Image: img, To: digests[img]})
@@ -172,7 +171,9 @@ func freshness(d *spec.Cache, l *cloud.Cache, digests map[string]string) (moved 
 				moved = append(moved, Refresh{Image: img, From: from + ":" + old, To: digests[img]})
 			}
 		}
-		if len(moved) > 0 {
+		// An image kept while the list changes counts too: whether an update pulls it
+		// again is not documented, so its moved tag is a rebuild as well.
+		if len(moved) > 0 || imagesChange {
 			return moved, want.format()
 		}
 	}
