@@ -35,7 +35,8 @@ type Options struct {
 	// Attempts is how often one lookup is tried when the registry throttles (429),
 	// answers 5xx or times out; below 1 means 3.
 	Attempts int
-	// Timeout bounds one lookup, its retries included; 0 means 30s.
+	// Timeout bounds one lookup, its retries included; 0 means 10s (a registry whose
+	// address does not answer, such as a VPC endpoint outside the VPC, costs that long).
 	Timeout time.Duration
 	// Credentials are the file's registry credentials; for their servers they come
 	// before Keychain.
@@ -56,7 +57,7 @@ func (o Options) withDefaults() Options {
 		o.Attempts = 3
 	}
 	if o.Timeout <= 0 {
-		o.Timeout = 30 * time.Second
+		o.Timeout = 10 * time.Second
 	}
 	if o.Keychain == nil {
 		o.Keychain = authn.DefaultKeychain
