@@ -54,8 +54,10 @@ type task struct {
 	// API replayed an earlier create whose cache is gone. The next create follows it
 	// (createToken).
 	after   string
-	took    bool // a call of the change was accepted (an update before its tag calls, a replace's delete)
-	unknown bool // a try's answer left its effect unknown (a 5xx, a lost answer)
+	took    bool          // a call of the change was accepted (an update before its tag calls, a replace's delete)
+	unknown bool          // a try's answer left its effect unknown (a 5xx, a lost answer)
+	rebuild *rebuildState // a rebuild for moved image tags (rebuild.go)
+	resume  *cloud.Cache  // the new cache of a rebuild an earlier run began (rebuild.go)
 	shown   Outcome
 }
 
@@ -144,7 +146,9 @@ func (r *runner) loop(ctx context.Context, tasks []*task) {
 				continue
 			}
 			if t.phase == settling {
-				r.observeSettling(t, v)
+				if t.rebuild == nil || !r.observeRebuild(ctx, t, v) {
+					r.observeSettling(t, v)
+				}
 				continue
 			}
 			if r.decideTask(t, v) {
@@ -221,6 +225,9 @@ func (r *runner) decideTask(t *task, v regionView) bool {
 		return false
 	case send:
 		t.change, t.waited = s.change, false
+		if t.change.Refreshes() {
+			t.resume = unfinishedRebuild(v.byName[t.change.Name], t.change.ID)
+		}
 		t.out.Action, t.out.ID = s.change.Action, s.change.ID
 		if t.out.ID == "" && live != nil {
 			t.out.ID = live.ID
@@ -275,7 +282,11 @@ func replayed(t *task) bool {
 func (r *runner) timeout(open []*task) {
 	for _, t := range open {
 		if t.phase == settling {
-			r.finish(t, Sent, fmt.Sprintf("not verified: the API accepted the call; timed out after %s waiting for the cache to settle (status %s)", r.opts.Timeout, cmp.Or(string(t.out.Status), "not listed")), nil)
+			msg := fmt.Sprintf("not verified: the API accepted the call; timed out after %s waiting for the cache to settle (status %s)", r.opts.Timeout, cmp.Or(string(t.out.Status), "not listed"))
+			if t.rebuild != nil && !t.rebuild.retired {
+				msg += fmt.Sprintf("; %s is kept until the new cache %s is Ready: plan again", t.rebuild.old, t.out.ID)
+			}
+			r.finish(t, Sent, msg, nil)
 			continue
 		}
 		r.finish(t, Blocked, fmt.Sprintf("the cache was still %s after %s; nothing was sent", t.out.Status, r.opts.Timeout), nil)
@@ -287,7 +298,11 @@ func (r *runner) timeout(open []*task) {
 func (r *runner) interrupt(open []*task) {
 	for _, t := range open {
 		if t.phase == settling {
-			r.finish(t, Sent, fmt.Sprintf("not verified: the API accepted the call; interrupted before the cache settled (status %s)", cmp.Or(string(t.out.Status), "not listed")), nil)
+			msg := fmt.Sprintf("not verified: the API accepted the call; interrupted before the cache settled (status %s)", cmp.Or(string(t.out.Status), "not listed"))
+			if t.rebuild != nil && !t.rebuild.retired {
+				msg += fmt.Sprintf("; %s is kept, and the new cache %s is not known to be Ready: plan again", t.rebuild.old, t.out.ID)
+			}
+			r.finish(t, Sent, msg, nil)
 			continue
 		}
 		r.finish(t, Skipped, "interrupted before anything was sent", ErrInterrupted)

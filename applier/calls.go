@@ -79,7 +79,11 @@ func (r *runner) execute(ctx context.Context, t *task) {
 	case planner.Delete:
 		attempts, err = r.delete(ctx, t)
 	case planner.Replace:
-		attempts, err = r.replace(ctx, t, req)
+		if t.change.Refreshes() {
+			attempts, err = r.createForRebuild(ctx, t, req)
+		} else {
+			attempts, err = r.replace(ctx, t, req)
+		}
 	default:
 		err = fmt.Errorf("cannot apply action %q", t.change.Action)
 	}
@@ -189,7 +193,7 @@ func (r *runner) answer(t *task, s sent, err error) {
 	}
 	switch {
 	case err == nil:
-		if !r.opts.Wait {
+		if !r.opts.Wait && t.rebuild == nil { // a rebuild waits: see rebuild.go
 			accepted := map[planner.Action]Result{planner.Create: Created, planner.Update: Updated, planner.Delete: Deleted, planner.Replace: Replaced}[t.change.Action]
 			r.finish(t, accepted, "", nil)
 			return

@@ -74,6 +74,10 @@ func match(desired []*spec.Cache, live []*cloud.Cache) ([]pair, []*cloud.Cache) 
 				candidates = append(candidates, l)
 			}
 		}
+		candidates, rebuilding := splitRebuilds(candidates)
+		for _, l := range rebuilding {
+			claimed[l.ID] = true
+		}
 		switch len(candidates) {
 		case 0:
 		case 1:
@@ -97,6 +101,27 @@ func match(desired []*spec.Cache, live []*cloud.Cache) ([]pair, []*cloud.Cache) 
 		}
 	}
 	return pairs, unmatched
+}
+
+// splitRebuilds separates from caches of one name those built to replace another of
+// them (spec.ReplacesTag names a cache among them): a rebuild that has not finished. The
+// one they replace is still the declared cache; apply finishes the rebuild.
+func splitRebuilds(caches []*cloud.Cache) (rest, rebuilding []*cloud.Cache) {
+	if len(caches) < 2 {
+		return caches, nil
+	}
+	ids := map[string]bool{}
+	for _, l := range caches {
+		ids[l.ID] = true
+	}
+	for _, l := range caches {
+		if old, ok := l.Tags[spec.ReplacesTag]; ok && old != l.ID && ids[old] {
+			rebuilding = append(rebuilding, l)
+		} else {
+			rest = append(rest, l)
+		}
+	}
+	return rest, rebuilding
 }
 
 // Replan returns the change f wants for one freshly read live cache, and false when f

@@ -45,6 +45,14 @@ type Plan struct {
 	// Policy lists the policy rules the plan breaks (package policy); nil when no policy
 	// was checked, empty when every rule holds.
 	Policy []PolicyResult `json:"policy,omitzero"`
+	// Storage is what the planned regions' caches hold, now and once the plan is
+	// applied (StorageOf); nil when not computed.
+	Storage *Storage `json:"storage,omitempty"`
+	// Unused lists the live caches no pod matched for --unused-for (Unused): a report,
+	// never a change.
+	Unused []Idle `json:"unused,omitempty"`
+	// Expiring lists the live caches that expire soon (ExpiringSoon): a report.
+	Expiring []Expiring `json:"expiring,omitempty"`
 }
 
 // Unmanaged is a live cache the file does not declare.
@@ -104,6 +112,11 @@ type Summary struct {
 //	replace  live   live    every managed field (nil → value) every reserved tag (nil → value)
 //	blocked  live   live    the fields that would change      the tags that would change
 //
+// A replace with Refresh rebuilds the cache because image tags moved: apply creates the
+// new cache first, waits until it is Ready, then deletes the old one (ID), so that pods
+// always have a Ready cache of the images. A blocked change may list Refresh too: the
+// tags moved but the cache cannot be rebuilt (Reason says why).
+//
 // An update with no fields is bookkeeping only: it sends the reserved tags and nothing
 // else. An update with WaitsFor is made once the cache reaches that status.
 // Reason is for people only: nothing branches on it.
@@ -125,6 +138,25 @@ type Change struct {
 	// Fingerprint is a digest of the live cache the change was planned against; apply
 	// with a saved plan refuses the change when the live cache's fingerprint differs.
 	Fingerprint string `json:"fingerprint,omitempty"`
+	// Refresh lists the images whose tag moved since the live cache was built.
+	Refresh []Refresh `json:"refresh,omitempty"`
+	// StorageGiB is the snapshot storage the change adds (positive) or frees
+	// (negative) once applied, in GiB (StorageDelta); 0 for none.
+	StorageGiB int64 `json:"storage_gib,omitempty"`
+}
+
+// Refreshes reports whether the change rebuilds a cache because image tags moved.
+func (c Change) Refreshes() bool { return c.Action == Replace && len(c.Refresh) > 0 }
+
+// Refresh is one image whose tag points elsewhere than when the cache was built.
+type Refresh struct {
+	Image string `json:"image"`
+	// From is what the tag pointed to when the cache was built, as far as the built
+	// record knows it: the algorithm and the first 10 hex digits of the digest. Absent
+	// when the record holds only a digest of the whole image set.
+	From string `json:"from,omitempty"`
+	// To is the digest the tag points to now.
+	To string `json:"to"`
 }
 
 // WaitsReady is the one status a change waits for (Change.WaitsFor).

@@ -30,6 +30,11 @@ type Options struct {
 	// Source is the file's path relative to its repository, recorded in spec.SourceTag
 	// on the caches the plan creates, and compared with that tag on undeclared caches.
 	Source string
+	// Digests maps image references with a tag to the digest they point to now
+	// (package digests). A cache whose tags moved since it was built (spec.BuiltTag) is
+	// rebuilt; a reference missing from the map is not known. Nil: tags are not
+	// resolved (--refresh=off), and nothing is planned from them.
+	Digests map[string]string
 }
 
 // replaces says whether Replace names the cache.
@@ -86,6 +91,13 @@ func Build(f *spec.File, live []cloud.Cache, opts Options) *Plan {
 				Owner: ownership.Of(f.Owner, l.Tags).Owner, Reason: reason,
 			})
 		}
+	}
+	byID := map[string]*cloud.Cache{}
+	for i := range live {
+		byID[live[i].ID] = &live[i]
+	}
+	for i := range p.Changes {
+		p.Changes[i].StorageGiB = p.Changes[i].StorageDelta(byID[p.Changes[i].ID])
 	}
 	slices.SortFunc(p.Changes, func(a, b Change) int {
 		return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
@@ -162,19 +174,24 @@ func diff(f *spec.File, pr pair, opts Options) Change {
 		ch.Action, ch.Reason = Blocked, pr.Problem
 		return ch
 	}
-	if pr.Live == nil {
-		ch = create(f, d, opts.Source)
-	} else if opts.replaces(d.Region, d.Name) && replaceRefusal(f, pr) == "" {
-		ch = replace(f, d, pr.Live, opts.Source)
-	} else {
-		ch = update(f, d, pr.Live, ch)
+	moved, built := freshness(d, pr.Live, opts.Digests)
+	switch {
+	case pr.Live == nil:
+		ch = create(f, d, opts.Source, built)
+	case opts.replaces(d.Region, d.Name) && replaceRefusal(f, pr) == "":
+		ch = replace(f, d, pr.Live, opts.Source, built)
+	case len(moved) > 0:
+		ch = refresh(f, d, pr.Live, update(f, d, pr.Live, ch, ""), moved, opts.Source, built)
+	default:
+		ch = update(f, d, pr.Live, ch, built)
 	}
 	assignCalls(&ch)
 	return ch
 }
 
-// create plans a cache that does not exist: every managed field is set.
-func create(f *spec.File, d *spec.Cache, source string) Change {
+// create plans a cache that does not exist: every managed field is set. built is its
+// built tag ("" for none).
+func create(f *spec.File, d *spec.Cache, source, built string) Change {
 	ch := Change{Region: d.Region, Name: d.Name, Action: Create}
 	for _, fl := range fields {
 		if v := fl.Declared(d); v != nil {
@@ -182,6 +199,9 @@ func create(f *spec.File, d *spec.Cache, source string) Change {
 		}
 	}
 	reserved := reservedTags(f, nil, desiredRecord(d))
+	if built != "" && len(reserved)+len(d.Tags) < spec.MaxTags {
+		reserved[spec.BuiltTag] = built
+	}
 	if f.Owner != "" && source != "" && len(source) <= spec.MaxTagLength && len(reserved)+len(d.Tags) < spec.MaxTags {
 		reserved[spec.SourceTag] = source
 	}
@@ -208,8 +228,9 @@ func create(f *spec.File, d *spec.Cache, source string) Change {
 	return ch
 }
 
-// update plans a declared cache that exists.
-func update(f *spec.File, d *spec.Cache, l *cloud.Cache, ch Change) Change {
+// update plans a declared cache that exists. built is the built tag it should carry, ""
+// to leave it as it is.
+func update(f *spec.File, d *spec.Cache, l *cloud.Cache, ch Change, built string) Change {
 	if c := ownership.Of(f.Owner, l.Tags); c.CanManage() != nil {
 		ch.Action = Blocked
 		ch.Reason = fmt.Sprintf("the live cache is owned by %q (tag %s), not by this file; remove the cache from one of the files or retag it", c.Owner, spec.OwnerTag)
@@ -264,6 +285,12 @@ func update(f *spec.File, d *spec.Cache, l *cloud.Cache, ch Change) Change {
 	}
 
 	tagChange, reserved, tagCount := diffTags(f, d, l, record, ignored)
+	if _, had := reserved[spec.BuiltTag]; built != "" && (had || tagCount < spec.MaxTags) {
+		if !had {
+			tagCount++
+		}
+		reserved[spec.BuiltTag] = built
+	}
 	if tagChange != nil {
 		ch.Fields = append(ch.Fields, *tagChange)
 	}

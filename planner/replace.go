@@ -3,6 +3,7 @@ package planner
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/imcsync/imcsync/internal/cloud"
@@ -11,8 +12,8 @@ import (
 )
 
 // replace plans deleting the live cache and creating the declared one afresh.
-func replace(f *spec.File, d *spec.Cache, l *cloud.Cache, source string) Change {
-	ch := create(f, d, source)
+func replace(f *spec.File, d *spec.Cache, l *cloud.Cache, source, built string) Change {
+	ch := create(f, d, source, built)
 	ch.ID, ch.Status, ch.Fingerprint = l.ID, string(l.Status), Fingerprint(*l)
 	if ch.Action == Blocked {
 		ch.Reason = "cannot replace: " + ch.Reason
@@ -20,6 +21,50 @@ func replace(f *spec.File, d *spec.Cache, l *cloud.Cache, source string) Change 
 	}
 	ch.Action = Replace
 	ch.Reason = fmt.Sprintf("--replace: %s is deleted, then created again from the file", l.ID)
+	return ch
+}
+
+// refresh plans rebuilding a cache whose image tags moved (see freshness): a new cache
+// is created and the live one deleted once the new one is Ready. upd is the update the
+// cache would get otherwise; when it is blocked, or the cache is busy or pinned by id,
+// the refresh waits (or is blocked) and the built tag is left as it is, so that the
+// next plan sees the moved tags again.
+func refresh(f *spec.File, d *spec.Cache, l *cloud.Cache, upd Change, moved []Refresh, source, built string) Change {
+	switch {
+	case upd.Action == Blocked:
+		upd.Refresh = moved
+		return upd
+	case l.Status != cloud.Ready:
+		return upd // rebuilt by a later plan, once the cache is Ready
+	case d.ID != "":
+		upd.Action, upd.Refresh = Blocked, moved
+		upd.Reason = fmt.Sprintf("image tags moved, but the file pins this cache by `id: %s` and a rebuilt cache gets a new id; remove `id:` (the cache is then found by name), or set `refresh: never`", d.ID)
+		return upd
+	}
+	ch := replace(f, d, l, source, built)
+	ch.Refresh = moved
+	if ch.Action == Blocked {
+		ch.Reason = "image tags moved, but the cache cannot be rebuilt: " + strings.TrimPrefix(ch.Reason, "cannot replace: ")
+		return ch
+	}
+	user := d.Tags
+	if d.Tags == nil { // tags not managed: the new cache keeps the live user tags
+		user = map[string]string{}
+		for k, v := range l.Tags {
+			if !strings.HasPrefix(k, spec.ReservedTagPrefix) && !SystemTag(k) {
+				user[k] = v
+			}
+		}
+		if len(user) > 0 {
+			ch.Fields = append(ch.Fields, FieldChange{Field: tagsField, After: plainTags(user), Send: true})
+		}
+	}
+	if len(ch.Bookkeeping)+len(user) < spec.MaxTags {
+		id := l.ID
+		ch.Bookkeeping = append(ch.Bookkeeping, Bookkeeping{Tag: spec.ReplacesTag, After: &id})
+		slices.SortFunc(ch.Bookkeeping, func(a, b Bookkeeping) int { return strings.Compare(a.Tag, b.Tag) })
+	}
+	ch.Reason = fmt.Sprintf("image tags moved: a new cache is built from them, and %s is deleted once the new one is Ready", l.ID)
 	return ch
 }
 

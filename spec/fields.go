@@ -236,6 +236,7 @@ func init() {
 		stringField("insecureRegistry", "InsecureRegistry", CreateOnly, func(c *Cache) **string { return &c.InsecureRegistry }, checkRegistries).recorded("ir", 13),
 		stringField("plainHttpRegistry", "PlainHttpRegistry", CreateOnly, func(c *Cache) **string { return &c.PlainHTTPRegistry }, checkRegistries).recorded("ph", 14),
 		stringField("osType", "OsType", CreateOnly, func(c *Cache) **string { return &c.OsType }, checkOsType).recorded("os", 15),
+		stringField("refresh", "", Local, func(c *Cache) **string { return &c.Refresh }, checkRefresh),
 		ignoreChangesField(),
 	}
 }

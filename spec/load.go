@@ -67,6 +67,7 @@ var fileFields = []objectField[topLevel]{
 	}},
 	{Field{Key: "defaults", Managed: Local}, func(_ *decoder, n *yaml.Node, _ string, t *topLevel) { t.defaults = n }},
 	{Field{Key: "imageCaches", Managed: Local}, func(_ *decoder, n *yaml.Node, _ string, t *topLevel) { t.caches = n }},
+	{Field{Key: "pricing", Managed: Local}, decodePricing},
 }
 
 func checkAPIVersion(s string) string {

@@ -89,6 +89,13 @@ func checkElimination(s string) string {
 	return ""
 }
 
+func checkRefresh(s string) string {
+	if s != RefreshAuto && s != RefreshNever {
+		return fmt.Sprintf("invalid refresh %s: want %q (rebuild the cache when an image tag moves) or %q", shown(s), RefreshAuto, RefreshNever)
+	}
+	return ""
+}
+
 func checkOsType(s string) string {
 	if s != "Linux" && s != "Windows" {
 		return fmt.Sprintf("invalid osType %s: want Linux or Windows", shown(s))

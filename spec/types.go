@@ -20,6 +20,8 @@ type File struct {
 	// Caches are the declared caches with defaults merged and Region filled in,
 	// in file order.
 	Caches []Cache
+	// Pricing is the storage price the file gives; nil when it gives none.
+	Pricing *Pricing `json:",omitempty"`
 	// Warnings are things that are valid but likely mistakes (an invisible character in
 	// a tag, a credential variable named by passwordFromEnv), sorted by position.
 	Warnings Errors `json:"warnings,omitempty"`
@@ -60,6 +62,10 @@ type Cache struct {
 	InsecureRegistry  *string
 	PlainHTTPRegistry *string
 	OsType            *string
+
+	// Refresh is the cache's refresh policy for image tags that move: RefreshAuto (nil
+	// means the same) or RefreshNever. Local: never sent to the API.
+	Refresh *string
 
 	// IgnoreChanges lists field paths the tool never changes on an existing cache,
 	// e.g. "size" or "tags.team".
@@ -102,4 +108,19 @@ const (
 	// SourceTag holds the repository-relative path of the file that created the cache,
 	// written on create when the file sets owner (and the tag limit leaves room).
 	SourceTag = ReservedTagPrefix + "file"
+	// BuiltTag holds what the cache was built from: short digests of the images its tags
+	// pointed to then (see planner's built record).
+	BuiltTag = ReservedTagPrefix + "built"
+	// ReplacesTag, on a cache built to replace another because image tags moved, holds
+	// the id of the cache it replaces: while both exist, the plan knows which one is
+	// the declared cache, and apply finishes the rebuild instead of starting another.
+	ReplacesTag = ReservedTagPrefix + "replaces"
+)
+
+// The values of a cache's refresh field.
+const (
+	// RefreshAuto rebuilds the cache when an image tag it caches moved (the default).
+	RefreshAuto = "auto"
+	// RefreshNever keeps the cache as built, whatever its tags point to now.
+	RefreshNever = "never"
 )

@@ -101,13 +101,17 @@ func (a *app) applyFresh(ctx context.Context, pf planFlags, autoApprove bool, op
 	if err := a.loadPolicy(); err != nil {
 		return err
 	}
+	popts, err := a.planOptions(pf, false)
+	if err != nil {
+		return err
+	}
 	f, err := a.loadFile()
 	if err != nil {
 		return err
 	}
 	conn := &lazyConn{a: a}
 	defer conn.Close()
-	planned, err := engine.Plan(ctx, f, conn, a.planOptions(pf))
+	planned, err := engine.Plan(ctx, f, conn, popts)
 	if err != nil {
 		return &exitError{Code: exitFailure, Err: err}
 	}

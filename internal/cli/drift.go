@@ -44,6 +44,7 @@ func newDriftCmd(a *app) *cobra.Command {
 			if err := checkNotNegative("expiring-within", within); err != nil {
 				return err
 			}
+			pf.expiring = within
 			planned, err := a.plan(cmd.Context(), pf, live)
 			if err != nil {
 				return err
@@ -61,6 +62,8 @@ func newDriftCmd(a *app) *cobra.Command {
 	cmd.Flags().StringArrayVar(&pf.targets, "target", nil, "only this cache, as NAME or REGION/NAME (repeatable)")
 	cmd.Flags().BoolVar(&pf.prune, "prune", false, "count live caches absent from the file whose ownership tag names this file's owner as drift, as plan --prune counts their deletes")
 	cmd.Flags().StringVar(&live, "live", "", "read saved DescribeImageCaches output (JSON) instead of calling the API")
+	registerRefresh(cmd, &pf.refresh)
+	registerReport(cmd, &pf.report)
 	cmd.Flags().DurationVar(&within, "expiring-within", drift.DefaultExpiringWithin, "report caches that expire within this long")
 	return cmd
 }

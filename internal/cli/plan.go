@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/imcsync/imcsync/internal/drift"
 	"github.com/imcsync/imcsync/internal/engine"
 	"github.com/imcsync/imcsync/internal/render"
 	"github.com/imcsync/imcsync/planner"
@@ -25,17 +27,31 @@ type planFlags struct {
 	// reports them); with --prune, plan and apply allow it too.
 	liveTargets bool
 	replace     []string
+	refresh     string // --refresh as given
+	report      reportFlags
+	expiring    time.Duration // --expiring-within (plan, drift)
 }
 
 func (pf *planFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVar(&pf.targets, "target", nil, "only this cache, as NAME or REGION/NAME (repeatable)")
 	cmd.Flags().BoolVar(&pf.prune, "prune", false, "delete live caches absent from the file whose ownership tag names this file's owner")
 	cmd.Flags().StringArrayVar(&pf.replace, "replace", nil, "delete and create again this declared cache, as NAME or REGION/NAME (repeatable), e.g. a Failed one")
+	registerRefresh(cmd, &pf.refresh)
 }
 
-// options are the engine's plan options under the flags.
-func (a *app) planOptions(pf planFlags) engine.PlanOptions {
-	return engine.PlanOptions{Regions: a.regions, Targets: pf.targets, Prune: pf.prune, Replace: pf.replace, LiveTargets: pf.liveTargets, Policy: a.policy}
+// planOptions are the engine's plan options under the flags; offline says the live
+// caches come from saved output (--live).
+func (a *app) planOptions(pf planFlags, offline bool) (engine.PlanOptions, error) {
+	refresh, err := a.refreshMode(pf.refresh, offline)
+	if err != nil {
+		return engine.PlanOptions{}, err
+	}
+	o := engine.PlanOptions{Regions: a.regions, Targets: pf.targets, Prune: pf.prune, Replace: pf.replace,
+		LiveTargets: pf.liveTargets, Policy: a.policy, Refresh: refresh, Getenv: a.getenv, ExpiringWithin: pf.expiring}
+	if err := pf.report.apply(&o); err != nil {
+		return engine.PlanOptions{}, err
+	}
+	return o, nil
 }
 
 func newPlanCmd(a *app) *cobra.Command {
@@ -108,6 +124,8 @@ func newPlanCmd(a *app) *cobra.Command {
 	a.registerPolicy(cmd)
 	cmd.Flags().StringVar(&outFile, "out", "", "also write the plan as JSON to `PLANFILE`, for imcsync apply PLANFILE")
 	cmd.Flags().StringVar(&live, "live", "", "read saved DescribeImageCaches output (JSON) instead of calling the API")
+	registerReport(cmd, &pf.report)
+	cmd.Flags().DurationVar(&pf.expiring, "expiring-within", drift.DefaultExpiringWithin, "list the caches that expire within this long")
 	return cmd
 }
 
@@ -115,6 +133,10 @@ func newPlanCmd(a *app) *cobra.Command {
 // else from the API (or the --sim emulator).
 func (a *app) plan(ctx context.Context, pf planFlags, liveFile string) (*engine.Planned, error) {
 	if err := a.loadPolicy(); err != nil {
+		return nil, err
+	}
+	opts, err := a.planOptions(pf, liveFile != "")
+	if err != nil {
 		return nil, err
 	}
 	f, err := a.loadFile()
@@ -127,7 +149,7 @@ func (a *app) plan(ctx context.Context, pf planFlags, liveFile string) (*engine.
 		defer conn.Close()
 		src = conn
 	}
-	planned, err := engine.Plan(ctx, f, src, a.planOptions(pf))
+	planned, err := engine.Plan(ctx, f, src, opts)
 	if err != nil {
 		return nil, &exitError{Code: exitFailure, Err: err}
 	}

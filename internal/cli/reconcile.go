@@ -28,6 +28,8 @@ type reconcileFlags struct {
 	listen    string
 	once      bool
 	logFormat string
+	refresh   string
+	report    reportFlags
 	opts      applier.Options
 }
 
@@ -63,6 +65,8 @@ func newReconcileCmd(a *app) *cobra.Command {
 	f.BoolVar(&rf.prune, "prune", false, "delete live caches absent from the file whose ownership tag names this file's owner")
 	f.StringVar(&rf.listen, "listen", "", "serve /metrics, /healthz and /readyz on this address, e.g. 127.0.0.1:9090 (port 0: any free port)")
 	f.BoolVar(&rf.once, "once", false, "run one cycle and exit")
+	registerRefresh(cmd, &rf.refresh)
+	registerReport(cmd, &rf.report)
 	f.StringVar(&rf.logFormat, "log-format", "auto", "log format on stderr: auto (text on a terminal, JSON otherwise), json or text")
 	f.IntVar(&rf.opts.Parallelism, "parallelism", rf.opts.Parallelism, "how many caches are changed at once")
 	f.Float64Var(&a.rate, "rate", 0, "at most this many API calls per second (0: no ceiling; the rate adapts to throttling either way)")
@@ -84,8 +88,15 @@ func (a *app) runReconcile(ctx context.Context, rf reconcileFlags) error {
 	if err := a.loadPolicy(); err != nil {
 		return err
 	}
+	refresh, err := a.refreshMode(rf.refresh, false)
+	if err != nil {
+		return err
+	}
 	cfg := reconcile.Config{File: a.file, Interval: rf.interval, Jitter: jitter, Apply: rf.apply,
-		Plan: engine.PlanOptions{Regions: a.regions, Prune: rf.prune, Policy: a.policy}, ApplyOptions: rf.opts}
+		Plan: engine.PlanOptions{Regions: a.regions, Prune: rf.prune, Policy: a.policy, Refresh: refresh, Getenv: a.getenv}, ApplyOptions: rf.opts}
+	if err := rf.report.apply(&cfg.Plan); err != nil {
+		return err
+	}
 	if err := cfg.Check(); err != nil {
 		return usageError("%v", err)
 	}

@@ -73,7 +73,7 @@ func TestRenderTypedAndDecodedAgree(t *testing.T) {
 	}
 	text := renderPlan(t, &decoded, "text", false)
 	for _, want := range []string{
-		"20 → 40\n",
+		"20 → 40  (+20 GiB)\n",
 		"- a:1\n", "+ a:2\n",
 		`"web" → "ml"` + "\n",
 		"# (no rebuild: tags change through the tag calls)\n",

@@ -42,6 +42,9 @@ func TestScript(t *testing.T) {
 			env.Setenv("HOME", home)
 			env.Setenv("NO_COLOR", "1")
 			env.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
+			// The scenarios name registries that do not exist; those about moved tags
+			// turn resolution on (--refresh, or env IMCSYNC_REFRESH=auto).
+			env.Setenv("IMCSYNC_REFRESH", "off")
 			// EXAMPLES lets scripts read the repository's examples/ in place.
 			env.Setenv("EXAMPLES", filepath.Join(repo, "examples"))
 			env.Values[setupEnvKey] = slices.Clone(env.Vars)
@@ -62,6 +65,13 @@ func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []st
 		"terminate":   cmdTerminate,
 		"http-get":    cmdHTTPGet,
 		"metrics":     cmdMetrics,
+		// The registry: tags that move (script_registry_test.go).
+		"registry":          cmdRegistry,
+		"registry-push":     cmdRegistryPush,
+		"registry-stop":     cmdRegistryStop,
+		"registry-requests": cmdRegistryRequests,
+		"ecisim-ready":      cmdEcisimReady,
+		"expand":            cmdExpand,
 	}
 }
 
@@ -133,7 +143,11 @@ func cmdEcisim(ts *testscript.TestScript, neg bool, args []string) {
 	if latency > 0 {
 		st.Settings.Faults.Latency = ecisim.Duration(latency)
 	}
-	run, err := ecisim.Start(ecisim.Config{Transition: transition, Seed: 1, UpdateTags: updateTags, Quota: quota, Keys: map[string]string{id: secret}}, st)
+	cfg := ecisim.Config{Transition: transition, Seed: 1, UpdateTags: updateTags, Quota: quota, Keys: map[string]string{id: secret}}
+	if reg, ok := registries.Load(ts); ok {
+		cfg.Resolve = reg.(*scriptRegistry).Resolve
+	}
+	run, err := ecisim.Start(cfg, st)
 	ts.Check(err)
 	ts.Defer(func() { run.Close() })
 	emulators.Store(ts, run)

@@ -23,6 +23,7 @@ const saveToState = "(state)"
 
 type simOptions struct {
 	addr, state, save, log string
+	registry               string
 	updateTags             string
 	latency, transition    time.Duration
 	throttleRate, failRate float64
@@ -41,7 +42,8 @@ func newSimCmd(a *app) *cobra.Command {
 		Long: "Run ecisim, a local emulator of the ECI image-cache API (Create/Describe/Update/\n" +
 			"DeleteImageCache, and TagResources/UntagResources/ListTagResources for image caches)\n" +
 			"that the official SDKs talk to unchanged. The first line printed is\n" +
-			"`listening on http://ADDR`; then the access key pair to use and the endpoint to export.\n" +
+			"`listening on http://ADDR`; then the access key pair to use and the endpoint to export,\n" +
+			"and with --registry the address of an in-memory image registry served beside it.\n" +
 			"It serves until interrupted (SIGINT or SIGTERM), then saves its state if asked and\n" +
 			"exits 0. Flags override the state file's settings. See README.md, section The emulator.",
 		Example: "  # An emulator on a free port, seeded with caches (the first line says where)\n" +
@@ -62,6 +64,8 @@ func newSimCmd(a *app) *cobra.Command {
 	f.StringVar(&o.state, "state", "", "state file (YAML or JSON) to start from")
 	f.StringVar(&o.save, "save", "", "on exit, save the state to this file (--save alone: to the --state file)")
 	f.Lookup("save").NoOptDefVal = saveToState
+	f.StringVar(&o.registry, "registry", "", "also serve an in-memory OCI registry on this address (--registry alone: a free port); the caches created record the digests its tags point to")
+	f.Lookup("registry").NoOptDefVal = "127.0.0.1:0"
 	f.StringVar(&o.log, "log", "", "append one JSON line per request to this file (- for stderr)")
 	f.DurationVar(&o.latency, "latency", 0, "latency added to every call")
 	f.DurationVar(&o.transition, "transition", 0, "length of each lifecycle phase (default 1s)")
@@ -174,6 +178,15 @@ func (a *app) runSim(cmd *cobra.Command, o *simOptions) error {
 		cfg.Log = lf
 	}
 
+	var reg *ecisim.Registry
+	if o.registry != "" {
+		var err error
+		if reg, err = ecisim.StartRegistry(o.registry); err != nil {
+			return fail(fmt.Errorf("--registry: %w", err))
+		}
+		defer reg.Close()
+		cfg.Resolve = reg.Resolve
+	}
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	rn, err := ecisim.Start(cfg, st)
@@ -181,6 +194,9 @@ func (a *app) runSim(cmd *cobra.Command, o *simOptions) error {
 		return fail(err)
 	}
 	a.printSimBanner(a.stdout, rn, id, fromEnv)
+	if reg != nil {
+		fmt.Fprintf(a.stdout, "registry on %s (in memory, plain HTTP; images such as %s/web:1)\n", reg.Host, reg.Host)
+	}
 	<-ctx.Done()
 
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

@@ -47,7 +47,13 @@ type Report struct {
 	Unmanaged []Unmanaged `json:"unmanaged"`
 	Unhealthy []Unhealthy `json:"unhealthy"`
 	Expiring  []Expiring  `json:"expiring"`
-	Summary   Summary     `json:"summary"`
+	// Unused lists the live caches no pod matched for --unused-for: a report, never
+	// drift (waste is not a difference from Git).
+	Unused []planner.Idle `json:"unused,omitempty"`
+	// Storage is what the caches of the checked regions hold (GiB), with the month's
+	// price when the user gave one.
+	Storage *planner.Storage `json:"storage,omitempty"`
+	Summary Summary          `json:"summary"`
 }
 
 // Drifted is a declared cache whose live state differs from Git.
@@ -64,6 +70,9 @@ type Drifted struct {
 	Fields []string `json:"fields"`
 	// Reason says why the change is blocked, "" for an update.
 	Reason string `json:"reason,omitempty"`
+	// Refresh lists the image tags that moved since the cache was built: apply
+	// rebuilds it (action replace), or cannot (blocked).
+	Refresh []planner.Refresh `json:"refresh,omitempty"`
 }
 
 // Missing is a declared cache with no live cache.
@@ -154,7 +163,7 @@ func Build(plan *planner.Plan, live []cloud.Cache, now time.Time, opts Options) 
 	r := Report{
 		FormatVersion: FormatVersion, CheckedAt: now, Owner: plan.Owner, Prune: plan.Prune,
 		Drifted: []Drifted{}, Missing: []Missing{}, Unmanaged: []Unmanaged{},
-		Unhealthy: []Unhealthy{}, Expiring: []Expiring{},
+		Unhealthy: []Unhealthy{}, Expiring: []Expiring{}, Unused: plan.Unused, Storage: plan.Storage,
 	}
 	for _, c := range plan.Changes {
 		switch {
@@ -176,6 +185,9 @@ func Build(plan *planner.Plan, live []cloud.Cache, now time.Time, opts Options) 
 			// Failed or UpdateFailed with the declared values: reported as unhealthy below.
 		case c.Action == planner.Update && len(c.Fields) == 0:
 			// Bookkeeping only (reserved tags, records): never drift.
+		case len(c.Refresh) > 0:
+			r.Drifted = append(r.Drifted, Drifted{Region: c.Region, Name: c.Name, ID: c.ID, Status: c.Status,
+				Action: c.Action, Fields: []string{}, Reason: c.Reason, Refresh: c.Refresh})
 		case c.Action == planner.Update || c.Action == planner.Blocked:
 			r.Drifted = append(r.Drifted, Drifted{Region: c.Region, Name: c.Name, ID: c.ID, Status: c.Status,
 				Action: c.Action, WaitsFor: c.WaitsFor, Fields: changedFields(c.Fields), Reason: c.Reason})

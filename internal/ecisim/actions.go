@@ -52,6 +52,7 @@ func (s *Server) create(p params, now time.Time) (map[string]any, *apiError) {
 	}
 	s.seq++
 	r.seq = s.seq
+	r.Digests = s.digests(r.Images)
 	s.scheduleCreate(r, now, StatusPreparing)
 	s.add(r)
 	return map[string]any{"ImageCacheId": r.ID, "ContainerGroupId": r.ContainerGroupID}, nil
@@ -84,12 +85,28 @@ func (s *Server) update(p params, now time.Time) (map[string]any, *apiError) {
 	if r.Flash && r.FlashSnapshotID == "" {
 		r.FlashSnapshotID = s.newID("s-")
 	}
+	r.Digests = s.digests(r.Images)
 	s.scheduleUpdate(r, now)
 	s.watch(r)
 	return map[string]any{}, nil
 }
 
-func (s *Server) delete(p params, _ time.Time) (map[string]any, *apiError) {
+// digests resolves images with Config.Resolve: what a cache built now holds. Nil
+// without a resolver.
+func (s *Server) digests(images []string) map[string]string {
+	if s.resolve == nil {
+		return nil
+	}
+	out := map[string]string{}
+	for _, img := range images {
+		if d := s.resolve(img); d != "" {
+			out[img] = d
+		}
+	}
+	return out
+}
+
+func (s *Server) delete(p params, now time.Time) (map[string]any, *apiError) {
 	id := p["ImageCacheId"]
 	if id == "" {
 		return nil, errMissing("ImageCacheId")
@@ -98,6 +115,7 @@ func (s *Server) delete(p params, _ time.Time) (map[string]any, *apiError) {
 	if r == nil || r.Region != p["RegionId"] {
 		return nil, errNotFound(id)
 	}
+	s.changed(r, HistoryDeleted, now)
 	s.remove(r)
 	return map[string]any{}, nil
 }

@@ -64,6 +64,7 @@ func (s *Server) advance(now time.Time) {
 		}
 		s.step(r, now)
 		if r.expired(now) {
+			s.changed(r, HistoryExpired, now)
 			s.remove(r)
 			continue
 		}
@@ -77,6 +78,7 @@ func (s *Server) step(r *record, now time.Time) {
 		st := r.steps[0]
 		r.steps = r.steps[1:]
 		r.Status, r.StatusSince = st.status, st.at
+		s.changed(r, st.status, st.at)
 		if st.event != nil {
 			r.addEvent(*st.event)
 		}

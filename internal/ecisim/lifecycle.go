@@ -76,6 +76,7 @@ func pullFailure(image string) string {
 func (s *Server) scheduleCreate(r *record, from time.Time, status string) {
 	t := s.transition()
 	r.Status, r.StatusSince = status, from
+	s.changed(r, status, from)
 	var end time.Time
 	r.steps = nil
 	if status == StatusPreparing {
@@ -97,6 +98,7 @@ func (s *Server) scheduleCreate(r *record, from time.Time, status string) {
 func (s *Server) scheduleUpdate(r *record, from time.Time) {
 	end := from.Add(s.transition())
 	r.Status, r.StatusSince = StatusUpdating, from
+	s.changed(r, StatusUpdating, from)
 	r.addEvent(*s.event(r, from, "Normal", "Updating", "Started to update image cache."))
 	if img := s.failingImage(r.Images, true); img != "" {
 		r.steps = []step{{at: end, status: StatusUpdateFailed, event: s.event(r, end, "Warning", "UpdateFailed", pullFailure(img))}}
@@ -114,6 +116,9 @@ func (r *record) addEvent(e Event) {
 }
 
 func (r *record) expireTime() time.Time {
+	if !r.ExpireDateTime.IsZero() {
+		return r.ExpireDateTime
+	}
 	if r.RetentionDays <= 0 {
 		return time.Time{}
 	}
@@ -209,6 +214,7 @@ func (s *Server) sorted() []*record {
 func cloneCache(c Cache) Cache {
 	c.Images = slices.Clone(c.Images)
 	c.Tags = maps.Clone(c.Tags)
+	c.Digests = maps.Clone(c.Digests)
 	c.Events = slices.Clone(c.Events)
 	c.ImageRegistryCredentials = slices.Clone(c.ImageRegistryCredentials)
 	c.AcrRegistryInfos = slices.Clone(c.AcrRegistryInfos)

@@ -54,6 +54,10 @@ type Config struct {
 	Seed uint64
 	// Addr is where Start listens. Empty: 127.0.0.1:0 (a free port).
 	Addr string
+	// Resolve, when set, gives the digest an image reference points to now ("" when
+	// unknown). A cache records the digests of its images when a create or an update is
+	// accepted (Cache.Digests): what its snapshot holds. See NewRegistry.
+	Resolve func(image string) string
 }
 
 // Server is the emulator: an http.Handler speaking the ECI image-cache API. It is safe
@@ -73,8 +77,10 @@ type Server struct {
 	calls    map[string]int         // per action, for Rule.FailFirst/ThrottleFirst
 	tokens   map[string]tokenRecord // ClientToken memory, by action + token
 	requests requestLog
-	nonces   nonceMemory // its own lock: checked before s.mu is taken
-	quota    quota       // its own lock
+	history  []StatusChange
+	resolve  func(image string) string // Config.Resolve
+	nonces   nonceMemory               // its own lock: checked before s.mu is taken
+	quota    quota                     // its own lock
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -83,12 +89,13 @@ var _ http.Handler = (*Server)(nil)
 // one; transitional statuses continue from their statusSince.
 func New(cfg Config, st *State) (*Server, error) {
 	s := &Server{
-		keys:   cfg.Keys,
-		clock:  cfg.Clock,
-		wall:   time.Now,
-		log:    cfg.Log,
-		calls:  map[string]int{},
-		tokens: map[string]tokenRecord{},
+		keys:    cfg.Keys,
+		clock:   cfg.Clock,
+		wall:    time.Now,
+		log:     cfg.Log,
+		calls:   map[string]int{},
+		tokens:  map[string]tokenRecord{},
+		resolve: cfg.Resolve,
 	}
 	if len(s.keys) == 0 {
 		s.keys = map[string]string{DefaultAccessKeyID: DefaultAccessKeySecret}
@@ -129,6 +136,11 @@ func New(cfg Config, st *State) (*Server, error) {
 	}
 	if err := s.load(st.Caches); err != nil {
 		return nil, err
+	}
+	s.history = nil
+	now := s.clock.Now().UTC()
+	for _, r := range s.sorted() {
+		s.changed(r, r.Status, now)
 	}
 	return s, nil
 }

@@ -104,8 +104,12 @@ type Cache struct {
 	EliminationStrategy string            `yaml:"eliminationStrategy,omitempty" json:"eliminationStrategy,omitempty"`
 	ResourceGroupID     string            `yaml:"resourceGroupId,omitempty" json:"resourceGroupId,omitempty"`
 	// CreationTime defaults to the load time.
-	CreationTime     time.Time `yaml:"creationTime,omitempty" json:"creationTime,omitzero"`
-	LastMatchedTime  time.Time `yaml:"lastMatchedTime,omitempty" json:"lastMatchedTime,omitzero"`
+	CreationTime time.Time `yaml:"creationTime,omitempty" json:"creationTime,omitzero"`
+	// LastMatchedTime is when a container group last used the cache (zero: never).
+	LastMatchedTime time.Time `yaml:"lastMatchedTime,omitempty" json:"lastMatchedTime,omitzero"`
+	// ExpireDateTime, when set, is when the cache expires and is dropped; zero means
+	// CreationTime plus RetentionDays (or never, without RetentionDays).
+	ExpireDateTime   time.Time `yaml:"expireDateTime,omitempty" json:"expireDateTime,omitzero"`
 	ContainerGroupID string    `yaml:"containerGroupId,omitempty" json:"containerGroupId,omitempty"`
 	SnapshotID       string    `yaml:"snapshotId,omitempty" json:"snapshotId,omitempty"`
 	FlashSnapshotID  string    `yaml:"flashSnapshotId,omitempty" json:"flashSnapshotId,omitempty"`
@@ -127,6 +131,11 @@ type Cache struct {
 	InsecureRegistry         string            `yaml:"insecureRegistry,omitempty" json:"insecureRegistry,omitempty"`
 	PlainHTTPRegistry        string            `yaml:"plainHttpRegistry,omitempty" json:"plainHttpRegistry,omitempty"`
 	OsType                   string            `yaml:"osType,omitempty" json:"osType,omitempty"`
+
+	// Digests is the emulator's own record of what the cache's snapshot holds: image
+	// reference → the digest it pointed to when the cache was built (Config.Resolve).
+	// Like the real API, Describe never returns it.
+	Digests map[string]string `yaml:"digests,omitempty" json:"digests,omitempty"`
 }
 
 // Event is one entry of a cache's Events list.

@@ -55,6 +55,9 @@ func (p *Planned) Apply(ctx context.Context, client applier.Client, opts applier
 	}
 	opts.Live = ByRegion(p.Regions, p.Live)
 	replace := planner.Options{Replace: p.Plan.Replace}
+	if p.Resolution != nil {
+		replace.Digests = p.Resolution.Digests // a cache planned again keeps its built record
+	}
 	opts.Replan = func(l cloud.Cache) (planner.Change, bool) { return planner.Replan(p.File, l, replace) }
 	opts.CheckFingerprints = false
 	return run(ctx, p.Plan, client, opts), nil

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/imcsync/imcsync/internal/cloud"
+	"github.com/imcsync/imcsync/internal/digests"
 	"github.com/imcsync/imcsync/internal/drift"
 	"github.com/imcsync/imcsync/internal/policy"
 	"github.com/imcsync/imcsync/planner"
@@ -34,6 +36,25 @@ type PlanOptions struct {
 	// Policy, when not nil, is checked against the plan; what its rules find is the
 	// plan's Policy list.
 	Policy *policy.Policy
+	// Refresh says whether image tags are resolved, to rebuild caches whose tags moved,
+	// and what a registry failure means; "" is RefreshOff.
+	Refresh Refresh
+	// Registry tunes the registry lookups (the file's credentials are added to it).
+	Registry digests.Options
+	// Getenv reads the registry passwords the file's passwordFromEnv names, for the
+	// lookups; nil means os.Getenv.
+	Getenv func(string) string
+
+	// Now is the time the reports of the plan are made for (unused, expiring); nil
+	// means time.Now.
+	Now func() time.Time
+	// UnusedFor lists the live caches no pod matched for this long (0: none).
+	UnusedFor time.Duration
+	// ExpiringWithin lists the live caches that expire within this long.
+	ExpiringWithin time.Duration
+	// PricePerGiBMonth, when above 0, is the storage price the user gave
+	// (--price-per-gib-month); it wins over the file's pricing block.
+	PricePerGiBMonth float64
 }
 
 // Planned is a plan with what it was made from: the file, and the live caches of the
@@ -43,6 +64,9 @@ type Planned struct {
 	Plan    *planner.Plan
 	Regions []string
 	Live    []cloud.Cache
+	// Resolution is what resolving the image tags found; nil when they were not
+	// resolved (RefreshOff).
+	Resolution *Resolution
 }
 
 // Plan checks the selection against the file, reads the live caches of the regions it
@@ -59,9 +83,36 @@ func Plan(ctx context.Context, f *spec.File, src Source, o PlanOptions) (*Planne
 		return nil, err
 	}
 	regions := planner.Regions(f, opts)
+	type resolved struct {
+		r   *Resolution
+		err error
+	}
+	tags := make(chan resolved, 1)
+	rctx, stopResolving := context.WithCancel(ctx)
+	defer stopResolving()
+	if o.Refresh.resolves() { // the registries are read while the API lists
+		go func() {
+			r, err := resolveTags(rctx, f, o)
+			tags <- resolved{r, err}
+		}()
+	}
 	live, err := src.Live(ctx, regions)
+	var res *Resolution
+	if o.Refresh.resolves() {
+		if err != nil {
+			stopResolving() // no plan without the listing: stop asking registries
+		}
+		t := <-tags
+		if err == nil && t.err != nil {
+			return nil, t.err
+		}
+		res = t.r
+	}
 	if err != nil {
 		return nil, err
+	}
+	if res != nil {
+		opts.Digests = res.Digests
 	}
 	if liveTargets && len(opts.Targets) > 0 {
 		if err := CheckSelection(f, opts, live, true); err != nil {
@@ -72,12 +123,52 @@ func Plan(ctx context.Context, f *spec.File, src Source, o PlanOptions) (*Planne
 		return nil, fmt.Errorf("%w\nnothing was planned", err)
 	}
 	plan := planner.Build(f, live, opts)
+	if res != nil {
+		plan.Warnings = append(plan.Warnings, res.Warnings...)
+	}
+	report(plan, f, live, regions, o)
 	if o.Policy != nil {
 		if plan.Policy, err = o.Policy.CheckPlan(f, plan); err != nil {
 			return nil, err
 		}
 	}
-	return &Planned{File: f, Plan: plan, Regions: regions, Live: live}, nil
+	return &Planned{File: f, Plan: plan, Regions: regions, Live: live, Resolution: res}, nil
+}
+
+// report adds to the plan what it reports besides changes: the storage of its regions
+// (and its price, only from the user), and the caches unused or expiring soon.
+func report(plan *planner.Plan, f *spec.File, live []cloud.Cache, regions []string, o PlanOptions) {
+	var price *planner.Price
+	switch {
+	case o.PricePerGiBMonth > 0:
+		price = &planner.Price{PerGiBMonth: o.PricePerGiBMonth}
+		if f.Pricing != nil {
+			price.Currency = f.Pricing.Currency
+		}
+	case f.Pricing != nil:
+		price = &planner.Price{PerGiBMonth: f.Pricing.PerGiBMonth, Currency: f.Pricing.Currency}
+	}
+	inRegions := live[:0:0]
+	for _, l := range live {
+		if slices.Contains(regions, l.Region) {
+			inRegions = append(inRegions, l)
+		}
+	}
+	st := planner.StorageOf(plan, inRegions, regions, price)
+	plan.Storage = &st
+	now := time.Now
+	if o.Now != nil {
+		now = o.Now
+	}
+	t := now().UTC().Truncate(time.Second)
+	if o.UnusedFor > 0 {
+		plan.Unused = planner.Unused(inRegions, t, o.UnusedFor, planner.DeclaredNames(f))
+	}
+	if o.ExpiringWithin > 0 {
+		if exp := planner.ExpiringSoon(inRegions, t, o.ExpiringWithin); len(exp) > 0 {
+			plan.Expiring = exp
+		}
+	}
 }
 
 // errNothingApplied heads the errors of checks that refuse a plan before any call.

@@ -46,6 +46,13 @@ type Cycle struct {
 	// was applied).
 	Plan    planner.Summary
 	Applied applier.Summary
+	// Refreshes names ("region/name") the caches the plan rebuilds because image tags
+	// moved.
+	Refreshes []string
+	// Storage is the GiB the caches of each planned region hold, as listed; Unused
+	// counts the caches no pod matched for --unused-for. Nil and 0 without a plan.
+	Storage map[string]int64
+	Unused  int
 	// Err says why the cycle ended in Error, or what stopped the apply.
 	Err error
 }

@@ -43,6 +43,12 @@ func (l *Loop) logCycle(ctx context.Context, c Cycle) {
 		attrs = append(attrs, slog.Group("plan", "create", p.Create, "update", p.Update, "delete", p.Delete,
 			"replace", p.Replace, "blocked", p.Blocked, "noop", p.Noop, "bookkeeping", p.Bookkeeping))
 	}
+	if len(c.Refreshes) > 0 {
+		attrs = append(attrs, slog.Any("refresh", c.Refreshes))
+	}
+	if c.Unused > 0 {
+		attrs = append(attrs, slog.Int("unused", c.Unused))
+	}
 	if a := c.Applied; a != (applier.Summary{}) {
 		attrs = append(attrs, slog.Group("applied", "created", a.Created, "updated", a.Updated, "deleted", a.Deleted,
 			"replaced", a.Replaced, "unchanged", a.Unchanged, "blocked", a.Blocked, "failed", a.Failed, "stale", a.Stale, "skipped", a.Skipped, "sent", a.Sent))

@@ -92,6 +92,18 @@ func (l *Loop) cycle(ctx context.Context, c *Cycle) []applier.Outcome {
 	report := planned.Drift(l.now(), drift.Options{})
 	states := statesOf(report)
 	c.Caches, c.Plan = &states, planned.Plan.Summary
+	if st := planned.Plan.Storage; st != nil {
+		c.Storage = map[string]int64{}
+		for _, r := range st.Regions {
+			c.Storage[r.Region] = r.LiveGiB
+		}
+	}
+	c.Unused = len(planned.Plan.Unused)
+	for _, ch := range planned.Plan.Changes {
+		if len(ch.Refresh) > 0 {
+			c.Refreshes = append(c.Refreshes, ch.Region+"/"+ch.Name)
+		}
+	}
 	l.logPolicy(ctx, planned.Plan.Policy)
 	l.metrics.recordPolicy(planned.Plan.Policy)
 	changes := planned.Plan.HasChanges()

@@ -29,6 +29,9 @@ type Metrics struct {
 	fileValid   prometheus.Gauge
 	changes     *prometheus.CounterVec
 	policy      *prometheus.CounterVec
+	refreshes   *prometheus.CounterVec
+	storage     *prometheus.GaugeVec
+	unused      prometheus.Gauge
 }
 
 // NewMetrics registers the metrics. Every cycle result starts at 0, so that rate() sees
@@ -54,6 +57,12 @@ func NewMetrics() *Metrics {
 			Help: "Changes apply worked on, by action (create, update, delete, replace) and result (created, updated, sent, failed, …)."}, []string{"action", "result"}),
 		policy: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "imcsync_policy_violations_total",
 			Help: "Policy rules found broken, once per cycle and cache (or plan), by rule and severity; a cache that breaks an error rule is not changed."}, []string{"rule", "severity"}),
+		storage: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "imcsync_cached_gib",
+			Help: "GiB of snapshot storage the image caches of a region hold (every live cache, declared or not), as the last cycle listed them."}, []string{"region"}),
+		unused: prometheus.NewGauge(prometheus.GaugeOpts{Name: "imcsync_unused_caches",
+			Help: "Image caches no pod matched for --unused-for, as the last cycle found them (0 without --unused-for)."}),
+		refreshes: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "imcsync_refreshes_total",
+			Help: "Caches found built from image tags that moved since: result planned (a cycle without --apply, or one that could not rebuild), else the rebuild's result (replaced, failed, …)."}, []string{"result"}),
 	}
 	for _, r := range Results {
 		m.cycles.WithLabelValues(string(r))
@@ -62,7 +71,7 @@ func NewMetrics() *Metrics {
 		Help: "The running build of imcsync; always 1."}, []string{"version", "commit", "goversion"})
 	v := version.Get()
 	info.WithLabelValues(v.Version, v.Commit, v.GoVersion).Set(1)
-	m.Registry.MustRegister(m.caches, m.cycles, m.duration, m.apiCalls, m.throttled, m.lastSuccess, m.fileValid, m.changes, m.policy, info,
+	m.Registry.MustRegister(m.caches, m.cycles, m.duration, m.apiCalls, m.throttled, m.lastSuccess, m.fileValid, m.changes, m.policy, m.refreshes, m.storage, m.unused, info,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -91,6 +100,23 @@ func (m *Metrics) record(c Cycle, outcomes []applier.Outcome) {
 		if o.Action.Mutates() && o.Result != applier.Unchanged {
 			m.changes.WithLabelValues(string(o.Action), string(o.Result)).Inc()
 		}
+	}
+	for region, gib := range c.Storage {
+		m.storage.WithLabelValues(region).Set(float64(gib))
+	}
+	if c.Caches != nil {
+		m.unused.Set(float64(c.Unused))
+	}
+	applied := map[string]applier.Result{}
+	for _, o := range outcomes {
+		applied[o.Region+"/"+o.Name] = o.Result
+	}
+	for _, cache := range c.Refreshes {
+		result, ok := applied[cache]
+		if !ok || result == applier.InProgress || result == "" {
+			result = "planned"
+		}
+		m.refreshes.WithLabelValues(string(result)).Inc()
 	}
 }
 

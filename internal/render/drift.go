@@ -61,7 +61,7 @@ func cacheRef(region, name string, more ...string) string {
 
 // driftDetail says what differs in a drifted cache, and why apply cannot fix it now.
 func driftDetail(d drift.Drifted) string {
-	detail := strings.Join(d.Fields, ", ")
+	detail := strings.Join(append(movedTags(d.Refresh), d.Fields...), ", ")
 	switch {
 	case d.Action == planner.Blocked:
 		detail = strings.TrimPrefix(detail+"; blocked: "+d.Reason, "; ")
@@ -69,6 +69,19 @@ func driftDetail(d drift.Drifted) string {
 		detail += "; apply updates it once it is " + d.WaitsFor
 	}
 	return detail
+}
+
+// movedTags names each moved tag: "web:1 moved sha256:ab12… → sha256:cd34…".
+func movedTags(refresh []planner.Refresh) []string {
+	var out []string
+	for _, r := range refresh {
+		from := "(another digest)"
+		if r.From != "" {
+			from = shortDigest(r.From)
+		}
+		out = append(out, r.Image+" moved "+from+" → "+shortDigest(r.To))
+	}
+	return out
 }
 
 // missingDetail says what apply would do about a missing cache.
@@ -179,8 +192,14 @@ func renderDriftText(r drift.Report, st styles) string {
 		lines = append(lines, cacheRef(u.Region, u.Name, u.ID, u.Status)+": "+st.dim.Render(u.Reason))
 	}
 	section("Unmanaged, not counted as drift", st.dim.Render, lines)
+	for _, l := range unusedLines(r.Unused) {
+		b.WriteString(l + "\n")
+	}
 	label, rest, _ := strings.Cut(driftLine(r), ": ")
 	b.WriteString(st.bold.Render(label+":") + " " + rest + "\n")
+	if l := storageSummary(r.Storage); l != "" {
+		b.WriteString(l + "\n")
+	}
 	return b.String()
 }
 
@@ -221,7 +240,7 @@ func renderDriftMarkdown(r drift.Report) string {
 		if d.WaitsFor != "" {
 			reason = "apply updates it once it is " + d.WaitsFor
 		}
-		rows = append(rows, []string{d.Region, d.Name, d.ID, d.Status, string(d.Action), strings.Join(d.Fields, ", "), reason})
+		rows = append(rows, []string{d.Region, d.Name, d.ID, d.Status, string(d.Action), strings.Join(append(movedTags(d.Refresh), d.Fields...), ", "), reason})
 	}
 	table("Drifted", []string{"Region", "Name", "ID", "Status", "Action", "Changed fields", "Reason"}, rows)
 	rows = nil
@@ -251,6 +270,15 @@ func renderDriftMarkdown(r drift.Report) string {
 		rows = append(rows, []string{u.Region, u.Name, u.ID, u.Status, u.Owner, counted, u.Reason})
 	}
 	table("Unmanaged", []string{"Region", "Name", "ID", "Status", "Owner", "Drift", "Reason"}, rows)
+	rows = nil
+	for _, u := range r.Unused {
+		since := "never matched, created " + u.Since.Format("2006-01-02")
+		if !u.LastMatched.IsZero() {
+			since = u.LastMatched.Format("2006-01-02")
+		}
+		rows = append(rows, []string{u.Region, u.Name, u.ID, fmt.Sprintf("%d GiB", u.Size), since, idleFor(u.IdleSeconds)})
+	}
+	table("Unused (a report, not drift)", []string{"Region", "Name", "ID", "Size", "Last matched", "Idle"}, rows)
 
 	checked := "_Checked at " + r.CheckedAt.UTC().Format(time.RFC3339)
 	if r.Owner != "" {
@@ -259,5 +287,8 @@ func renderDriftMarkdown(r drift.Report) string {
 	b.WriteString(checked + "._\n\n")
 	label, rest, _ := strings.Cut(driftLine(r), ": ")
 	b.WriteString("**" + label + ":** " + rest + "\n")
+	if l := storageSummary(r.Storage); l != "" {
+		b.WriteString("\n**Storage:**" + strings.TrimPrefix(mdCell(l), "Storage:") + "\n")
+	}
 	return b.String()
 }

@@ -48,9 +48,23 @@ func summaryLine(p *planner.Plan) string {
 	replace := ""
 	if s.Replace > 0 {
 		replace = fmt.Sprintf(", %d to replace", s.Replace)
+		if n := refreshes(p.Changes); n > 0 {
+			replace += fmt.Sprintf(" (%d rebuilt for moved image tags)", n)
+		}
 	}
 	return fmt.Sprintf("%d to create, %s, %d to delete%s, %d blocked, %d unchanged.",
 		s.Create, update, s.Delete, replace, s.Blocked, s.Noop+s.Bookkeeping)
+}
+
+// refreshes counts the changes that rebuild a cache because image tags moved.
+func refreshes(changes []planner.Change) int {
+	n := 0
+	for _, c := range changes {
+		if c.Refreshes() {
+			n++
+		}
+	}
+	return n
 }
 
 // noChangesLine is the first line of a plan without changes.
@@ -76,7 +90,11 @@ func heading(c *planner.Change) string {
 	case planner.Delete:
 		b.WriteString(" will be deleted")
 	case planner.Replace:
-		b.WriteString(" will be replaced")
+		if c.Refreshes() {
+			b.WriteString(" will be rebuilt")
+		} else {
+			b.WriteString(" will be replaced")
+		}
 	case planner.Blocked:
 		b.WriteString(" is blocked")
 	default:

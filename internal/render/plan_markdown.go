@@ -104,11 +104,17 @@ func newMDPlan(p *planner.Plan) *mdPlan {
 	}
 	if p.HasChanges() {
 		m.summary = "**Plan:** " + summaryLine(p) + "\n\n"
+		if l := storageLine(p); l != "" {
+			m.summary += "**Storage:**" + strings.TrimPrefix(mdCell(l), "Storage:") + "\n\n"
+		}
 	} else {
 		m.summary = noChangesLine(p.Summary) + "\n\n"
 	}
 	if bk := bookkeepingLine(p); bk != "" {
 		m.summary += "_" + mdCell(bk) + "_\n\n"
+	}
+	if lines := reportLines(p); len(lines) > 0 {
+		m.summary += mdReport(lines)
 	}
 
 	m.policy = policySection(p.Policy)
@@ -157,7 +163,24 @@ func newMDPlan(p *planner.Plan) *mdPlan {
 	return m
 }
 
-// header is the marker (when the file is known) and the heading of a plan comment:
+// mdReport puts the report lines (reportLines: unused and expiring caches) in a
+// collapsed block per list.
+func mdReport(lines []string) string {
+	var b strings.Builder
+	for _, l := range lines {
+		switch {
+		case l == "":
+			b.WriteString("\n</details>\n\n")
+		case strings.HasPrefix(l, "  "):
+			b.WriteString("- " + mdCell(strings.TrimSpace(l)) + "\n")
+		default:
+			b.WriteString("<details><summary>" + mdCell(strings.TrimSuffix(l, ":")) + "</summary>\n\n")
+		}
+	}
+	return b.String()
+}
+
+// header is the marker (when the file is known) and the heading of a comment:
 // "### imcsync plan: `FILE` at SHA".
 func (o MarkdownOptions) header(part, parts int) string { return o.headerOf("plan", part, parts) }
 
@@ -364,7 +387,13 @@ func markdownDiff(c *planner.Change, plain styles) string {
 // none.
 func fieldNames(c *planner.Change) string {
 	var names []string
+	for _, r := range c.Refresh {
+		names = append(names, "moved tag "+r.Image)
+	}
 	for _, f := range c.Fields {
+		if len(c.Refresh) > 0 {
+			break // a rebuild sends every field; the moved tags are the change
+		}
 		if f.Send || c.Action == planner.Blocked {
 			names = append(names, f.Field)
 		}

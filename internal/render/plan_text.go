@@ -65,6 +65,7 @@ func renderText(p *planner.Plan, st styles) string {
 			b.WriteString(st.dim.Render(bk) + "\n")
 		}
 		writeUnmanaged(&b, p.Unmanaged, st)
+		writeReport(&b, p)
 		writeWarnings(&b, p.Warnings, st)
 		writePolicy(&b, p.Policy, st)
 		return b.String()
@@ -81,13 +82,24 @@ func renderText(p *planner.Plan, st styles) string {
 		b.WriteString("\n")
 	}
 	writeUnmanaged(&b, p.Unmanaged, st)
+	writeReport(&b, p)
 	writeWarnings(&b, p.Warnings, st)
 	if bk := bookkeepingLine(p); bk != "" {
 		b.WriteString(st.dim.Render(bk) + "\n")
 	}
 	writePolicy(&b, p.Policy, st)
 	b.WriteString(st.bold.Render("Plan:") + " " + summaryLine(p) + "\n")
+	if l := storageLine(p); l != "" {
+		b.WriteString(l + "\n")
+	}
 	return b.String()
+}
+
+// writeReport lists the caches unused or expiring soon.
+func writeReport(b *strings.Builder, p *planner.Plan) {
+	for _, l := range reportLines(p) {
+		b.WriteString(l + "\n")
+	}
 }
 
 // writeWarnings lists the plan's warnings, one paragraph each.
@@ -116,17 +128,59 @@ func changeLines(c *planner.Change, base int) []line {
 	m := actionMarker(c.Action)
 	title := `imagecache "` + c.Region + "/" + c.Name + `"`
 	lines := []line{{indent: base, text: "# " + heading(c), bold: true}}
-	if c.Action == planner.Delete && len(c.Fields) == 0 {
-		return append(lines, line{indent: base, marker: m, text: title})
+	if c.Action == planner.Delete && len(c.Fields) == 0 && len(c.Bookkeeping) == 0 {
+		l := line{indent: base, marker: m, text: title}
+		if n := storageNote(c); n != "" {
+			l.note = "(" + n + ")"
+		}
+		return append(lines, l)
 	}
 	lines = append(lines, line{indent: base, marker: m, text: title + " {"})
 	var body []line
-	for _, fc := range c.Fields {
-		body = append(body, fieldLines(fc, base+4)...)
+	if len(c.Refresh) > 0 {
+		body = append(body, refreshLines(c, base+4)...)
+	} else {
+		for _, fc := range c.Fields {
+			body = append(body, fieldLines(fc, base+4)...)
+		}
 	}
 	alignKeys(body)
+	body = addStorageNote(c, body, base+4)
 	lines = append(lines, body...)
 	return append(lines, line{indent: base + 2, text: "}"})
+}
+
+// refreshLines shows why a cache is rebuilt: one "~ web:1 moved sha256:ab12… →
+// sha256:cd34…" line per moved tag. The new cache gets every declared field; they are
+// summed up in one quiet line rather than listed as changes.
+func refreshLines(c *planner.Change, indent int) []line {
+	var lines []line
+	for _, r := range c.Refresh {
+		from := "(another digest)"
+		if r.From != "" {
+			from = shortDigest(r.From)
+		}
+		lines = append(lines, line{indent: indent, marker: '~', text: r.Image + " moved " + from + " → " + shortDigest(r.To)})
+	}
+	if c.Action == planner.Replace {
+		var keys []string
+		for _, fc := range c.Fields {
+			if fc.Send {
+				keys = append(keys, fc.Field)
+			}
+		}
+		lines = append(lines, line{indent: indent, dim: true, text: "# the new cache is created with " + strings.Join(keys, ", ")})
+	}
+	return lines
+}
+
+// shortDigest shows a digest as its algorithm and first 12 hex digits, then "…".
+func shortDigest(d string) string {
+	algo, hex, ok := strings.Cut(d, ":")
+	if !ok || len(hex) <= 12 {
+		return d + "…"
+	}
+	return algo + ":" + hex[:12] + "…"
 }
 
 // alignKeys pads the keys of one block's "key: value" lines so their values line up;

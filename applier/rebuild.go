@@ -1,0 +1,160 @@
+package applier
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/imcsync/imcsync/internal/cloud"
+	"github.com/imcsync/imcsync/internal/eci"
+	"github.com/imcsync/imcsync/internal/ownership"
+	"github.com/imcsync/imcsync/planner"
+	"github.com/imcsync/imcsync/spec"
+)
+
+// A rebuild (planner.Change.Refreshes: image tags moved) replaces a cache without a
+// moment in which its images have no Ready cache: the new cache is created first; once
+// it is Ready (and shows what was sent) the old one is deleted; the rebuild is done
+// when the old one is no longer listed. UpdateImageCache cannot do it: with an unchanged
+// image list it answers NoNeedUpdate. If the new cache fails, it is deleted and the old
+// one kept. A rebuild always waits, whatever Options.Wait says: deleting the old cache
+// before the new one is Ready would leave pods without a cache.
+
+// rebuildState is a rebuilding task's progress (task.rebuild).
+type rebuildState struct {
+	old     string // the cache being replaced, deleted once the new one is Ready
+	retired bool   // the old cache's delete was accepted; waiting for it to go
+	failed  string // the new cache failed: why (it is being deleted)
+}
+
+// createForRebuild creates the new cache of a rebuild. The old one is left alone. Its
+// ClientToken follows the cache it replaces (and, through the request's built record,
+// the digests it is built from), so two runs rebuilding one cache make one new cache,
+// and a later rebuild of the same cache is a new create.
+func (r *runner) createForRebuild(ctx context.Context, t *task, req planner.Request) (int, error) {
+	c, err := createRequest(r.decider.owner, t.change, req, "rebuild:"+t.change.ID, r.opts.Getenv)
+	if err != nil {
+		return 0, err
+	}
+	t.rebuild = &rebuildState{old: t.change.ID}
+	if t.resume != nil { // an earlier run created it: wait for it, then delete the old one
+		t.out.ID = t.resume.ID
+		return 0, nil
+	}
+	t.out.ID = ""
+	n, err := r.call(ctx, func(cx context.Context) error {
+		id, err := r.client.Create(cx, c)
+		if err == nil {
+			t.out.ID = id
+		}
+		return err
+	})
+	if err != nil {
+		t.out.ID = t.change.ID
+		err = fmt.Errorf("creating the new cache (%s is kept): %w", t.change.ID, err)
+	}
+	return n, err
+}
+
+// sent0 is a call that sent nothing to check.
+var sent0 sent
+
+// unfinishedRebuild finds, among the live caches of a name, one an earlier run built to
+// replace old (spec.ReplacesTag) and did not finish with.
+func unfinishedRebuild(named []cloud.Cache, old string) *cloud.Cache {
+	for i := range named {
+		if named[i].ID != old && named[i].Tags[spec.ReplacesTag] == old {
+			return &named[i]
+		}
+	}
+	return nil
+}
+
+// observeRebuild looks at a rebuilding task after its create was accepted, and
+// reports whether it handled the read (false: the new cache is still settling as any
+// create does).
+func (r *runner) observeRebuild(ctx context.Context, t *task, v regionView) bool {
+	rb := t.rebuild
+	switch {
+	case rb.retired:
+		if _, listed := v.byID[rb.old]; listed {
+			r.progress(t, Settling, fmt.Sprintf("%s is Ready; waiting for %s to be deleted", t.out.ID, rb.old))
+			return true
+		}
+		r.finish(t, Replaced, fmt.Sprintf("rebuilt: %s is Ready, then %s was deleted", t.out.ID, rb.old), nil)
+		return true
+	case rb.failed != "":
+		if _, listed := v.byID[t.out.ID]; listed {
+			r.progress(t, Settling, "waiting for the failed new cache to be deleted")
+			return true
+		}
+		err := errors.New(rb.failed)
+		t.out.ID = rb.old
+		r.finish(t, Failed, rb.failed, err)
+		return true
+	}
+	live, ok := v.byID[t.out.ID]
+	if !ok {
+		return false
+	}
+	t.out.Status, t.out.Progress = live.Status, live.Progress
+	sent := t.sent
+	if t.resume != nil {
+		sent = sent0 // built by an earlier run, from its own plan: not checked against this one
+	}
+	res, msg, done := settle(planner.Create, sent, &live, true, t.polls)
+	if !done {
+		return false
+	}
+	if res != Created {
+		rb.failed = fmt.Sprintf("the new cache %s did not become Ready (%s); it is deleted and %s is kept", t.out.ID, msg, rb.old)
+		gone := t.change
+		gone.ID = t.out.ID
+		err := r.deleteOne(ctx, t, gone)
+		if err != nil {
+			r.finish(t, Failed, rb.failed+"; deleting it failed: "+err.Error(), err)
+		}
+		return true
+	}
+	old := t.change
+	if err := r.retire(ctx, t, old); err != nil {
+		msg := fmt.Sprintf("%s is Ready, but deleting %s failed: %v; delete it yourself, or plan again", t.out.ID, rb.old, err)
+		r.finish(t, Failed, msg, errors.New(msg))
+		return true
+	}
+	rb.retired = true
+	r.progress(t, Settling, fmt.Sprintf("%s is Ready; %s is being deleted", t.out.ID, rb.old))
+	return true
+}
+
+// retire deletes the old cache of a rebuild, unless another owner took it meanwhile. A
+// cache already gone is fine.
+func (r *runner) retire(ctx context.Context, t *task, old planner.Change) error {
+	var live cloud.Cache
+	_, err := r.call(ctx, func(c context.Context) error {
+		var err error
+		live, err = r.client.Get(c, old.Region, old.ID)
+		return err
+	})
+	switch {
+	case errors.Is(err, eci.ErrNotFound):
+		return nil
+	case err != nil:
+		return err
+	}
+	if err := ownership.Of(r.decider.owner, live.Tags).CanManage(); err != nil {
+		return err
+	}
+	return r.deleteOne(ctx, t, old)
+}
+
+// deleteOne deletes the cache ch.ID with a ClientToken of its own.
+func (r *runner) deleteOne(ctx context.Context, t *task, ch planner.Change) error {
+	token := clientToken(r.opts.RunID, ch, planner.Delete, planner.Request{})
+	n, err := r.call(ctx, func(c context.Context) error { return r.client.Delete(c, ch.Region, ch.ID, token) })
+	t.out.Attempts += n
+	if errors.Is(err, eci.ErrNotFound) {
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,122 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/google/go-containerregistry/pkg/name"
+
+	"github.com/imcsync/imcsync/internal/digests"
+	"github.com/imcsync/imcsync/spec"
+)
+
+// Refresh says how a plan treats image tags that moved (--refresh).
+type Refresh string
+
+// The refresh modes.
+const (
+	// RefreshOff resolves nothing and sends no registry request: no cache is rebuilt
+	// for a moved tag, and no built record is written.
+	RefreshOff Refresh = "off"
+	// RefreshAuto resolves the file's tags; a registry that cannot be reached, or a
+	// tag that cannot be resolved, is a warning and the plan goes on without it.
+	RefreshAuto Refresh = "auto"
+	// RefreshStrict resolves the file's tags; any failure is an error.
+	RefreshStrict Refresh = "strict"
+)
+
+// ParseRefresh reads a --refresh value.
+func ParseRefresh(s string) (Refresh, error) {
+	switch r := Refresh(s); r {
+	case RefreshOff, RefreshAuto, RefreshStrict:
+		return r, nil
+	}
+	return "", fmt.Errorf("--refresh %q: want auto, strict or off", s)
+}
+
+// resolves reports whether the mode resolves tags ("" is off).
+func (r Refresh) resolves() bool { return r == RefreshAuto || r == RefreshStrict }
+
+// Resolution is what resolving the file's tags found, for a plan.
+type Resolution struct {
+	// Digests maps each resolved tag reference to its digest.
+	Digests map[string]string
+	// Warnings say which registries and tags could not be resolved (RefreshAuto).
+	Warnings []string
+	// Requests counts the HTTP requests sent to registries.
+	Requests int64
+}
+
+// resolveTags resolves the tag references of the caches the plan covers, with the
+// file's registry credentials (their passwords read through getenv) before the Docker
+// config. In RefreshStrict mode a failure is an error; in RefreshAuto a warning.
+func resolveTags(ctx context.Context, f *spec.File, o PlanOptions) (*Resolution, error) {
+	getenv := o.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	var images []string
+	ropts := o.Registry
+	for i := range f.Caches {
+		c := &f.Caches[i]
+		if !o.covers(c) || (c.Refresh != nil && *c.Refresh == spec.RefreshNever) {
+			continue
+		}
+		images = append(images, c.Images...)
+		for _, cred := range c.ImageRegistryCredentials {
+			if pw, err := cred.Password(getenv); err == nil {
+				ropts.Credentials = append(ropts.Credentials, digests.Credential{Server: cred.Server, UserName: cred.UserName, Password: pw})
+			}
+		}
+	}
+	res := digests.Resolve(ctx, images, ropts)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out := &Resolution{Digests: res.Digests, Requests: res.Requests}
+	var problems []string
+	for _, host := range slices.Sorted(maps.Keys(res.Registries)) {
+		n := 0
+		for _, img := range slices.Compact(slices.Sorted(slices.Values(images))) {
+			if res.Unresolved(img) && registryOf(img) == host {
+				n++
+			}
+		}
+		problems = append(problems, fmt.Sprintf("registry %s could not be reached (%v): %d image(s) not checked for moved tags", host, res.Registries[host], n))
+	}
+	for _, img := range slices.Sorted(maps.Keys(res.Images)) {
+		problems = append(problems, fmt.Sprintf("image %s: its tag could not be resolved (%v): not checked for a moved tag", img, res.Images[img]))
+	}
+	if len(problems) == 0 {
+		return out, nil
+	}
+	if o.Refresh == RefreshStrict {
+		return nil, errors.New("resolving image tags (--refresh=strict):\n  " + strings.Join(problems, "\n  ") +
+			"\nnothing was planned; --refresh=auto plans without them")
+	}
+	for _, p := range problems {
+		out.Warnings = append(out.Warnings, p+"; --refresh=strict makes this an error, --refresh=off skips registries")
+	}
+	return out, nil
+}
+
+// registryOf is the registry host of an image reference, as go-containerregistry
+// names it (index.docker.io for Docker Hub).
+func registryOf(image string) string {
+	ref, err := name.ParseReference(image)
+	if err != nil {
+		return ""
+	}
+	return ref.Context().RegistryStr()
+}
+
+// covers says whether the region and target filters keep a declared cache.
+func (o PlanOptions) covers(c *spec.Cache) bool {
+	return (len(o.Regions) == 0 || slices.Contains(o.Regions, c.Region)) &&
+		(len(o.Targets) == 0 || slices.Contains(o.Targets, c.Name) || slices.Contains(o.Targets, c.Region+"/"+c.Name))
+}
