@@ -74,7 +74,7 @@ func (f Field) Declared(c *Cache) any {
 		return nil
 	}
 	if f.Type == TypeStringSet {
-		return StringSet(v.([]string))
+		return stringSet(v.([]string))
 	}
 	return mustPlain(v)
 }
@@ -211,7 +211,7 @@ func init() {
 			readBack(func(l *cloud.Cache) any { return l.ID }),
 		identField("region", "RegionId", func(c *Cache) *string { return &c.Region }, checkRegion).
 			readBack(func(l *cloud.Cache) any { return l.Region }),
-		imagesField().readBack(func(l *cloud.Cache) any { return StringSet(l.Images) }).exported(),
+		imagesField().readBack(func(l *cloud.Cache) any { return stringSet(l.Images) }).exported(),
 		int32Field("size", "ImageCacheSize", Compared, func(c *Cache) **int32 { return &c.Size }, 1).
 			readBack(func(l *cloud.Cache) any { return int64(l.Size) }).exported(),
 		stringField("eliminationStrategy", "EliminationStrategy", Compared, func(c *Cache) **string { return &c.EliminationStrategy }, checkElimination).
@@ -364,9 +364,9 @@ func stringInto[T any](ptr func(*T) *string, check func(string) string) func(d *
 // these, and validation counts the record tag for a cache that sets any of them.
 func (m Managed) Recorded() bool { return m == WriteOnly || m == CreateOnly }
 
-// NeedsRecord says whether c sets a field the record tag covers, so that imcsync adds
+// needsRecord says whether c sets a field the record tag covers, so that imcsync adds
 // the record tag to it.
-func NeedsRecord(c *Cache) bool {
+func needsRecord(c *Cache) bool {
 	for _, f := range cacheFields {
 		if f.Managed.Recorded() && f.set(c) {
 			return true
@@ -375,15 +375,15 @@ func NeedsRecord(c *Cache) bool {
 	return false
 }
 
-// ReservedTags lists the reserved tags imcsync adds to a cache c of file f, with why:
-// the owner tag when the file sets owner, the record tag when NeedsRecord. They count
+// reservedTags lists the reserved tags imcsync adds to a cache c of file f, with why:
+// the owner tag when the file sets owner, the record tag when needsRecord. They count
 // against the API's MaxTags together with the user tags.
-func ReservedTags(f *File, c *Cache) []string {
+func reservedTags(f *File, c *Cache) []string {
 	var tags []string
 	if f.Owner != "" {
 		tags = append(tags, OwnerTag+" (the file sets owner)")
 	}
-	if NeedsRecord(c) {
+	if needsRecord(c) {
 		tags = append(tags, RecordTag+" (the cache sets write-only or create-only fields)")
 	}
 	return tags
@@ -501,11 +501,11 @@ func imagesField() cacheField {
 		}
 		return c.Images
 	})
-	f.MaxItems = MaxImages
+	f.MaxItems = maxImages
 	return cacheField{
 		objectField: objectField[Cache]{f, func(d *decoder, n *yaml.Node, path string, c *Cache) {
 			var images []string
-			ok := d.list(n, path, "images", MaxImages, func(_ int, n *yaml.Node, path string) (string, bool) {
+			ok := d.list(n, path, "images", maxImages, func(_ int, n *yaml.Node, path string) (string, bool) {
 				s, ok := d.str(n, path)
 				if ok {
 					if msg := checkImage(s); msg != "" {
@@ -614,11 +614,11 @@ func credentialsField() cacheField {
 		}
 		return c.ImageRegistryCredentials
 	})
-	f.MaxItems = MaxCredentials
+	f.MaxItems = maxCredentials
 	return cacheField{
 		objectField: objectField[Cache]{f, func(d *decoder, n *yaml.Node, path string, c *Cache) {
 			creds := []RegistryCredential{}
-			ok := d.list(n, path, "registry credentials", MaxCredentials, func(_ int, n *yaml.Node, path string) (string, bool) {
+			ok := d.list(n, path, "registry credentials", maxCredentials, func(_ int, n *yaml.Node, path string) (string, bool) {
 				cred, ok := d.credential(n, path)
 				if ok {
 					creds = append(creds, cred)
@@ -649,8 +649,8 @@ func (d *decoder) credential(n *yaml.Node, path string) (RegistryCredential, boo
 		return false
 	})
 	d.require(n, path, "server", "userName", "passwordFromEnv")
-	if what := CredentialVariable(cred.PasswordFromEnv); what != "" {
-		d.warnf(envNode, join(path, "passwordFromEnv"), "%s is %s: apply refuses to send it to a registry unless %s names it", cred.PasswordFromEnv, what, AllowPasswordEnv)
+	if what := credentialVariable(cred.PasswordFromEnv); what != "" {
+		d.warnf(envNode, join(path, "passwordFromEnv"), "%s is %s: apply refuses to send it to a registry unless %s names it", cred.PasswordFromEnv, what, allowPasswordEnv)
 	}
 	return cred, len(d.errs) == errs
 }
@@ -663,11 +663,11 @@ func acrInfosField() cacheField {
 		}
 		return c.AcrRegistryInfos
 	})
-	f.MaxItems = MaxAcrInfos
+	f.MaxItems = maxAcrInfos
 	return cacheField{
 		objectField: objectField[Cache]{f, func(d *decoder, n *yaml.Node, path string, c *Cache) {
 			infos := []AcrRegistryInfo{}
-			ok := d.list(n, path, "ACR registry infos", MaxAcrInfos, func(_ int, n *yaml.Node, path string) (string, bool) {
+			ok := d.list(n, path, "ACR registry infos", maxAcrInfos, func(_ int, n *yaml.Node, path string) (string, bool) {
 				info, ok := d.acrInfo(n, path)
 				if ok {
 					infos = append(infos, info)

@@ -9,8 +9,8 @@ import (
 // Bounds on the work and the output of reading one file, whatever its content: the file
 // comes from pull requests, so anyone who can open one controls it.
 const (
-	// MaxFileSize is the largest imagecaches.yaml imcsync reads, in bytes (8 MiB).
-	MaxFileSize = 8 << 20
+	// maxFileSize is the largest imagecaches.yaml imcsync reads, in bytes (8 MiB).
+	maxFileSize = 8 << 20
 	// MaxPrintedErrors is how many problems Errors.Error lists before "and N more".
 	MaxPrintedErrors = 50
 	// maxProblems is how many distinct problems are collected; checking goes on
@@ -34,10 +34,10 @@ func maxIgnoreEntries() int { return len(ignorable()) + MaxTags }
 // larger entry is refused before it is decoded.
 func maxCacheNodes() int {
 	n := 1 + 2*len(cacheFields) // the mapping, every key and its value
-	n += MaxImages
+	n += maxImages
 	n += 2 * MaxTags
-	n += MaxCredentials * (1 + 2*len(credentialFields))
-	n += MaxAcrInfos * (1 + 2*len(acrInfoFields) + maxDomains)
+	n += maxCredentials * (1 + 2*len(credentialFields))
+	n += maxAcrInfos * (1 + 2*len(acrInfoFields) + maxDomains)
 	n += maxIgnoreEntries()
 	return n
 }

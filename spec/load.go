@@ -14,10 +14,10 @@ import (
 
 // Load reads, decodes, defaults and validates the imagecaches.yaml at path. Problems in
 // the file come back as Errors; a file that cannot be read as the *fs.PathError. It
-// reads at most MaxFileSize bytes and one more, so that an endless file (/dev/zero, a
+// reads at most maxFileSize bytes and one more, so that an endless file (/dev/zero, a
 // pipe) is refused as too large instead of read forever.
 func Load(path string) (*File, error) {
-	data, err := ReadAtMost(path, MaxFileSize)
+	data, err := ReadAtMost(path, maxFileSize)
 	if err != nil {
 		return nil, err
 	}
@@ -232,7 +232,7 @@ func (d *decoder) complete(f *File, e *entry, defaults *entry, fileRegion bool) 
 		d.errorf(e.node, e.path, "missing images: list at least one image")
 	}
 
-	reserved := ReservedTags(f, c)
+	reserved := reservedTags(f, c)
 	if total := len(c.Tags) + len(reserved); total > MaxTags {
 		at, path := e.node, e.path
 		if n := e.present["tags"]; n != nil {

@@ -9,10 +9,10 @@ import (
 
 // Limits of one UpdateImageCache call (seed API page).
 const (
-	MaxImages      = 100
+	maxImages      = 100
 	MaxTags        = 20
-	MaxCredentials = 10
-	MaxAcrInfos    = 20
+	maxCredentials = 10
+	maxAcrInfos    = 20
 	MaxTagLength   = 128
 	maxDomains     = 100                 // domains of one ACR instance: undocumented, a bound like Image's
 	maxHostLength  = 253 + len(":65535") // a DNS name and a port

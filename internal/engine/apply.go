@@ -11,8 +11,8 @@ import (
 	"github.com/imcsync/imcsync/planner"
 )
 
-// ReportFormatVersion is the format_version of `apply -o json`.
-const ReportFormatVersion = "1"
+// reportFormatVersion is the format_version of `apply -o json`.
+const reportFormatVersion = "1"
 
 // Report is what applying a plan did, per cache and in sum; `apply -o json` writes it
 // as it is.
@@ -34,7 +34,7 @@ func NewReport(outcomes []applier.Outcome) Report {
 	if outcomes == nil {
 		outcomes = []applier.Outcome{}
 	}
-	return Report{FormatVersion: ReportFormatVersion, Outcomes: outcomes, Summary: applier.Summarize(outcomes), Converged: applier.Converged(outcomes)}
+	return Report{FormatVersion: reportFormatVersion, Outcomes: outcomes, Summary: applier.Summarize(outcomes), Converged: applier.Converged(outcomes)}
 }
 
 // Apply applies a fresh plan. The plan's listing is the applier's first read, and a
@@ -45,7 +45,7 @@ func (p *Planned) Apply(ctx context.Context, client applier.Client, opts applier
 	if err := CheckSecrets(p.Plan, opts.Getenv); err != nil {
 		return Report{}, err
 	}
-	opts.Live = ByRegion(p.Regions, p.Live)
+	opts.Live = byRegion(p.Regions, p.Live)
 	replace := planner.Options{Replace: p.Plan.Replace}
 	opts.Replan = func(l cloud.Cache) (planner.Change, bool) { return planner.Replan(p.File, l, replace) }
 	opts.CheckFingerprints = false
@@ -70,7 +70,7 @@ func run(ctx context.Context, plan *planner.Plan, client applier.Client, opts ap
 
 // CheckSecrets fails before any call when a change would send a registry password whose
 // variable is unset, or is a credential variable it may not read
-// (spec.CredentialVariable). getenv nil means os.Getenv.
+// (see spec.RegistryCredential.Password). getenv nil means os.Getenv.
 func CheckSecrets(plan *planner.Plan, getenv func(string) string) error {
 	if getenv == nil {
 		getenv = os.Getenv

@@ -72,8 +72,8 @@ func (c *Connection) Live(ctx context.Context, regions []string) ([]cloud.Cache,
 	return List(ctx, c.Client, regions)
 }
 
-// Lister lists the caches of one region; *eci.Client is one.
-type Lister interface {
+// lister lists the caches of one region; *eci.Client is one.
+type lister interface {
 	List(ctx context.Context, region string) ([]cloud.Cache, error)
 }
 
@@ -83,7 +83,7 @@ const listParallelism = 8
 // List lists every cache of the regions, several regions at once, in the regions'
 // order. The client retries each page (eci.RetryPolicy); the first region that still
 // fails fails the whole listing.
-func List(ctx context.Context, client Lister, regions []string) ([]cloud.Cache, error) {
+func List(ctx context.Context, client lister, regions []string) ([]cloud.Cache, error) {
 	var (
 		mu    sync.Mutex
 		found = map[string][]cloud.Cache{}
@@ -112,9 +112,9 @@ func List(ctx context.Context, client Lister, regions []string) ([]cloud.Cache, 
 	return out, nil
 }
 
-// ByRegion groups a listing of regions by region; a region without caches has a nil
+// byRegion groups a listing of regions by region; a region without caches has a nil
 // entry, so that it counts as read (applier.Options.Live).
-func ByRegion(regions []string, live []cloud.Cache) map[string][]cloud.Cache {
+func byRegion(regions []string, live []cloud.Cache) map[string][]cloud.Cache {
 	out := make(map[string][]cloud.Cache, len(regions))
 	for _, r := range regions {
 		out[r] = nil

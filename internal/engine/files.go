@@ -16,9 +16,9 @@ import (
 // saved DescribeImageCaches output): a plan of 10,000 caches is a few MB.
 const maxInputFile = 256 << 20
 
-// ReadBounded reads the file at path, refusing one larger than maxInputFile without
+// readBounded reads the file at path, refusing one larger than maxInputFile without
 // reading on (a path such as /dev/zero would never end).
-func ReadBounded(path string) ([]byte, error) {
+func readBounded(path string) ([]byte, error) {
 	data, err := spec.ReadAtMost(path, maxInputFile)
 	if err != nil {
 		return nil, err
@@ -40,7 +40,7 @@ type Saved string
 // Live reads the file. A saved page may lack RegionId: its caches then belong to the
 // one region planned.
 func (s Saved) Live(_ context.Context, regions []string) ([]cloud.Cache, error) {
-	data, err := ReadBounded(string(s))
+	data, err := readBounded(string(s))
 	if err != nil {
 		return nil, fmt.Errorf("--live: %w", err)
 	}
@@ -55,10 +55,10 @@ func (s Saved) Live(_ context.Context, regions []string) ([]cloud.Cache, error) 
 	return caches, nil
 }
 
-// SourcePath is the file's path relative to the root of the Git repository that holds
+// sourcePath is the file's path relative to the root of the Git repository that holds
 // it (the nearest directory above it with a .git entry), with forward slashes; "" outside
 // a repository, where no path would name the file the same way from every checkout.
-func SourcePath(file string) string {
+func sourcePath(file string) string {
 	abs, err := filepath.Abs(file)
 	if err != nil {
 		return ""

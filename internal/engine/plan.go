@@ -49,9 +49,9 @@ func Plan(ctx context.Context, f *spec.File, src Source, o PlanOptions) (*Planne
 	if o.Prune && f.Owner == "" {
 		return nil, fmt.Errorf("--prune needs `owner:` in %s: without it imcsync cannot tell this file's caches from others', so nothing would be deleted; set owner, or leave out --prune", f.Path)
 	}
-	opts := planner.Options{Regions: o.Regions, Targets: o.Targets, Prune: o.Prune, Replace: o.Replace, Source: SourcePath(f.Path)}
+	opts := planner.Options{Regions: o.Regions, Targets: o.Targets, Prune: o.Prune, Replace: o.Replace, Source: sourcePath(f.Path)}
 	liveTargets := o.LiveTargets || o.Prune
-	if err := CheckSelection(f, opts, nil, liveTargets); err != nil {
+	if err := checkSelection(f, opts, nil, liveTargets); err != nil {
 		return nil, err
 	}
 	regions := planner.Regions(f, opts)
@@ -60,7 +60,7 @@ func Plan(ctx context.Context, f *spec.File, src Source, o PlanOptions) (*Planne
 		return nil, err
 	}
 	if liveTargets && len(opts.Targets) > 0 {
-		if err := CheckSelection(f, opts, live, true); err != nil {
+		if err := checkSelection(f, opts, live, true); err != nil {
 			return nil, err
 		}
 	}

@@ -12,7 +12,7 @@ import (
 // sent (planner.Plan.Check): any problem refuses the whole file, so a plan is never
 // half-applied.
 func ReadPlan(path string) (*planner.Plan, error) {
-	data, err := ReadBounded(path)
+	data, err := readBounded(path)
 	if err != nil {
 		return nil, err
 	}

@@ -14,12 +14,12 @@ import (
 // closestShown is how many close names an error about --target or --region lists.
 const closestShown = 3
 
-// CheckSelection refuses --region and --target values that name nothing in the file, so
+// checkSelection refuses --region and --target values that name nothing in the file, so
 // that a typo is not a plan of nothing reported as "No changes" forever. A target must
 // name a declared cache of the selected regions, or, when liveTargets (apply --prune
 // deletes live caches, drift reports them), a live one. live is nil before the live
 // caches are read: targets are then checked only when they cannot name live caches.
-func CheckSelection(f *spec.File, opts planner.Options, live []cloud.Cache, liveTargets bool) error {
+func checkSelection(f *spec.File, opts planner.Options, live []cloud.Cache, liveTargets bool) error {
 	var problems []string
 	var regions []string
 	for _, c := range f.Caches {
