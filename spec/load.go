@@ -76,26 +76,6 @@ func checkAPIVersion(s string) string {
 	return ""
 }
 
-// Keys lists the keys the loader takes in each kind of mapping: "" (the top level),
-// "defaults", "imageCaches[]", "imageCaches[].imageRegistryCredentials[]" and
-// "imageCaches[].acrRegistryInfos[]". The schema test checks the JSON Schema against it.
-func Keys() map[string][]string {
-	names := func(fs []Field) []string {
-		keys := make([]string, len(fs))
-		for i, f := range fs {
-			keys[i] = f.Key
-		}
-		return keys
-	}
-	return map[string][]string{
-		"":              names(keysOf(fileFields)),
-		"defaults":      names(keysOf(objectFields(defaultsFields()))),
-		"imageCaches[]": names(CacheFields()),
-		"imageCaches[].imageRegistryCredentials[]": names(keysOf(credentialFields)),
-		"imageCaches[].acrRegistryInfos[]":         names(keysOf(acrInfoFields)),
-	}
-}
-
 // entry is one decoded cache mapping (or defaults) before merging.
 type entry struct {
 	cache   Cache
@@ -170,7 +150,7 @@ func (d *decoder) decodeFile(data []byte) *File {
 	var defaults *entry
 	if t.defaults != nil && d.fits(t.defaults, "defaults", sizes) {
 		defaults = d.entry(t.defaults, "defaults", objectFields(defaultsFields()), func(key string, k, _ *yaml.Node) bool {
-			if key != "name" && key != "id" {
+			if f, ok := FieldByKey(key); !ok || !f.PerCache {
 				return false
 			}
 			d.errorf(k, join("defaults", key), "%s cannot be set in defaults: each cache has its own", key)
@@ -216,7 +196,7 @@ func (d *decoder) complete(f *File, e *entry, defaults *entry, fileRegion bool) 
 	inDefaults := func(key string) bool { return defaults != nil && defaults.present[key] != nil }
 	if defaults != nil {
 		for _, fld := range cacheFields {
-			fld.merge(c, &defaults.cache)
+			fld.cache.merge(c, &defaults.cache)
 		}
 	}
 	if c.Region == "" {

@@ -57,7 +57,7 @@ func checkZone(s string) string {
 
 // resourceID checks an Alibaba Cloud resource id with the given prefix, e.g. "sg-".
 func resourceID(prefix, what string) func(string) string {
-	re := regexp.MustCompile(`^` + prefix + `[A-Za-z0-9]+$`)
+	re := regexp.MustCompile(idPattern(prefix))
 	return func(s string) string {
 		if !re.MatchString(s) {
 			return fmt.Sprintf("invalid %s %s: want %s followed by letters and digits", what, shown(s), prefix)
@@ -65,6 +65,9 @@ func resourceID(prefix, what string) func(string) string {
 		return ""
 	}
 }
+
+// idPattern is the regular expression of a resource id with the given prefix.
+func idPattern(prefix string) string { return `^` + prefix + `[A-Za-z0-9]+$` }
 
 var checkVSwitch = resourceID("vsw-", "vSwitch id")
 
