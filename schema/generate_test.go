@@ -111,7 +111,8 @@ func generate() ([]byte, error) {
 }
 
 // fieldSchema is the schema of field f: its Schema column, with what the other columns say
-// (description, integer bounds, booleans, size limits, the items of a list of objects).
+// (description, examples, integer bounds, booleans, size limits, the items of a list of
+// objects).
 func fieldSchema(f spec.Field) map[string]any {
 	p := maps.Clone(f.Schema)
 	if p == nil {
@@ -119,6 +120,9 @@ func fieldSchema(f spec.Field) map[string]any {
 	}
 	if f.Doc != "" {
 		p["description"] = f.Doc
+	}
+	if len(f.Examples) > 0 {
+		p["examples"] = f.Examples
 	}
 	switch f.Type {
 	case spec.TypeInt32:

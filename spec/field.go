@@ -69,6 +69,9 @@ type Field struct {
 	Schema map[string]any
 	// Items are the keys of each item of a list of objects.
 	Items []Field
+	// Examples are two different valid values of a field the API takes, as a plan holds
+	// them (see Plain): the JSON Schema shows them, and tests send them.
+	Examples []any
 
 	cache slot                   // where the value lives in a Cache, and its decoder
 	live  func(*cloud.Cache) any // the live plain value; nil for fields not read back
