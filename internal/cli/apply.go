@@ -97,11 +97,12 @@ func (a *app) applyFresh(ctx context.Context, pf planFlags, autoApprove bool, op
 	if err != nil {
 		return &exitError{Code: exitFailure, Err: err}
 	}
-	if err := engine.CheckSecrets(planned.Plan, a.getenv); err != nil {
+	run, err := planned.Prepare(a.getenv)
+	if err != nil {
 		return &exitError{Code: exitFailure, Err: err}
 	}
-	return a.confirmAndApply(ctx, planned.Plan, autoApprove, opts, func(opts applier.Options) (engine.Report, error) {
-		return planned.Apply(ctx, conn.conn.Client, opts)
+	return a.confirmAndApply(ctx, planned.Plan, autoApprove, opts, func(opts applier.Options) engine.Report {
+		return run.Apply(ctx, conn.conn.Client, opts)
 	})
 }
 
@@ -111,22 +112,23 @@ func (a *app) applySaved(ctx context.Context, path string, autoApprove bool, opt
 	if err != nil {
 		return &exitError{Code: exitFailure, Err: err}
 	}
-	if err := engine.CheckSecrets(plan, a.getenv); err != nil {
+	run, err := engine.PrepareSaved(plan, a.getenv)
+	if err != nil {
 		return &exitError{Code: exitFailure, Err: err}
 	}
-	conn, err := a.connect()
+	conn, err := a.connect(nil)
 	if err != nil {
 		return &exitError{Code: exitFailure, Err: err}
 	}
 	defer conn.Close()
-	return a.confirmAndApply(ctx, plan, autoApprove, opts, func(opts applier.Options) (engine.Report, error) {
-		return engine.ApplySaved(ctx, plan, conn.Client, opts)
+	return a.confirmAndApply(ctx, plan, autoApprove, opts, func(opts applier.Options) engine.Report {
+		return run.Apply(ctx, conn.Client, opts)
 	})
 }
 
 // confirmAndApply shows the plan, asks for confirmation, applies with live progress on
 // stderr and reports.
-func (a *app) confirmAndApply(ctx context.Context, plan *planner.Plan, autoApprove bool, opts applier.Options, apply func(applier.Options) (engine.Report, error)) error {
+func (a *app) confirmAndApply(ctx context.Context, plan *planner.Plan, autoApprove bool, opts applier.Options, apply func(applier.Options) engine.Report) error {
 	color := a.colorEnabled(a.stdout)
 	if a.format != render.JSON {
 		if err := render.Plan(a.stdout, plan, a.format, color); err != nil {
@@ -146,11 +148,8 @@ func (a *app) confirmAndApply(ctx context.Context, plan *planner.Plan, autoAppro
 	}
 	view := a.newView(len(plan.Changes), opts.Parallelism)
 	opts.Progress = view.Update
-	report, err := apply(opts)
+	report := apply(opts)
 	view.Close()
-	if err != nil {
-		return &exitError{Code: exitFailure, Err: err}
-	}
 	if report.Interrupted {
 		fmt.Fprintln(a.stderr, "Interrupted: no new calls were started; calls in flight finished.")
 	}

@@ -40,7 +40,7 @@ func newExportCmd(a *app) *cobra.Command {
 					regions = append(regions, r)
 				}
 			}
-			conn, err := a.connect()
+			conn, err := a.connect(nil)
 			if err != nil {
 				return &exitError{Code: exitFailure, Err: err}
 			}

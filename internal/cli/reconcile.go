@@ -90,7 +90,7 @@ func (a *app) runReconcile(ctx context.Context, rf reconcileFlags) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	m := reconcile.NewMetrics()
-	conn, err := engine.Connect(engine.Config{Endpoint: a.endpoint, SimState: a.sim, Rate: a.rate, Observe: m.Observe})
+	conn, err := a.connect(m.Observe)
 	if err != nil {
 		return &exitError{Code: exitFailure, Err: err}
 	}

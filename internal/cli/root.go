@@ -76,11 +76,11 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(s
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.Err != nil {
-			fmt.Fprintf(stderr, "Error: %v\n", ee.Err)
+			fmt.Fprintf(stderr, "Error: %v\n", inFlagTerms(ee.Err))
 		}
 		return ee.Code
 	}
-	fmt.Fprintf(stderr, "Error: %v\n", err)
+	fmt.Fprintf(stderr, "Error: %v\n", inFlagTerms(err))
 	return exitFailure
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/imcsync/imcsync/internal/engine"
 	"github.com/imcsync/imcsync/internal/render"
 	"github.com/imcsync/imcsync/spec"
 )
@@ -54,7 +55,7 @@ type validationError struct {
 }
 
 func (a *app) validate() error {
-	f, err := spec.Load(a.file)
+	f, err := engine.Load(a.file)
 	var problems spec.Errors
 	if err != nil && !errors.As(err, &problems) {
 		return &exitError{Code: exitFailure, Err: loadError(a.file, err)}

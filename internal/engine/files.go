@@ -34,7 +34,7 @@ func readBounded(path string) ([]byte, error) {
 func Load(path string) (*spec.File, error) { return spec.Load(path) }
 
 // Saved is a Source that reads saved DescribeImageCaches output from a file instead of
-// calling the API (plan --live).
+// calling the API. Its failures are SavedLiveErrors.
 type Saved string
 
 // Live reads the file. A saved page may lack RegionId: its caches then belong to the
@@ -42,7 +42,7 @@ type Saved string
 func (s Saved) Live(_ context.Context, regions []string) ([]cloud.Cache, error) {
 	data, err := readBounded(string(s))
 	if err != nil {
-		return nil, fmt.Errorf("--live: %w", err)
+		return nil, &SavedLiveError{Path: string(s), Err: err}
 	}
 	region := ""
 	if len(regions) == 1 {
@@ -50,7 +50,7 @@ func (s Saved) Live(_ context.Context, regions []string) ([]cloud.Cache, error) 
 	}
 	caches, err := eci.ParseDescribe(data, region)
 	if err != nil {
-		return nil, fmt.Errorf("--live %s: %w", string(s), err)
+		return nil, &SavedLiveError{Path: string(s), Err: err}
 	}
 	return caches, nil
 }
