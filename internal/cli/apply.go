@@ -60,13 +60,13 @@ func newApplyCmd(a *app) *cobra.Command {
 			}
 			if opts.PollIntervalMax < opts.PollInterval {
 				if cmd.Flags().Changed("poll-interval-max") {
-					return &exitError{Code: exitFailure, Err: fmt.Errorf("--poll-interval-max %s is below --poll-interval %s: raise --poll-interval-max or lower --poll-interval", opts.PollIntervalMax, opts.PollInterval)}
+					return fmt.Errorf("--poll-interval-max %s is below --poll-interval %s: raise --poll-interval-max or lower --poll-interval", opts.PollIntervalMax, opts.PollInterval)
 				}
 				opts.PollIntervalMax = opts.PollInterval
 			}
 			if len(args) == 1 {
 				if err := refuseWithSavedPlan(cmd); err != nil {
-					return &exitError{Code: exitFailure, Err: err}
+					return err
 				}
 				return a.applySaved(ctx, args[0], autoApprove, opts)
 			}
@@ -95,11 +95,11 @@ func (a *app) applyFresh(ctx context.Context, pf planFlags, autoApprove bool, op
 	defer conn.Close()
 	planned, err := engine.Plan(ctx, f, conn, a.planOptions(pf))
 	if err != nil {
-		return &exitError{Code: exitFailure, Err: err}
+		return err
 	}
 	run, err := planned.Prepare(a.getenv)
 	if err != nil {
-		return &exitError{Code: exitFailure, Err: err}
+		return err
 	}
 	return a.confirmAndApply(ctx, planned.Plan, autoApprove, opts, func(opts applier.Options) engine.Report {
 		return run.Apply(ctx, conn.conn.Client, opts)
@@ -110,15 +110,15 @@ func (a *app) applyFresh(ctx context.Context, pf planFlags, autoApprove bool, op
 func (a *app) applySaved(ctx context.Context, path string, autoApprove bool, opts applier.Options) error {
 	plan, err := engine.ReadPlan(path)
 	if err != nil {
-		return &exitError{Code: exitFailure, Err: err}
+		return err
 	}
 	run, err := engine.PrepareSaved(plan, a.getenv)
 	if err != nil {
-		return &exitError{Code: exitFailure, Err: err}
+		return err
 	}
 	conn, err := a.connect(nil)
 	if err != nil {
-		return &exitError{Code: exitFailure, Err: err}
+		return err
 	}
 	defer conn.Close()
 	return a.confirmAndApply(ctx, plan, autoApprove, opts, func(opts applier.Options) engine.Report {
@@ -132,7 +132,7 @@ func (a *app) confirmAndApply(ctx context.Context, plan *planner.Plan, autoAppro
 	color := a.colorEnabled(a.stdout)
 	if a.format != render.JSON {
 		if err := render.Plan(a.stdout, plan, a.format, color); err != nil {
-			return &exitError{Code: exitFailure, Err: err}
+			return err
 		}
 	}
 	if !plan.HasChanges() {
@@ -143,7 +143,7 @@ func (a *app) confirmAndApply(ctx context.Context, plan *planner.Plan, autoAppro
 	}
 	if !autoApprove {
 		if err := a.confirm(ctx); err != nil {
-			return &exitError{Code: exitFailure, Err: err}
+			return err
 		}
 	}
 	view := a.newView(len(plan.Changes), opts.Parallelism)
@@ -154,10 +154,10 @@ func (a *app) confirmAndApply(ctx context.Context, plan *planner.Plan, autoAppro
 		fmt.Fprintln(a.stderr, "Interrupted: no new calls were started; calls in flight finished.")
 	}
 	if err := render.Apply(a.stdout, report, a.format, color); err != nil {
-		return &exitError{Code: exitFailure, Err: err}
+		return err
 	}
 	if !report.OK() { // an interrupted run is never a success
-		return &exitError{Code: exitFailure}
+		return errReported
 	}
 	return nil
 }

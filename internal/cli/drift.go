@@ -48,10 +48,10 @@ func newDriftCmd(a *app) *cobra.Command {
 			}
 			report := planned.Drift(driftClock().UTC().Truncate(time.Second), drift.Options{ExpiringWithin: within})
 			if err := render.Drift(a.stdout, report, a.format, a.colorEnabled(a.stdout)); err != nil {
-				return &exitError{Code: exitFailure, Err: err}
+				return err
 			}
 			if !report.InSync() {
-				return &exitError{Code: exitChanges}
+				return errChanges
 			}
 			return nil
 		},

@@ -29,10 +29,10 @@ func newExportCmd(a *app) *cobra.Command {
 				return err
 			}
 			if len(a.regions) == 0 {
-				return &exitError{Code: exitFailure, Err: errors.New("export needs at least one --region, e.g. imcsync export --region cn-hangzhou")}
+				return errors.New("export needs at least one --region, e.g. imcsync export --region cn-hangzhou")
 			}
 			if a.format != render.Text {
-				return &exitError{Code: exitFailure, Err: fmt.Errorf("export always prints YAML; -o %s is not supported", a.output)}
+				return fmt.Errorf("export always prints YAML; -o %s is not supported", a.output)
 			}
 			var regions []string
 			for _, r := range a.regions {
@@ -42,16 +42,16 @@ func newExportCmd(a *app) *cobra.Command {
 			}
 			conn, err := a.connect(nil)
 			if err != nil {
-				return &exitError{Code: exitFailure, Err: err}
+				return err
 			}
 			defer conn.Close()
 			caches, err := conn.Live(cmd.Context(), regions)
 			if err != nil {
-				return &exitError{Code: exitFailure, Err: err}
+				return err
 			}
 			out, err := export.YAML(caches, regions)
 			if err != nil {
-				return &exitError{Code: exitFailure, Err: err}
+				return err
 			}
 			_, err = a.stdout.Write(out)
 			return err

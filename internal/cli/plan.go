@@ -72,7 +72,7 @@ func newPlanCmd(a *app) *cobra.Command {
 			plan := planned.Plan
 			if outFile != "" {
 				if err := writePlanFile(outFile, plan); err != nil {
-					return &exitError{Code: exitFailure, Err: err}
+					return err
 				}
 			}
 			if a.format == render.Markdown {
@@ -81,13 +81,13 @@ func newPlanCmd(a *app) *cobra.Command {
 				err = render.Plan(a.stdout, plan, a.format, a.colorEnabled(a.stdout))
 			}
 			if err != nil {
-				return &exitError{Code: exitFailure, Err: err}
+				return err
 			}
 			if outFile != "" && a.format == render.Text {
 				fmt.Fprintf(a.stdout, "\nSaved the plan to %s. To apply exactly this plan, run:\n    imcsync apply %s\n", outFile, outFile)
 			}
 			if plan.HasChanges() {
-				return &exitError{Code: exitChanges}
+				return errChanges
 			}
 			return nil
 		},
@@ -114,7 +114,7 @@ func (a *app) plan(ctx context.Context, pf planFlags, liveFile string) (*engine.
 	}
 	planned, err := engine.Plan(ctx, f, src, a.planOptions(pf))
 	if err != nil {
-		return nil, &exitError{Code: exitFailure, Err: err}
+		return nil, err
 	}
 	return planned, nil
 }
@@ -125,7 +125,7 @@ func (a *app) loadFile() (*spec.File, error) {
 	f, err := engine.Load(a.file)
 	if err != nil {
 		a.printSpecError(err)
-		return nil, &exitError{Code: exitFailure}
+		return nil, errReported
 	}
 	a.printWarnings(f)
 	return f, nil

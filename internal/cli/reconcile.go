@@ -92,14 +92,14 @@ func (a *app) runReconcile(ctx context.Context, rf reconcileFlags) error {
 	m := reconcile.NewMetrics()
 	conn, err := a.connect(m.Observe)
 	if err != nil {
-		return &exitError{Code: exitFailure, Err: err}
+		return err
 	}
 	defer conn.Close()
 	loop := reconcile.New(cfg, conn, conn.Client, m, log)
 	if rf.listen != "" {
 		srv, err := reconcile.Listen(rf.listen, reconcile.Handler(loop, m))
 		if err != nil {
-			return &exitError{Code: exitFailure, Err: err}
+			return err
 		}
 		defer func() {
 			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
@@ -124,7 +124,7 @@ func onceExit(c reconcile.Cycle) error {
 	case reconcile.InSync, reconcile.Healed:
 		return nil
 	case reconcile.Drift:
-		return &exitError{Code: exitChanges}
+		return errChanges
 	}
-	return &exitError{Code: exitFailure}
+	return errReported
 }

@@ -75,11 +75,10 @@ func newSimCmd(a *app) *cobra.Command {
 }
 
 func (a *app) runSim(cmd *cobra.Command, o *simOptions) error {
-	fail := func(err error) error { return &exitError{Code: exitFailure, Err: err} }
 	save := o.save
 	if save == saveToState {
 		if o.state == "" {
-			return fail(errors.New("--save without a file needs --state"))
+			return errors.New("--save without a file needs --state")
 		}
 		save = o.state
 	}
@@ -105,7 +104,7 @@ func (a *app) runSim(cmd *cobra.Command, o *simOptions) error {
 		case errors.Is(err, fs.ErrNotExist) && save == o.state:
 			// A first run: start empty, the file is written on exit.
 		default:
-			return fail(err)
+			return err
 		}
 	}
 	flags := cmd.Flags()
@@ -130,19 +129,19 @@ func (a *app) runSim(cmd *cobra.Command, o *simOptions) error {
 	}
 	for _, q := range o.quota {
 		if err := ecisim.ParseQuota(q, st.Settings.Quota); err != nil {
-			return fail(fmt.Errorf("--%w", err))
+			return fmt.Errorf("--%w", err)
 		}
 	}
 	for _, spec := range o.faults {
 		ef, err := ecisim.ParseErrorFault(spec)
 		if err != nil {
-			return fail(fmt.Errorf("--fault: %w", err))
+			return fmt.Errorf("--fault: %w", err)
 		}
 		st.Settings.Faults.Errors = append(st.Settings.Faults.Errors, ef)
 	}
 	if flags.Changed("update-tags") {
 		if err := ecisim.CheckUpdateTags(o.updateTags); err != nil {
-			return fail(fmt.Errorf("--update-tags: %w", err))
+			return fmt.Errorf("--update-tags: %w", err)
 		}
 		st.Settings.UpdateTags = o.updateTags
 	}
@@ -162,7 +161,7 @@ func (a *app) runSim(cmd *cobra.Command, o *simOptions) error {
 	default:
 		lf, err := os.OpenFile(o.log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 		if err != nil {
-			return fail(err)
+			return err
 		}
 		defer lf.Close()
 		cfg.Log = lf
@@ -172,7 +171,7 @@ func (a *app) runSim(cmd *cobra.Command, o *simOptions) error {
 	defer stop()
 	rn, err := ecisim.Start(cfg, st)
 	if err != nil {
-		return fail(err)
+		return err
 	}
 	a.printSimBanner(a.stdout, rn, id, fromEnv)
 	<-ctx.Done()
@@ -182,12 +181,12 @@ func (a *app) runSim(cmd *cobra.Command, o *simOptions) error {
 	err = rn.Shutdown(shutdownCtx)
 	if save != "" {
 		if serr := rn.Server.SaveState(save); serr != nil {
-			return fail(errors.Join(err, serr))
+			return errors.Join(err, serr)
 		}
 		fmt.Fprintf(a.stderr, "state saved to %s\n", save)
 	}
 	if err != nil {
-		return fail(err)
+		return err
 	}
 	return nil
 }

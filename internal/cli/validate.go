@@ -58,7 +58,7 @@ func (a *app) validate() error {
 	f, err := engine.Load(a.file)
 	var problems spec.Errors
 	if err != nil && !errors.As(err, &problems) {
-		return &exitError{Code: exitFailure, Err: loadError(a.file, err)}
+		return loadError(a.file, err)
 	}
 	if a.format == render.JSON {
 		out := validationJSON{FormatVersion: validateFormatVersion, Valid: err == nil, Problems: listed(problems), Warnings: []validationError{}}
@@ -75,7 +75,7 @@ func (a *app) validate() error {
 		a.printSpecError(err)
 	}
 	if err != nil {
-		return &exitError{Code: exitFailure}
+		return errReported
 	}
 	a.printWarnings(f)
 	if a.format != render.JSON {
