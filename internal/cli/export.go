@@ -2,13 +2,11 @@ package cli
 
 import (
 	"errors"
-	"fmt"
 	"slices"
 
 	"github.com/spf13/cobra"
 
 	"github.com/imcsync/imcsync/internal/export"
-	"github.com/imcsync/imcsync/internal/render"
 )
 
 func init() { commands = append(commands, newExportCmd) }
@@ -30,9 +28,6 @@ func newExportCmd(a *app) *cobra.Command {
 			}
 			if len(a.regions) == 0 {
 				return errors.New("export needs at least one --region, e.g. imcsync export --region cn-hangzhou")
-			}
-			if a.format != render.Text {
-				return fmt.Errorf("export always prints YAML; -o %s is not supported", a.output)
 			}
 			var regions []string
 			for _, r := range a.regions {

@@ -212,7 +212,7 @@ func TestExportErrors(t *testing.T) {
 		{"no region", []string{"export", "--sim", state},
 			"Error: export needs at least one --region, e.g. imcsync export --region cn-hangzhou\n"},
 		{"output format", []string{"export", "--sim", state, "--region", "cn-hangzhou", "-o", "json"},
-			"Error: export always prints YAML; -o json is not supported\n"},
+			"Error: export -o json: export prints yaml\n"},
 		{"no state", []string{"export", "--sim", filepath.Join(t.TempDir(), "none.yaml"), "--region", "cn-hangzhou"},
 			"Error: --sim: "},
 	} {

@@ -13,9 +13,10 @@ import (
 var globalFlags = []string{"file", "output", "region", "endpoint", "sim", "color"}
 
 // commandGlobals says, for the commands that do not read every global flag, which ones
-// they read and which -o formats they print. Their help hides the other global flags
-// (still accepted, as every command accepts them), and another -o is a usage error.
-// A command not listed reads every global flag and prints every format.
+// they read and which -o formats they print, the first when -o is left out. Their help
+// hides the other global flags (still accepted, as every command accepts them), and
+// another -o is a usage error. A command not listed reads every global flag and prints
+// render.Formats.
 var commandGlobals = map[string]struct {
 	flags   []string
 	formats []render.Format
@@ -23,7 +24,7 @@ var commandGlobals = map[string]struct {
 	"validate": {[]string{"file", "output"}, []render.Format{render.Text, render.JSON}},
 	"schema":   {[]string{"output"}, []render.Format{render.Text, render.JSON}},
 	"version":  {[]string{"output"}, []render.Format{render.Text, render.JSON}},
-	"export":   {[]string{"output", "region", "endpoint", "sim"}, []render.Format{render.Text}},
+	"export":   {[]string{"output", "region", "endpoint", "sim"}, []render.Format{render.YAML}},
 	"sim":      {nil, []render.Format{render.Text}},
 	// reconcile logs with --log-format; it prints only the listening line.
 	"reconcile": {[]string{"file", "region", "endpoint", "sim"}, []render.Format{render.Text}},
@@ -62,13 +63,20 @@ func outputUsage(formats []render.Format) string {
 
 // checkFormat refuses an -o format cmd does not print.
 func checkFormat(cmd *cobra.Command, output render.Format) error {
-	g, ok := commandGlobals[cmd.Name()]
-	if !ok || slices.Contains(g.formats, output) || cmd.Name() == "export" { // export says why itself
+	formats := render.Formats
+	if g, ok := commandGlobals[cmd.Name()]; ok {
+		formats = g.formats
+	}
+	if slices.Contains(formats, output) {
 		return nil
 	}
-	names := make([]string, len(g.formats))
-	for i, f := range g.formats {
+	names := make([]string, len(formats))
+	for i, f := range formats {
 		names[i] = string(f)
 	}
-	return usageError("%s -o %s: %s prints %s", cmd.Name(), output, cmd.Name(), strings.Join(names, " or "))
+	list := names[len(names)-1]
+	if len(names) > 1 {
+		list = strings.Join(names[:len(names)-1], ", ") + " or " + list
+	}
+	return usageError("%s -o %s: %s prints %s", cmd.Name(), output, cmd.Name(), list)
 }

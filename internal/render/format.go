@@ -19,18 +19,19 @@ const (
 	Text     Format = "text"
 	JSON     Format = "json"
 	Markdown Format = "markdown"
+	YAML     Format = "yaml" // an imagecaches.yaml (export)
 )
 
-// Formats lists the formats in the order help texts name them.
+// Formats lists the formats of most outputs in the order help texts name them.
 var Formats = []Format{Text, JSON, Markdown}
 
 // ParseFormat reads an -o value.
 func ParseFormat(s string) (Format, error) {
 	switch f := Format(s); f {
-	case Text, JSON, Markdown:
+	case Text, JSON, Markdown, YAML:
 		return f, nil
 	}
-	return "", fmt.Errorf("--output %q: want text, json or markdown", s)
+	return "", fmt.Errorf("--output %q: want text, json, markdown or yaml", s)
 }
 
 // WriteJSON is the one JSON writer of every command: indented by two spaces, with a
