@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"slices"
 
@@ -22,34 +23,51 @@ func newExportCmd(a *app) *cobra.Command {
 			"Exit status: 0 printed, 1 error.",
 		Example: "  imcsync export --region cn-hangzhou --region cn-shanghai > imagecaches.yaml",
 		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := checkRegionIDs(a.regions); err != nil {
-				return err
-			}
-			if len(a.regions) == 0 {
-				return errors.New("export needs at least one --region, e.g. imcsync export --region cn-hangzhou")
-			}
-			var regions []string
-			for _, r := range a.regions {
-				if !slices.Contains(regions, r) {
-					regions = append(regions, r)
-				}
-			}
-			conn, err := a.connect(nil)
-			if err != nil {
-				return err
-			}
-			defer conn.Close()
-			caches, err := conn.Live(cmd.Context(), regions)
-			if err != nil {
-				return err
-			}
-			out, err := export.YAML(caches, regions)
-			if err != nil {
-				return err
-			}
-			_, err = a.stdout.Write(out)
-			return err
-		},
+		RunE:    runE(&exportOptions{app: a}),
 	}
+}
+
+// exportOptions are `imcsync export`'s options.
+type exportOptions struct {
+	*app
+	regions []string // --region, each once, in the order given
+}
+
+func (o *exportOptions) complete(*cobra.Command, []string) error {
+	o.regions = nil
+	for _, r := range o.app.regions {
+		if !slices.Contains(o.regions, r) {
+			o.regions = append(o.regions, r)
+		}
+	}
+	return nil
+}
+
+func (o *exportOptions) validate() error {
+	if err := checkRegionIDs(o.regions); err != nil {
+		return err
+	}
+	if len(o.regions) == 0 {
+		return errors.New("export needs at least one --region, e.g. imcsync export --region cn-hangzhou")
+	}
+	return nil
+}
+
+// run lists the live caches of the regions and prints the file that adopts them.
+func (o *exportOptions) run(ctx context.Context) error {
+	conn, err := o.connect(nil)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	caches, err := conn.Live(ctx, o.regions)
+	if err != nil {
+		return err
+	}
+	out, err := export.YAML(caches, o.regions)
+	if err != nil {
+		return err
+	}
+	_, err = o.stdout.Write(out)
+	return err
 }

@@ -243,3 +243,27 @@ func TestExportIgnoresFile(t *testing.T) {
 		t.Errorf("exit %d, stderr %q, stdout:\n%s", code, stderr, out)
 	}
 }
+
+// TestExportOptions: complete keeps each --region once, in order; validate refuses no
+// region and a malformed one before anything is listed.
+func TestExportOptions(t *testing.T) {
+	o := &exportOptions{app: &app{regions: []string{"cn-hangzhou", "cn-beijing", "cn-hangzhou"}}}
+	if err := o.complete(nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"cn-hangzhou", "cn-beijing"}; !slices.Equal(o.regions, want) {
+		t.Errorf("regions %v, want %v", o.regions, want)
+	}
+	if err := o.validate(); err != nil {
+		t.Errorf("validate: %v", err)
+	}
+	for _, regions := range [][]string{nil, {"CN Hangzhou"}} {
+		o := &exportOptions{app: &app{regions: regions}}
+		if err := o.complete(nil, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := o.validate(); err == nil {
+			t.Errorf("regions %q: validated", regions)
+		}
+	}
+}
