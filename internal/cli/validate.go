@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -29,9 +30,18 @@ func newValidateCmd(a *app) *cobra.Command {
 			"  # Problems as JSON, for an editor or a bot\n" +
 			"  imcsync validate -f imagecaches.yaml -o json",
 		Args: cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error { return a.validate() },
+		RunE: runE(&validateOptions{app: a}),
 	}
 }
+
+// validateOptions are `imcsync validate`'s options: the global -f and -o only.
+type validateOptions struct {
+	*app
+}
+
+func (o *validateOptions) complete(*cobra.Command, []string) error { return nil }
+
+func (o *validateOptions) validate() error { return nil }
 
 // validateFormatVersion is the format_version of `validate -o json`.
 const validateFormatVersion = "1"
@@ -54,32 +64,34 @@ type validationError struct {
 	Message string `json:"message"`
 }
 
-func (a *app) validate() error {
-	f, err := engine.Load(a.file)
+// run loads -f and prints the verdict: the problems of an invalid file, or a line and
+// the warnings of a valid one.
+func (o *validateOptions) run(context.Context) error {
+	f, err := engine.Load(o.file)
 	var problems spec.Errors
 	if err != nil && !errors.As(err, &problems) {
-		return loadError(a.file, err)
+		return loadError(o.file, err)
 	}
-	if a.format == render.JSON {
+	if o.format == render.JSON {
 		out := validationJSON{FormatVersion: validateFormatVersion, Valid: err == nil, Problems: listed(problems), Warnings: []validationError{}}
 		if f != nil {
 			out.Warnings = listed(f.Warnings)
 		}
-		if err := render.WriteJSON(a.stdout, out); err != nil {
+		if err := render.WriteJSON(o.stdout, out); err != nil {
 			return err
 		}
-		if a.inGitHubActions() {
-			writeAnnotations(a.stderr, "error", problems)
+		if o.inGitHubActions() {
+			writeAnnotations(o.stderr, "error", problems)
 		}
 	} else if err != nil {
-		a.printSpecError(err)
+		o.printSpecError(err)
 	}
 	if err != nil {
 		return errReported
 	}
-	a.printWarnings(f)
-	if a.format != render.JSON {
-		fmt.Fprintf(a.stdout, "%s: %s in %s, valid\n", a.file, count(len(f.Caches), "image cache"), count(len(regions(f)), "region"))
+	o.printWarnings(f)
+	if o.format != render.JSON {
+		fmt.Fprintf(o.stdout, "%s: %s in %s, valid\n", o.file, count(len(f.Caches), "image cache"), count(len(regions(f)), "region"))
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/imcsync/imcsync/internal/cloud"
 	"github.com/imcsync/imcsync/internal/drift"
 	"github.com/imcsync/imcsync/internal/engine"
+	"github.com/imcsync/imcsync/internal/version"
 	"github.com/imcsync/imcsync/planner"
 	"github.com/imcsync/imcsync/spec"
 )
@@ -164,5 +166,23 @@ func TestNoChanges(t *testing.T) {
 			t.Fatal(err)
 		}
 		checkGolden(t, "nochanges."+string(format)+".golden", b.Bytes())
+	}
+}
+
+// TestVersion: the version as text lines, and as JSON with its format_version.
+func TestVersion(t *testing.T) {
+	info := version.Info{Version: "v1.2.3", Commit: "abc", Modified: true, Date: "2026-05-01", GoVersion: "go1.26", Platform: "linux/amd64"}
+	var text, js bytes.Buffer
+	if err := Version(&text, info, Text); err != nil {
+		t.Fatal(err)
+	}
+	if want := "imcsync v1.2.3\ncommit: abc (modified)\nbuilt:  2026-05-01\ngo:     go1.26 linux/amd64\n"; text.String() != want {
+		t.Errorf("text %q, want %q", text.String(), want)
+	}
+	if err := Version(&js, info, JSON); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(js.String(), `"format_version": "1"`) || !strings.Contains(js.String(), `"v1.2.3"`) {
+		t.Errorf("json %s", js.String())
 	}
 }
