@@ -43,66 +43,31 @@ func (o *validateOptions) complete(*cobra.Command, []string) error { return nil 
 
 func (o *validateOptions) validate() error { return nil }
 
-// validateFormatVersion is the format_version of `validate -o json`.
-const validateFormatVersion = "1"
-
-// validationJSON is `validate -o json`: the verdict, and the problems (an invalid file)
-// or the warnings (a valid one), each with its place.
-type validationJSON struct {
-	FormatVersion string            `json:"format_version"`
-	Valid         bool              `json:"valid"`
-	Problems      []validationError `json:"problems"`
-	Warnings      []validationError `json:"warnings"`
-}
-
-// validationError is one problem as `validate -o json` prints it.
-type validationError struct {
-	File    string `json:"file"`
-	Line    int    `json:"line"`
-	Column  int    `json:"column"`
-	Path    string `json:"path"`
-	Message string `json:"message"`
-}
-
 // run loads -f and prints the verdict: the problems of an invalid file, or a line and
 // the warnings of a valid one.
 func (o *validateOptions) run(context.Context) error {
-	f, err := engine.Load(o.file)
+	f, loadErr := engine.Load(o.file)
 	var problems spec.Errors
-	if err != nil && !errors.As(err, &problems) {
-		return loadError(o.file, err)
+	if loadErr != nil && !errors.As(loadErr, &problems) {
+		return loadError(o.file, loadErr)
 	}
-	if o.format == render.JSON {
-		out := validationJSON{FormatVersion: validateFormatVersion, Valid: err == nil, Problems: listed(problems), Warnings: []validationError{}}
-		if f != nil {
-			out.Warnings = listed(f.Warnings)
-		}
-		if err := render.WriteJSON(o.stdout, out); err != nil {
-			return err
-		}
-		if o.inGitHubActions() {
+	v := render.Validation{File: o.file, Problems: problems}
+	if f != nil {
+		v.Caches, v.Regions, v.Warnings = len(f.Caches), len(regions(f)), f.Warnings
+		o.printWarnings(f)
+	} else if o.format != render.JSON {
+		o.printSpecError(loadErr)
+	}
+	if err := render.Validate(o.stdout, v, o.format); err != nil {
+		return err
+	}
+	if f == nil {
+		if o.format == render.JSON && o.inGitHubActions() {
 			writeAnnotations(o.stderr, "error", problems)
 		}
-	} else if err != nil {
-		o.printSpecError(err)
-	}
-	if err != nil {
 		return errReported
 	}
-	o.printWarnings(f)
-	if o.format != render.JSON {
-		fmt.Fprintf(o.stdout, "%s: %s in %s, valid\n", o.file, count(len(f.Caches), "image cache"), count(len(regions(f)), "region"))
-	}
 	return nil
-}
-
-// listed are problems as validate -o json lists them; none is an empty list.
-func listed(problems spec.Errors) []validationError {
-	out := make([]validationError, len(problems))
-	for i, p := range problems {
-		out[i] = validationError{p.File, p.Pos.Line, p.Pos.Column, p.Path, p.Message}
-	}
-	return out
 }
 
 // printWarnings prints the warnings of a valid file on stderr, one per line as
@@ -157,12 +122,4 @@ func regions(f *spec.File) []string {
 		}
 	}
 	return rs
-}
-
-// count spells n with its noun, in the plural unless n is 1.
-func count(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

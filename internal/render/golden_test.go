@@ -186,3 +186,27 @@ func TestVersion(t *testing.T) {
 		t.Errorf("json %s", js.String())
 	}
 }
+
+// TestValidate: a valid file is one line of text and JSON with its warnings; an invalid
+// one prints no text (its problems go to stderr with their places) and JSON with them.
+func TestValidate(t *testing.T) {
+	problem := &spec.Error{File: "f.yaml", Pos: spec.Pos{Line: 3, Column: 5}, Path: "imageCaches[0].size", Message: "want an integer"}
+	for _, c := range []struct {
+		v          Validation
+		text, json string
+	}{
+		{Validation{File: "f.yaml", Caches: 2, Regions: 1}, "f.yaml: 2 image caches in 1 region, valid\n", `"valid": true`},
+		{Validation{File: "f.yaml", Problems: spec.Errors{problem}}, "", `"line": 3`},
+	} {
+		var text, js bytes.Buffer
+		if err := Validate(&text, c.v, Text); err != nil {
+			t.Fatal(err)
+		}
+		if err := Validate(&js, c.v, JSON); err != nil {
+			t.Fatal(err)
+		}
+		if text.String() != c.text || !strings.Contains(js.String(), c.json) || !strings.Contains(js.String(), `"warnings": []`) {
+			t.Errorf("%+v:\ntext %q, want %q\njson %s, want %s", c.v, text.String(), c.text, js.String(), c.json)
+		}
+	}
+}
