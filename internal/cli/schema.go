@@ -1,8 +1,11 @@
 package cli
 
 import (
+	"context"
+
 	"github.com/spf13/cobra"
 
+	"github.com/imcsync/imcsync/internal/render"
 	"github.com/imcsync/imcsync/schema"
 )
 
@@ -18,9 +21,19 @@ func newSchemaCmd(a *app) *cobra.Command {
 		Example: "  # Save it beside the file for editor completion and checks\n" +
 			"  imcsync schema > imagecaches.schema.json",
 		Args: cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error {
-			_, err := a.stdout.Write(schema.JSON())
-			return err
-		},
+		RunE: runE(&schemaOptions{app: a}),
 	}
+}
+
+// schemaOptions are `imcsync schema`'s options: -o only.
+type schemaOptions struct {
+	*app
+}
+
+func (o *schemaOptions) complete(*cobra.Command, []string) error { return nil }
+
+func (o *schemaOptions) validate() error { return nil }
+
+func (o *schemaOptions) run(context.Context) error {
+	return render.Schema(o.stdout, schema.JSON(), o.format)
 }

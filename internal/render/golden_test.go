@@ -210,3 +210,17 @@ func TestValidate(t *testing.T) {
 		}
 	}
 }
+
+// TestSchema: the schema document is its own text and its own JSON, byte for byte.
+func TestSchema(t *testing.T) {
+	doc := []byte("{\n  \"type\": \"object\",\n  \"description\": \"a<b\"\n}\n")
+	for _, f := range []Format{Text, JSON} {
+		var b bytes.Buffer
+		if err := Schema(&b, doc, f); err != nil {
+			t.Fatal(err)
+		}
+		if b.String() != string(doc) {
+			t.Errorf("%s: %q, want %q", f, b.String(), doc)
+		}
+	}
+}
