@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/imcsync/imcsync/internal/export"
+	"github.com/imcsync/imcsync/internal/render"
 )
 
 func init() { commands = append(commands, newExportCmd) }
@@ -68,6 +69,5 @@ func (o *exportOptions) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	_, err = o.stdout.Write(out)
-	return err
+	return render.Export(o.stdout, out, o.format)
 }

@@ -52,20 +52,25 @@ func WriteJSON(w io.Writer, v any) error {
 type renderer[T any] struct {
 	text     func(T, styles) string
 	markdown func(T) string
+	yaml     func(T) string // an imagecaches.yaml, for the one output that is a file
 }
 
-// write renders v in format f; colour applies to text only, and only when color.
+// write renders v in format f; colour applies to text only, and only when color. A
+// format the output has no form in is an error. Every output has JSON (the value
+// itself) unless it is a file of its own (yaml).
 func (r renderer[T]) write(w io.Writer, v T, f Format, color bool) error {
 	var out string
-	switch f {
-	case JSON:
+	switch {
+	case f == JSON && r.yaml == nil:
 		return WriteJSON(w, v)
-	case Text:
+	case f == Text && r.text != nil:
 		out = r.text(v, newStyles(color))
-	case Markdown:
+	case f == Markdown && r.markdown != nil:
 		out = r.markdown(v)
+	case f == YAML && r.yaml != nil:
+		out = r.yaml(v)
 	default:
-		return fmt.Errorf("unknown output format %q: want text, json or markdown", f)
+		return fmt.Errorf("this output has no %s form", f)
 	}
 	_, err := io.WriteString(w, out)
 	return err

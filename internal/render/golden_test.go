@@ -224,3 +224,21 @@ func TestSchema(t *testing.T) {
 		}
 	}
 }
+
+// TestFormsOfOutputs: an output refuses a format it has no form in, rather than
+// printing something else; export is YAML only.
+func TestFormsOfOutputs(t *testing.T) {
+	var b bytes.Buffer
+	for _, f := range []Format{Text, JSON, Markdown} {
+		if err := Export(&b, []byte("apiVersion: imcsync/v1\n"), f); err == nil {
+			t.Errorf("export as %s: no error", f)
+		}
+	}
+	if err := Validate(&b, Validation{}, Markdown); err == nil {
+		t.Error("validate as markdown: no error")
+	}
+	b.Reset()
+	if err := Export(&b, []byte("apiVersion: imcsync/v1\n"), YAML); err != nil || b.String() != "apiVersion: imcsync/v1\n" {
+		t.Errorf("export as yaml: %q, %v", b.String(), err)
+	}
+}
