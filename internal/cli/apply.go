@@ -21,11 +21,7 @@ import (
 func init() { commands = append(commands, newApplyCmd) }
 
 func newApplyCmd(a *app) *cobra.Command {
-	var (
-		pf          planFlags
-		autoApprove bool
-		opts        = applier.DefaultOptions()
-	)
+	o := &applyOptions{app: a, opts: applier.DefaultOptions()}
 	cmd := &cobra.Command{
 		Use:   "apply [PLANFILE]",
 		Short: "Make the live image caches equal to the file, or apply a saved plan",
@@ -48,41 +44,72 @@ func newApplyCmd(a *app) *cobra.Command {
 			"  # Try it against a throwaway emulator, no credentials needed\n" +
 			"  imcsync apply -f examples/imagecaches.yaml --sim examples/live-state.yaml --auto-approve",
 		Args: cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkApplyFlags(opts, a.rate); err != nil {
-				return err
-			}
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
-			defer stop()
-			opts.Getenv = a.getenv
-			if a.sim != "" && !cmd.Flags().Changed("poll-interval") {
-				opts.PollInterval = 200 * time.Millisecond // an in-process emulator is cheap to poll
-			}
-			if opts.PollIntervalMax < opts.PollInterval {
-				if cmd.Flags().Changed("poll-interval-max") {
-					return fmt.Errorf("--poll-interval-max %s is below --poll-interval %s: raise --poll-interval-max or lower --poll-interval", opts.PollIntervalMax, opts.PollInterval)
-				}
-				opts.PollIntervalMax = opts.PollInterval
-			}
-			if len(args) == 1 {
-				if err := refuseWithSavedPlan(cmd); err != nil {
-					return err
-				}
-				return a.applySaved(ctx, args[0], autoApprove, opts)
-			}
-			return a.applyFresh(ctx, pf, autoApprove, opts)
-		},
+		RunE: runE(o),
 	}
-	pf.register(cmd)
+	o.pf.register(cmd)
 	fl := cmd.Flags()
-	fl.BoolVar(&autoApprove, "auto-approve", false, "apply without asking for confirmation (required without a terminal)")
-	fl.IntVar(&opts.Parallelism, "parallelism", opts.Parallelism, "how many caches are changed at once")
+	fl.BoolVar(&o.autoApprove, "auto-approve", false, "apply without asking for confirmation (required without a terminal)")
+	fl.IntVar(&o.opts.Parallelism, "parallelism", o.opts.Parallelism, "how many caches are changed at once")
 	fl.Float64Var(&a.rate, "rate", 0, "at most this many API calls per second (0: no ceiling; the rate adapts to throttling either way)")
-	fl.BoolVar(&opts.Wait, "wait", opts.Wait, "wait until every changed cache is Ready (or failed) before reporting")
-	fl.DurationVar(&opts.Timeout, "timeout", opts.Timeout, "how long to wait for busy caches and for caches to become Ready")
-	fl.DurationVar(&opts.PollInterval, "poll-interval", opts.PollInterval, "first pause between two reads of the caches while waiting (the first read comes right after the calls; pauses grow by half)")
-	fl.DurationVar(&opts.PollIntervalMax, "poll-interval-max", opts.PollIntervalMax, "longest pause between two reads of the caches while waiting")
+	fl.BoolVar(&o.opts.Wait, "wait", o.opts.Wait, "wait until every changed cache is Ready (or failed) before reporting")
+	fl.DurationVar(&o.opts.Timeout, "timeout", o.opts.Timeout, "how long to wait for busy caches and for caches to become Ready")
+	fl.DurationVar(&o.opts.PollInterval, "poll-interval", o.opts.PollInterval, "first pause between two reads of the caches while waiting (the first read comes right after the calls; pauses grow by half)")
+	fl.DurationVar(&o.opts.PollIntervalMax, "poll-interval-max", o.opts.PollIntervalMax, "longest pause between two reads of the caches while waiting")
 	return cmd
+}
+
+// applyOptions are `imcsync apply`'s options.
+type applyOptions struct {
+	*app
+	pf          planFlags
+	autoApprove bool
+	opts        applier.Options
+	planFile    string                 // PLANFILE, "" to plan afresh
+	given       func(flag string) bool // whether the command line gave the flag
+}
+
+// complete reads PLANFILE and fills in the defaults that depend on other flags: an
+// in-process emulator is polled more often, and the longest pause is at least the first.
+func (o *applyOptions) complete(cmd *cobra.Command, args []string) error {
+	o.given = func(name string) bool {
+		f := cmd.Flags().Lookup(name)
+		return f != nil && f.Changed
+	}
+	if len(args) == 1 {
+		o.planFile = args[0]
+	}
+	o.opts.Getenv = o.getenv
+	if o.sim != "" && !o.given("poll-interval") {
+		o.opts.PollInterval = 200 * time.Millisecond // an in-process emulator is cheap to poll
+	}
+	if o.opts.PollIntervalMax < o.opts.PollInterval && !o.given("poll-interval-max") {
+		o.opts.PollIntervalMax = o.opts.PollInterval
+	}
+	return nil
+}
+
+// validate refuses flags out of range, and flags that would change a saved plan.
+func (o *applyOptions) validate() error {
+	if err := checkApplyFlags(o.opts, o.rate); err != nil {
+		return err
+	}
+	if o.opts.PollIntervalMax < o.opts.PollInterval {
+		return fmt.Errorf("--poll-interval-max %s is below --poll-interval %s: raise --poll-interval-max or lower --poll-interval", o.opts.PollIntervalMax, o.opts.PollInterval)
+	}
+	if o.planFile != "" {
+		return refuseWithSavedPlan(o.given)
+	}
+	return nil
+}
+
+// run applies the saved plan, or a fresh one; Ctrl-C or SIGTERM stops new calls.
+func (o *applyOptions) run(ctx context.Context) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if o.planFile != "" {
+		return o.applySaved(ctx, o.planFile, o.autoApprove, o.opts)
+	}
+	return o.applyFresh(ctx, o.pf, o.autoApprove, o.opts)
 }
 
 // applyFresh plans against the live caches and applies the plan.
