@@ -120,7 +120,7 @@ func (a *app) applyFresh(ctx context.Context, pf planFlags, autoApprove bool, op
 	}
 	conn := &lazyConn{a: a}
 	defer conn.Close()
-	planned, err := engine.Plan(ctx, f, conn, a.planOptions(pf))
+	planned, err := engine.Plan(ctx, f, conn, a.enginePlanOptions(pf))
 	if err != nil {
 		return err
 	}

@@ -32,18 +32,13 @@ func (pf *planFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVar(&pf.replace, "replace", nil, "delete and create again this declared cache, as NAME or REGION/NAME (repeatable), e.g. a Failed one")
 }
 
-// options are the engine's plan options under the flags.
-func (a *app) planOptions(pf planFlags) engine.PlanOptions {
+// enginePlanOptions are the engine's plan options under the flags.
+func (a *app) enginePlanOptions(pf planFlags) engine.PlanOptions {
 	return engine.PlanOptions{Regions: a.regions, Targets: pf.targets, Prune: pf.prune, Replace: pf.replace, LiveTargets: pf.liveTargets}
 }
 
 func newPlanCmd(a *app) *cobra.Command {
-	var (
-		pf      planFlags
-		mf      markdownFlags
-		outFile string
-		live    string
-	)
+	o := &planOptions{app: a}
 	cmd := &cobra.Command{
 		Use:   "plan",
 		Short: "Show which fields of which image caches would change; never changes anything",
@@ -61,42 +56,59 @@ func newPlanCmd(a *app) *cobra.Command {
 			"  # Every change of a large plan, as numbered comments plans/plan-1.md, plan-2.md, …\n" +
 			"  imcsync plan -o markdown --split plans",
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := mf.check(cmd, a.format); err != nil {
-				return err
-			}
-			planned, err := a.plan(cmd.Context(), pf, live)
-			if err != nil {
-				return err
-			}
-			plan := planned.Plan
-			if outFile != "" {
-				if err := writePlanFile(outFile, plan); err != nil {
-					return err
-				}
-			}
-			if a.format == render.Markdown {
-				err = a.writeMarkdownPlan(plan, mf)
-			} else {
-				err = render.Plan(a.stdout, plan, a.format, a.colorEnabled(a.stdout))
-			}
-			if err != nil {
-				return err
-			}
-			if outFile != "" && a.format == render.Text {
-				fmt.Fprintf(a.stdout, "\nSaved the plan to %s. To apply exactly this plan, run:\n    imcsync apply %s\n", outFile, outFile)
-			}
-			if plan.HasChanges() {
-				return errChanges
-			}
-			return nil
-		},
+		RunE: runE(o),
 	}
-	pf.register(cmd)
-	mf.register(cmd)
-	cmd.Flags().StringVar(&outFile, "out", "", "also write the plan as JSON to `PLANFILE`, for imcsync apply PLANFILE")
-	cmd.Flags().StringVar(&live, "live", "", "read saved DescribeImageCaches output (JSON) instead of calling the API")
+	o.pf.register(cmd)
+	o.mf.register(cmd)
+	cmd.Flags().StringVar(&o.outFile, "out", "", "also write the plan as JSON to `PLANFILE`, for imcsync apply PLANFILE")
+	cmd.Flags().StringVar(&o.live, "live", "", "read saved DescribeImageCaches output (JSON) instead of calling the API")
 	return cmd
+}
+
+// planOptions are `imcsync plan`'s options.
+type planOptions struct {
+	*app
+	pf      planFlags
+	mf      markdownFlags
+	outFile string                 // --out: also save the plan here
+	live    string                 // --live: saved DescribeImageCaches output
+	given   func(flag string) bool // whether the command line gave the flag
+}
+
+func (o *planOptions) complete(cmd *cobra.Command, _ []string) error {
+	o.given = cmd.Flags().Changed
+	return nil
+}
+
+func (o *planOptions) validate() error { return o.mf.check(o.given, o.format) }
+
+// run plans, saves the plan with --out, and prints it; changes pending are errChanges.
+func (o *planOptions) run(ctx context.Context) error {
+	planned, err := o.plan(ctx, o.pf, o.live)
+	if err != nil {
+		return err
+	}
+	plan := planned.Plan
+	if o.outFile != "" {
+		if err := writePlanFile(o.outFile, plan); err != nil {
+			return err
+		}
+	}
+	if o.format == render.Markdown {
+		err = o.writeMarkdownPlan(plan, o.mf)
+	} else {
+		err = render.Plan(o.stdout, plan, o.format, o.colorEnabled(o.stdout))
+	}
+	if err != nil {
+		return err
+	}
+	if o.outFile != "" && o.format == render.Text {
+		fmt.Fprintf(o.stdout, "\nSaved the plan to %s. To apply exactly this plan, run:\n    imcsync apply %s\n", o.outFile, o.outFile)
+	}
+	if plan.HasChanges() {
+		return errChanges
+	}
+	return nil
 }
 
 // plan loads -f and plans it against the live caches: read from liveFile when given,
@@ -112,7 +124,7 @@ func (a *app) plan(ctx context.Context, pf planFlags, liveFile string) (*engine.
 		defer conn.Close()
 		src = conn
 	}
-	planned, err := engine.Plan(ctx, f, src, a.planOptions(pf))
+	planned, err := engine.Plan(ctx, f, src, a.enginePlanOptions(pf))
 	if err != nil {
 		return nil, err
 	}
