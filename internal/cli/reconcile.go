@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
@@ -20,7 +21,9 @@ func init() { commands = append(commands, newReconcileCmd) }
 // shutdownGrace bounds how long the HTTP server waits for requests in flight on exit.
 const shutdownGrace = 2 * time.Second
 
-type reconcileFlags struct {
+// reconcileOptions are `imcsync reconcile`'s options.
+type reconcileOptions struct {
+	*app
 	interval  time.Duration
 	jitter    string
 	apply     bool
@@ -29,10 +32,13 @@ type reconcileFlags struct {
 	once      bool
 	logFormat string
 	opts      applier.Options
+
+	cfg reconcile.Config // the loop's configuration, completed from the flags
+	log *slog.Logger     // the loop's log, in --log-format
 }
 
 func newReconcileCmd(a *app) *cobra.Command {
-	rf := reconcileFlags{opts: applier.DefaultOptions()}
+	rf := &reconcileOptions{app: a, opts: applier.DefaultOptions()}
 	rf.opts.Timeout = 10 * time.Minute
 	cmd := &cobra.Command{
 		Use:   "reconcile",
@@ -52,7 +58,7 @@ func newReconcileCmd(a *app) *cobra.Command {
 			"  # One cycle, e.g. in a cron job: exit 2 on drift\n" +
 			"  imcsync reconcile -f imagecaches.yaml --once",
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return a.runReconcile(cmd.Context(), rf) },
+		RunE: runE(rf),
 	}
 	f := cmd.Flags()
 	f.DurationVar(&rf.interval, "interval", 5*time.Minute, "time from the start of one cycle to the start of the next")
@@ -68,25 +74,39 @@ func newReconcileCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-func (a *app) runReconcile(ctx context.Context, rf reconcileFlags) error {
+// complete reads the jitter and makes the loop's configuration: one cycle's waits stay
+// well within the interval.
+func (rf *reconcileOptions) complete(*cobra.Command, []string) error {
 	jitter, err := reconcile.ParseJitter(rf.jitter)
 	if err != nil {
 		return usageError("%v", err)
 	}
 	rf.opts.PollInterval = min(rf.opts.PollInterval, rf.interval/4)
-	rf.opts.Getenv = a.getenv
-	cfg := reconcile.Config{File: a.file, Interval: rf.interval, Jitter: jitter, Apply: rf.apply,
-		Plan: engine.PlanOptions{Regions: a.regions, Prune: rf.prune}, ApplyOptions: rf.opts}
-	if err := cfg.Check(); err != nil {
+	rf.opts.Getenv = rf.getenv
+	rf.cfg = reconcile.Config{File: rf.file, Interval: rf.interval, Jitter: jitter, Apply: rf.apply,
+		Plan: engine.PlanOptions{Regions: rf.regions, Prune: rf.prune}, ApplyOptions: rf.opts}
+	return nil
+}
+
+// validate refuses an interval, flag or log format out of range.
+func (rf *reconcileOptions) validate() error {
+	if err := rf.cfg.Check(); err != nil {
 		return usageError("%v", err)
 	}
-	if err := checkApplyFlags(rf.opts, a.rate); err != nil {
+	if err := checkApplyFlags(rf.opts, rf.rate); err != nil {
 		return err
 	}
-	log, err := reconcile.NewLogger(a.stderr, rf.logFormat, isTerminal(a.stderr))
+	log, err := reconcile.NewLogger(rf.stderr, rf.logFormat, isTerminal(rf.stderr))
 	if err != nil {
 		return usageError("%v", err)
 	}
+	rf.log = log
+	return nil
+}
+
+// run reconciles every interval until SIGINT or SIGTERM, or once with --once.
+func (rf *reconcileOptions) run(ctx context.Context) error {
+	a, cfg, log := rf.app, rf.cfg, rf.log
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	m := reconcile.NewMetrics()
