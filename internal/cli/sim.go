@@ -21,7 +21,9 @@ func init() { commands = append(commands, newSimCmd) }
 // saveToState is --save's value when given without one: write back to --state.
 const saveToState = "(state)"
 
+// simOptions are `imcsync sim`'s options.
 type simOptions struct {
+	*app
 	addr, state, save, log string
 	updateTags             string
 	latency, transition    time.Duration
@@ -30,10 +32,13 @@ type simOptions struct {
 	quota                  []string
 	faults                 []string
 	seed                   uint64
+
+	saveTo string                 // where to save the state on exit, "" for nowhere
+	given  func(flag string) bool // whether the command line gave the flag
 }
 
 func newSimCmd(a *app) *cobra.Command {
-	var o simOptions
+	o := &simOptions{app: a}
 	cmd := &cobra.Command{
 		Use:   "sim",
 		Short: "Run the local ECI image-cache emulator",
@@ -54,7 +59,7 @@ func newSimCmd(a *app) *cobra.Command {
 			}
 			return cobra.NoArgs(cmd, args)
 		},
-		RunE: func(cmd *cobra.Command, _ []string) error { return a.runSim(cmd, &o) },
+		RunE: runE(o),
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on (port 0: any free port)")
@@ -74,13 +79,20 @@ func newSimCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-func (a *app) runSim(cmd *cobra.Command, o *simOptions) error {
-	save := o.save
-	if save == saveToState {
-		if o.state == "" {
-			return errors.New("--save without a file needs --state")
-		}
-		save = o.state
+// complete resolves --save given alone to the --state file.
+func (o *simOptions) complete(cmd *cobra.Command, _ []string) error {
+	o.given = cmd.Flags().Changed
+	o.saveTo = o.save
+	if o.save == saveToState {
+		o.saveTo = o.state
+	}
+	return nil
+}
+
+// validate refuses --save with nowhere to save, and rates and durations out of range.
+func (o *simOptions) validate() error {
+	if o.save == saveToState && o.state == "" {
+		return errors.New("--save without a file needs --state")
 	}
 	for _, err := range []error{
 		checkProbability("throttle-rate", o.throttleRate),
@@ -95,6 +107,13 @@ func (a *app) runSim(cmd *cobra.Command, o *simOptions) error {
 	if o.failFirst < 0 {
 		return usageError("--fail-first %d: want 0 or more", o.failFirst)
 	}
+	return nil
+}
+
+// run starts the emulator from the state and the flags, serves until interrupted, then
+// saves the state if asked.
+func (o *simOptions) run(ctx context.Context) error {
+	a, save := o.app, o.saveTo
 	st := &ecisim.State{}
 	if o.state != "" {
 		loaded, err := ecisim.LoadState(o.state)
@@ -107,21 +126,20 @@ func (a *app) runSim(cmd *cobra.Command, o *simOptions) error {
 			return err
 		}
 	}
-	flags := cmd.Flags()
-	if flags.Changed("transition") {
+	if o.given("transition") {
 		st.Settings.Transition = ecisim.Duration(o.transition)
 	}
 	rule := &st.Settings.Faults.Rule
-	if flags.Changed("latency") {
+	if o.given("latency") {
 		rule.Latency = ecisim.Duration(o.latency)
 	}
-	if flags.Changed("throttle-rate") {
+	if o.given("throttle-rate") {
 		rule.ThrottleRate = o.throttleRate
 	}
-	if flags.Changed("fail-rate") {
+	if o.given("fail-rate") {
 		rule.FailRate = o.failRate
 	}
-	if flags.Changed("fail-first") {
+	if o.given("fail-first") {
 		rule.FailFirst = o.failFirst
 	}
 	if len(o.quota) > 0 && st.Settings.Quota == nil {
@@ -139,7 +157,7 @@ func (a *app) runSim(cmd *cobra.Command, o *simOptions) error {
 		}
 		st.Settings.Faults.Errors = append(st.Settings.Faults.Errors, ef)
 	}
-	if flags.Changed("update-tags") {
+	if o.given("update-tags") {
 		if err := ecisim.CheckUpdateTags(o.updateTags); err != nil {
 			return fmt.Errorf("--update-tags: %w", err)
 		}
@@ -167,7 +185,7 @@ func (a *app) runSim(cmd *cobra.Command, o *simOptions) error {
 		cfg.Log = lf
 	}
 
-	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	rn, err := ecisim.Start(cfg, st)
 	if err != nil {
