@@ -107,7 +107,7 @@ func (f Field) Live(l *cloud.Cache) any {
 }
 
 // Recorded says whether the record tag (RecordTag) covers the field.
-func (f Field) Recorded() bool { return f.Managed.Recorded() }
+func (f Field) Recorded() bool { return f.Managed.recorded() }
 
 // Digest is the record tag's short digest (24 bits of SHA-256 as 4 characters of
 // base64url) of the field's declared value in c, "" when c leaves it out. It is a
@@ -212,15 +212,12 @@ func WriteOnlyFields() []string {
 	return keys
 }
 
-// Ignorable says whether ignoreChanges may name the field: imcsync compares or records it
-// and would change it on an existing cache.
-func (f Field) Ignorable() bool { return f.Managed == Compared || f.Managed == WriteOnly }
-
-// ignorable lists what ignoreChanges may name.
+// ignorable lists what ignoreChanges may name: the fields imcsync compares or records and
+// would change on an existing cache.
 func ignorable() []string {
 	var keys []string
 	for _, f := range cacheFields {
-		if f.Ignorable() {
+		if f.Managed == Compared || f.Managed == WriteOnly {
 			keys = append(keys, f.Key)
 		}
 	}
@@ -232,16 +229,16 @@ func defaultsFields() []Field {
 	return slices.DeleteFunc(slices.Clone(cacheFields), func(f Field) bool { return f.PerCache })
 }
 
-// Recorded says whether the record tag (RecordTag) covers a field managed m: the fields
+// recorded says whether the record tag (RecordTag) covers a field managed m: the fields
 // the API never reads back, write-only and create-only. The planner records exactly
 // these, and validation counts the record tag for a cache that sets any of them.
-func (m Managed) Recorded() bool { return m == WriteOnly || m == CreateOnly }
+func (m Managed) recorded() bool { return m == WriteOnly || m == CreateOnly }
 
 // needsRecord says whether c sets a field the record tag covers, so that imcsync adds
 // the record tag to it.
 func needsRecord(c *Cache) bool {
 	for _, f := range cacheFields {
-		if f.Managed.Recorded() && f.cache.set(c) {
+		if f.Managed.recorded() && f.cache.set(c) {
 			return true
 		}
 	}
