@@ -45,7 +45,7 @@ func Connect(cfg Config) (*Connection, error) {
 
 // Live lists every cache of the regions through the API.
 func (c *Connection) Live(ctx context.Context, regions []string) ([]cloud.Cache, error) {
-	return List(ctx, c.Client, regions)
+	return list(ctx, c.Client, regions)
 }
 
 // lister lists the caches of one region; *eci.Client is one.
@@ -56,10 +56,10 @@ type lister interface {
 // listParallelism bounds the regions listed at once.
 const listParallelism = 8
 
-// List lists every cache of the regions, several regions at once, in the regions'
+// list lists every cache of the regions, several regions at once, in the regions'
 // order. The client retries each page (eci.RetryPolicy); the first region that still
 // fails fails the whole listing.
-func List(ctx context.Context, client lister, regions []string) ([]cloud.Cache, error) {
+func list(ctx context.Context, client lister, regions []string) ([]cloud.Cache, error) {
 	var (
 		mu    sync.Mutex
 		found = map[string][]cloud.Cache{}
