@@ -14,7 +14,7 @@ import (
 func init() { commands = append(commands, newExportCmd) }
 
 func newExportCmd(a *app) *cobra.Command {
-	return &cobra.Command{
+	return declare(&cobra.Command{
 		Use:   "export",
 		Short: "Print an imagecaches.yaml for the live image caches, to adopt them",
 		Long: "export lists the live image caches of the --region regions and prints an imagecaches.yaml\n" +
@@ -25,7 +25,7 @@ func newExportCmd(a *app) *cobra.Command {
 		Example: "  imcsync export --region cn-hangzhou --region cn-shanghai > imagecaches.yaml",
 		Args:    cobra.NoArgs,
 		RunE:    runE(&exportOptions{app: a}),
-	}
+	}, []string{"output", "region", "endpoint", "sim"}, render.YAML)
 }
 
 // exportOptions are `imcsync export`'s options.

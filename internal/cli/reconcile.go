@@ -14,6 +14,7 @@ import (
 	"github.com/imcsync/imcsync/applier"
 	"github.com/imcsync/imcsync/internal/engine"
 	"github.com/imcsync/imcsync/internal/reconcile"
+	"github.com/imcsync/imcsync/internal/render"
 )
 
 func init() { commands = append(commands, newReconcileCmd) }
@@ -71,7 +72,7 @@ func newReconcileCmd(a *app) *cobra.Command {
 	f.IntVar(&rf.opts.Parallelism, "parallelism", rf.opts.Parallelism, "how many caches are changed at once")
 	f.Float64Var(&a.rate, "rate", 0, "at most this many API calls per second (0: no ceiling; the rate adapts to throttling either way)")
 	f.DurationVar(&rf.opts.Timeout, "timeout", rf.opts.Timeout, "how long one cycle waits for busy caches and for caches to become Ready")
-	return cmd
+	return declare(cmd, []string{"file", "region", "endpoint", "sim"}, render.Text)
 }
 
 // complete reads the jitter and makes the loop's configuration: one cycle's waits stay

@@ -103,7 +103,7 @@ func (a *app) rootCommand() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		if g, ok := commandGlobals[cmd.Name()]; ok && !cmd.Flags().Changed("output") {
+		if g, ok := globalsOf(cmd); ok && !cmd.Flags().Changed("output") {
 			format = g.formats[0] // the command's own output when -o is left out
 		}
 		a.format = format

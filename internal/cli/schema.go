@@ -12,7 +12,7 @@ import (
 func init() { commands = append(commands, newSchemaCmd) }
 
 func newSchemaCmd(a *app) *cobra.Command {
-	return &cobra.Command{
+	return declare(&cobra.Command{
 		Use:   "schema",
 		Short: "Print the JSON Schema of imagecaches.yaml",
 		Long: "Print the JSON Schema (draft 2020-12) of imagecaches.yaml, for editors:\n" +
@@ -22,7 +22,7 @@ func newSchemaCmd(a *app) *cobra.Command {
 			"  imcsync schema > imagecaches.schema.json",
 		Args: cobra.NoArgs,
 		RunE: runE(&schemaOptions{app: a}),
-	}
+	}, []string{"output"}, render.Text, render.JSON)
 }
 
 // schemaOptions are `imcsync schema`'s options: -o only.

@@ -17,7 +17,7 @@ import (
 func init() { commands = append(commands, newValidateCmd) }
 
 func newValidateCmd(a *app) *cobra.Command {
-	return &cobra.Command{
+	return declare(&cobra.Command{
 		Use:   "validate",
 		Short: "Check imagecaches.yaml offline",
 		Long: "Check imagecaches.yaml offline: keys, types, the API's limits, image references,\n" +
@@ -31,7 +31,7 @@ func newValidateCmd(a *app) *cobra.Command {
 			"  imcsync validate -f imagecaches.yaml -o json",
 		Args: cobra.NoArgs,
 		RunE: runE(&validateOptions{app: a}),
-	}
+	}, []string{"file", "output"}, render.Text, render.JSON)
 }
 
 // validateOptions are `imcsync validate`'s options: the global -f and -o only.

@@ -12,7 +12,7 @@ import (
 func init() { commands = append(commands, newVersionCmd) }
 
 func newVersionCmd(a *app) *cobra.Command {
-	return &cobra.Command{
+	return declare(&cobra.Command{
 		Use:   "version",
 		Short: "Print the version, commit, build date and Go version of imcsync",
 		Long: "version prints the module version, the commit, the build date and the Go version of this\n" +
@@ -21,7 +21,7 @@ func newVersionCmd(a *app) *cobra.Command {
 			"  imcsync version -o json",
 		Args: cobra.NoArgs,
 		RunE: runE(&versionOptions{app: a}),
-	}
+	}, []string{"output"}, render.Text, render.JSON)
 }
 
 // versionOptions are `imcsync version`'s options: -o only.
