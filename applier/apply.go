@@ -26,8 +26,8 @@ type Client interface {
 	Untag(ctx context.Context, region string, ids, keys []string, clientToken string) error
 }
 
-// ErrInterrupted marks an outcome cut short because ctx ended (Ctrl-C).
-var ErrInterrupted = errors.New("interrupted")
+// errInterrupted marks an outcome cut short because ctx ended (Ctrl-C).
+var errInterrupted = errors.New("interrupted")
 
 // phase is where a cache stands during Apply.
 type phase int
@@ -305,7 +305,7 @@ func (r *runner) interrupt(open []*task) {
 			r.finish(t, Sent, msg, nil)
 			continue
 		}
-		r.finish(t, Skipped, "interrupted before anything was sent", ErrInterrupted)
+		r.finish(t, Skipped, "interrupted before anything was sent", errInterrupted)
 	}
 }
 

@@ -281,7 +281,7 @@ func TestInterruptLetsCallsInFlightFinish(t *testing.T) {
 	}
 	for _, o := range out {
 		if o.Result == applier.Skipped && (!errors.Is(o.Err, applier.ErrInterrupted) || o.Attempts != 0) {
-			t.Errorf("%s: skipped with %v after %d attempts, want ErrInterrupted and none", o.Name, o.Err, o.Attempts)
+			t.Errorf("%s: skipped with %v after %d attempts, want errInterrupted and none", o.Name, o.Err, o.Attempts)
 		}
 	}
 }

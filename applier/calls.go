@@ -216,7 +216,7 @@ func (r *runner) answer(t *task, s sent, err error) {
 		r.progress(t, Waiting, "the API answered IncorrectStatus; reading the cache again")
 	case errors.Is(err, eci.ErrCircuitOpen) && t.out.Attempts == 0:
 		r.finish(t, Skipped, "not attempted: "+err.Error(), err)
-	case errors.Is(err, ErrInterrupted):
+	case errors.Is(err, errInterrupted):
 		r.interrupted(t, err)
 	case errors.As(err, &api):
 		r.finish(t, Failed, api.Code+": "+api.Message, err)
@@ -245,7 +245,7 @@ func (r *runner) interrupted(t *task, err error) {
 // call runs fn once; the client paces and retries inside (see eci.RetryPolicy) and never
 // abandons a mutation in flight, so ctx's end only stops new tries. It returns
 // the number of requests fn sent, retries included, and marks an error caused by ctx's
-// end with ErrInterrupted.
+// end with errInterrupted.
 func (r *runner) call(ctx context.Context, fn func(context.Context) error) (int, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, interrupted(err, nil)
@@ -261,9 +261,9 @@ func (r *runner) call(ctx context.Context, fn func(context.Context) error) (int,
 // interrupted is the error of a call cut short by ctx, keeping the last answer.
 func interrupted(cause, last error) error {
 	if last == nil {
-		return fmt.Errorf("%w: %w", ErrInterrupted, cause)
+		return fmt.Errorf("%w: %w", errInterrupted, cause)
 	}
-	return fmt.Errorf("%w: %w", ErrInterrupted, last)
+	return fmt.Errorf("%w: %w", errInterrupted, last)
 }
 
 // retryMessage says why and when a call is tried again, e.g. "retrying after

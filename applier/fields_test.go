@@ -16,39 +16,12 @@ import (
 	"github.com/imcsync/imcsync/spec"
 )
 
-// fieldSamples are two different valid values of each field of spec's table, as a plan
-// holds them. A field added to the table needs its samples here.
-var fieldSamples = map[string][2]any{
-	"name":                {"cov-a", "cov-b"},
-	"images":              {[]any{"nginx:1"}, []any{"nginx:2"}},
-	"size":                {int64(20), int64(30)},
-	"eliminationStrategy": {"LRU", ""},
-	"resourceGroupId":     {"rg-1", "rg-2"},
-	"tags":                {map[string]any{"team": "a"}, map[string]any{"team": "b"}},
-	"securityGroupId":     {"sg-1", "sg-2"},
-	"vSwitchId":           {"vsw-1", "vsw-2"},
-	"eipInstanceId":       {"eip-1", "eip-2"},
-	"retentionDays":       {int64(1), int64(2)},
-	"autoMatchImageCache": {true, false},
-	"flash":               {true, false},
-	"standardCopyCount":   {int64(1), int64(2)},
-	"flashCopyCount":      {int64(1), int64(2)},
-	"imageRegistryCredentials": {
-		[]any{map[string]any{"server": "r.example.com", "userName": "a", "passwordFromEnv": "REGISTRY_PW"}},
-		[]any{map[string]any{"server": "r.example.com", "userName": "b", "passwordFromEnv": "REGISTRY_PW"}}},
-	"acrRegistryInfos":  {[]any{map[string]any{"instanceId": "cri-1"}}, []any{map[string]any{"instanceId": "cri-2"}}},
-	"zoneId":            {"cn-hangzhou-k", "cn-hangzhou-j"},
-	"annotations":       {"a", "b"},
-	"insecureRegistry":  {"reg.a", "reg.b"},
-	"plainHttpRegistry": {"reg.a", "reg.b"},
-	"osType":            {"Linux", "Windows"},
-}
-
 // TestFieldTableCoverage lists the fields of spec's table and checks that each is known
 // to everything that must know it: the JSON Schema has the key with the field's type and
-// limits; eci maps its API parameter into the SDK's requests for every call that takes
-// it; and the emulator stores a created value under the field's key and, for a field
-// UpdateImageCache takes, answers NoNeedUpdate to the same value and accepts another.
+// limits; eci creates a cache with it (eci's TestParamsCoverTable checks its mapping for
+// every call that takes it); and the emulator stores a created value under the field's
+// key and, for a field UpdateImageCache takes, answers NoNeedUpdate to the same value and
+// accepts another.
 func TestFieldTableCoverage(t *testing.T) {
 	var doc map[string]any
 	if err := json.Unmarshal(schema.JSON(), &doc); err != nil {
@@ -73,18 +46,12 @@ func TestFieldTableCoverage(t *testing.T) {
 		}
 		t.Run(f.Key, func(t *testing.T) {
 			checkSchema(t, doc, f)
-			if f.OnCreate && !eci.Settable(f.Param, true) {
-				t.Errorf("eci does not map %s into CreateImageCache", f.Param)
-			}
-			if f.OnUpdate && !eci.Settable(f.Param, false) {
-				t.Errorf("eci does not map %s into UpdateImageCache", f.Param)
-			}
 			if !f.OnCreate {
 				return // region and id: the request's own identity
 			}
-			samples, ok := fieldSamples[f.Key]
-			if !ok {
-				t.Fatalf("no samples of %s in fieldSamples: add two valid values", f.Key)
+			samples := f.Examples
+			if len(samples) < 2 {
+				t.Fatalf("%s has no two Examples in spec's table: add two different valid values", f.Key)
 			}
 			for _, s := range samples {
 				if err := f.Type.Check(s); err != nil {

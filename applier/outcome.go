@@ -53,7 +53,7 @@ type Outcome struct {
 	// an UpdateFailed or Failed cache, or why the cache was blocked, stale or skipped.
 	Message string
 	// Err is the error behind a failed outcome, or the typed reason of a skipped one
-	// (ErrInterrupted, *ownership.NotOwnedError, *ownership.ProtectedError), prefixed with "region/name: ".
+	// (errInterrupted, *ownership.NotOwnedError, *ownership.ProtectedError), prefixed with "region/name: ".
 	// It keeps its class: an API refusal is an *eci.APIError, found with errors.As.
 	Err error
 	// Attempts counts the mutating calls sent for the cache, retries included.

@@ -77,6 +77,13 @@ func parseBuilt(value string) (builtRecord, bool) {
 	return b, true
 }
 
+// imageSet is a list of images as the plan compares it: sorted, without duplicates.
+func imageSet(images []string) []string {
+	out := slices.Clone(images)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
 // tagImages are the declared images that name a tag (not pinned by digest), sorted.
 func tagImages(d *spec.Cache) []string {
 	var out []string
@@ -138,7 +145,7 @@ func freshness(d *spec.Cache, l *cloud.Cache, digests map[string]string) (moved 
 	if l != nil {
 		liveTag, hasTag = l.Tags[spec.BuiltTag]
 	}
-	imagesChange := l != nil && !spec.Equal(spec.StringSet(l.Images), spec.StringSet(d.Images))
+	imagesChange := l != nil && !slices.Equal(imageSet(l.Images), imageSet(d.Images))
 	if digests == nil {
 		if imagesChange && hasTag && liveTag != builtVersion {
 			return nil, builtVersion

@@ -22,7 +22,7 @@ func (p *Plan) Check() error {
 		if c.Region == "" || c.Name == "" {
 			bad(i, c, "region and name are required")
 		}
-		if !c.Action.Known() {
+		if !c.Action.known() {
 			bad(i, c, "unknown action %q", c.Action)
 			continue
 		}

@@ -22,8 +22,8 @@ const (
 // Mutates reports whether applying the action sends a mutating call.
 func (a Action) Mutates() bool { return a == Create || a == Update || a == Delete || a == Replace }
 
-// Known reports whether a is one of the actions above (a plan file may hold anything).
-func (a Action) Known() bool { return a == Noop || a == Blocked || a.Mutates() }
+// known reports whether a is one of the actions above (a plan file may hold anything).
+func (a Action) known() bool { return a == Noop || a == Blocked || a.Mutates() }
 
 // Plan is the whole plan: pure data, written as JSON as it is (README.md, "JSON
 // outputs"), rendered for people from the same value, and all the applier needs.

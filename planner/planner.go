@@ -211,11 +211,10 @@ func create(f *spec.File, d *spec.Cache, source, built string) Change {
 	ch.Bookkeeping = bookkeeping(nil, reserved)
 	tags := len(reserved) + len(d.Tags)
 	var missing []string
-	if d.SecurityGroupID == nil {
-		missing = append(missing, "securityGroupId")
-	}
-	if d.VSwitchID == nil {
-		missing = append(missing, "vSwitchId")
+	for _, fl := range fields {
+		if fl.RequiredOnCreate && fl.Declared(d) == nil {
+			missing = append(missing, fl.Key)
+		}
 	}
 	switch {
 	case len(missing) > 0:

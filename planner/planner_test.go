@@ -451,3 +451,30 @@ func plainFields(t *testing.T, fcs []FieldChange) []FieldChange {
 	}
 	return fcs
 }
+
+// TestCreateNeedsRequiredOnCreate: a new cache that leaves out the table's required-on-
+// create fields is blocked with a reason naming exactly those; one that sets them is not.
+func TestCreateNeedsRequiredOnCreate(t *testing.T) {
+	var required []string
+	for _, f := range spec.CacheFields() {
+		if f.RequiredOnCreate {
+			required = append(required, f.Key)
+		}
+	}
+	if len(required) == 0 {
+		t.Fatal("the table marks no field required on create")
+	}
+	plan := Build(&spec.File{Region: "cn-hangzhou", Caches: []spec.Cache{baseDesired()}}, nil, Options{})
+	c := plan.Changes[0]
+	want := "creating a cache needs " + strings.Join(required, " and ") + "; set it on the cache or under defaults"
+	if c.Action != Blocked || c.Reason != want {
+		t.Errorf("got %s %q, want blocked %q", c.Action, c.Reason, want)
+	}
+
+	d := baseDesired()
+	d.SecurityGroupID, d.VSwitchID = p("sg-1"), p("vsw-1")
+	plan = Build(&spec.File{Region: "cn-hangzhou", Caches: []spec.Cache{d}}, nil, Options{})
+	if c := plan.Changes[0]; c.Action != Create {
+		t.Errorf("with %v set: got %s (%s), want create", required, c.Action, c.Reason)
+	}
+}

@@ -1,7 +1,10 @@
 // Package schema holds the JSON Schema (draft 2020-12) of imagecaches.yaml, for editors
-// (yaml-language-server) and for `imcsync schema`. A test keeps it equal to what the
-// spec package's loader takes.
+// (yaml-language-server) and for `imcsync schema`. It is generated from the spec
+// package's field table (`go generate ./schema`); TestGenerated fails when the checked-in
+// files differ from what the table makes.
 package schema
+
+//go:generate go test -run ^TestGenerated$ -update
 
 import _ "embed"
 

@@ -107,35 +107,6 @@ func TestInvalidFilesFail(t *testing.T) {
 	}
 }
 
-// TestKeysMatchLoader: the schema's properties are exactly the keys the loader's own
-// tables take, for every kind of mapping in the file.
-func TestKeysMatchLoader(t *testing.T) {
-	var root map[string]any
-	if err := json.Unmarshal(JSON(), &root); err != nil {
-		t.Fatal(err)
-	}
-	for path, want := range spec.Keys() {
-		t.Run("at "+path, func(t *testing.T) {
-			node := root
-			if path != "" {
-				for _, part := range strings.Split(path, ".") {
-					key, isList := strings.CutSuffix(part, "[]")
-					node = property(t, root, node, key)
-					if isList {
-						node = object(t, node["items"])
-					}
-				}
-			}
-			got := properties(t, root, node)
-			slices.Sort(got)
-			want = slices.Sorted(slices.Values(want))
-			if !slices.Equal(got, want) {
-				t.Errorf("schema properties %v, loader keys %v", got, want)
-			}
-		})
-	}
-}
-
 // TestIgnoreChangesEnum: the ignoreChanges names the schema lists are the compared and
 // write-only fields.
 func TestIgnoreChangesEnum(t *testing.T) {
@@ -160,17 +131,6 @@ func TestIgnoreChangesEnum(t *testing.T) {
 	slices.Sort(want)
 	if !slices.Equal(got, want) {
 		t.Errorf("ignoreChanges enum %v, want %v", got, want)
-	}
-}
-
-// TestExampleCopy: examples/ carries the same schema, for its yaml-language-server comment.
-func TestExampleCopy(t *testing.T) {
-	copied, err := os.ReadFile("../examples/imagecaches.schema.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(copied, JSON()) {
-		t.Error("examples/imagecaches.schema.json differs from schema/imagecaches.schema.json: cp schema/imagecaches.schema.json examples/")
 	}
 }
 

@@ -78,14 +78,14 @@ func TestAliasesWithinAllowance(t *testing.T) {
 // the size bound never refuses a valid cache.
 func TestLargestValidCacheFits(t *testing.T) {
 	var b strings.Builder
-	b.WriteString(head + "  - name: big\n    images: [" + images(MaxImages) + "]\n    tags: {" + tags(MaxTags-1) + "}\n")
-	b.WriteString("    imageRegistryCredentials:\n" + creds(MaxCredentials))
+	b.WriteString(head + "  - name: big\n    images: [" + images(maxImages) + "]\n    tags: {" + tags(MaxTags-1) + "}\n")
+	b.WriteString("    imageRegistryCredentials:\n" + creds(maxCredentials))
 	b.WriteString("    acrRegistryInfos:\n")
 	var domains []string
 	for i := range maxDomains {
 		domains = append(domains, fmt.Sprintf("d%d.example.com", i))
 	}
-	for i := range MaxAcrInfos {
+	for i := range maxAcrInfos {
 		fmt.Fprintf(&b, "      - {instanceId: cri-%d, instanceName: n, regionId: cn-hangzhou, domains: [%s]}\n", i, strings.Join(domains, ", "))
 	}
 	b.WriteString("    ignoreChanges: [" + strings.Join(ignorable(), ", ") + ", " + ignoreTags(MaxTags) + "]\n")
@@ -106,7 +106,7 @@ func TestCacheOverNodeLimit(t *testing.T) {
 		fmt.Fprintf(&b, "d%d.example.com", i)
 	}
 	b.WriteString("]}\n")
-	for range MaxAcrInfos - 1 {
+	for range maxAcrInfos - 1 {
 		b.WriteString("      - *i\n")
 	}
 	b.WriteString("    tags: {" + tags(MaxTags) + "}\n    images2: *d\n    images3: *d\n    images4: *d\n    images5: *d\n")
@@ -160,10 +160,10 @@ func TestProblemsCollectedCapped(t *testing.T) {
 	}
 }
 
-// TestFileTooLarge: a file over MaxFileSize is refused at once, and Load stops reading
+// TestFileTooLarge: a file over maxFileSize is refused at once, and Load stops reading
 // an endless file.
 func TestFileTooLarge(t *testing.T) {
-	errs := parseErrors(t, head+"# "+strings.Repeat("x", MaxFileSize))
+	errs := parseErrors(t, head+"# "+strings.Repeat("x", maxFileSize))
 	if len(errs) != 1 || !strings.Contains(errs[0].Message, "larger than 8 MiB") {
 		t.Errorf("got %v", errs)
 	}
@@ -234,7 +234,7 @@ func TestWarnings(t *testing.T) {
 }
 
 // TestPasswordFromCredentialVariable: apply-time reading refuses the runner's own
-// credential variables unless AllowPasswordEnv lists them.
+// credential variables unless allowPasswordEnv lists them.
 func TestPasswordFromCredentialVariable(t *testing.T) {
 	env := map[string]string{
 		"ALIBABA_CLOUD_ACCESS_KEY_SECRET": "canary-ak-secret",
@@ -248,14 +248,14 @@ func TestPasswordFromCredentialVariable(t *testing.T) {
 			t.Errorf("%s: password %q, err %v; want a refusal", name, p, err)
 			continue
 		}
-		if !strings.Contains(err.Error(), AllowPasswordEnv+"="+name) || strings.Contains(err.Error(), "canary") {
+		if !strings.Contains(err.Error(), allowPasswordEnv+"="+name) || strings.Contains(err.Error(), "canary") {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
 	if p, err := (RegistryCredential{PasswordFromEnv: "REGISTRY_PASSWORD"}).Password(getenv); err != nil || p != "pw" {
 		t.Errorf("an ordinary variable: %q, %v", p, err)
 	}
-	env[AllowPasswordEnv] = "OTHER,GITHUB_TOKEN"
+	env[allowPasswordEnv] = "OTHER,GITHUB_TOKEN"
 	if p, err := (RegistryCredential{PasswordFromEnv: "GITHUB_TOKEN"}).Password(getenv); err != nil || p != "canary-gh-token" {
 		t.Errorf("an allowed credential variable: %q, %v", p, err)
 	}

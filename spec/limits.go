@@ -9,8 +9,8 @@ import (
 // Bounds on the work and the output of reading one file, whatever its content: the file
 // comes from pull requests, so anyone who can open one controls it.
 const (
-	// MaxFileSize is the largest imagecaches.yaml imcsync reads, in bytes (8 MiB).
-	MaxFileSize = 8 << 20
+	// maxFileSize is the largest imagecaches.yaml imcsync reads, in bytes (8 MiB).
+	maxFileSize = 8 << 20
 	// MaxPrintedErrors is how many problems Errors.Error lists before "and N more".
 	MaxPrintedErrors = 50
 	// maxProblems is how many distinct problems are collected; checking goes on
@@ -30,16 +30,32 @@ const (
 func maxIgnoreEntries() int { return len(ignorable()) + MaxTags }
 
 // maxCacheNodes is the most YAML nodes (mappings, lists, keys and values, aliases
-// expanded) that a valid imageCaches entry can hold, derived from the API's limits: a
+// expanded) that a valid imageCaches entry can hold, derived from the table's limits: a
 // larger entry is refused before it is decoded.
 func maxCacheNodes() int {
-	n := 1 + 2*len(cacheFields) // the mapping, every key and its value
-	n += MaxImages
-	n += 2 * MaxTags
-	n += MaxCredentials * (1 + 2*len(credentialFields))
-	n += MaxAcrInfos * (1 + 2*len(acrInfoFields) + maxDomains)
-	n += maxIgnoreEntries()
+	n := 1 // the mapping
+	for _, f := range cacheFields {
+		n += 1 + maxNodes(f) // the key and its value
+	}
 	return n
+}
+
+// maxNodes is the most YAML nodes a valid value of field f can hold: a scalar one, a list
+// its items, a tag set a key and a value per tag, a list of objects a mapping per item
+// with each key and its value.
+func maxNodes(f Field) int {
+	switch {
+	case len(f.Items) > 0:
+		item := 1
+		for _, k := range f.Items {
+			item += 1 + maxNodes(k)
+		}
+		return 1 + f.MaxItems*item
+	case f.Type == TypeTags:
+		return 1 + 2*f.MaxItems
+	default:
+		return 1 + f.MaxItems
+	}
 }
 
 // aliasAllowance is how many values aliases may add to a file that holds written values

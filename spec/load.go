@@ -14,14 +14,24 @@ import (
 
 // Load reads, decodes, defaults and validates the imagecaches.yaml at path. Problems in
 // the file come back as Errors; a file that cannot be read as the *fs.PathError. It
-// reads at most MaxFileSize bytes and one more, so that an endless file (/dev/zero, a
+// reads at most maxFileSize bytes and one more, so that an endless file (/dev/zero, a
 // pipe) is refused as too large instead of read forever.
 func Load(path string) (*File, error) {
-	data, err := ReadAtMost(path, MaxFileSize)
+	data, err := ReadAtMost(path, maxFileSize)
 	if err != nil {
 		return nil, err
 	}
 	return Parse(path, data)
+}
+
+// Read is Load for a file read from r (standard input), named name in error positions;
+// like Load, it reads at most maxFileSize bytes and one more.
+func Read(name string, r io.Reader) (*File, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return Parse(name, data)
 }
 
 // Parse decodes, defaults and validates an imagecaches.yaml held in data; name is the
@@ -75,26 +85,6 @@ func checkAPIVersion(s string) string {
 		return fmt.Sprintf("unsupported apiVersion %s: write apiVersion: %s", shown(s), APIVersion)
 	}
 	return ""
-}
-
-// Keys lists the keys the loader takes in each kind of mapping: "" (the top level),
-// "defaults", "imageCaches[]", "imageCaches[].imageRegistryCredentials[]" and
-// "imageCaches[].acrRegistryInfos[]". The schema test checks the JSON Schema against it.
-func Keys() map[string][]string {
-	names := func(fs []Field) []string {
-		keys := make([]string, len(fs))
-		for i, f := range fs {
-			keys[i] = f.Key
-		}
-		return keys
-	}
-	return map[string][]string{
-		"":              names(keysOf(fileFields)),
-		"defaults":      names(keysOf(objectFields(defaultsFields()))),
-		"imageCaches[]": names(CacheFields()),
-		"imageCaches[].imageRegistryCredentials[]": names(keysOf(credentialFields)),
-		"imageCaches[].acrRegistryInfos[]":         names(keysOf(acrInfoFields)),
-	}
 }
 
 // entry is one decoded cache mapping (or defaults) before merging.
@@ -171,7 +161,7 @@ func (d *decoder) decodeFile(data []byte) *File {
 	var defaults *entry
 	if t.defaults != nil && d.fits(t.defaults, "defaults", sizes) {
 		defaults = d.entry(t.defaults, "defaults", objectFields(defaultsFields()), func(key string, k, _ *yaml.Node) bool {
-			if key != "name" && key != "id" {
+			if f, ok := FieldByKey(key); !ok || !f.PerCache {
 				return false
 			}
 			d.errorf(k, join("defaults", key), "%s cannot be set in defaults: each cache has its own", key)
@@ -217,7 +207,7 @@ func (d *decoder) complete(f *File, e *entry, defaults *entry, fileRegion bool) 
 	inDefaults := func(key string) bool { return defaults != nil && defaults.present[key] != nil }
 	if defaults != nil {
 		for _, fld := range cacheFields {
-			fld.merge(c, &defaults.cache)
+			fld.cache.merge(c, &defaults.cache)
 		}
 	}
 	if c.Region == "" {
@@ -233,7 +223,7 @@ func (d *decoder) complete(f *File, e *entry, defaults *entry, fileRegion bool) 
 		d.errorf(e.node, e.path, "missing images: list at least one image")
 	}
 
-	reserved := ReservedTags(f, c)
+	reserved := reservedTags(f, c)
 	if total := len(c.Tags) + len(reserved); total > MaxTags {
 		at, path := e.node, e.path
 		if n := e.present["tags"]; n != nil {

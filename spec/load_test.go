@@ -130,7 +130,7 @@ func TestWriteOnlyFields(t *testing.T) {
 }
 
 func TestKeysOfDefaults(t *testing.T) {
-	keys := Keys()
+	keys := loaderKeys()
 	cache, defaults := keys["imageCaches[]"], keys["defaults"]
 	if len(cache) != len(defaults)+2 || slices.Contains(defaults, "name") || slices.Contains(defaults, "id") {
 		t.Errorf("defaults keys = %v, want the cache keys %v without name and id", defaults, cache)

@@ -9,10 +9,10 @@ import (
 
 // Limits of one UpdateImageCache call (seed API page).
 const (
-	MaxImages      = 100
+	maxImages      = 100
 	MaxTags        = 20
-	MaxCredentials = 10
-	MaxAcrInfos    = 20
+	maxCredentials = 10
+	maxAcrInfos    = 20
 	MaxTagLength   = 128
 	maxDomains     = 100                 // domains of one ACR instance: undocumented, a bound like Image's
 	maxHostLength  = 253 + len(":65535") // a DNS name and a port
@@ -57,7 +57,7 @@ func checkZone(s string) string {
 
 // resourceID checks an Alibaba Cloud resource id with the given prefix, e.g. "sg-".
 func resourceID(prefix, what string) func(string) string {
-	re := regexp.MustCompile(`^` + prefix + `[A-Za-z0-9]+$`)
+	re := regexp.MustCompile(idPattern(prefix))
 	return func(s string) string {
 		if !re.MatchString(s) {
 			return fmt.Sprintf("invalid %s %s: want %s followed by letters and digits", what, shown(s), prefix)
@@ -65,6 +65,9 @@ func resourceID(prefix, what string) func(string) string {
 		return ""
 	}
 }
+
+// idPattern is the regular expression of a resource id with the given prefix.
+func idPattern(prefix string) string { return `^` + prefix + `[A-Za-z0-9]+$` }
 
 var checkVSwitch = resourceID("vsw-", "vSwitch id")
 

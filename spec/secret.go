@@ -6,11 +6,11 @@ import (
 	"strings"
 )
 
-// AllowPasswordEnv is the environment variable that lets passwordFromEnv name
-// credential variables (see CredentialVariable) anyway: a comma-separated list of their
+// allowPasswordEnv is the environment variable that lets passwordFromEnv name
+// credential variables (see credentialVariable) anyway: a comma-separated list of their
 // names. It is read from the environment apply runs in, never from the file, so that
 // whoever edits the file cannot send the runner's own credentials to a registry.
-const AllowPasswordEnv = "IMCSYNC_ALLOW_PASSWORD_ENV"
+const allowPasswordEnv = "IMCSYNC_ALLOW_PASSWORD_ENV"
 
 // credentialPrefixes start the names of variables that hold the runner's own
 // credentials: the Alibaba Cloud credential chain (and other Alibaba Cloud tools), and
@@ -28,9 +28,9 @@ var credentialPrefixes = []struct{ prefix, what string }{
 	{"IMCSYNC_", "one of imcsync's own variables"},
 }
 
-// CredentialVariable says what the environment variable name holds when it is one of
+// credentialVariable says what the environment variable name holds when it is one of
 // the runner's own credentials, which passwordFromEnv must not name, and "" otherwise.
-func CredentialVariable(name string) string {
+func credentialVariable(name string) string {
 	upper := strings.ToUpper(name)
 	for _, p := range credentialPrefixes {
 		if strings.HasPrefix(upper, p.prefix) {
@@ -43,13 +43,13 @@ func CredentialVariable(name string) string {
 // Password reads the credential's password from the environment variable its
 // PasswordFromEnv names. It is for apply time only: validation never needs it. An unset
 // or empty variable is an error that names the variable, never a value; so is a
-// credential variable (CredentialVariable) that AllowPasswordEnv does not list.
+// credential variable (credentialVariable) that allowPasswordEnv does not list.
 func (c RegistryCredential) Password(getenv func(string) string) (string, error) {
-	if what := CredentialVariable(c.PasswordFromEnv); what != "" {
-		allowed := strings.Split(getenv(AllowPasswordEnv), ",")
+	if what := credentialVariable(c.PasswordFromEnv); what != "" {
+		allowed := strings.Split(getenv(allowPasswordEnv), ",")
 		if !slices.Contains(allowed, c.PasswordFromEnv) {
 			return "", fmt.Errorf("registry credential for %s: passwordFromEnv names %s, %s; imcsync does not send it to a registry. If it really holds this registry's password, set %s=%s",
-				c.Server, c.PasswordFromEnv, what, AllowPasswordEnv, c.PasswordFromEnv)
+				c.Server, c.PasswordFromEnv, what, allowPasswordEnv, c.PasswordFromEnv)
 		}
 	}
 	p := getenv(c.PasswordFromEnv)

@@ -30,13 +30,13 @@ func shown(s string) string {
 	return fmt.Sprintf("%s… (%d characters)", strconv.Quote(cut), n)
 }
 
-// checkText refuses data that is not a YAML text imcsync reads: larger than MaxFileSize,
+// checkText refuses data that is not a YAML text imcsync reads: larger than maxFileSize,
 // not UTF-8, or holding characters YAML forbids (NUL and other control characters).
 // The problem is reported where it is, which the YAML parser does not say.
 func (d *decoder) checkText(data []byte) bool {
-	if len(data) > MaxFileSize {
+	if len(data) > maxFileSize {
 		d.errs = append(d.errs, &Error{File: d.file, Pos: Pos{1, 1},
-			Message: fmt.Sprintf("the file is larger than %d MiB, the most imcsync reads: is it the right file?", MaxFileSize>>20)})
+			Message: fmt.Sprintf("the file is larger than %d MiB, the most imcsync reads: is it the right file?", maxFileSize>>20)})
 		return false
 	}
 	if bytes.HasPrefix(data, []byte{0xFE, 0xFF}) || bytes.HasPrefix(data, []byte{0xFF, 0xFE}) {

@@ -1,7 +1,7 @@
 // Package spec is the imagecaches.yaml model: strict decoding with FILE:LINE:COL errors,
 // defaults, validation against the API's limits, and secret references. Its field table
 // (Field, CacheFields) is the one list of the API's image-cache fields: the planner, the
-// applier, the export and the JSON Schema's test read it.
+// applier, the export and the JSON Schema's generator (schema, go generate) read it.
 package spec
 
 // APIVersion is the only apiVersion this build reads.

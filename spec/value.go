@@ -127,8 +127,8 @@ func Equal(a, b any) bool {
 	return reflect.DeepEqual(a, b)
 }
 
-// StringSet is a list of strings as a set: sorted, without duplicates; nil stays nil.
-func StringSet(ss []string) any {
+// stringSet is a list of strings as a set: sorted, without duplicates; nil stays nil.
+func stringSet(ss []string) any {
 	if ss == nil {
 		return nil
 	}

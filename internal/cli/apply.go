@@ -21,11 +21,7 @@ import (
 func init() { commands = append(commands, newApplyCmd) }
 
 func newApplyCmd(a *app) *cobra.Command {
-	var (
-		pf          planFlags
-		autoApprove bool
-		opts        = applier.DefaultOptions()
-	)
+	o := &applyOptions{app: a, opts: applier.DefaultOptions()}
 	cmd := &cobra.Command{
 		Use:   "apply [PLANFILE]",
 		Short: "Make the live image caches equal to the file, or apply a saved plan",
@@ -51,49 +47,80 @@ func newApplyCmd(a *app) *cobra.Command {
 			"  # Try it against a throwaway emulator, no credentials needed\n" +
 			"  imcsync apply -f examples/imagecaches.yaml --sim examples/live-state.yaml --auto-approve",
 		Args: cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkApplyFlags(opts, a.rate); err != nil {
-				return err
-			}
-			if err := a.applyMarkdown.check(cmd, a.format); err != nil {
-				return err
-			}
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
-			defer stop()
-			opts.Getenv = a.getenv
-			if a.sim != "" && !cmd.Flags().Changed("poll-interval") {
-				opts.PollInterval = 200 * time.Millisecond // an in-process emulator is cheap to poll
-			}
-			if opts.PollIntervalMax < opts.PollInterval {
-				if cmd.Flags().Changed("poll-interval-max") {
-					return &exitError{Code: exitFailure, Err: fmt.Errorf("--poll-interval-max %s is below --poll-interval %s: raise --poll-interval-max or lower --poll-interval", opts.PollIntervalMax, opts.PollInterval)}
-				}
-				opts.PollIntervalMax = opts.PollInterval
-			}
-			if len(args) == 1 {
-				if err := refuseWithSavedPlan(cmd); err != nil {
-					return &exitError{Code: exitFailure, Err: err}
-				}
-				if err := refusePolicyWithSavedPlan(cmd); err != nil {
-					return &exitError{Code: exitFailure, Err: err}
-				}
-				return a.applySaved(ctx, args[0], autoApprove, opts)
-			}
-			return a.applyFresh(ctx, pf, autoApprove, opts)
-		},
+		RunE: runE(o),
 	}
-	pf.register(cmd)
+	o.pf.register(cmd)
 	a.registerPolicy(cmd)
 	a.applyMarkdown.register(cmd)
 	fl := cmd.Flags()
-	fl.BoolVar(&autoApprove, "auto-approve", false, "apply without asking for confirmation (required without a terminal)")
-	fl.IntVar(&opts.Parallelism, "parallelism", opts.Parallelism, "how many caches are changed at once")
+	fl.BoolVar(&o.autoApprove, "auto-approve", false, "apply without asking for confirmation (required without a terminal)")
+	fl.IntVar(&o.opts.Parallelism, "parallelism", o.opts.Parallelism, "how many caches are changed at once")
 	fl.Float64Var(&a.rate, "rate", 0, "at most this many API calls per second (0: no ceiling; the rate adapts to throttling either way)")
-	fl.BoolVar(&opts.Wait, "wait", opts.Wait, "wait until every changed cache is Ready (or failed) before reporting")
-	fl.DurationVar(&opts.Timeout, "timeout", opts.Timeout, "how long to wait for busy caches and for caches to become Ready")
-	fl.DurationVar(&opts.PollInterval, "poll-interval", opts.PollInterval, "first pause between two reads of the caches while waiting (the first read comes right after the calls; pauses grow by half)")
-	fl.DurationVar(&opts.PollIntervalMax, "poll-interval-max", opts.PollIntervalMax, "longest pause between two reads of the caches while waiting")
+	fl.BoolVar(&o.opts.Wait, "wait", o.opts.Wait, "wait until every changed cache is Ready (or failed) before reporting")
+	fl.DurationVar(&o.opts.Timeout, "timeout", o.opts.Timeout, "how long to wait for busy caches and for caches to become Ready")
+	fl.DurationVar(&o.opts.PollInterval, "poll-interval", o.opts.PollInterval, "first pause between two reads of the caches while waiting (the first read comes right after the calls; pauses grow by half)")
+	fl.DurationVar(&o.opts.PollIntervalMax, "poll-interval-max", o.opts.PollIntervalMax, "longest pause between two reads of the caches while waiting")
 	return cmd
+}
+
+// applyOptions are `imcsync apply`'s options.
+type applyOptions struct {
+	*app
+	pf          planFlags
+	autoApprove bool
+	opts        applier.Options
+	planFile    string                 // PLANFILE, "" to plan afresh
+	given       func(flag string) bool // whether the command line gave the flag
+}
+
+// complete reads PLANFILE and fills in the defaults that depend on other flags: an
+// in-process emulator is polled more often, and the longest pause is at least the first.
+func (o *applyOptions) complete(cmd *cobra.Command, args []string) error {
+	o.given = func(name string) bool {
+		f := cmd.Flags().Lookup(name)
+		return f != nil && f.Changed
+	}
+	if len(args) == 1 {
+		o.planFile = args[0]
+	}
+	o.opts.Getenv = o.getenv
+	if o.sim != "" && !o.given("poll-interval") {
+		o.opts.PollInterval = 200 * time.Millisecond // an in-process emulator is cheap to poll
+	}
+	if o.opts.PollIntervalMax < o.opts.PollInterval && !o.given("poll-interval-max") {
+		o.opts.PollIntervalMax = o.opts.PollInterval
+	}
+	return nil
+}
+
+// validate refuses flags out of range, and flags that would change a saved plan.
+func (o *applyOptions) validate() error {
+	if err := checkApplyFlags(o.opts, o.rate); err != nil {
+		return err
+	}
+	if o.opts.PollIntervalMax < o.opts.PollInterval {
+		return fmt.Errorf("--poll-interval-max %s is below --poll-interval %s: raise --poll-interval-max or lower --poll-interval", o.opts.PollIntervalMax, o.opts.PollInterval)
+	}
+	if err := o.applyMarkdown.check(o.given, o.format); err != nil {
+		return err
+	}
+	if o.planFile != "" {
+		if err := refuseWithSavedPlan(o.given); err != nil {
+			return err
+		}
+		return refusePolicyWithSavedPlan(o.given)
+	}
+	return nil
+}
+
+// run applies the saved plan, or a fresh one; Ctrl-C or SIGTERM stops new calls.
+func (o *applyOptions) run(ctx context.Context) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if o.planFile != "" {
+		return o.applySaved(ctx, o.planFile, o.autoApprove, o.opts)
+	}
+	return o.applyFresh(ctx, o.pf, o.autoApprove, o.opts)
 }
 
 // applyFresh plans against the live caches and applies the plan.
@@ -101,7 +128,7 @@ func (a *app) applyFresh(ctx context.Context, pf planFlags, autoApprove bool, op
 	if err := a.loadPolicy(); err != nil {
 		return err
 	}
-	popts, err := a.planOptions(pf, false)
+	popts, err := a.enginePlanOptions(pf, false)
 	if err != nil {
 		return err
 	}
@@ -113,17 +140,18 @@ func (a *app) applyFresh(ctx context.Context, pf planFlags, autoApprove bool, op
 	defer conn.Close()
 	planned, err := engine.Plan(ctx, f, conn, popts)
 	if err != nil {
-		return &exitError{Code: exitFailure, Err: err}
+		return err
 	}
 	if err := a.refusePolicy(planned.Plan); err != nil {
 		return err
 	}
-	if err := engine.CheckSecrets(planned.Plan, a.getenv); err != nil {
-		return &exitError{Code: exitFailure, Err: err}
+	run, err := planned.Prepare(a.getenv)
+	if err != nil {
+		return err
 	}
 	a.annotatePolicy(planned.Plan.Policy)
-	return a.confirmAndApply(ctx, planned.Plan, autoApprove, opts, func(opts applier.Options) (engine.Report, error) {
-		return planned.Apply(ctx, conn.conn.Client, opts)
+	return a.confirmAndApply(ctx, planned.Plan, autoApprove, opts, func(opts applier.Options) engine.Report {
+		return run.Apply(ctx, conn.conn.Client, opts)
 	})
 }
 
@@ -131,31 +159,31 @@ func (a *app) applyFresh(ctx context.Context, pf planFlags, autoApprove bool, op
 func (a *app) applySaved(ctx context.Context, path string, autoApprove bool, opts applier.Options) error {
 	plan, err := engine.ReadPlan(path)
 	if err != nil {
-		return &exitError{Code: exitFailure, Err: err}
+		return err
 	}
 	if err := a.refusePolicy(plan); err != nil {
 		return err
 	}
-	if err := engine.CheckSecrets(plan, a.getenv); err != nil {
-		return &exitError{Code: exitFailure, Err: err}
-	}
-	conn, err := a.connect()
+	run, err := engine.PrepareSaved(plan, a.getenv)
 	if err != nil {
-		return &exitError{Code: exitFailure, Err: err}
+		return err
+	}
+	conn, err := a.connect(nil)
+	if err != nil {
+		return err
 	}
 	defer conn.Close()
-	return a.confirmAndApply(ctx, plan, autoApprove, opts, func(opts applier.Options) (engine.Report, error) {
-		return engine.ApplySaved(ctx, plan, conn.Client, opts)
+	return a.confirmAndApply(ctx, plan, autoApprove, opts, func(opts applier.Options) engine.Report {
+		return run.Apply(ctx, conn.Client, opts)
 	})
 }
 
 // confirmAndApply shows the plan, asks for confirmation, applies with live progress on
 // stderr and reports.
-func (a *app) confirmAndApply(ctx context.Context, plan *planner.Plan, autoApprove bool, opts applier.Options, apply func(applier.Options) (engine.Report, error)) error {
-	color := a.colorEnabled(a.stdout)
+func (a *app) confirmAndApply(ctx context.Context, plan *planner.Plan, autoApprove bool, opts applier.Options, apply func(applier.Options) engine.Report) error {
 	if a.format == render.Text { // markdown reports the outcomes only (see writeApplyReport)
-		if err := render.Plan(a.stdout, plan, a.format, color); err != nil {
-			return &exitError{Code: exitFailure, Err: err}
+		if err := render.Plan(a.stdout, plan, a.format, a.colorEnabled(a.stdout)); err != nil {
+			return err
 		}
 	}
 	if !applier.HasWork(plan) {
@@ -167,22 +195,19 @@ func (a *app) confirmAndApply(ctx context.Context, plan *planner.Plan, autoAppro
 	if !autoApprove && plan.HasChanges() && a.format == render.Markdown {
 		// The markdown report holds no plan: show it where the question is asked.
 		if err := render.Plan(a.stderr, plan, render.Text, a.colorEnabled(a.stderr)); err != nil {
-			return &exitError{Code: exitFailure, Err: err}
+			return err
 		}
 	}
 	// Waiting for busy caches sends nothing, and bookkeeping alone is written without asking.
 	if !autoApprove && plan.HasChanges() {
 		if err := a.confirm(ctx); err != nil {
-			return &exitError{Code: exitFailure, Err: err}
+			return err
 		}
 	}
 	view := a.newView(len(plan.Changes), opts.Parallelism)
 	opts.Progress = view.Update
-	report, err := apply(opts)
+	report := apply(opts)
 	view.Close()
-	if err != nil {
-		return &exitError{Code: exitFailure, Err: err}
-	}
 	if report.Interrupted {
 		fmt.Fprintln(a.stderr, "Interrupted: no new calls were started; calls in flight finished.")
 	}
@@ -190,7 +215,7 @@ func (a *app) confirmAndApply(ctx context.Context, plan *planner.Plan, autoAppro
 		return err
 	}
 	if !report.OK() { // an interrupted run is never a success
-		return &exitError{Code: exitFailure}
+		return errReported
 	}
 	return nil
 }
@@ -198,16 +223,10 @@ func (a *app) confirmAndApply(ctx context.Context, plan *planner.Plan, autoAppro
 // writeApplyReport writes the report in -o's format: markdown as a comment that fits
 // (or, with --split, its parts), text and JSON as render.Apply writes them.
 func (a *app) writeApplyReport(report engine.Report, plan *planner.Plan) error {
-	var err error
 	if a.format == render.Markdown {
-		err = a.writeMarkdownApply(report, plan, a.applyMarkdown)
-	} else {
-		err = render.Apply(a.stdout, report, a.format, a.colorEnabled(a.stdout))
+		return a.writeMarkdownApply(report, plan, a.applyMarkdown)
 	}
-	if err != nil {
-		return &exitError{Code: exitFailure, Err: err}
-	}
-	return nil
+	return render.Apply(a.stdout, report, a.format, a.colorEnabled(a.stdout))
 }
 
 // isTerminal reports whether w is a terminal.

@@ -28,7 +28,7 @@ func (a *app) registerCompletions(root *cobra.Command) {
 	})
 	_ = root.RegisterFlagCompletionFunc("output", func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
 		formats := render.Formats
-		if g, ok := commandGlobals[cmd.Name()]; ok {
+		if g, ok := globalsOf(cmd); ok {
 			formats = g.formats
 		}
 		out := make([]string, len(formats))

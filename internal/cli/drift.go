@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -15,11 +16,7 @@ func init() { commands = append(commands, newDriftCmd) }
 var driftClock = time.Now
 
 func newDriftCmd(a *app) *cobra.Command {
-	var (
-		pf     = planFlags{liveTargets: true}
-		live   string
-		within time.Duration
-	)
+	o := &driftOptions{app: a, pf: planFlags{liveTargets: true}}
 	cmd := &cobra.Command{
 		Use:   "drift",
 		Short: "Report where the live image caches no longer match the file; never changes anything",
@@ -40,30 +37,42 @@ func newDriftCmd(a *app) *cobra.Command {
 			"  # As JSON for a monitoring system, warning about caches expiring within a week\n" +
 			"  imcsync drift -f imagecaches.yaml -o json --expiring-within 168h",
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := checkNotNegative("expiring-within", within); err != nil {
-				return err
-			}
-			pf.expiring = within
-			planned, err := a.plan(cmd.Context(), pf, live)
-			if err != nil {
-				return err
-			}
-			report := planned.Drift(driftClock().UTC().Truncate(time.Second), drift.Options{ExpiringWithin: within})
-			if err := render.Drift(a.stdout, report, a.format, a.colorEnabled(a.stdout)); err != nil {
-				return &exitError{Code: exitFailure, Err: err}
-			}
-			if !report.InSync() {
-				return &exitError{Code: exitChanges}
-			}
-			return nil
-		},
+		RunE: runE(o),
 	}
-	cmd.Flags().StringArrayVar(&pf.targets, "target", nil, "only this cache, as NAME or REGION/NAME (repeatable)")
-	cmd.Flags().BoolVar(&pf.prune, "prune", false, "count live caches absent from the file whose ownership tag names this file's owner as drift, as plan --prune counts their deletes")
-	cmd.Flags().StringVar(&live, "live", "", "read saved DescribeImageCaches output (JSON) instead of calling the API")
-	registerRefresh(cmd, &pf.refresh)
-	registerReport(cmd, &pf.report)
-	cmd.Flags().DurationVar(&within, "expiring-within", drift.DefaultExpiringWithin, "report caches that expire within this long")
+	cmd.Flags().StringArrayVar(&o.pf.targets, "target", nil, "only this cache, as NAME or REGION/NAME (repeatable)")
+	cmd.Flags().BoolVar(&o.pf.prune, "prune", false, "count live caches absent from the file whose ownership tag names this file's owner as drift, as plan --prune counts their deletes")
+	cmd.Flags().StringVar(&o.live, "live", "", "read saved DescribeImageCaches output (JSON) instead of calling the API")
+	registerRefresh(cmd, &o.pf.refresh)
+	registerReport(cmd, &o.pf.report)
+	cmd.Flags().DurationVar(&o.within, "expiring-within", drift.DefaultExpiringWithin, "report caches that expire within this long")
 	return cmd
+}
+
+// driftOptions are `imcsync drift`'s options.
+type driftOptions struct {
+	*app
+	pf     planFlags
+	live   string        // --live: saved DescribeImageCaches output
+	within time.Duration // --expiring-within
+}
+
+func (o *driftOptions) complete(*cobra.Command, []string) error { return nil }
+
+func (o *driftOptions) validate() error { return checkNotNegative("expiring-within", o.within) }
+
+// run plans and reports the drift; drift found is errChanges.
+func (o *driftOptions) run(ctx context.Context) error {
+	o.pf.expiring = o.within
+	planned, err := o.plan(ctx, o.pf, o.live)
+	if err != nil {
+		return err
+	}
+	report := planned.Drift(driftClock().UTC().Truncate(time.Second), drift.Options{ExpiringWithin: o.within})
+	if err := render.Drift(o.stdout, report, o.format, o.colorEnabled(o.stdout)); err != nil {
+		return err
+	}
+	if !report.InSync() {
+		return errChanges
+	}
+	return nil
 }

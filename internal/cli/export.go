@@ -1,8 +1,8 @@
 package cli
 
 import (
+	"context"
 	"errors"
-	"fmt"
 	"slices"
 
 	"github.com/spf13/cobra"
@@ -14,7 +14,7 @@ import (
 func init() { commands = append(commands, newExportCmd) }
 
 func newExportCmd(a *app) *cobra.Command {
-	return &cobra.Command{
+	return declare(&cobra.Command{
 		Use:   "export",
 		Short: "Print an imagecaches.yaml for the live image caches, to adopt them",
 		Long: "export lists the live image caches of the --region regions and prints an imagecaches.yaml\n" +
@@ -24,37 +24,50 @@ func newExportCmd(a *app) *cobra.Command {
 			"Exit status: 0 printed, 1 error.",
 		Example: "  imcsync export --region cn-hangzhou --region cn-shanghai > imagecaches.yaml",
 		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := checkRegionIDs(a.regions); err != nil {
-				return err
-			}
-			if len(a.regions) == 0 {
-				return &exitError{Code: exitFailure, Err: errors.New("export needs at least one --region, e.g. imcsync export --region cn-hangzhou")}
-			}
-			if a.format != render.Text {
-				return &exitError{Code: exitFailure, Err: fmt.Errorf("export always prints YAML; -o %s is not supported", a.output)}
-			}
-			var regions []string
-			for _, r := range a.regions {
-				if !slices.Contains(regions, r) {
-					regions = append(regions, r)
-				}
-			}
-			conn, err := a.connect()
-			if err != nil {
-				return &exitError{Code: exitFailure, Err: err}
-			}
-			defer conn.Close()
-			caches, err := conn.Live(cmd.Context(), regions)
-			if err != nil {
-				return &exitError{Code: exitFailure, Err: err}
-			}
-			out, err := export.YAML(caches, regions)
-			if err != nil {
-				return &exitError{Code: exitFailure, Err: err}
-			}
-			_, err = a.stdout.Write(out)
-			return err
-		},
+		RunE:    runE(&exportOptions{app: a}),
+	}, []string{"output", "region", "endpoint", "sim"}, render.YAML)
+}
+
+// exportOptions are `imcsync export`'s options.
+type exportOptions struct {
+	*app
+	regions []string // --region, each once, in the order given
+}
+
+func (o *exportOptions) complete(*cobra.Command, []string) error {
+	o.regions = nil
+	for _, r := range o.app.regions {
+		if !slices.Contains(o.regions, r) {
+			o.regions = append(o.regions, r)
+		}
 	}
+	return nil
+}
+
+func (o *exportOptions) validate() error {
+	if err := checkRegionIDs(o.regions); err != nil {
+		return err
+	}
+	if len(o.regions) == 0 {
+		return errors.New("export needs at least one --region, e.g. imcsync export --region cn-hangzhou")
+	}
+	return nil
+}
+
+// run lists the live caches of the regions and prints the file that adopts them.
+func (o *exportOptions) run(ctx context.Context) error {
+	conn, err := o.connect(nil)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	caches, err := conn.Live(ctx, o.regions)
+	if err != nil {
+		return err
+	}
+	out, err := export.YAML(caches, o.regions)
+	if err != nil {
+		return err
+	}
+	return render.Export(o.stdout, out, o.format)
 }

@@ -213,7 +213,7 @@ func TestExportErrors(t *testing.T) {
 		{"no region", []string{"export", "--sim", state},
 			"Error: export needs at least one --region, e.g. imcsync export --region cn-hangzhou\n"},
 		{"output format", []string{"export", "--sim", state, "--region", "cn-hangzhou", "-o", "json"},
-			"Error: export always prints YAML; -o json is not supported\n"},
+			"Error: export -o json: export prints yaml\n"},
 		{"no state", []string{"export", "--sim", filepath.Join(t.TempDir(), "none.yaml"), "--region", "cn-hangzhou"},
 			"Error: --sim: "},
 	} {
@@ -242,5 +242,29 @@ func TestExportIgnoresFile(t *testing.T) {
 	code, out, stderr := runCLI(t, "export", "-f", broken, "--sim", state, "--region", "cn-hangzhou")
 	if code != exitOK || !strings.Contains(out, "- name: sandbox\n") {
 		t.Errorf("exit %d, stderr %q, stdout:\n%s", code, stderr, out)
+	}
+}
+
+// TestExportOptions: complete keeps each --region once, in order; validate refuses no
+// region and a malformed one before anything is listed.
+func TestExportOptions(t *testing.T) {
+	o := &exportOptions{app: &app{regions: []string{"cn-hangzhou", "cn-beijing", "cn-hangzhou"}}}
+	if err := o.complete(nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"cn-hangzhou", "cn-beijing"}; !slices.Equal(o.regions, want) {
+		t.Errorf("regions %v, want %v", o.regions, want)
+	}
+	if err := o.validate(); err != nil {
+		t.Errorf("validate: %v", err)
+	}
+	for _, regions := range [][]string{nil, {"CN Hangzhou"}} {
+		o := &exportOptions{app: &app{regions: regions}}
+		if err := o.complete(nil, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := o.validate(); err == nil {
+			t.Errorf("regions %q: validated", regions)
+		}
 	}
 }

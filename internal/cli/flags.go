@@ -12,7 +12,7 @@ import (
 // usageError is a flag value out of range: the command exits 1 with one line and
 // sends nothing.
 func usageError(format string, args ...any) error {
-	return &exitError{Code: exitFailure, Err: fmt.Errorf(format, args...)}
+	return fmt.Errorf(format, args...)
 }
 
 // checkApplyFlags refuses apply's flags out of range; rate is the --rate ceiling.

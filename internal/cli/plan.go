@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"time"
 
@@ -39,9 +38,9 @@ func (pf *planFlags) register(cmd *cobra.Command) {
 	registerRefresh(cmd, &pf.refresh)
 }
 
-// planOptions are the engine's plan options under the flags; offline says the live
-// caches come from saved output (--live).
-func (a *app) planOptions(pf planFlags, offline bool) (engine.PlanOptions, error) {
+// enginePlanOptions are the engine's plan options under the flags; offline says the
+// live caches come from saved output (--live).
+func (a *app) enginePlanOptions(pf planFlags, offline bool) (engine.PlanOptions, error) {
 	refresh, err := a.refreshMode(pf.refresh, offline)
 	if err != nil {
 		return engine.PlanOptions{}, err
@@ -55,12 +54,7 @@ func (a *app) planOptions(pf planFlags, offline bool) (engine.PlanOptions, error
 }
 
 func newPlanCmd(a *app) *cobra.Command {
-	var (
-		pf      planFlags
-		mf      markdownFlags
-		outFile string
-		live    string
-	)
+	o := &planOptions{app: a}
 	cmd := &cobra.Command{
 		Use:   "plan",
 		Short: "Show which fields of which image caches would change; never changes anything",
@@ -79,54 +73,71 @@ func newPlanCmd(a *app) *cobra.Command {
 			"  # Every change of a large plan, as numbered comments plans/plan-1.md, plan-2.md, …\n" +
 			"  imcsync plan -o markdown --split plans",
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := mf.check(cmd, a.format); err != nil {
-				return err
-			}
-			planned, err := a.plan(cmd.Context(), pf, live)
-			if err != nil {
-				return err
-			}
-			plan := planned.Plan
-			refused := "the plan cannot be applied"
-			if outFile != "" {
-				refused += ", and --out is not written"
-			}
-			broken := policyError(plan.Policy, refused)
-			if outFile != "" && broken == nil {
-				if err := writePlanFile(outFile, plan); err != nil {
-					return &exitError{Code: exitFailure, Err: err}
-				}
-			}
-			if a.format == render.Markdown {
-				err = a.writeMarkdownPlan(plan, mf)
-			} else {
-				err = render.Plan(a.stdout, plan, a.format, a.colorEnabled(a.stdout))
-			}
-			if err != nil {
-				return &exitError{Code: exitFailure, Err: err}
-			}
-			a.annotatePolicy(plan.Policy)
-			if broken != nil {
-				return broken
-			}
-			if outFile != "" && a.format == render.Text {
-				fmt.Fprintf(a.stdout, "\nSaved the plan to %s. To apply exactly this plan, run:\n    imcsync apply %s\n", outFile, outFile)
-			}
-			if plan.HasChanges() {
-				return &exitError{Code: exitChanges}
-			}
-			return nil
-		},
+		RunE: runE(o),
 	}
-	pf.register(cmd)
-	mf.register(cmd)
+	o.pf.register(cmd)
+	o.mf.register(cmd)
+	cmd.Flags().StringVar(&o.outFile, "out", "", "also write the plan as JSON to `PLANFILE`, for imcsync apply PLANFILE")
 	a.registerPolicy(cmd)
-	cmd.Flags().StringVar(&outFile, "out", "", "also write the plan as JSON to `PLANFILE`, for imcsync apply PLANFILE")
-	cmd.Flags().StringVar(&live, "live", "", "read saved DescribeImageCaches output (JSON) instead of calling the API")
-	registerReport(cmd, &pf.report)
-	cmd.Flags().DurationVar(&pf.expiring, "expiring-within", drift.DefaultExpiringWithin, "list the caches that expire within this long")
+	cmd.Flags().StringVar(&o.live, "live", "", "read saved DescribeImageCaches output (JSON) instead of calling the API")
+	registerReport(cmd, &o.pf.report)
+	cmd.Flags().DurationVar(&o.pf.expiring, "expiring-within", drift.DefaultExpiringWithin, "list the caches that expire within this long")
 	return cmd
+}
+
+// planOptions are `imcsync plan`'s options.
+type planOptions struct {
+	*app
+	pf      planFlags
+	mf      markdownFlags
+	outFile string                 // --out: also save the plan here
+	live    string                 // --live: saved DescribeImageCaches output
+	given   func(flag string) bool // whether the command line gave the flag
+}
+
+func (o *planOptions) complete(cmd *cobra.Command, _ []string) error {
+	o.given = cmd.Flags().Changed
+	return nil
+}
+
+func (o *planOptions) validate() error { return o.mf.check(o.given, o.format) }
+
+// run plans, saves the plan with --out, and prints it; changes pending are errChanges.
+func (o *planOptions) run(ctx context.Context) error {
+	planned, err := o.plan(ctx, o.pf, o.live)
+	if err != nil {
+		return err
+	}
+	plan := planned.Plan
+	refused := "the plan cannot be applied"
+	if o.outFile != "" {
+		refused += ", and --out is not written"
+	}
+	broken := policyError(plan.Policy, refused)
+	if o.outFile != "" && broken == nil {
+		if err := writePlanFile(o.outFile, plan); err != nil {
+			return err
+		}
+	}
+	if o.format == render.Markdown {
+		err = o.writeMarkdownPlan(plan, o.mf)
+	} else {
+		err = render.Plan(o.stdout, plan, o.format, o.colorEnabled(o.stdout))
+	}
+	if err != nil {
+		return err
+	}
+	o.annotatePolicy(plan.Policy)
+	if broken != nil {
+		return broken
+	}
+	if o.outFile != "" && o.format == render.Text {
+		fmt.Fprintf(o.stdout, "\nSaved the plan to %s. To apply exactly this plan, run:\n    imcsync apply %s\n", o.outFile, o.outFile)
+	}
+	if plan.HasChanges() {
+		return errChanges
+	}
+	return nil
 }
 
 // plan loads -f and plans it against the live caches: read from liveFile when given,
@@ -135,7 +146,7 @@ func (a *app) plan(ctx context.Context, pf planFlags, liveFile string) (*engine.
 	if err := a.loadPolicy(); err != nil {
 		return nil, err
 	}
-	opts, err := a.planOptions(pf, liveFile != "")
+	opts, err := a.enginePlanOptions(pf, liveFile != "")
 	if err != nil {
 		return nil, err
 	}
@@ -151,7 +162,7 @@ func (a *app) plan(ctx context.Context, pf planFlags, liveFile string) (*engine.
 	}
 	planned, err := engine.Plan(ctx, f, src, opts)
 	if err != nil {
-		return nil, &exitError{Code: exitFailure, Err: err}
+		return nil, err
 	}
 	return planned, nil
 }
@@ -162,7 +173,7 @@ func (a *app) loadFile() (*spec.File, error) {
 	f, err := a.loadSpec()
 	if err != nil {
 		a.printSpecError(err)
-		return nil, &exitError{Code: exitFailure}
+		return nil, errReported
 	}
 	a.printWarnings(f)
 	return f, nil
@@ -176,11 +187,7 @@ func (a *app) loadSpec() (*spec.File, error) {
 	if a.file != "-" {
 		return engine.Load(a.file)
 	}
-	data, err := io.ReadAll(io.LimitReader(a.stdin, spec.MaxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("-f -: reading standard input: %w", err)
-	}
-	return spec.Parse(stdinName, data)
+	return spec.Read(stdinName, a.stdin)
 }
 
 // writePlanFile saves the plan as JSON (the plan file format is the plan JSON).

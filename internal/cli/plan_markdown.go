@@ -30,12 +30,12 @@ func (mf *markdownFlags) register(cmd *cobra.Command) {
 }
 
 // check refuses flag values that cannot work, before anything is read.
-func (mf *markdownFlags) check(cmd *cobra.Command, format render.Format) error {
+func (mf *markdownFlags) check(given func(flag string) bool, format render.Format) error {
 	if mf.maxChars < render.MinMarkdownChars {
 		return usageError("--max-chars %d: want %d or more", mf.maxChars, render.MinMarkdownChars)
 	}
 	for _, name := range []string{"split", "max-chars", "full-plan", "commit"} {
-		if cmd.Flags().Changed(name) && format != render.Markdown {
+		if given(name) && format != render.Markdown {
 			return usageError("--%s shapes the markdown plan: add -o markdown", name)
 		}
 	}

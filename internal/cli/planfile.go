@@ -2,8 +2,6 @@ package cli
 
 import (
 	"fmt"
-
-	"github.com/spf13/cobra"
 )
 
 // planShapingFlags would narrow or widen a plan; a saved plan is applied as saved.
@@ -11,9 +9,10 @@ var planShapingFlags = []string{"file", "region", "target", "prune", "replace", 
 
 // refuseWithSavedPlan refuses `apply PLANFILE` with a flag that would change what the
 // saved plan does, before anything is read or sent: such a flag is never ignored.
-func refuseWithSavedPlan(cmd *cobra.Command) error {
+// given says whether the command line gave a flag.
+func refuseWithSavedPlan(given func(flag string) bool) error {
 	for _, name := range planShapingFlags {
-		if f := cmd.Flags().Lookup(name); f != nil && f.Changed {
+		if given(name) {
 			return fmt.Errorf("apply PLANFILE applies the saved plan as it was made, and --%s would change it: plan again with --%s and --out, then apply that plan; nothing was applied", name, name)
 		}
 	}

@@ -42,11 +42,11 @@ func (a *app) loadPolicy() error {
 		} else {
 			fmt.Fprintln(a.stderr, problems.Error())
 		}
-		return &exitError{Code: exitFailure, Err: errors.New("the policy is invalid: nothing was checked or sent")}
+		return errors.New("the policy is invalid: nothing was checked or sent")
 	case errors.As(err, &pathErr) && errors.Is(err, fs.ErrNotExist):
-		return &exitError{Code: exitFailure, Err: fmt.Errorf("--policy %s: file not found", pathErr.Path)}
+		return fmt.Errorf("--policy %s: file not found", pathErr.Path)
 	}
-	return &exitError{Code: exitFailure, Err: fmt.Errorf("--policy: %w", err)}
+	return fmt.Errorf("--policy: %w", err)
 }
 
 // annotatePolicy writes, in GitHub Actions, each policy result as an annotation on the
@@ -82,7 +82,7 @@ func policyError(results []planner.PolicyResult, what string) error {
 			rules = append(rules, r.Rule)
 		}
 	}
-	return &exitError{Code: exitFailure, Err: fmt.Errorf("policy: %s broken (%s): %s", count(len(rules), "error-severity rule"), strings.Join(rules, ", "), what)}
+	return fmt.Errorf("policy: %s broken (%s): %s", count(len(rules), "error-severity rule"), strings.Join(rules, ", "), what)
 }
 
 // refusePolicy stops apply before any call when the plan breaks error-severity rules:
@@ -102,7 +102,7 @@ func (a *app) refusePolicy(plan *planner.Plan) error {
 		err = render.Plan(a.stdout, plan, a.format, a.colorEnabled(a.stdout))
 	}
 	if err != nil {
-		return &exitError{Code: exitFailure, Err: err}
+		return err
 	}
 	a.annotatePolicy(plan.Policy)
 	return broken
@@ -111,8 +111,8 @@ func (a *app) refusePolicy(plan *planner.Plan) error {
 // refusePolicyWithSavedPlan refuses `apply PLANFILE --policy`: the policy was checked
 // when the plan was made, and a saved plan has no file to check it again against; the
 // plan's own policy list is checked instead (engine.ApplySaved).
-func refusePolicyWithSavedPlan(cmd *cobra.Command) error {
-	if cmd.Flags().Changed("policy") {
+func refusePolicyWithSavedPlan(given func(flag string) bool) error {
+	if given("policy") {
 		return errors.New("apply PLANFILE applies the saved plan as it was made and checked: give --policy to `imcsync plan --out` instead (apply refuses a saved plan that breaks an error-severity rule); nothing was applied")
 	}
 	return nil

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
@@ -13,6 +14,7 @@ import (
 	"github.com/imcsync/imcsync/applier"
 	"github.com/imcsync/imcsync/internal/engine"
 	"github.com/imcsync/imcsync/internal/reconcile"
+	"github.com/imcsync/imcsync/internal/render"
 )
 
 func init() { commands = append(commands, newReconcileCmd) }
@@ -20,7 +22,9 @@ func init() { commands = append(commands, newReconcileCmd) }
 // shutdownGrace bounds how long the HTTP server waits for requests in flight on exit.
 const shutdownGrace = 2 * time.Second
 
-type reconcileFlags struct {
+// reconcileOptions are `imcsync reconcile`'s options.
+type reconcileOptions struct {
+	*app
 	interval  time.Duration
 	jitter    string
 	apply     bool
@@ -28,13 +32,16 @@ type reconcileFlags struct {
 	listen    string
 	once      bool
 	logFormat string
-	refresh   string
+	refresh   string // --refresh as given
 	report    reportFlags
 	opts      applier.Options
+
+	cfg reconcile.Config // the loop's configuration, completed from the flags
+	log *slog.Logger     // the loop's log, in --log-format
 }
 
 func newReconcileCmd(a *app) *cobra.Command {
-	rf := reconcileFlags{opts: applier.DefaultOptions()}
+	rf := &reconcileOptions{app: a, opts: applier.DefaultOptions()}
 	rf.opts.Timeout = 10 * time.Minute
 	cmd := &cobra.Command{
 		Use:   "reconcile",
@@ -56,7 +63,7 @@ func newReconcileCmd(a *app) *cobra.Command {
 			"  # One cycle, e.g. in a cron job: exit 2 on drift\n" +
 			"  imcsync reconcile -f imagecaches.yaml --once",
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return a.runReconcile(cmd.Context(), rf) },
+		RunE: runE(rf),
 	}
 	f := cmd.Flags()
 	f.DurationVar(&rf.interval, "interval", 5*time.Minute, "time from the start of one cycle to the start of the next")
@@ -72,54 +79,65 @@ func newReconcileCmd(a *app) *cobra.Command {
 	f.Float64Var(&a.rate, "rate", 0, "at most this many API calls per second (0: no ceiling; the rate adapts to throttling either way)")
 	f.DurationVar(&rf.opts.Timeout, "timeout", rf.opts.Timeout, "how long one cycle waits for busy caches and for caches to become Ready")
 	a.registerPolicy(cmd)
-	return cmd
+	return declare(cmd, []string{"file", "region", "endpoint", "sim"}, render.Text)
 }
 
-func (a *app) runReconcile(ctx context.Context, rf reconcileFlags) error {
+// complete reads the jitter and makes the loop's configuration: one cycle's waits stay
+// well within the interval.
+func (rf *reconcileOptions) complete(*cobra.Command, []string) error {
 	jitter, err := reconcile.ParseJitter(rf.jitter)
 	if err != nil {
 		return usageError("%v", err)
 	}
-	if a.file == "-" {
+	if rf.file == "-" {
 		return usageError("-f -: reconcile reads the file again every cycle, and standard input can be read once; give the file's path")
 	}
 	rf.opts.PollInterval = min(rf.opts.PollInterval, rf.interval/4)
-	rf.opts.Getenv = a.getenv
-	if err := a.loadPolicy(); err != nil {
+	rf.opts.Getenv = rf.getenv
+	if err := rf.loadPolicy(); err != nil {
 		return err
 	}
-	refresh, err := a.refreshMode(rf.refresh, false)
+	refresh, err := rf.refreshMode(rf.refresh, false)
 	if err != nil {
 		return err
 	}
-	cfg := reconcile.Config{File: a.file, Interval: rf.interval, Jitter: jitter, Apply: rf.apply,
-		Plan: engine.PlanOptions{Regions: a.regions, Prune: rf.prune, Policy: a.policy, Refresh: refresh, Getenv: a.getenv}, ApplyOptions: rf.opts}
-	if err := rf.report.apply(&cfg.Plan); err != nil {
-		return err
-	}
-	if err := cfg.Check(); err != nil {
+	rf.cfg = reconcile.Config{File: rf.file, Interval: rf.interval, Jitter: jitter, Apply: rf.apply,
+		Plan: engine.PlanOptions{Regions: rf.regions, Prune: rf.prune, Policy: rf.policy, Refresh: refresh, Getenv: rf.getenv}, ApplyOptions: rf.opts}
+	return rf.report.apply(&rf.cfg.Plan)
+}
+
+// validate refuses an interval, flag or log format out of range.
+func (rf *reconcileOptions) validate() error {
+	if err := rf.cfg.Check(); err != nil {
 		return usageError("%v", err)
 	}
-	if err := checkApplyFlags(rf.opts, a.rate); err != nil {
+	if err := checkApplyFlags(rf.opts, rf.rate); err != nil {
 		return err
 	}
-	log, err := reconcile.NewLogger(a.stderr, rf.logFormat, isTerminal(a.stderr))
+	log, err := reconcile.NewLogger(rf.stderr, rf.logFormat, isTerminal(rf.stderr))
 	if err != nil {
 		return usageError("%v", err)
 	}
+	rf.log = log
+	return nil
+}
+
+// run reconciles every interval until SIGINT or SIGTERM, or once with --once.
+func (rf *reconcileOptions) run(ctx context.Context) error {
+	a, cfg, log := rf.app, rf.cfg, rf.log
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	m := reconcile.NewMetrics()
-	conn, err := engine.Connect(engine.Config{Endpoint: a.endpoint, SimState: a.sim, Rate: a.rate, Observe: m.Observe})
+	conn, err := a.connect(m.Observe)
 	if err != nil {
-		return &exitError{Code: exitFailure, Err: err}
+		return err
 	}
 	defer conn.Close()
 	loop := reconcile.New(cfg, conn, conn.Client, m, log)
 	if rf.listen != "" {
 		srv, err := reconcile.Listen(rf.listen, reconcile.Handler(loop, m))
 		if err != nil {
-			return &exitError{Code: exitFailure, Err: err}
+			return err
 		}
 		defer func() {
 			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
@@ -144,7 +162,7 @@ func onceExit(c reconcile.Cycle) error {
 	case reconcile.InSync, reconcile.Healed:
 		return nil
 	case reconcile.Drift:
-		return &exitError{Code: exitChanges}
+		return errChanges
 	}
-	return &exitError{Code: exitFailure}
+	return errReported
 }

@@ -23,21 +23,28 @@ const (
 	exitChanges = 2 // plan: changes pending; drift: drift found
 )
 
-// exitError carries a command's exit code. A nil Err means the command has already
-// printed what the user needs; only the code matters.
-type exitError struct {
-	Code int
-	Err  error
-}
+// errChanges ends plan, drift and reconcile --once with exitChanges: there is something
+// to do, and nothing failed.
+var errChanges = errors.New("changes pending")
 
-func (e *exitError) Error() string {
-	if e.Err == nil {
-		return fmt.Sprintf("exit status %d", e.Code)
+// errReported ends a command that has already printed why it failed: exitFailure, and
+// nothing more is printed.
+var errReported = errors.New("failed, as reported")
+
+// exitCode is the one mapping from a command's error to its exit code; it prints the
+// error on stderr, in the terms of the flags, unless the command has reported it.
+func exitCode(err error, stderr io.Writer) int {
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errChanges):
+		return exitChanges
+	case errors.Is(err, errReported):
+		return exitFailure
 	}
-	return e.Err.Error()
+	fmt.Fprintf(stderr, "Error: %v\n", inFlagTerms(err))
+	return exitFailure
 }
-
-func (e *exitError) Unwrap() error { return e.Err }
 
 // app is what every command shares: the streams and the global flags.
 type app struct {
@@ -75,19 +82,7 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(s
 	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
 	root := a.rootCommand()
 	root.SetArgs(args)
-	err := root.Execute()
-	if err == nil {
-		return exitOK
-	}
-	var ee *exitError
-	if errors.As(err, &ee) {
-		if ee.Err != nil {
-			fmt.Fprintf(stderr, "Error: %v\n", ee.Err)
-		}
-		return ee.Code
-	}
-	fmt.Fprintf(stderr, "Error: %v\n", err)
-	return exitFailure
+	return exitCode(root.Execute(), stderr)
 }
 
 func (a *app) rootCommand() *cobra.Command {
@@ -112,7 +107,10 @@ func (a *app) rootCommand() *cobra.Command {
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
 		format, err := render.ParseFormat(a.output)
 		if err != nil {
-			return &exitError{Code: exitFailure, Err: err}
+			return err
+		}
+		if g, ok := globalsOf(cmd); ok && !cmd.Flags().Changed("output") {
+			format = g.formats[0] // the command's own output when -o is left out
 		}
 		a.format = format
 		if err := checkFormat(cmd, a.format); err != nil {

@@ -1,15 +1,18 @@
 package cli
 
 import (
+	"context"
+
 	"github.com/spf13/cobra"
 
+	"github.com/imcsync/imcsync/internal/render"
 	"github.com/imcsync/imcsync/schema"
 )
 
 func init() { commands = append(commands, newSchemaCmd) }
 
 func newSchemaCmd(a *app) *cobra.Command {
-	return &cobra.Command{
+	return declare(&cobra.Command{
 		Use:   "schema",
 		Short: "Print the JSON Schema of imagecaches.yaml",
 		Long: "Print the JSON Schema (draft 2020-12) of imagecaches.yaml, for editors:\n" +
@@ -18,9 +21,19 @@ func newSchemaCmd(a *app) *cobra.Command {
 		Example: "  # Save it beside the file for editor completion and checks\n" +
 			"  imcsync schema > imagecaches.schema.json",
 		Args: cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error {
-			_, err := a.stdout.Write(schema.JSON())
-			return err
-		},
-	}
+		RunE: runE(&schemaOptions{app: a}),
+	}, []string{"output"}, render.Text, render.JSON)
+}
+
+// schemaOptions are `imcsync schema`'s options: -o only.
+type schemaOptions struct {
+	*app
+}
+
+func (o *schemaOptions) complete(*cobra.Command, []string) error { return nil }
+
+func (o *schemaOptions) validate() error { return nil }
+
+func (o *schemaOptions) run(context.Context) error {
+	return render.Schema(o.stdout, schema.JSON(), o.format)
 }

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"context"
+
 	"github.com/spf13/cobra"
 
 	"github.com/imcsync/imcsync/internal/engine"
@@ -10,7 +12,7 @@ import (
 func init() { commands = append(commands, newShowCmd) }
 
 func newShowCmd(a *app) *cobra.Command {
-	var mf markdownFlags
+	o := &showOptions{app: a}
 	cmd := &cobra.Command{
 		Use:   "show PLANFILE",
 		Short: "Print a saved plan as text, markdown or JSON; offline",
@@ -24,25 +26,36 @@ func newShowCmd(a *app) *cobra.Command {
 			"  # As numbered comments, nothing cut\n" +
 			"  imcsync show plan.json -o markdown --split plans",
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := mf.check(cmd, a.format); err != nil {
-				return err
-			}
-			plan, err := engine.ReadPlan(args[0])
-			if err != nil {
-				return &exitError{Code: exitFailure, Err: err}
-			}
-			if a.format == render.Markdown {
-				err = a.writeMarkdownPlan(plan, mf)
-			} else {
-				err = render.Plan(a.stdout, plan, a.format, a.colorEnabled(a.stdout))
-			}
-			if err != nil {
-				return &exitError{Code: exitFailure, Err: err}
-			}
-			return nil
-		},
+		RunE: runE(o),
 	}
-	mf.register(cmd)
-	return cmd
+	o.mf.register(cmd)
+	// -f names the file in the markdown marker.
+	return declare(cmd, []string{"file", "output", "color"}, render.Formats...)
+}
+
+// showOptions are `imcsync show`'s options.
+type showOptions struct {
+	*app
+	mf       markdownFlags
+	planFile string                 // PLANFILE
+	given    func(flag string) bool // whether the command line gave the flag
+}
+
+func (o *showOptions) complete(cmd *cobra.Command, args []string) error {
+	o.given, o.planFile = cmd.Flags().Changed, args[0]
+	return nil
+}
+
+func (o *showOptions) validate() error { return o.mf.check(o.given, o.format) }
+
+// run reads the plan file and prints it.
+func (o *showOptions) run(context.Context) error {
+	plan, err := engine.ReadPlan(o.planFile)
+	if err != nil {
+		return err
+	}
+	if o.format == render.Markdown {
+		return o.writeMarkdownPlan(plan, o.mf)
+	}
+	return render.Plan(o.stdout, plan, o.format, o.colorEnabled(o.stdout))
 }

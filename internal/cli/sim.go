@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/imcsync/imcsync/internal/ecisim"
+	"github.com/imcsync/imcsync/internal/render"
 )
 
 func init() { commands = append(commands, newSimCmd) }
@@ -21,7 +22,9 @@ func init() { commands = append(commands, newSimCmd) }
 // saveToState is --save's value when given without one: write back to --state.
 const saveToState = "(state)"
 
+// simOptions are `imcsync sim`'s options.
 type simOptions struct {
+	*app
 	addr, state, save, log string
 	registry               string
 	updateTags             string
@@ -32,10 +35,13 @@ type simOptions struct {
 	quota                  []string
 	faults                 []string
 	seed                   uint64
+
+	saveTo string                 // where to save the state on exit, "" for nowhere
+	given  func(flag string) bool // whether the command line gave the flag
 }
 
 func newSimCmd(a *app) *cobra.Command {
-	var o simOptions
+	o := &simOptions{app: a}
 	cmd := &cobra.Command{
 		Use:   "sim",
 		Short: "Run the local ECI image-cache emulator",
@@ -57,7 +63,7 @@ func newSimCmd(a *app) *cobra.Command {
 			}
 			return cobra.NoArgs(cmd, args)
 		},
-		RunE: func(cmd *cobra.Command, _ []string) error { return a.runSim(cmd, &o) },
+		RunE: runE(o),
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on (port 0: any free port)")
@@ -77,17 +83,23 @@ func newSimCmd(a *app) *cobra.Command {
 	f.StringArrayVar(&o.faults, "fault", nil, "inject an error answer: ACTION=CODE:HTTP:RATE, e.g. UpdateImageCache=OperationConflict:400:0.2 (repeatable; ACTION * for all)")
 	f.StringVar(&o.updateTags, "update-tags", ecisim.UpdateTagsReplace, "what UpdateImageCache does with Tag.N: replace the tag set, or merge into it (the API does not document which)")
 	f.Uint64Var(&o.seed, "seed", 0, "seed of IDs and random faults, for reproducible runs (0: random)")
-	return cmd
+	return declare(cmd, nil, render.Text)
 }
 
-func (a *app) runSim(cmd *cobra.Command, o *simOptions) error {
-	fail := func(err error) error { return &exitError{Code: exitFailure, Err: err} }
-	save := o.save
-	if save == saveToState {
-		if o.state == "" {
-			return fail(errors.New("--save without a file needs --state"))
-		}
-		save = o.state
+// complete resolves --save given alone to the --state file.
+func (o *simOptions) complete(cmd *cobra.Command, _ []string) error {
+	o.given = cmd.Flags().Changed
+	o.saveTo = o.save
+	if o.save == saveToState {
+		o.saveTo = o.state
+	}
+	return nil
+}
+
+// validate refuses --save with nowhere to save, and rates and durations out of range.
+func (o *simOptions) validate() error {
+	if o.save == saveToState && o.state == "" {
+		return errors.New("--save without a file needs --state")
 	}
 	for _, err := range []error{
 		checkProbability("throttle-rate", o.throttleRate),
@@ -103,6 +115,13 @@ func (a *app) runSim(cmd *cobra.Command, o *simOptions) error {
 	if o.failFirst < 0 {
 		return usageError("--fail-first %d: want 0 or more", o.failFirst)
 	}
+	return nil
+}
+
+// run starts the emulator from the state and the flags, serves until interrupted, then
+// saves the state if asked.
+func (o *simOptions) run(ctx context.Context) error {
+	a, save := o.app, o.saveTo
 	st := &ecisim.State{}
 	if o.state != "" {
 		loaded, err := ecisim.LoadState(o.state)
@@ -112,27 +131,26 @@ func (a *app) runSim(cmd *cobra.Command, o *simOptions) error {
 		case errors.Is(err, fs.ErrNotExist) && save == o.state:
 			// A first run: start empty, the file is written on exit.
 		default:
-			return fail(err)
+			return err
 		}
 	}
-	flags := cmd.Flags()
-	if flags.Changed("transition") {
+	if o.given("transition") {
 		st.Settings.Transition = ecisim.Duration(o.transition)
 	}
 	rule := &st.Settings.Faults.Rule
-	if flags.Changed("latency") {
+	if o.given("latency") {
 		rule.Latency = ecisim.Duration(o.latency)
 	}
-	if flags.Changed("throttle-rate") {
+	if o.given("throttle-rate") {
 		rule.ThrottleRate = o.throttleRate
 	}
-	if flags.Changed("fail-rate") {
+	if o.given("fail-rate") {
 		rule.FailRate = o.failRate
 	}
-	if flags.Changed("lost-rate") {
+	if o.given("lost-rate") {
 		rule.LostRate = o.lostRate
 	}
-	if flags.Changed("fail-first") {
+	if o.given("fail-first") {
 		rule.FailFirst = o.failFirst
 	}
 	if len(o.quota) > 0 && st.Settings.Quota == nil {
@@ -140,19 +158,19 @@ func (a *app) runSim(cmd *cobra.Command, o *simOptions) error {
 	}
 	for _, q := range o.quota {
 		if err := ecisim.ParseQuota(q, st.Settings.Quota); err != nil {
-			return fail(fmt.Errorf("--%w", err))
+			return fmt.Errorf("--%w", err)
 		}
 	}
 	for _, spec := range o.faults {
 		ef, err := ecisim.ParseErrorFault(spec)
 		if err != nil {
-			return fail(fmt.Errorf("--fault: %w", err))
+			return fmt.Errorf("--fault: %w", err)
 		}
 		st.Settings.Faults.Errors = append(st.Settings.Faults.Errors, ef)
 	}
-	if flags.Changed("update-tags") {
+	if o.given("update-tags") {
 		if err := ecisim.CheckUpdateTags(o.updateTags); err != nil {
-			return fail(fmt.Errorf("--update-tags: %w", err))
+			return fmt.Errorf("--update-tags: %w", err)
 		}
 		st.Settings.UpdateTags = o.updateTags
 	}
@@ -172,7 +190,7 @@ func (a *app) runSim(cmd *cobra.Command, o *simOptions) error {
 	default:
 		lf, err := os.OpenFile(o.log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 		if err != nil {
-			return fail(err)
+			return err
 		}
 		defer lf.Close()
 		cfg.Log = lf
@@ -182,20 +200,20 @@ func (a *app) runSim(cmd *cobra.Command, o *simOptions) error {
 	if o.registry != "" {
 		var err error
 		if reg, err = ecisim.StartRegistry(o.registry); err != nil {
-			return fail(fmt.Errorf("--registry: %w", err))
+			return fmt.Errorf("--registry: %w", err)
 		}
 		defer reg.Close()
 		cfg.Resolve = reg.Resolve
 	}
-	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	rn, err := ecisim.Start(cfg, st)
 	if err != nil {
-		return fail(err)
+		return err
 	}
-	a.printSimBanner(a.stdout, rn, id, fromEnv)
+	o.printSimBanner(o.stdout, rn, id, fromEnv)
 	if reg != nil {
-		fmt.Fprintf(a.stdout, "registry on %s (in memory, plain HTTP; images such as %s/web:1)\n", reg.Host, reg.Host)
+		fmt.Fprintf(o.stdout, "registry on %s (in memory, plain HTTP; images such as %s/web:1)\n", reg.Host, reg.Host)
 	}
 	<-ctx.Done()
 
@@ -204,12 +222,12 @@ func (a *app) runSim(cmd *cobra.Command, o *simOptions) error {
 	err = rn.Shutdown(shutdownCtx)
 	if save != "" {
 		if serr := rn.Server.SaveState(save); serr != nil {
-			return fail(errors.Join(err, serr))
+			return errors.Join(err, serr)
 		}
 		fmt.Fprintf(a.stderr, "state saved to %s\n", save)
 	}
 	if err != nil {
-		return fail(err)
+		return err
 	}
 	return nil
 }

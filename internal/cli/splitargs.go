@@ -8,7 +8,7 @@ import (
 	"github.com/google/shlex"
 	"github.com/spf13/cobra"
 
-	"github.com/imcsync/imcsync/spec"
+	"github.com/imcsync/imcsync/internal/render"
 )
 
 func init() { commands = append(commands, newSplitArgsCmd) }
@@ -18,7 +18,7 @@ func init() { commands = append(commands, newSplitArgsCmd) }
 // newlines, # comments; nothing is expanded), and each word goes to stdout ending in a
 // NUL byte.
 func newSplitArgsCmd(a *app) *cobra.Command {
-	return &cobra.Command{
+	return declare(&cobra.Command{
 		Use:    "split-args",
 		Short:  "Split standard input into words as a shell would, each printed ending in NUL (for the GitHub Action)",
 		Hidden: true,
@@ -26,20 +26,24 @@ func newSplitArgsCmd(a *app) *cobra.Command {
 			"  printf '%s' \"--target web --commit 'a b'\" | imcsync split-args | xargs -0 -n1 echo",
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			text, err := io.ReadAll(io.LimitReader(a.stdin, spec.MaxFileSize))
+			text, err := io.ReadAll(io.LimitReader(a.stdin, maxArgsInput))
 			if err != nil {
-				return &exitError{Code: exitFailure, Err: err}
+				return err
 			}
 			words, err := shlex.Split(string(text))
 			if err != nil {
-				return &exitError{Code: exitFailure, Err: fmt.Errorf("args %q: %w: close every quote", strings.TrimSpace(string(text)), err)}
+				return fmt.Errorf("args %q: %w: close every quote", strings.TrimSpace(string(text)), err)
 			}
 			for _, w := range words {
 				if _, err := io.WriteString(a.stdout, w+"\x00"); err != nil {
-					return &exitError{Code: exitFailure, Err: err}
+					return err
 				}
 			}
 			return nil
 		},
-	}
+	}, nil, render.Text)
 }
+
+// maxArgsInput is the most of standard input split-args reads: far more than any
+// command line.
+const maxArgsInput = 1 << 20

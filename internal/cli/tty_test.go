@@ -48,6 +48,11 @@ func startTTY(t *testing.T, dir string, cols int, pipeStdout bool, env []string,
 	r.cmd = exec.Command("imcsync", args...)
 	r.cmd.Dir = dir
 	r.cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "TERM=xterm", "ALIBABA_CLOUD_ECS_METADATA_DISABLED=true"}, env...)
+	if testing.CoverMode() != "" {
+		// A binary built with -cover warns on stderr, the terminal under test, when it
+		// has nowhere to write its coverage.
+		r.cmd.Env = append(r.cmd.Env, "GOCOVERDIR="+t.TempDir())
+	}
 	r.cmd.Stdin, r.cmd.Stdout, r.cmd.Stderr = tty, tty, tty
 	if pipeStdout {
 		r.cmd.Stdout = &r.stdout

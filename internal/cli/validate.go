@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -10,14 +11,13 @@ import (
 
 	"github.com/imcsync/imcsync/internal/policy"
 	"github.com/imcsync/imcsync/internal/render"
-	"github.com/imcsync/imcsync/planner"
 	"github.com/imcsync/imcsync/spec"
 )
 
 func init() { commands = append(commands, newValidateCmd) }
 
 func newValidateCmd(a *app) *cobra.Command {
-	cmd := &cobra.Command{
+	cmd := declare(&cobra.Command{
 		Use:   "validate",
 		Short: "Check imagecaches.yaml offline",
 		Long: "Check imagecaches.yaml offline: keys, types, the API's limits, image references,\n" +
@@ -32,94 +32,64 @@ func newValidateCmd(a *app) *cobra.Command {
 			"  # Problems as JSON, for an editor or a bot\n" +
 			"  imcsync validate -f imagecaches.yaml -o json",
 		Args: cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error { return a.validate() },
-	}
+		RunE: runE(&validateOptions{app: a}),
+	}, []string{"file", "output"}, render.Text, render.JSON)
 	a.registerPolicy(cmd)
 	return cmd
 }
 
-// validateFormatVersion is the format_version of `validate -o json`.
-const validateFormatVersion = "1"
-
-// validationJSON is `validate -o json`: the verdict, and the problems (an invalid file)
-// or the warnings (a valid one), each with its place.
-type validationJSON struct {
-	FormatVersion string            `json:"format_version"`
-	Valid         bool              `json:"valid"`
-	Problems      []validationError `json:"problems"`
-	Warnings      []validationError `json:"warnings"`
-	// Policy lists what the --policy rules found; absent without --policy.
-	Policy []planner.PolicyResult `json:"policy,omitzero"`
+// validateOptions are `imcsync validate`'s options: the global -f and -o only.
+type validateOptions struct {
+	*app
 }
 
-// validationError is one problem as `validate -o json` prints it.
-type validationError struct {
-	File    string `json:"file"`
-	Line    int    `json:"line"`
-	Column  int    `json:"column"`
-	Path    string `json:"path"`
-	Message string `json:"message"`
-}
+func (o *validateOptions) complete(*cobra.Command, []string) error { return nil }
 
-func (a *app) validate() error {
-	if err := a.loadPolicy(); err != nil {
+func (o *validateOptions) validate() error { return nil }
+
+// run loads -f and prints the verdict: the problems of an invalid file, or a line and
+// the warnings of a valid one.
+func (o *validateOptions) run(context.Context) error {
+	if err := o.loadPolicy(); err != nil {
 		return err
 	}
-	f, err := a.loadSpec()
+	f, loadErr := o.loadSpec()
 	var problems spec.Errors
-	if err != nil && !errors.As(err, &problems) {
-		return &exitError{Code: exitFailure, Err: loadError(a.file, err)}
+	if loadErr != nil && !errors.As(loadErr, &problems) {
+		return loadError(o.file, loadErr)
 	}
-	var results []planner.PolicyResult
-	if err == nil && a.policy != nil {
-		var perr error
-		if results, perr = a.policy.CheckFile(f); perr != nil {
-			return &exitError{Code: exitFailure, Err: perr}
+	v := render.Validation{File: o.file, Problems: problems}
+	if f != nil {
+		if o.policy != nil {
+			results, err := o.policy.CheckFile(f)
+			if err != nil {
+				return err
+			}
+			v.Policy = results
 		}
+		v.Caches, v.Regions, v.Warnings = len(f.Caches), len(regions(f)), f.Warnings
+		o.printWarnings(f)
+		switch {
+		case o.inGitHubActions():
+			o.annotatePolicy(v.Policy)
+		case o.format != render.JSON:
+			for _, r := range v.Policy {
+				fmt.Fprintln(o.stderr, policy.String(r))
+			}
+		}
+	} else if o.format != render.JSON {
+		o.printSpecError(loadErr)
 	}
-	if a.format == render.JSON {
-		out := validationJSON{FormatVersion: validateFormatVersion, Valid: err == nil && !policy.Failed(results),
-			Problems: listed(problems), Warnings: []validationError{}, Policy: results}
-		if f != nil {
-			out.Warnings = listed(f.Warnings)
-		}
-		if err := render.WriteJSON(a.stdout, out); err != nil {
-			return err
-		}
-		if a.inGitHubActions() {
-			writeAnnotations(a.stderr, "error", problems)
-		}
-	} else if err != nil {
-		a.printSpecError(err)
-	}
-	if err != nil {
-		return &exitError{Code: exitFailure}
-	}
-	a.printWarnings(f)
-	switch {
-	case a.inGitHubActions():
-		a.annotatePolicy(results)
-	case a.format != render.JSON:
-		for _, r := range results {
-			fmt.Fprintln(a.stderr, policy.String(r))
-		}
-	}
-	if err := policyError(results, "fix the file or the policy"); err != nil {
+	if err := render.Validate(o.stdout, v, o.format); err != nil {
 		return err
 	}
-	if a.format != render.JSON {
-		fmt.Fprintf(a.stdout, "%s: %s in %s, valid\n", a.file, count(len(f.Caches), "image cache"), count(len(regions(f)), "region"))
+	if f == nil {
+		if o.format == render.JSON && o.inGitHubActions() {
+			writeAnnotations(o.stderr, "error", problems)
+		}
+		return errReported
 	}
-	return nil
-}
-
-// listed are problems as validate -o json lists them; none is an empty list.
-func listed(problems spec.Errors) []validationError {
-	out := make([]validationError, len(problems))
-	for i, p := range problems {
-		out[i] = validationError{p.File, p.Pos.Line, p.Pos.Column, p.Path, p.Message}
-	}
-	return out
+	return policyError(v.Policy, "fix the file or the policy")
 }
 
 // printWarnings prints the warnings of a valid file on stderr, one per line as

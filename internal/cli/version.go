@@ -1,7 +1,7 @@
 package cli
 
 import (
-	"fmt"
+	"context"
 
 	"github.com/spf13/cobra"
 
@@ -12,7 +12,7 @@ import (
 func init() { commands = append(commands, newVersionCmd) }
 
 func newVersionCmd(a *app) *cobra.Command {
-	return &cobra.Command{
+	return declare(&cobra.Command{
 		Use:   "version",
 		Short: "Print the version, commit, build date and Go version of imcsync",
 		Long: "version prints the module version, the commit, the build date and the Go version of this\n" +
@@ -20,9 +20,20 @@ func newVersionCmd(a *app) *cobra.Command {
 		Example: "  imcsync version\n" +
 			"  imcsync version -o json",
 		Args: cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error { return a.printVersion() },
-	}
+		RunE: runE(&versionOptions{app: a}),
+	}, []string{"output"}, render.Text, render.JSON)
 }
+
+// versionOptions are `imcsync version`'s options: -o only.
+type versionOptions struct {
+	*app
+}
+
+func (o *versionOptions) complete(*cobra.Command, []string) error { return nil }
+
+func (o *versionOptions) validate() error { return nil }
+
+func (o *versionOptions) run(context.Context) error { return o.printVersion() }
 
 // addVersionFlag gives the root command `--version`, which prints what `imcsync version`
 // prints (honouring -o); without it the root command prints its help.
@@ -38,21 +49,7 @@ func (a *app) addVersionFlag(root *cobra.Command) {
 	}
 }
 
-// versionJSON is `imcsync version -o json`.
-type versionJSON struct {
-	FormatVersion string `json:"format_version"`
-	version.Info
-}
-
+// printVersion prints which build is running, as `imcsync version` and `--version` do.
 func (a *app) printVersion() error {
-	info := version.Get()
-	if a.format == render.JSON {
-		return render.WriteJSON(a.stdout, versionJSON{FormatVersion: "1", Info: info})
-	}
-	commit := info.Commit
-	if info.Modified {
-		commit += " (modified)"
-	}
-	fmt.Fprintf(a.stdout, "imcsync %s\ncommit: %s\nbuilt:  %s\ngo:     %s %s\n", info.Version, commit, info.Date, info.GoVersion, info.Platform)
-	return nil
+	return render.Version(a.stdout, version.Get(), a.format)
 }

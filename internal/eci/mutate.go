@@ -42,7 +42,7 @@ type AcrRegistryInfo struct {
 // ("ImageCacheSize"), with these Go values: string, int32, bool, []string (Image),
 // []Tag (Tag), []RegistryCredential (ImageRegistryCredential) and []AcrRegistryInfo
 // (AcrRegistryInfo). A parameter left out is not sent; an empty list cannot be sent (an
-// SDK limit). Settable says which parameters each call takes.
+// SDK limit). settable says which parameters each call takes.
 type Params map[string]any
 
 // CreateRequest is one CreateImageCache call. Params must hold ImageCacheName and Image.
@@ -133,9 +133,9 @@ func setParams(action string, ps Params, set func(param, any) error, takes func(
 	return nil
 }
 
-// Settable reports whether CreateImageCache (create) or UpdateImageCache takes the
+// settable reports whether CreateImageCache (create) or UpdateImageCache takes the
 // parameter through Params.
-func Settable(name string, create bool) bool {
+func settable(name string, create bool) bool {
 	p, ok := params[name]
 	if create {
 		return ok && p.create != nil

@@ -12,8 +12,8 @@ import (
 	"github.com/imcsync/imcsync/planner"
 )
 
-// ReportFormatVersion is the format_version of `apply -o json`.
-const ReportFormatVersion = "1"
+// reportFormatVersion is the format_version of `apply -o json`.
+const reportFormatVersion = "1"
 
 // Report is what applying a plan did, per cache and in sum; `apply -o json` writes it
 // as it is.
@@ -38,43 +38,71 @@ func NewReport(outcomes []applier.Outcome) Report {
 	if outcomes == nil {
 		outcomes = []applier.Outcome{}
 	}
-	return Report{FormatVersion: ReportFormatVersion, Outcomes: outcomes, Summary: applier.Summarize(outcomes), Converged: applier.Converged(outcomes)}
+	return Report{FormatVersion: reportFormatVersion, Outcomes: outcomes, Summary: applier.Summarize(outcomes), Converged: applier.Converged(outcomes)}
 }
 
-// Apply applies a fresh plan. The plan's listing is the applier's first read, and a
-// cache that was busy or changed since is planned again from the file. It refuses
-// before any call when a registry password it would send cannot be read (CheckSecrets)
-// or when an error of the policy forbids a change (policy.Forbidden).
-// Progress events go to opts.Progress.
-func (p *Planned) Apply(ctx context.Context, client applier.Client, opts applier.Options) (Report, error) {
-	if err := policy.Forbidden(p.Plan); err != nil {
-		return Report{}, err
-	}
-	if err := CheckSecrets(p.Plan, opts.Getenv); err != nil {
-		return Report{}, err
-	}
-	opts.Live = ByRegion(p.Regions, p.Live)
-	replace := planner.Options{Replace: p.Plan.Replace}
-	if p.Resolution != nil {
-		replace.Digests = p.Resolution.Digests // a cache planned again keeps its built record
-	}
-	opts.Replan = func(l cloud.Cache) (planner.Change, bool) { return planner.Replan(p.File, l, replace) }
-	opts.CheckFingerprints = false
-	return run(ctx, p.Plan, client, opts), nil
+// Run is a plan that passed the checks made before any call (checkSecrets), ready to
+// apply: Prepare or PrepareSaved makes one, so that a front end can ask for confirmation
+// between the checks and the first call.
+type Run struct {
+	plan    *planner.Plan
+	planned *Planned // the fresh plan's sources; nil for a saved plan
+	getenv  func(string) string
 }
 
-// ApplySaved applies a plan read from a file (ReadPlan) as it was made: a change whose
-// live cache changed since is refused (stale), and nothing is planned again. A plan
-// whose policy list forbids a change is refused whole (policy.Forbidden).
-func ApplySaved(ctx context.Context, plan *planner.Plan, client applier.Client, opts applier.Options) (Report, error) {
+// Prepare checks the fresh plan before anything is sent: no error of the policy may
+// forbid a change (policy.Forbidden), and a registry password it would send must be
+// readable through getenv (nil means os.Getenv).
+func (p *Planned) Prepare(getenv func(string) string) (*Run, error) {
+	r, err := PrepareSaved(p.Plan, getenv)
+	if r != nil {
+		r.planned = p
+	}
+	return r, err
+}
+
+// PrepareSaved checks a plan read from a file (ReadPlan) as Prepare does.
+func PrepareSaved(plan *planner.Plan, getenv func(string) string) (*Run, error) {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
 	if err := policy.Forbidden(plan); err != nil {
+		return nil, err
+	}
+	if err := checkSecrets(plan, getenv); err != nil {
+		return nil, err
+	}
+	return &Run{plan: plan, getenv: getenv}, nil
+}
+
+// Apply applies the plan; progress events go to opts.Progress, and registry passwords
+// are read through the getenv the plan was checked with. A fresh plan's listing is the
+// applier's first read, and a cache that was busy or changed since is planned again
+// from the file. A saved plan is applied as it was made: a change whose live cache
+// changed since is refused (stale), and nothing is planned again.
+func (r *Run) Apply(ctx context.Context, client applier.Client, opts applier.Options) Report {
+	opts.Getenv = r.getenv
+	if p := r.planned; p != nil {
+		opts.Live = byRegion(p.Regions, p.Live)
+		replace := planner.Options{Replace: p.Plan.Replace}
+		if p.Resolution != nil {
+			replace.Digests = p.Resolution.Digests // a cache planned again keeps its built record
+		}
+		opts.Replan = func(l cloud.Cache) (planner.Change, bool) { return planner.Replan(p.File, l, replace) }
+		opts.CheckFingerprints = false
+	} else {
+		opts.Live, opts.Replan, opts.CheckFingerprints = nil, nil, true
+	}
+	return run(ctx, r.plan, client, opts)
+}
+
+// Apply prepares and applies a fresh plan at once, for a caller with nobody to ask.
+func (p *Planned) Apply(ctx context.Context, client applier.Client, opts applier.Options) (Report, error) {
+	r, err := p.Prepare(opts.Getenv)
+	if err != nil {
 		return Report{}, err
 	}
-	if err := CheckSecrets(plan, opts.Getenv); err != nil {
-		return Report{}, err
-	}
-	opts.Live, opts.Replan, opts.CheckFingerprints = nil, nil, true
-	return run(ctx, plan, client, opts), nil
+	return r.Apply(ctx, client, opts), nil
 }
 
 func run(ctx context.Context, plan *planner.Plan, client applier.Client, opts applier.Options) Report {
@@ -84,13 +112,10 @@ func run(ctx context.Context, plan *planner.Plan, client applier.Client, opts ap
 	return r
 }
 
-// CheckSecrets fails before any call when a change would send a registry password whose
+// checkSecrets fails before any call when a change would send a registry password whose
 // variable is unset, or is a credential variable it may not read
-// (spec.CredentialVariable). getenv nil means os.Getenv.
-func CheckSecrets(plan *planner.Plan, getenv func(string) string) error {
-	if getenv == nil {
-		getenv = os.Getenv
-	}
+// (see spec.RegistryCredential.Password).
+func checkSecrets(plan *planner.Plan, getenv func(string) string) error {
 	var errs []error
 	for _, c := range plan.Changes {
 		if !c.Action.Mutates() {

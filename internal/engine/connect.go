@@ -10,16 +10,15 @@ import (
 	"github.com/imcsync/imcsync/internal/cloud"
 	"github.com/imcsync/imcsync/internal/eci"
 	"github.com/imcsync/imcsync/internal/eci/pacing"
-	"github.com/imcsync/imcsync/internal/ecisim"
 )
 
 // Config says what to talk to.
 type Config struct {
 	// Endpoint is the ECI API's URL; empty means the region's public endpoint.
 	Endpoint string
-	// SimState, when set, starts an in-process emulator seeded from this state file and
-	// talks to it instead (no credentials needed).
-	SimState string
+	// AccessKeyID and AccessKeySecret, when set, sign every call (an emulator's keys, say);
+	// empty means the standard Alibaba Cloud credential chain.
+	AccessKeyID, AccessKeySecret string
 	// Rate is a ceiling on calls per second; 0 means none (the rate adapts to
 	// throttling either way).
 	Rate float64
@@ -27,63 +26,40 @@ type Config struct {
 	Observe func(eci.Attempt)
 }
 
-// Connection is a client of the ECI API, or of an in-process emulator. It is a Source.
+// Connection is a client of the ECI API (or of an emulator at Config.Endpoint). It is a
+// Source.
 type Connection struct {
 	Client *eci.Client
-	sim    *ecisim.Running // nil unless Config.SimState
 }
 
 // Connect opens the connection cfg asks for. Its calls are paced per region and action,
 // adapting to throttling, under cfg.Rate.
 func Connect(cfg Config) (*Connection, error) {
-	if cfg.SimState != "" {
-		st, err := ecisim.LoadState(cfg.SimState)
-		if err != nil {
-			return nil, fmt.Errorf("--sim: %w", err)
-		}
-		run, err := ecisim.Start(ecisim.Config{}, st)
-		if err != nil {
-			return nil, fmt.Errorf("--sim: starting the emulator: %w", err)
-		}
-		client, err := eci.New(eci.Config{Endpoint: run.URL, AccessKeyID: ecisim.DefaultAccessKeyID,
-			AccessKeySecret: ecisim.DefaultAccessKeySecret, Pacer: pacing.New(cfg.Rate), Observe: cfg.Observe})
-		if err != nil {
-			run.Close()
-			return nil, err
-		}
-		return &Connection{Client: client, sim: run}, nil
-	}
-	client, err := eci.New(eci.Config{Endpoint: cfg.Endpoint, Pacer: pacing.New(cfg.Rate), Observe: cfg.Observe})
+	client, err := eci.New(eci.Config{Endpoint: cfg.Endpoint, AccessKeyID: cfg.AccessKeyID, AccessKeySecret: cfg.AccessKeySecret,
+		Pacer: pacing.New(cfg.Rate), Observe: cfg.Observe})
 	if err != nil {
 		return nil, err
 	}
 	return &Connection{Client: client}, nil
 }
 
-// Close stops the in-process emulator, if any.
-func (c *Connection) Close() {
-	if c.sim != nil {
-		c.sim.Close()
-	}
-}
-
 // Live lists every cache of the regions through the API.
 func (c *Connection) Live(ctx context.Context, regions []string) ([]cloud.Cache, error) {
-	return List(ctx, c.Client, regions)
+	return list(ctx, c.Client, regions)
 }
 
-// Lister lists the caches of one region; *eci.Client is one.
-type Lister interface {
+// lister lists the caches of one region; *eci.Client is one.
+type lister interface {
 	List(ctx context.Context, region string) ([]cloud.Cache, error)
 }
 
 // listParallelism bounds the regions listed at once.
 const listParallelism = 8
 
-// List lists every cache of the regions, several regions at once, in the regions'
+// list lists every cache of the regions, several regions at once, in the regions'
 // order. The client retries each page (eci.RetryPolicy); the first region that still
 // fails fails the whole listing.
-func List(ctx context.Context, client Lister, regions []string) ([]cloud.Cache, error) {
+func list(ctx context.Context, client lister, regions []string) ([]cloud.Cache, error) {
 	var (
 		mu    sync.Mutex
 		found = map[string][]cloud.Cache{}
@@ -112,9 +88,9 @@ func List(ctx context.Context, client Lister, regions []string) ([]cloud.Cache, 
 	return out, nil
 }
 
-// ByRegion groups a listing of regions by region; a region without caches has a nil
+// byRegion groups a listing of regions by region; a region without caches has a nil
 // entry, so that it counts as read (applier.Options.Live).
-func ByRegion(regions []string, live []cloud.Cache) map[string][]cloud.Cache {
+func byRegion(regions []string, live []cloud.Cache) map[string][]cloud.Cache {
 	out := make(map[string][]cloud.Cache, len(regions))
 	for _, r := range regions {
 		out[r] = nil

@@ -2,13 +2,16 @@ package engine_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/imcsync/imcsync/applier"
 	"github.com/imcsync/imcsync/internal/cloud"
+	"github.com/imcsync/imcsync/internal/ecisim"
 	"github.com/imcsync/imcsync/internal/engine"
 	"github.com/imcsync/imcsync/planner"
 )
@@ -35,11 +38,7 @@ imageCaches:
 caches:
   - {region: cn-hangzhou, id: imc-web, name: web, images: [nginx:1.27], size: 20}
 `)
-	conn, err := engine.Connect(engine.Config{SimState: state})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := connectSim(t, state)
 	ctx := context.Background()
 	opts := applier.DefaultOptions()
 	opts.PollInterval = 10 * time.Millisecond
@@ -81,15 +80,50 @@ func TestPlanRefusesBeforeReading(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, o := range map[string]engine.PlanOptions{
-		"prune without owner": {Prune: true},
-		"unknown region":      {Regions: []string{"cn-beijing"}},
-		"unknown target":      {Targets: []string{"webb"}},
+	var prune *engine.PruneWithoutOwnerError
+	var sel *engine.SelectionError
+	for name, c := range map[string]struct {
+		opts   engine.PlanOptions
+		target any
+		want   string
+	}{
+		"prune without owner": {engine.PlanOptions{Prune: true}, &prune, "pruning needs `owner:` in " + file},
+		"unknown region":      {engine.PlanOptions{Regions: []string{"cn-beijing"}}, &sel, "region cn-beijing names no region of " + file + "; closest: cn-hangzhou"},
+		"unknown target":      {engine.PlanOptions{Targets: []string{"webb"}}, &sel, "target webb names no image cache in " + file + "; closest: web"},
+		"unknown target in region": {engine.PlanOptions{Regions: []string{"cn-hangzhou"}, Targets: []string{"cn-hangzhou/api"}}, &sel,
+			"target cn-hangzhou/api names no image cache in " + file + " in region cn-hangzhou; closest: cn-hangzhou/web"},
 	} {
-		if _, err := engine.Plan(context.Background(), f, failingSource{t}, o); err == nil {
-			t.Errorf("%s: no error", name)
+		_, err := engine.Plan(context.Background(), f, failingSource{t}, c.opts)
+		if err == nil || !errors.As(err, c.target) {
+			t.Errorf("%s: got %v, want a %T", name, err, c.target)
+			continue
+		}
+		if !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("%s: got %q, want it to start with %q", name, err, c.want)
+		}
+		if strings.Contains(err.Error(), "--") {
+			t.Errorf("%s: %q names a command-line flag", name, err)
 		}
 	}
+}
+
+// connectSim connects to an emulator started from the state file.
+func connectSim(t *testing.T, state string) *engine.Connection {
+	t.Helper()
+	st, err := ecisim.LoadState(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim, err := ecisim.Start(ecisim.Config{}, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sim.Close() })
+	conn, err := engine.Connect(engine.Config{Endpoint: sim.URL, AccessKeyID: ecisim.DefaultAccessKeyID, AccessKeySecret: ecisim.DefaultAccessKeySecret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return conn
 }
 
 type failingSource struct{ t *testing.T }

@@ -16,9 +16,9 @@ import (
 // saved DescribeImageCaches output): a plan of 10,000 caches is a few MB.
 const maxInputFile = 256 << 20
 
-// ReadBounded reads the file at path, refusing one larger than maxInputFile without
+// readBounded reads the file at path, refusing one larger than maxInputFile without
 // reading on (a path such as /dev/zero would never end).
-func ReadBounded(path string) ([]byte, error) {
+func readBounded(path string) ([]byte, error) {
 	data, err := spec.ReadAtMost(path, maxInputFile)
 	if err != nil {
 		return nil, err
@@ -34,15 +34,15 @@ func ReadBounded(path string) ([]byte, error) {
 func Load(path string) (*spec.File, error) { return spec.Load(path) }
 
 // Saved is a Source that reads saved DescribeImageCaches output from a file instead of
-// calling the API (plan --live).
+// calling the API. Its failures are SavedLiveErrors.
 type Saved string
 
 // Live reads the file. A saved page may lack RegionId: its caches then belong to the
 // one region planned.
 func (s Saved) Live(_ context.Context, regions []string) ([]cloud.Cache, error) {
-	data, err := ReadBounded(string(s))
+	data, err := readBounded(string(s))
 	if err != nil {
-		return nil, fmt.Errorf("--live: %w", err)
+		return nil, &SavedLiveError{Path: string(s), Err: err}
 	}
 	region := ""
 	if len(regions) == 1 {
@@ -50,15 +50,15 @@ func (s Saved) Live(_ context.Context, regions []string) ([]cloud.Cache, error) 
 	}
 	caches, err := eci.ParseDescribe(data, region)
 	if err != nil {
-		return nil, fmt.Errorf("--live %s: %w", string(s), err)
+		return nil, &SavedLiveError{Path: string(s), Err: err}
 	}
 	return caches, nil
 }
 
-// SourcePath is the file's path relative to the root of the Git repository that holds
+// sourcePath is the file's path relative to the root of the Git repository that holds
 // it (the nearest directory above it with a .git entry), with forward slashes; "" outside
 // a repository, where no path would name the file the same way from every checkout.
-func SourcePath(file string) string {
+func sourcePath(file string) string {
 	abs, err := filepath.Abs(file)
 	if err != nil {
 		return ""

@@ -70,16 +70,16 @@ type Planned struct {
 }
 
 // Plan checks the selection against the file, reads the live caches of the regions it
-// covers from src, and plans. It refuses, before reading anything, --prune without an
-// owner and --region or --target values that name nothing; and, before planning, a
-// --replace the plan could not honour.
+// covers from src, and plans. It refuses, before reading anything, pruning without an
+// owner (PruneWithoutOwnerError) and regions or targets that name nothing
+// (SelectionError); and, before planning, a replacement the plan could not honour.
 func Plan(ctx context.Context, f *spec.File, src Source, o PlanOptions) (*Planned, error) {
 	if o.Prune && f.Owner == "" {
-		return nil, fmt.Errorf("--prune needs `owner:` in %s: without it imcsync cannot tell this file's caches from others', so nothing would be deleted; set owner, or leave out --prune", f.Path)
+		return nil, &PruneWithoutOwnerError{Path: f.Path}
 	}
-	opts := planner.Options{Regions: o.Regions, Targets: o.Targets, Prune: o.Prune, Replace: o.Replace, Source: SourcePath(f.Path)}
+	opts := planner.Options{Regions: o.Regions, Targets: o.Targets, Prune: o.Prune, Replace: o.Replace, Source: sourcePath(f.Path)}
 	liveTargets := o.LiveTargets || o.Prune
-	if err := CheckSelection(f, opts, nil, liveTargets); err != nil {
+	if err := checkSelection(f, opts, nil, liveTargets); err != nil {
 		return nil, err
 	}
 	regions := planner.Regions(f, opts)
@@ -115,7 +115,7 @@ func Plan(ctx context.Context, f *spec.File, src Source, o PlanOptions) (*Planne
 		opts.Digests = res.Digests
 	}
 	if liveTargets && len(opts.Targets) > 0 {
-		if err := CheckSelection(f, opts, live, true); err != nil {
+		if err := checkSelection(f, opts, live, true); err != nil {
 			return nil, err
 		}
 	}

@@ -8,11 +8,11 @@ import (
 	"github.com/imcsync/imcsync/planner"
 )
 
-// ReadPlan reads a plan saved by `plan --out` and checks all of it before anything is
+// ReadPlan reads a saved plan (the plan JSON) and checks all of it before anything is
 // sent (planner.Plan.Check): any problem refuses the whole file, so a plan is never
-// half-applied.
+// half-applied. A file that is no plan at all is a PlanFileError.
 func ReadPlan(path string) (*planner.Plan, error) {
-	data, err := ReadBounded(path)
+	data, err := readBounded(path)
 	if err != nil {
 		return nil, err
 	}
@@ -20,7 +20,7 @@ func ReadPlan(path string) (*planner.Plan, error) {
 	dec.DisallowUnknownFields()
 	var plan planner.Plan
 	if err := dec.Decode(&plan); err != nil {
-		return nil, fmt.Errorf("%s is not a plan file this imcsync can read (%w); plan again with `imcsync plan --out`", path, err)
+		return nil, &PlanFileError{Path: path, Err: err}
 	}
 	if plan.FormatVersion != planner.FormatVersion {
 		return nil, fmt.Errorf("%s: plan format_version %.80q, this imcsync reads %q; plan again", path, plan.FormatVersion, planner.FormatVersion)

@@ -1,8 +1,6 @@
 package engine
 
 import (
-	"errors"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -11,23 +9,23 @@ import (
 	"github.com/imcsync/imcsync/spec"
 )
 
-// closestShown is how many close names an error about --target or --region lists.
+// closestShown is how many close names a SelectionError lists.
 const closestShown = 3
 
-// CheckSelection refuses --region and --target values that name nothing in the file, so
-// that a typo is not a plan of nothing reported as "No changes" forever. A target must
-// name a declared cache of the selected regions, or, when liveTargets (apply --prune
-// deletes live caches, drift reports them), a live one. live is nil before the live
+// checkSelection refuses regions and targets that name nothing in the file, so that a
+// typo is not a plan of nothing reported as "No changes" forever. A target must name a
+// declared cache of the selected regions, or, when liveTargets (pruning deletes live
+// caches, drift reports them), a live one. live is nil before the live
 // caches are read: targets are then checked only when they cannot name live caches.
-func CheckSelection(f *spec.File, opts planner.Options, live []cloud.Cache, liveTargets bool) error {
-	var problems []string
+func checkSelection(f *spec.File, opts planner.Options, live []cloud.Cache, liveTargets bool) error {
+	var problems []Unselected
 	var regions []string
 	for _, c := range f.Caches {
 		regions = append(regions, c.Region)
 	}
 	for _, r := range opts.Regions {
 		if !slices.Contains(regions, r) {
-			problems = append(problems, fmt.Sprintf("--region %s names no region of %s%s", r, f.Path, closest(r, regions)))
+			problems = append(problems, Unselected{Value: r, Where: "of " + f.Path, Closest: closest(r, regions)})
 		}
 	}
 	if len(problems) == 0 && (!liveTargets || live != nil) {
@@ -36,11 +34,11 @@ func CheckSelection(f *spec.File, opts planner.Options, live []cloud.Cache, live
 	if len(problems) == 0 {
 		return nil
 	}
-	return errors.New(strings.Join(problems, "; "))
+	return &SelectionError{Problems: problems}
 }
 
-// checkTargets lists the --target values that name no cache.
-func checkTargets(f *spec.File, opts planner.Options, live []cloud.Cache, liveTargets bool) []string {
+// checkTargets lists the targets that name no cache.
+func checkTargets(f *spec.File, opts planner.Options, live []cloud.Cache, liveTargets bool) []Unselected {
 	var names, qualified []string
 	add := func(region, name string) {
 		if len(opts.Regions) == 0 || slices.Contains(opts.Regions, region) {
@@ -54,7 +52,7 @@ func checkTargets(f *spec.File, opts planner.Options, live []cloud.Cache, liveTa
 	for _, l := range live {
 		add(l.Region, l.Name)
 	}
-	var problems []string
+	var problems []Unselected
 	for _, t := range opts.Targets {
 		if slices.Contains(names, t) || slices.Contains(qualified, t) {
 			continue
@@ -70,15 +68,12 @@ func checkTargets(f *spec.File, opts planner.Options, live []cloud.Cache, liveTa
 		if strings.Contains(t, "/") {
 			candidates = qualified
 		}
-		problems = append(problems, fmt.Sprintf("--target %s names no image cache %s%s", t, where, closest(t, candidates)))
+		problems = append(problems, Unselected{Target: true, Value: t, Where: where, Closest: closest(t, candidates)})
 	}
 	return problems
 }
 
-// closest is "; closest: A, B, C" with the candidates nearest to word, or "" for none.
-func closest(word string, candidates []string) string {
-	if near := spec.Closest(word, candidates, closestShown); len(near) > 0 {
-		return "; closest: " + strings.Join(near, ", ")
-	}
-	return ""
+// closest lists the candidates nearest to word, closest first.
+func closest(word string, candidates []string) []string {
+	return spec.Closest(word, candidates, closestShown)
 }

@@ -19,7 +19,6 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/imcsync/imcsync/applier"
-	"github.com/imcsync/imcsync/internal/cloud"
 	"github.com/imcsync/imcsync/internal/eci"
 	"github.com/imcsync/imcsync/internal/ecisim"
 	"github.com/imcsync/imcsync/internal/engine"
@@ -70,7 +69,7 @@ func newFixture(t *testing.T, apply bool, yaml string) *fixture {
 	opts := applier.DefaultOptions()
 	opts.PollInterval = 10 * time.Millisecond
 	cfg := reconcile.Config{File: f.file, Interval: time.Hour, Apply: apply, ApplyOptions: opts}
-	f.loop = reconcile.New(cfg, source{client}, client, m, slog.New(slog.NewJSONHandler(f.logs, nil)))
+	f.loop = reconcile.New(cfg, &engine.Connection{Client: client}, client, m, slog.New(slog.NewJSONHandler(f.logs, nil)))
 	return f
 }
 
@@ -362,13 +361,6 @@ func TestHandler(t *testing.T) {
 	if got := sample(t, fams, "imcsync_caches", "state", "drifted"); got != 1 {
 		t.Errorf("/metrics: imcsync_caches{state=drifted} = %v, want 1", got)
 	}
-}
-
-// source lists through the client, as an engine.Connection does.
-type source struct{ client *eci.Client }
-
-func (s source) Live(ctx context.Context, regions []string) ([]cloud.Cache, error) {
-	return engine.List(ctx, s.client, regions)
 }
 
 // syncBuffer is a bytes.Buffer safe for the loop's goroutines.

@@ -19,18 +19,19 @@ const (
 	Text     Format = "text"
 	JSON     Format = "json"
 	Markdown Format = "markdown"
+	YAML     Format = "yaml" // an imagecaches.yaml (export)
 )
 
-// Formats lists the formats in the order help texts name them.
+// Formats lists the formats of most outputs in the order help texts name them.
 var Formats = []Format{Text, JSON, Markdown}
 
 // ParseFormat reads an -o value.
 func ParseFormat(s string) (Format, error) {
 	switch f := Format(s); f {
-	case Text, JSON, Markdown:
+	case Text, JSON, Markdown, YAML:
 		return f, nil
 	}
-	return "", fmt.Errorf("--output %q: want text, json or markdown", s)
+	return "", fmt.Errorf("--output %q: want text, json, markdown or yaml", s)
 }
 
 // WriteJSON is the one JSON writer of every command: indented by two spaces, with a
@@ -51,20 +52,25 @@ func WriteJSON(w io.Writer, v any) error {
 type renderer[T any] struct {
 	text     func(T, styles) string
 	markdown func(T) string
+	yaml     func(T) string // an imagecaches.yaml, for the one output that is a file
 }
 
-// write renders v in format f; colour applies to text only, and only when color.
+// write renders v in format f; colour applies to text only, and only when color. A
+// format the output has no form in is an error. Every output has JSON (the value
+// itself) unless it is a file of its own (yaml).
 func (r renderer[T]) write(w io.Writer, v T, f Format, color bool) error {
 	var out string
-	switch f {
-	case JSON:
+	switch {
+	case f == JSON && r.yaml == nil:
 		return WriteJSON(w, v)
-	case Text:
+	case f == Text && r.text != nil:
 		out = r.text(v, newStyles(color))
-	case Markdown:
+	case f == Markdown && r.markdown != nil:
 		out = r.markdown(v)
+	case f == YAML && r.yaml != nil:
+		out = r.yaml(v)
 	default:
-		return fmt.Errorf("unknown output format %q: want text, json or markdown", f)
+		return fmt.Errorf("this output has no %s form", f)
 	}
 	_, err := io.WriteString(w, out)
 	return err

@@ -19,12 +19,12 @@ func TestWriteJSON(t *testing.T) {
 }
 
 func TestParseFormat(t *testing.T) {
-	for _, f := range Formats {
+	for _, f := range append(Formats, YAML) {
 		if got, err := ParseFormat(string(f)); err != nil || got != f {
 			t.Errorf("ParseFormat(%q) = %q, %v", f, got, err)
 		}
 	}
-	if _, err := ParseFormat("yaml"); err == nil {
-		t.Error("yaml accepted")
+	if _, err := ParseFormat("xml"); err == nil {
+		t.Error("xml accepted")
 	}
 }
