@@ -67,7 +67,7 @@ var emulators sync.Map // *testscript.TestScript → *ecisim.Running
 
 // cmdEcisim starts an emulator for the rest of the script and points imcsync at it:
 //
-//	ecisim [-transition D] [-update-tags replace|merge] [-quota ACTION=QPS]... [-fault ACTION=CODE:HTTP:RATE]... [-key ID:SECRET] [STATE]
+//	ecisim [-transition D] [-update-tags replace|merge] [-quota ACTION=QPS|ACTION=CALLS/PERIOD]... [-fault ACTION=CODE:HTTP:RATE]... [-key ID:SECRET] [STATE]
 //
 // It sets IMCSYNC_ENDPOINT and the emulator's access key pair (the default one, or the
 // one -key gives) in the environment. STATE is an emulator state file (settings and
@@ -83,7 +83,7 @@ func cmdEcisim(ts *testscript.TestScript, neg bool, args []string) {
 	transition := 50 * time.Millisecond
 	id, secret := ecisim.DefaultAccessKeyID, ecisim.DefaultAccessKeySecret
 	var updateTags string
-	var quota map[string]float64
+	var quota map[string]ecisim.Quota
 	var injected []ecisim.ErrorFault
 	for len(args) >= 2 && strings.HasPrefix(args[0], "-") {
 		switch args[0] {
@@ -93,7 +93,7 @@ func cmdEcisim(ts *testscript.TestScript, neg bool, args []string) {
 			transition = d
 		case "-quota":
 			if quota == nil {
-				quota = map[string]float64{}
+				quota = map[string]ecisim.Quota{}
 			}
 			ts.Check(ecisim.ParseQuota(args[1], quota))
 		case "-update-tags":
@@ -118,7 +118,7 @@ func cmdEcisim(ts *testscript.TestScript, neg bool, args []string) {
 		st, err = ecisim.LoadState(ts.MkAbs(args[0]))
 		ts.Check(err)
 	} else if len(args) > 1 {
-		ts.Fatalf("usage: ecisim [-transition D] [-update-tags replace|merge] [-quota ACTION=QPS]... [-fault ACTION=CODE:HTTP:RATE]... [-key ID:SECRET] [STATE]")
+		ts.Fatalf("usage: ecisim [-transition D] [-update-tags replace|merge] [-quota ACTION=QPS|ACTION=CALLS/PERIOD]... [-fault ACTION=CODE:HTTP:RATE]... [-key ID:SECRET] [STATE]")
 	}
 	st.Settings.Faults.Errors = append(st.Settings.Faults.Errors, injected...)
 	run, err := ecisim.Start(ecisim.Config{Transition: transition, Seed: 1, UpdateTags: updateTags, Quota: quota, Keys: map[string]string{id: secret}}, st)
