@@ -51,6 +51,7 @@ func (r *runner) execute(ctx context.Context, t *task) {
 		r.progress(t, Sending, "sending")
 	}
 	ctx = eci.ObserveRetries(ctx, func(rt eci.Retry) { r.progress(t, Retrying, retryMessage(rt)) })
+	ctx = eci.WaitUntil(ctx, r.waitDeadline())
 	var attempts int
 	switch t.change.Action {
 	case planner.Update:
@@ -234,14 +235,29 @@ func interrupted(cause, last error) error {
 	return fmt.Errorf("%w: %w", ErrInterrupted, last)
 }
 
-// retryMessage says why and when a call is tried again, e.g. "retrying after
-// throttling (Throttling.User): attempt 3 of 6 in 1.2s".
+// waitDeadline is until when a call may wait out throttling: the end of opts.Timeout,
+// on the wall clock the client paces by.
+func (r *runner) waitDeadline() time.Time {
+	return time.Now().Add(r.start.Add(r.opts.Timeout).Sub(r.opts.Now()))
+}
+
+// retryMessage says why and when a call is tried again, e.g. "retrying after a server
+// error (ServiceUnavailable): attempt 3 of 6 in 1.2s", or, for throttling, which is a
+// wait, "waiting for the API's quota (Throttling.User): 12s so far".
 func retryMessage(rt eci.Retry) string {
 	why := "a network error"
 	var api *eci.APIError
 	switch {
 	case errors.Is(rt.Err, eci.ErrThrottled):
-		why = "throttling"
+		code := ""
+		if errors.As(rt.Err, &api) {
+			code = " (" + api.Code + ")"
+		}
+		waited := rt.Waited.Round(time.Second)
+		if rt.Waited < 10*time.Second {
+			waited = rt.Waited.Round(100 * time.Millisecond)
+		}
+		return fmt.Sprintf("waiting for the API's quota%s: %s so far", code, waited)
 	case errors.Is(rt.Err, eci.ErrServer):
 		why = "a server error"
 	case errors.Is(rt.Err, eci.ErrConflict):
