@@ -49,6 +49,8 @@ type task struct {
 	busySeen bool     // seen busy since its call
 	polls    int      // reads since its call
 	refused  int      // IncorrectStatus answers
+	// sentAt and acceptedAt are when the call now settling was started and accepted.
+	sentAt, acceptedAt time.Time
 	tags     *tagWork // tag calls still to make in this round (see sendTags)
 	shown    Outcome
 }
@@ -60,6 +62,7 @@ type runner struct {
 	decider decider
 	start   time.Time
 	listed  map[string]int // caches per region at its last listing, to price reads
+	settled settleTimes    // how long accepted calls took to settle, to time the reads
 	mu      sync.Mutex     // serialises Progress
 	// open holds, per "region/Action", the *eci.CircuitOpenError that stopped the
 	// client sending that action, so that later calls are skipped at once.
@@ -80,6 +83,7 @@ func Apply(ctx context.Context, plan *planner.Plan, client Client, opts Options)
 		decider: decider{owner: plan.Owner, replan: opts.Replan, checkFingerprints: opts.CheckFingerprints},
 		start:   opts.Now(),
 		listed:  map[string]int{},
+		settled: settleTimes{},
 	}
 	changes := slices.Clone(plan.Changes)
 	slices.SortStableFunc(changes, func(a, b planner.Change) int {
@@ -104,7 +108,8 @@ func Apply(ctx context.Context, plan *planner.Plan, client Client, opts Options)
 
 // loop runs rounds until every task is done, the timeout passes or ctx ends. The first
 // round reads from opts.Live where it can; a round that sent calls is followed at once
-// by the next read, and pauses grow from there.
+// by the next read, and pauses grow from there, cut short to when the caches in flight
+// should be settled once this run has seen how long they take (settleTimes).
 func (r *runner) loop(ctx context.Context, tasks []*task) {
 	deadline := r.start.Add(r.opts.Timeout)
 	interval := r.opts.PollInterval
@@ -119,11 +124,13 @@ func (r *runner) loop(ctx context.Context, tasks []*task) {
 			return
 		}
 		var views map[string]regionView
+		var readEnd time.Time
 		if first {
 			views = r.given(ctx, open)
 			first = false
 		} else {
 			views = r.read(ctx, open)
+			readEnd = r.opts.Now()
 		}
 		if ctx.Err() != nil {
 			r.interrupt(open)
@@ -138,7 +145,7 @@ func (r *runner) loop(ctx context.Context, tasks []*task) {
 				continue
 			}
 			if t.phase == settling {
-				r.observeSettling(t, v)
+				r.observeSettling(t, v, readEnd)
 				continue
 			}
 			if r.decideTask(t, v) {
@@ -166,7 +173,8 @@ func (r *runner) loop(ctx context.Context, tasks []*task) {
 		if sent {
 			continue // the first check comes right after the last call
 		}
-		if err := r.opts.Sleep(ctx, min(interval, deadline.Sub(now))); err != nil {
+		pause := r.settled.pause(now, interval, open)
+		if err := r.opts.Sleep(ctx, min(pause, deadline.Sub(now))); err != nil {
 			r.interrupt(openTasks(tasks))
 			return
 		}
@@ -221,8 +229,9 @@ func (r *runner) decideTask(t *task, v regionView) bool {
 	return false
 }
 
-// observeSettling looks at a task whose call was accepted.
-func (r *runner) observeSettling(t *task, v regionView) {
+// observeSettling looks at a task whose call was accepted, in a read that ended at
+// readEnd.
+func (r *runner) observeSettling(t *task, v regionView, readEnd time.Time) {
 	t.polls++
 	var live *cloud.Cache
 	if c, ok := v.byID[t.out.ID]; ok {
@@ -235,6 +244,9 @@ func (r *runner) observeSettling(t *task, v regionView) {
 		t.out.Status = ""
 	}
 	res, msg, ok := settle(t.change.Action, t.sent, live, t.busySeen, t.polls)
+	if ok && !readEnd.IsZero() {
+		r.settled.observe(t.change.Action, t.sentAt, readEnd)
+	}
 	if !ok {
 		r.progress(t, Settling, fmt.Sprintf("waiting for the cache to settle (%s)", cmp.Or(string(t.out.Status), "not listed")))
 		return

@@ -52,6 +52,7 @@ func (r *runner) execute(ctx context.Context, t *task) {
 	}
 	ctx = eci.ObserveRetries(ctx, func(rt eci.Retry) { r.progress(t, Retrying, retryMessage(rt)) })
 	ctx = eci.WaitUntil(ctx, r.waitDeadline())
+	t.sentAt = r.opts.Now()
 	var attempts int
 	switch t.change.Action {
 	case planner.Update:
@@ -186,6 +187,7 @@ func (r *runner) answer(t *task, s sent, err error) {
 			return
 		}
 		t.phase, t.sent, t.busySeen, t.polls = settling, s, false, 0
+		t.acceptedAt = r.opts.Now()
 		r.progress(t, Settling, "accepted; waiting for the cache to settle")
 	case errors.Is(err, eci.ErrNoNeedUpdate):
 		r.finish(t, Unchanged, "the API answered NoNeedUpdate: the cache already has these values", nil)
