@@ -45,14 +45,15 @@ type task struct {
 	accepted Result         // the result of the accepted call (settling)
 	out      Outcome
 	phase    phase
-	waited   bool // seen busy before its call
-	busySeen bool // seen busy since its call
-	polls    int  // reads since its call
-	refused  int  // IncorrectStatus answers
+	waited   bool     // seen busy before its call
+	busySeen bool     // seen busy since its call
+	polls    int      // reads since its call
+	refused  int      // IncorrectStatus answers
+	tags     *tagWork // tag calls still to make in this round (see sendTags)
+	shown    Outcome
+
 	// sentAt and acceptedAt are when the call now settling was started and accepted.
 	sentAt, acceptedAt time.Time
-	tags               *tagWork // tag calls still to make in this round (see sendTags)
-	shown              Outcome
 }
 
 // runner is one Apply.
