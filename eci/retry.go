@@ -202,9 +202,7 @@ func (c *Client) do(ctx context.Context, action, region string, mutating bool, t
 			if !now.Before(deadline) {
 				return &ThrottledError{Waited: now.Sub(firstThrottle), Last: last}
 			}
-			// A short pause spreads the retries; the pacer does the waiting that a
-			// ceiling or a used-up window asks for.
-			pause = min(c.retry.backoff(min(throttles, 2)), deadline.Sub(now))
+			pause = min(c.throttlePause(throttles), deadline.Sub(now))
 			rt.Waited = now.Sub(firstThrottle) + pause
 		} else {
 			if attempt >= c.retry.MaxAttempts {
@@ -219,6 +217,20 @@ func (c *Client) do(ctx context.Context, action, region string, mutating bool, t
 			return stopped(action, err, last)
 		}
 	}
+}
+
+// throttlePause is the pause after a call's throttles-th throttled try. Paced, it is
+// short (below half of BackoffBase): it only spreads the retries, and the pacer does the
+// waiting that a ceiling or a used-up window asks for, while noise (an isolated
+// throttled answer) costs little. Unpaced, it is the usual backoff.
+func (c *Client) throttlePause(throttles int) time.Duration {
+	if c.pacer == nil {
+		return c.retry.backoff(throttles)
+	}
+	if c.retry.BackoffBase < 2 {
+		return 0
+	}
+	return rand.N(c.retry.BackoffBase / 2)
 }
 
 // stopped is the error of a call cut short by its context, keeping the last answer.
