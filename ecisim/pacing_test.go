@@ -92,7 +92,7 @@ func TestQuotaWindow(t *testing.T) {
 		t.Fatal(err)
 	}
 	data, _ := os.ReadFile(path)
-	if !strings.Contains(string(data), "CreateImageCache: 3/1h0m0s") || !strings.Contains(string(data), "DescribeImageCaches: \"40\"") {
+	if !strings.Contains(string(data), "CreateImageCache: 3/3600s") || !strings.Contains(string(data), "DescribeImageCaches: \"40\"") {
 		t.Errorf("saved quota:\n%s", data)
 	}
 	st, err := ecisim.LoadState(path)

@@ -29,8 +29,11 @@ func QPS(calls float64) Quota { return Quota{Calls: calls} }
 // String writes the quota as ParseQuota reads it: "40" or "200/60s".
 func (q Quota) String() string {
 	n := strconv.FormatFloat(q.Calls, 'f', -1, 64)
-	if q.Per == 0 {
+	switch {
+	case q.Per == 0:
 		return n
+	case q.Per%time.Second == 0:
+		return fmt.Sprintf("%s/%ds", n, q.Per/time.Second)
 	}
 	return n + "/" + q.Per.String()
 }
