@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -162,7 +163,8 @@ func applyRow(b *testing.B, sc scenario) string {
 	if err := os.WriteFile(file, []byte(y.String()), 0o644); err != nil {
 		b.Fatal(err)
 	}
-	cfg := ecisim.Config{Seed: 1, Transition: settle, Quota: sc.quota,
+	counts := &requestCounts{calls: map[string]int{}}
+	cfg := ecisim.Config{Seed: 1, Transition: settle, Quota: sc.quota, Log: counts,
 		Faults: &ecisim.Faults{Rule: ecisim.Rule{Latency: ecisim.Duration(latency), ThrottleRate: sc.noise}}}
 	run, err := ecisim.Start(cfg, st)
 	if err != nil {
@@ -171,33 +173,16 @@ func applyRow(b *testing.B, sc scenario) string {
 	defer run.Close()
 
 	var stderr bytes.Buffer
+	cpu := cpuTime()
 	start := time.Now()
 	code := cli.Run([]string{"apply", "-f", file, "--endpoint", run.URL, "--auto-approve", "--parallelism", fmt.Sprint(parallelism)},
 		nil, io.Discard, &stderr, os.Getenv)
 	wall := time.Since(start)
+	cpu = cpuTime() - cpu
 	if code != 0 {
 		b.Fatalf("%s: exit %d\n%s", sc.name, code, stderr.String())
 	}
-
-	if os.Getenv("BENCH_DEBUG") != "" {
-		var lastUpdate time.Time
-		for _, r := range run.Server.Requests() {
-			if r.Action == "DescribeImageCaches" {
-				fmt.Printf("describe at %v (latency %v)\n", r.Time.Sub(start), time.Duration(r.Latency))
-			} else if r.Time.After(lastUpdate) {
-				lastUpdate = r.Time
-			}
-		}
-		fmt.Printf("last mutation sent at %v; end %v\n", lastUpdate.Sub(start), wall)
-	}
-	calls := map[string]int{}
-	throttled := 0
-	for _, r := range run.Server.Requests() {
-		calls[r.Action]++
-		if strings.HasPrefix(r.Code, "Throttling") {
-			throttled++
-		}
-	}
+	calls, throttled, total := counts.calls, counts.throttled, counts.total
 	got := run.Server.State()
 	if len(got.Caches) != sc.caches {
 		b.Fatalf("%s: %d caches, want %d", sc.name, len(got.Caches), sc.caches)
@@ -230,9 +215,41 @@ func applyRow(b *testing.B, sc scenario) string {
 	}
 	callText := fmt.Sprintf("%d DescribeImageCaches, %d %s", calls["DescribeImageCaches"], calls[mutation], mutation)
 	if throttled > 0 {
-		callText += fmt.Sprintf("; %d throttled (%.0f%% of the calls)", throttled, 100*float64(throttled)/float64(len(run.Server.Requests())))
+		callText += fmt.Sprintf("; %d throttled (%.0f%% of the calls)", throttled, 100*float64(throttled)/float64(total))
 	}
-	return fmt.Sprintf("| %s | %s | %s = %s | %.2f | %s | | |", what, seconds(wall), how, seconds(bound), wall.Seconds()/bound.Seconds(), callText)
+	return fmt.Sprintf("| %s | %s | %s = %s | %.2f | %s | %s | |", what, seconds(wall), how, seconds(bound), wall.Seconds()/bound.Seconds(), callText, seconds(cpu))
+}
+
+// requestCounts counts the emulator's requests from its request log (one JSON line per
+// request), by action, and the throttled ones.
+type requestCounts struct {
+	mu               sync.Mutex
+	calls            map[string]int
+	throttled, total int
+}
+
+func (c *requestCounts) Write(line []byte) (int, error) {
+	var r struct{ Action, Code string }
+	if err := json.Unmarshal(line, &r); err != nil {
+		return 0, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.calls[r.Action]++
+	c.total++
+	if strings.HasPrefix(r.Code, "Throttling") {
+		c.throttled++
+	}
+	return len(line), nil
+}
+
+// cpuTime is the CPU time this process (imcsync and the emulator) has used so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // planRow runs the imcsync binary to plan n caches (one in ten changed) from saved
