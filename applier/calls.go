@@ -51,7 +51,9 @@ func (r *runner) execute(ctx context.Context, t *task) {
 		r.progress(t, Sending, "sending")
 	}
 	ctx = eci.ObserveRetries(ctx, func(rt eci.Retry) { r.progress(t, Retrying, retryMessage(rt)) })
-	ctx = eci.WaitUntil(ctx, r.waitDeadline())
+	if r.opts.Timeout > 0 {
+		ctx = eci.WaitUntil(ctx, r.waitDeadline())
+	}
 	t.sentAt = r.opts.Now()
 	var attempts int
 	switch t.change.Action {

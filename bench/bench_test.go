@@ -76,14 +76,14 @@ func BenchmarkTable(b *testing.B) {
 			}
 		})
 	}
-	var binary string
+	binary, built := filepath.Join(b.TempDir(), "imcsync"), false
 	for _, n := range []int{10000, 50000} {
 		b.Run(fmt.Sprintf("plan-%d", n), func(b *testing.B) {
-			if binary == "" {
-				binary = filepath.Join(b.TempDir(), "imcsync")
+			if !built {
 				if out, err := exec.Command("go", "build", "-o", binary, "github.com/imcsync/imcsync").CombinedOutput(); err != nil {
 					b.Fatalf("building imcsync: %v\n%s", err, out)
 				}
+				built = true
 			}
 			for range b.N {
 				rows = append(rows, planRow(b, binary, n))
