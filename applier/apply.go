@@ -246,7 +246,7 @@ func (r *runner) observeSettling(t *task, v regionView, readEnd time.Time) {
 	}
 	res, msg, ok := settle(t.change.Action, t.sent, live, t.busySeen, t.polls)
 	if ok && !readEnd.IsZero() {
-		r.settled.observe(t.change.Action, t.sentAt, readEnd)
+		r.settled.observe(t.change.Action, t.sentAt, t.acceptedAt, readEnd)
 	}
 	if !ok {
 		r.progress(t, Settling, fmt.Sprintf("waiting for the cache to settle (%s)", cmp.Or(string(t.out.Status), "not listed")))

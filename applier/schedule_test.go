@@ -23,17 +23,18 @@ func TestReadWhenTheCachesInFlightShouldBeSettled(t *testing.T) {
 	if p := s.pause(at(700), interval, inFlight); p != interval {
 		t.Errorf("pause with nothing learned = %s, want the back-off %s", p, interval)
 	}
-	// Read from 650 to 700 ms: caches sent at 0 and 100 ms were settled (at most 700 and
-	// 600 ms after being sent): updates settle within 600 ms.
-	s.observe(planner.Update, at(0), at(700))
-	s.observe(planner.Update, at(100), at(700))
-	s.observe(planner.Update, time.Time{}, at(700)) // no call time: nothing learned
-	if got := s[planner.Update]; got != 600*time.Millisecond {
-		t.Fatalf("estimate %s, want 600ms", got)
+	// Read from 650 to 700 ms: caches whose calls flew from 0 to 50 and from 100 to 150 ms
+	// were settled (at most 675 and 575 ms after the middle of their flight): updates
+	// settle within 575 ms.
+	s.observe(planner.Update, at(0), at(50), at(700))
+	s.observe(planner.Update, at(100), at(150), at(700))
+	s.observe(planner.Update, time.Time{}, at(150), at(700)) // no call time: nothing learned
+	if got := s[planner.Update]; got != 575*time.Millisecond {
+		t.Fatalf("estimate %s, want 575ms", got)
 	}
-	// The last cache in flight was accepted at 600 ms: settled by 1200 ms.
-	if p := s.pause(at(700), 2*time.Second, inFlight); p != 500*time.Millisecond {
-		t.Errorf("pause = %s, want 500ms (until 1200 ms)", p)
+	// The last call in flight flew from 550 to 600 ms: settled by 575 + 575 = 1150 ms.
+	if p := s.pause(at(700), 2*time.Second, inFlight); p != 450*time.Millisecond {
+		t.Errorf("pause = %s, want 450ms (until 1150 ms)", p)
 	}
 	if p := s.pause(at(700), 300*time.Millisecond, inFlight); p != 300*time.Millisecond {
 		t.Errorf("pause = %s, want the back-off (300ms) when it comes first", p)
