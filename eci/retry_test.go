@@ -155,7 +155,7 @@ func TestThrottlingIsAWaitUntilTheDeadline(t *testing.T) {
 	c, run := retrying(t, ecisim.Faults{Actions: map[string]ecisim.Rule{"DescribeImageCaches": {ThrottleRate: 1}}}, eci.BreakerPolicy{})
 	var waited []time.Duration
 	ctx := eci.ObserveRetries(context.Background(), func(r eci.Retry) { waited = append(waited, r.Waited) })
-	ctx = eci.WaitUntil(ctx, time.Now().Add(200*time.Millisecond))
+	ctx = eci.WaitUntil(ctx, time.Now().Add(time.Second))
 	_, err := c.List(ctx, region)
 	var te *eci.ThrottledError
 	if !errors.As(err, &te) || !errors.Is(err, eci.ErrThrottled) || !strings.Contains(err.Error(), "Throttling.User") {
