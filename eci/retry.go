@@ -220,17 +220,17 @@ func (c *Client) do(ctx context.Context, action, region string, mutating bool, t
 }
 
 // throttlePause is the pause after a call's throttles-th throttled try. Paced, it is
-// short (below half of BackoffBase): it only spreads the retries, and the pacer does the
+// short (below a fifth of BackoffBase): it only spreads the retries, and the pacer does the
 // waiting that a ceiling or a used-up window asks for, while noise (an isolated
 // throttled answer) costs little. Unpaced, it is the usual backoff.
 func (c *Client) throttlePause(throttles int) time.Duration {
 	if c.pacer == nil {
 		return c.retry.backoff(throttles)
 	}
-	if c.retry.BackoffBase < 2 {
+	if c.retry.BackoffBase < 5 {
 		return 0
 	}
-	return rand.N(c.retry.BackoffBase / 2)
+	return rand.N(c.retry.BackoffBase / 5)
 }
 
 // stopped is the error of a call cut short by its context, keeping the last answer.
