@@ -59,6 +59,9 @@ type task struct {
 	rebuild *rebuildState // a rebuild for moved image tags (rebuild.go)
 	resume  *cloud.Cache  // the new cache of a rebuild an earlier run began (rebuild.go)
 	shown   Outcome
+
+	// sentAt and acceptedAt are when the call now settling was started and accepted.
+	sentAt, acceptedAt time.Time
 }
 
 // runner is one Apply.
@@ -68,6 +71,7 @@ type runner struct {
 	decider decider
 	start   time.Time
 	listed  map[string]int // caches per region at its last listing, to price reads
+	settled settleTimes    // how long accepted calls took to settle, to time the reads
 	mu      sync.Mutex     // serialises Progress
 	// open holds, per "region/Action", the *eci.CircuitOpenError that stopped the
 	// client sending that action, so that later calls are skipped at once.
@@ -88,6 +92,7 @@ func Apply(ctx context.Context, plan *planner.Plan, client Client, opts Options)
 		decider: decider{owner: plan.Owner, replan: opts.Replan, checkFingerprints: opts.CheckFingerprints},
 		start:   opts.Now(),
 		listed:  map[string]int{},
+		settled: settleTimes{},
 	}
 	changes := slices.Clone(plan.Changes)
 	slices.SortStableFunc(changes, func(a, b planner.Change) int {
@@ -112,7 +117,8 @@ func Apply(ctx context.Context, plan *planner.Plan, client Client, opts Options)
 
 // loop runs rounds until every task is done, the timeout passes or ctx ends. The first
 // round reads from opts.Live where it can; a round that sent calls is followed at once
-// by the next read, and pauses grow from there.
+// by the next read, and pauses grow from there, cut short to when the caches in flight
+// should be settled once this run has seen how long they take (settleTimes).
 func (r *runner) loop(ctx context.Context, tasks []*task) {
 	deadline := r.start.Add(r.opts.Timeout)
 	interval := r.opts.PollInterval
@@ -127,11 +133,13 @@ func (r *runner) loop(ctx context.Context, tasks []*task) {
 			return
 		}
 		var views map[string]regionView
+		var readEnd time.Time
 		if first {
 			views = r.given(ctx, open)
 			first = false
 		} else {
 			views = r.read(ctx, open)
+			readEnd = r.opts.Now()
 		}
 		if ctx.Err() != nil {
 			r.interrupt(open)
@@ -147,7 +155,7 @@ func (r *runner) loop(ctx context.Context, tasks []*task) {
 			}
 			if t.phase == settling {
 				if t.rebuild == nil || !r.observeRebuild(ctx, t, v) {
-					r.observeSettling(t, v)
+					r.observeSettling(t, v, readEnd)
 				}
 				continue
 			}
@@ -176,7 +184,8 @@ func (r *runner) loop(ctx context.Context, tasks []*task) {
 		if sent {
 			continue // the first check comes right after the last call
 		}
-		if err := r.opts.Sleep(ctx, min(interval, deadline.Sub(now))); err != nil {
+		pause := r.settled.pause(now, interval, open)
+		if err := r.opts.Sleep(ctx, min(pause, deadline.Sub(now))); err != nil {
 			r.interrupt(openTasks(tasks))
 			return
 		}
@@ -238,8 +247,9 @@ func (r *runner) decideTask(t *task, v regionView) bool {
 	return false
 }
 
-// observeSettling looks at a task whose call was accepted.
-func (r *runner) observeSettling(t *task, v regionView) {
+// observeSettling looks at a task whose call was accepted, in a read that ended at
+// readEnd.
+func (r *runner) observeSettling(t *task, v regionView, readEnd time.Time) {
 	t.polls++
 	var live *cloud.Cache
 	c, listed := v.byID[t.out.ID]
@@ -261,6 +271,9 @@ func (r *runner) observeSettling(t *task, v regionView) {
 		t.out.Status = ""
 	}
 	res, msg, ok := settle(t.change.Action, t.sent, live, t.busySeen, t.polls)
+	if ok && !readEnd.IsZero() {
+		r.settled.observe(t.change.Action, t.sentAt, t.acceptedAt, readEnd)
+	}
 	if !ok {
 		r.progress(t, Settling, fmt.Sprintf("waiting for the cache to settle (%s)", cmp.Or(string(t.out.Status), "not listed")))
 		return

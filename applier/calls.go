@@ -57,6 +57,10 @@ func (r *runner) execute(ctx context.Context, t *task) {
 		}
 		r.progress(t, Retrying, retryMessage(rt))
 	})
+	if r.opts.Timeout > 0 {
+		ctx = eci.WaitUntil(ctx, r.waitDeadline())
+	}
+	t.sentAt = r.opts.Now()
 	var attempts int
 	switch t.change.Action {
 	case planner.Update:
@@ -202,6 +206,7 @@ func (r *runner) answer(t *task, s sent, err error) {
 		// What was listed before the call says nothing of the cache now: no status until
 		// the next read.
 		t.out.Status, t.out.Progress = "", ""
+		t.acceptedAt = r.opts.Now()
 		r.progress(t, Settling, "accepted; waiting for the cache to settle")
 	case errors.Is(err, eci.ErrNoNeedUpdate):
 		r.finish(t, Unchanged, "the API answered NoNeedUpdate: the cache already has these values", nil)
@@ -266,14 +271,29 @@ func interrupted(cause, last error) error {
 	return fmt.Errorf("%w: %w", errInterrupted, last)
 }
 
-// retryMessage says why and when a call is tried again, e.g. "retrying after
-// throttling (Throttling.User): attempt 3 of 6 in 1.2s".
+// waitDeadline is until when a call may wait out throttling: the end of opts.Timeout,
+// on the wall clock the client paces by.
+func (r *runner) waitDeadline() time.Time {
+	return time.Now().Add(r.start.Add(r.opts.Timeout).Sub(r.opts.Now()))
+}
+
+// retryMessage says why and when a call is tried again, e.g. "retrying after a server
+// error (ServiceUnavailable): attempt 3 of 6 in 1.2s", or, for throttling, which is a
+// wait, "waiting for the API's quota (Throttling.User): 12s so far".
 func retryMessage(rt eci.Retry) string {
 	why := "a network error"
 	var api *eci.APIError
 	switch {
 	case errors.Is(rt.Err, eci.ErrThrottled):
-		why = "throttling"
+		code := ""
+		if errors.As(rt.Err, &api) {
+			code = " (" + api.Code + ")"
+		}
+		waited := rt.Waited.Round(time.Second)
+		if rt.Waited < 10*time.Second {
+			waited = rt.Waited.Round(100 * time.Millisecond)
+		}
+		return fmt.Sprintf("waiting for the API's quota%s: %s so far", code, waited)
 	case errors.Is(rt.Err, eci.ErrServer):
 		why = "a server error"
 	case errors.Is(rt.Err, eci.ErrConflict):

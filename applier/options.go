@@ -26,7 +26,8 @@ type Options struct {
 	// PollInterval is the first pause between two reads of the caches in flight. The
 	// first read after a round of calls comes at once, right after the last call; then
 	// the pause starts at PollInterval and grows by half after each read, up to
-	// PollIntervalMax.
+	// PollIntervalMax. A pause is cut short to when the caches in flight should be
+	// settled, once this run has seen how long its calls take to settle.
 	PollInterval time.Duration
 	// PollIntervalMax caps the pause between two reads.
 	PollIntervalMax time.Duration

@@ -80,7 +80,7 @@ var emulators sync.Map // *testscript.TestScript → *ecisim.Running
 
 // cmdEcisim starts an emulator for the rest of the script and points imcsync at it:
 //
-//	ecisim [-transition D] [-latency D] [-update-tags replace|merge] [-quota ACTION=QPS]... [-fault ACTION=CODE:HTTP:RATE]... [-key ID:SECRET] [STATE]
+//	ecisim [-transition D] [-latency D] [-update-tags replace|merge] [-quota ACTION=QPS|ACTION=CALLS/PERIOD]... [-fault ACTION=CODE:HTTP:RATE]... [-key ID:SECRET] [STATE]
 //
 // It sets IMCSYNC_ENDPOINT and the emulator's access key pair (the default one, or the
 // one -key gives) in the environment. STATE is an emulator state file (settings and
@@ -98,7 +98,7 @@ func cmdEcisim(ts *testscript.TestScript, neg bool, args []string) {
 	var latency time.Duration
 	id, secret := ecisim.DefaultAccessKeyID, ecisim.DefaultAccessKeySecret
 	var updateTags string
-	var quota map[string]float64
+	var quota map[string]ecisim.Quota
 	var injected []ecisim.ErrorFault
 	for len(args) >= 2 && strings.HasPrefix(args[0], "-") {
 		switch args[0] {
@@ -112,7 +112,7 @@ func cmdEcisim(ts *testscript.TestScript, neg bool, args []string) {
 			latency = d
 		case "-quota":
 			if quota == nil {
-				quota = map[string]float64{}
+				quota = map[string]ecisim.Quota{}
 			}
 			ts.Check(ecisim.ParseQuota(args[1], quota))
 		case "-update-tags":
@@ -137,7 +137,7 @@ func cmdEcisim(ts *testscript.TestScript, neg bool, args []string) {
 		st, err = ecisim.LoadState(ts.MkAbs(args[0]))
 		ts.Check(err)
 	} else if len(args) > 1 {
-		ts.Fatalf("usage: ecisim [-transition D] [-latency D] [-update-tags replace|merge] [-quota ACTION=QPS]... [-fault ACTION=CODE:HTTP:RATE]... [-key ID:SECRET] [STATE]")
+		ts.Fatalf("usage: ecisim [-transition D] [-latency D] [-update-tags replace|merge] [-quota ACTION=QPS|ACTION=CALLS/PERIOD]... [-fault ACTION=CODE:HTTP:RATE]... [-key ID:SECRET] [STATE]")
 	}
 	st.Settings.Faults.Errors = append(st.Settings.Faults.Errors, injected...)
 	if latency > 0 {

@@ -76,6 +76,7 @@ type Client struct {
 	retry     RetryPolicy
 	breaker   *breaker
 	sleep     func(ctx context.Context, d time.Duration) error
+	now       func() time.Time
 	observer  func(Attempt)
 	proxy     proxyFunc // the environment's proxy rules (proxy.go)
 
@@ -105,7 +106,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	c := &Client{
 		userAgent: cfg.UserAgent, pools: map[target]*sync.Pool{}, pacer: cfg.Pacer,
-		retry: cfg.Retry.withDefaults(), breaker: newBreaker(cfg.Breaker, now), sleep: pause,
+		retry: cfg.Retry.withDefaults(), breaker: newBreaker(cfg.Breaker, now), sleep: pause, now: now,
 		observer: cfg.Observe, proxy: environmentProxy(),
 	}
 	if cfg.Endpoint != "" {

@@ -13,9 +13,10 @@ import (
 )
 
 // TestCallsReportThrottlingToThePacer checks that every call goes through the pacer of
-// its region and action: a throttling answer cuts that key's rate, and only that key's.
+// its region and action: a run of throttling answers cuts that key's rate, and only
+// that key's.
 func TestCallsReportThrottlingToThePacer(t *testing.T) {
-	faults := &ecisim.Faults{Actions: map[string]ecisim.Rule{"DescribeImageCaches": {ThrottleFirst: 1}}}
+	faults := &ecisim.Faults{Actions: map[string]ecisim.Rule{"DescribeImageCaches": {ThrottleFirst: 4}}}
 	run, err := ecisim.Start(ecisim.Config{Clock: ecisim.NewManualClock(epoch), Seed: 1, Faults: faults}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -29,11 +30,13 @@ func TestCallsReportThrottlingToThePacer(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	if _, err := c.List(ctx, region); !errors.Is(err, eci.ErrThrottled) {
-		t.Fatalf("first List: %v, want throttled", err)
+	for i := range 4 {
+		if _, err := c.List(ctx, region); !errors.Is(err, eci.ErrThrottled) {
+			t.Fatalf("List %d: %v, want throttled", i+1, err)
+		}
 	}
 	if r := pacer.Rate(region, "DescribeImageCaches"); math.IsInf(r, 1) || r > pacing.MinRate {
-		t.Errorf("DescribeImageCaches rate after a throttled first call = %v, want cut to %v", r, pacing.MinRate)
+		t.Errorf("DescribeImageCaches rate after 4 throttled calls = %v, want cut to %v", r, pacing.MinRate)
 	}
 	if r := pacer.Rate(region, "UpdateImageCache"); !math.IsInf(r, 1) {
 		t.Errorf("UpdateImageCache rate = %v, want not limited", r)

@@ -147,3 +147,34 @@ func TestBreakerProbesAfterCooldown(t *testing.T) {
 		t.Errorf("describes %q, want 3 failures and the probe", got)
 	}
 }
+
+// TestThrottlingIsAWaitUntilTheDeadline: a throttled call is not one of the policy's
+// few tries; it is tried again until the run's deadline (WaitUntil), and then fails
+// with the time waited and the API's last answer. The observer is told that it waits.
+func TestThrottlingIsAWaitUntilTheDeadline(t *testing.T) {
+	c, run := retrying(t, ecisim.Faults{Actions: map[string]ecisim.Rule{"DescribeImageCaches": {ThrottleRate: 1}}}, eci.BreakerPolicy{})
+	var waited []time.Duration
+	ctx := eci.ObserveRetries(context.Background(), func(r eci.Retry) { waited = append(waited, r.Waited) })
+	ctx = eci.WaitUntil(ctx, time.Now().Add(time.Second))
+	_, err := c.List(ctx, region)
+	var te *eci.ThrottledError
+	if !errors.As(err, &te) || !errors.Is(err, eci.ErrThrottled) || !strings.Contains(err.Error(), "Throttling.User") {
+		t.Fatalf("List = %v, want a ThrottledError carrying the API's answer", err)
+	}
+	if n := len(codes(run, "DescribeImageCaches")); n <= 4 {
+		t.Errorf("%d tries, want more than the policy's 4: throttling is a wait", n)
+	}
+	if len(waited) == 0 || waited[len(waited)-1] <= waited[0] {
+		t.Errorf("times waited told to the observer: %v, want them growing", waited)
+	}
+	// Without a deadline, MaxAttempts 1 still means a single try.
+	c1, err := eci.New(eci.Config{Endpoint: run.URL, AccessKeyID: ecisim.DefaultAccessKeyID, AccessKeySecret: ecisim.DefaultAccessKeySecret,
+		Retry: eci.RetryPolicy{MaxAttempts: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := len(codes(run, "DescribeImageCaches"))
+	if _, err := c1.List(context.Background(), region); !errors.Is(err, eci.ErrThrottled) || len(codes(run, "DescribeImageCaches")) != before+1 {
+		t.Errorf("List with MaxAttempts 1 = %v after %d tries, want one throttled try", err, len(codes(run, "DescribeImageCaches"))-before)
+	}
+}

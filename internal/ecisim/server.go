@@ -43,7 +43,7 @@ type Config struct {
 	// Faults, when non-nil, replaces the state's settings.faults.
 	Faults *Faults
 	// Quota, when non-nil, replaces the state's settings.quota (see Settings.Quota).
-	Quota map[string]float64
+	Quota map[string]Quota
 	// UpdateTags, when non-empty, replaces the state's settings.updateTags:
 	// UpdateTagsReplace or UpdateTagsMerge.
 	UpdateTags string

@@ -28,10 +28,11 @@ type Settings struct {
 	Transition Duration `yaml:"transition,omitempty" json:"transition,omitempty"`
 	// Faults are the injected failures.
 	Faults Faults `yaml:"faults,omitempty" json:"faults,omitzero"`
-	// Quota is the account's flow control: calls per second by action name (e.g.
-	// UpdateImageCache: 40). Beyond a bucket of one second's worth, calls are answered
-	// Throttling.User. An action without an entry is not limited.
-	Quota map[string]float64 `yaml:"quota,omitempty" json:"quota,omitempty"`
+	// Quota is the account's flow control by action name: calls per second (e.g.
+	// UpdateImageCache: 40), beyond a bucket of one second's worth, or calls per window
+	// (e.g. CreateImageCache: 200/60s). Calls beyond it are answered Throttling.User.
+	// An action without an entry is not limited.
+	Quota map[string]Quota `yaml:"quota,omitempty" json:"quota,omitempty"`
 	// UpdateTags is how UpdateImageCache treats Tag.N: UpdateTagsReplace (empty means
 	// the same) or UpdateTagsMerge.
 	UpdateTags string `yaml:"updateTags,omitempty" json:"updateTags,omitempty"`
