@@ -10,8 +10,8 @@ import (
 
 	"github.com/imcsync/imcsync/applier"
 	"github.com/imcsync/imcsync/internal/eci"
-	"github.com/imcsync/imcsync/internal/ecisim"
 	"github.com/imcsync/imcsync/internal/eci/pacing"
+	"github.com/imcsync/imcsync/internal/ecisim"
 	"github.com/imcsync/imcsync/planner"
 	"github.com/imcsync/imcsync/spec"
 )
