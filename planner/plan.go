@@ -1,6 +1,6 @@
 package planner
 
-// FormatVersion is the plan JSON's format_version (README.md, "JSON outputs").
+// FormatVersion is the plan JSON's format_version (docs/json.md).
 // Version 2: reserved tags and records are a change's bookkeeping, not fields; an update
 // of a busy cache carries waits_for instead of being blocked; an unreadable old value is
 // before_state, never a string in before.
@@ -25,8 +25,8 @@ func (a Action) Mutates() bool { return a == Create || a == Update || a == Delet
 // known reports whether a is one of the actions above (a plan file may hold anything).
 func (a Action) known() bool { return a == Noop || a == Blocked || a.Mutates() }
 
-// Plan is the whole plan: pure data, written as JSON as it is (README.md, "JSON
-// outputs"), rendered for people from the same value, and all the applier needs.
+// Plan is the whole plan: pure data, written as JSON as it is (docs/json.md),
+// rendered for people from the same value, and all the applier needs.
 type Plan struct {
 	FormatVersion string   `json:"format_version"`
 	Owner         string   `json:"owner,omitempty"`

@@ -3,8 +3,8 @@
 // in a process of its own. It holds no tests, only BenchmarkTable, one sub-benchmark per
 // row:
 //
-//	go test ./bench -run '^$' -bench Table -benchtime 1x
-//	go test ./bench -run '^$' -bench 'Table/noise-5%' -benchtime 1x
+//	go test ./internal/bench -run '^$' -bench Table -benchtime 1x
+//	go test ./internal/bench -run '^$' -bench 'Table/noise-5%' -benchtime 1x
 package bench
 
 import (

@@ -51,7 +51,7 @@ func driftArgs(dir string) []string {
 
 // TestDriftGolden runs drift on each testdata/drift/<case> in every format and compares
 // with drift.txt, drift.md (byte for byte) and drift.json (as decoded JSON).
-// go test ./cli/ -run DriftGolden -update rewrites them.
+// go test ./internal/cli/ -run DriftGolden -update rewrites them.
 func TestDriftGolden(t *testing.T) {
 	fixDriftClock(t)
 	for _, tc := range []struct {

@@ -16,7 +16,7 @@ import (
 )
 
 // TestExport exports each testdata/export case's emulator state, compares the YAML with
-// the case's golden imagecaches.yaml (go test ./cli/ -run Export -update rewrites it),
+// the case's golden imagecaches.yaml (go test ./internal/cli/ -run Export -update rewrites it),
 // checks that the output is a valid file, and plans it against the same state: the plan
 // must be exactly the expected one.
 func TestExport(t *testing.T) {

@@ -10,7 +10,7 @@ import (
 )
 
 // update rewrites golden files and test scripts instead of comparing against them:
-// go test ./cli/ -update
+// go test ./internal/cli/ -update
 var update = flag.Bool("update", false, "rewrite golden files")
 
 // checkGolden compares got with the golden file at path — JSON after decoding, text byte

@@ -53,7 +53,7 @@ func newReconcileCmd(a *app) *cobra.Command {
 			"With --policy (read once, at start) a cache that breaks an error-severity rule is left alone\n" +
 			"and logged, and the rule counted in imcsync_policy_violations_total.\n\n" +
 			"With --listen it serves /metrics (Prometheus), /healthz and /readyz, and its first line on\n" +
-			"stdout is `listening on http://ADDR`. See README.md, section Run continuously.\n\n" +
+			"stdout is `listening on http://ADDR`. See docs/reconcile.md.\n\n" +
 			"Exit status: 0 when stopped by a signal. With --once: 0 in sync or healed, 2 drift found\n" +
 			"(without --apply), 1 anything else.",
 		Example: "  # Heal drift every 5 minutes; metrics for Prometheus on port 9090\n" +

@@ -19,7 +19,7 @@ import (
 
 // TestRenderGolden renders every testdata/render/<case>/plan.json in each format and
 // compares with the case's plan.txt, plan.md (byte for byte) and plan.out.json (as
-// decoded JSON). go test ./cli/ -run Render -update rewrites them.
+// decoded JSON). go test ./internal/cli/ -run Render -update rewrites them.
 func TestRenderGolden(t *testing.T) {
 	dirs, err := filepath.Glob("testdata/render/*/plan.json")
 	if err != nil || len(dirs) == 0 {

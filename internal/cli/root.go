@@ -16,7 +16,7 @@ import (
 	"github.com/imcsync/imcsync/internal/render"
 )
 
-// Exit codes shared by every command (README.md, "Commands").
+// Exit codes shared by every command (docs/commands.md).
 const (
 	exitOK      = 0
 	exitFailure = 1

@@ -51,7 +51,7 @@ func newSimCmd(a *app) *cobra.Command {
 			"`listening on http://ADDR`; then the access key pair to use and the endpoint to export,\n" +
 			"and with --registry the address of an in-memory image registry served beside it.\n" +
 			"It serves until interrupted (SIGINT or SIGTERM), then saves its state if asked and\n" +
-			"exits 0. Flags override the state file's settings. See README.md, section The emulator.",
+			"exits 0. Flags override the state file's settings. See docs/emulator.md.",
 		Example: "  # An emulator on a free port, seeded with caches (the first line says where)\n" +
 			"  imcsync sim --addr 127.0.0.1:0 --state examples/live-state.yaml\n" +
 			"\n" +

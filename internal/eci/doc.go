@@ -51,6 +51,6 @@
 // included; never enable it with real credentials.
 //
 // Tests. The conformance tests in eci_test.go run against the emulator (ecisim) and,
-// with `go test ./eci -run Conformance -eci.real`, also against real ECI (credentials from
+// with `go test ./internal/eci -run Conformance -eci.real`, also against real ECI (credentials from
 // the standard chain, region from ECI_TEST_REGION; they create and delete billed caches).
 package eci

@@ -25,5 +25,5 @@
 // UpdateFailed), and every request first applies those that are due, so advancing a
 // ManualClock moves caches along without sleeping.
 //
-// The choices made where the API documentation is silent are listed in README.md ("The emulator").
+// The choices made where the API documentation is silent are listed in docs/emulator.md.
 package ecisim
