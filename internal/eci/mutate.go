@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
-	"slices"
 
 	sdk "github.com/alibabacloud-go/eci-20180808/v3/client"
 	util "github.com/alibabacloud-go/tea-utils/v2/service"
@@ -42,7 +40,7 @@ type AcrRegistryInfo struct {
 // ("ImageCacheSize"), with these Go values: string, int32, bool, []string (Image),
 // []Tag (Tag), []RegistryCredential (ImageRegistryCredential) and []AcrRegistryInfo
 // (AcrRegistryInfo). A parameter left out is not sent; an empty list cannot be sent (an
-// SDK limit). settable says which parameters each call takes.
+// SDK limit). A call takes the parameters its SDK request has (params.go).
 type Params map[string]any
 
 // CreateRequest is one CreateImageCache call. Params must hold ImageCacheName and Image.
@@ -74,7 +72,7 @@ func (c *Client) Create(ctx context.Context, r CreateRequest) (string, error) {
 		return "", fmt.Errorf("%s: a name and at least one image are required", action)
 	}
 	req := &sdk.CreateImageCacheRequest{RegionId: tea.String(r.RegionID), ClientToken: optString(r.ClientToken)}
-	if err := setParams(action, r.Params, func(p param, v any) error { return p.create(req, v) }, func(p param) bool { return p.create != nil }); err != nil {
+	if err := setParams(action, req, r.Params); err != nil {
 		return "", err
 	}
 	var id string
@@ -109,38 +107,13 @@ func (c *Client) Update(ctx context.Context, r UpdateRequest) error {
 		return fmt.Errorf("%s: an image cache ID is required", action)
 	}
 	req := &sdk.UpdateImageCacheRequest{RegionId: tea.String(r.RegionID), ImageCacheId: tea.String(r.ImageCacheID), ClientToken: optString(r.ClientToken)}
-	if err := setParams(action, r.Params, func(p param, v any) error { return p.update(req, v) }, func(p param) bool { return p.update != nil }); err != nil {
+	if err := setParams(action, req, r.Params); err != nil {
 		return err
 	}
 	return c.call(ctx, action, r.RegionID, c.secrets.with(passwords(r.Params)...), func(sc *sdk.Client, rt *util.RuntimeOptions) error {
 		_, err := sc.UpdateImageCacheWithOptions(req, rt)
 		return err
 	})
-}
-
-// setParams puts every parameter of ps into an SDK request through set, refusing one
-// the call does not take (takes) or a value of the wrong Go type.
-func setParams(action string, ps Params, set func(param, any) error, takes func(param) bool) error {
-	for _, name := range slices.Sorted(maps.Keys(ps)) {
-		p, ok := params[name]
-		if !ok || !takes(p) {
-			return fmt.Errorf("%s does not take the parameter %s", action, name)
-		}
-		if err := set(p, ps[name]); err != nil {
-			return fmt.Errorf("%s: %s: %w", action, name, err)
-		}
-	}
-	return nil
-}
-
-// settable reports whether CreateImageCache (create) or UpdateImageCache takes the
-// parameter through Params.
-func settable(name string, create bool) bool {
-	p, ok := params[name]
-	if create {
-		return ok && p.create != nil
-	}
-	return ok && p.update != nil
 }
 
 // Delete calls DeleteImageCache. clientToken may be empty.

@@ -2,129 +2,128 @@ package eci
 
 import (
 	"fmt"
+	"maps"
+	"reflect"
+	"slices"
 
-	sdk "github.com/alibabacloud-go/eci-20180808/v3/client"
 	"github.com/alibabacloud-go/tea/tea"
 )
 
-// param puts one parameter's value into the SDK's CreateImageCache and
-// UpdateImageCache requests; nil for a call that does not take it.
-type param struct {
-	create func(*sdk.CreateImageCacheRequest, any) error
-	update func(*sdk.UpdateImageCacheRequest, any) error
+// The SDK names each field of its CreateImageCacheRequest and UpdateImageCacheRequest
+// after the API parameter it sends, so Params are put into a request by name: a call
+// takes exactly the parameters its SDK request has a field for, and a new parameter of
+// the API needs no line here. Values are assigned, not converted: Params hold the Go
+// types of the API's values.
+
+// ownParams are the SDK requests' fields that eci fills in itself or never sends.
+var ownParams = map[string]bool{"RegionId": true, "ImageCacheId": true, "ClientToken": true,
+	"OwnerId": true, "OwnerAccount": true, "ResourceOwnerId": true, "ResourceOwnerAccount": true}
+
+// setParams puts every parameter of ps into req, a pointer to an SDK request struct,
+// refusing one the call does not take or a value of a type the parameter does not have.
+func setParams(action string, req any, ps Params) error {
+	r := reflect.ValueOf(req).Elem()
+	for _, name := range slices.Sorted(maps.Keys(ps)) {
+		dst := paramField(r, name)
+		if !dst.IsValid() {
+			return fmt.Errorf("%s does not take the parameter %s", action, name)
+		}
+		if err := assign(dst, ps[name]); err != nil {
+			return fmt.Errorf("%s: %s: %w", action, name, err)
+		}
+	}
+	return nil
 }
 
-// params maps each API parameter Params may hold to its place in the SDK's requests.
-var params = map[string]param{
-	"ImageCacheName": {value(func(r *sdk.CreateImageCacheRequest) **string { return &r.ImageCacheName }),
-		value(func(r *sdk.UpdateImageCacheRequest) **string { return &r.ImageCacheName })},
-	"Image": {list(func(r *sdk.CreateImageCacheRequest) *[]*string { return &r.Image }),
-		list(func(r *sdk.UpdateImageCacheRequest) *[]*string { return &r.Image })},
-	"ImageCacheSize": {value(func(r *sdk.CreateImageCacheRequest) **int32 { return &r.ImageCacheSize }),
-		value(func(r *sdk.UpdateImageCacheRequest) **int32 { return &r.ImageCacheSize })},
-	"EliminationStrategy": {value(func(r *sdk.CreateImageCacheRequest) **string { return &r.EliminationStrategy }),
-		value(func(r *sdk.UpdateImageCacheRequest) **string { return &r.EliminationStrategy })},
-	"ResourceGroupId": {value(func(r *sdk.CreateImageCacheRequest) **string { return &r.ResourceGroupId }),
-		value(func(r *sdk.UpdateImageCacheRequest) **string { return &r.ResourceGroupId })},
-	"SecurityGroupId": {value(func(r *sdk.CreateImageCacheRequest) **string { return &r.SecurityGroupId }),
-		value(func(r *sdk.UpdateImageCacheRequest) **string { return &r.SecurityGroupId })},
-	"VSwitchId": {value(func(r *sdk.CreateImageCacheRequest) **string { return &r.VSwitchId }),
-		value(func(r *sdk.UpdateImageCacheRequest) **string { return &r.VSwitchId })},
-	"EipInstanceId": {value(func(r *sdk.CreateImageCacheRequest) **string { return &r.EipInstanceId }),
-		value(func(r *sdk.UpdateImageCacheRequest) **string { return &r.EipInstanceId })},
-	"RetentionDays": {value(func(r *sdk.CreateImageCacheRequest) **int32 { return &r.RetentionDays }),
-		value(func(r *sdk.UpdateImageCacheRequest) **int32 { return &r.RetentionDays })},
-	"AutoMatchImageCache": {value(func(r *sdk.CreateImageCacheRequest) **bool { return &r.AutoMatchImageCache }),
-		value(func(r *sdk.UpdateImageCacheRequest) **bool { return &r.AutoMatchImageCache })},
-	"Flash": {value(func(r *sdk.CreateImageCacheRequest) **bool { return &r.Flash }),
-		value(func(r *sdk.UpdateImageCacheRequest) **bool { return &r.Flash })},
-	"StandardCopyCount": {value(func(r *sdk.CreateImageCacheRequest) **int32 { return &r.StandardCopyCount }),
-		value(func(r *sdk.UpdateImageCacheRequest) **int32 { return &r.StandardCopyCount })},
-	"FlashCopyCount": {value(func(r *sdk.CreateImageCacheRequest) **int32 { return &r.FlashCopyCount }),
-		value(func(r *sdk.UpdateImageCacheRequest) **int32 { return &r.FlashCopyCount })},
-	"ZoneId":            {create: value(func(r *sdk.CreateImageCacheRequest) **string { return &r.ZoneId })},
-	"Annotations":       {create: value(func(r *sdk.CreateImageCacheRequest) **string { return &r.Annotations })},
-	"InsecureRegistry":  {create: value(func(r *sdk.CreateImageCacheRequest) **string { return &r.InsecureRegistry })},
-	"PlainHttpRegistry": {create: value(func(r *sdk.CreateImageCacheRequest) **string { return &r.PlainHttpRegistry })},
-	"OsType":            {create: value(func(r *sdk.CreateImageCacheRequest) **string { return &r.OsType })},
-	"Tag": {
-		items(func(r *sdk.CreateImageCacheRequest, t Tag) error {
-			r.Tag = append(r.Tag, &sdk.CreateImageCacheRequestTag{Key: tea.String(t.Key), Value: tea.String(t.Value)})
-			return nil
-		}),
-		items(func(r *sdk.UpdateImageCacheRequest, t Tag) error {
-			r.Tag = append(r.Tag, &sdk.UpdateImageCacheRequestTag{Key: tea.String(t.Key), Value: tea.String(t.Value)})
-			return nil
-		}),
-	},
-	"ImageRegistryCredential": {
-		items(func(r *sdk.CreateImageCacheRequest, c RegistryCredential) error {
-			r.ImageRegistryCredential = append(r.ImageRegistryCredential, &sdk.CreateImageCacheRequestImageRegistryCredential{
-				Server: tea.String(c.Server), UserName: tea.String(c.UserName), Password: tea.String(c.Password)})
-			return nil
-		}),
-		items(func(r *sdk.UpdateImageCacheRequest, c RegistryCredential) error {
-			r.ImageRegistryCredential = append(r.ImageRegistryCredential, &sdk.UpdateImageCacheRequestImageRegistryCredential{
-				Server: tea.String(c.Server), UserName: tea.String(c.UserName), Password: tea.String(c.Password)})
-			return nil
-		}),
-	},
-	"AcrRegistryInfo": {
-		items(func(r *sdk.CreateImageCacheRequest, a AcrRegistryInfo) error {
-			r.AcrRegistryInfo = append(r.AcrRegistryInfo, &sdk.CreateImageCacheRequestAcrRegistryInfo{
-				InstanceId: tea.String(a.InstanceID), InstanceName: optString(a.InstanceName), RegionId: optString(a.RegionID),
-				Domain: tea.StringSlice(a.Domains), ArnService: optString(a.ArnService), ArnUser: optString(a.ArnUser)})
-			return nil
-		}),
-		items(func(r *sdk.UpdateImageCacheRequest, a AcrRegistryInfo) error {
-			if a.ArnService != "" || a.ArnUser != "" {
-				return fmt.Errorf("AcrRegistryInfo %s: ArnService and ArnUser can only be set on create", a.InstanceID)
+// takes reports whether the SDK request req (a pointer to its struct) sends the
+// parameter through Params.
+func takes(req any, name string) bool {
+	return paramField(reflect.ValueOf(req).Elem(), name).IsValid()
+}
+
+// paramField is the field of SDK request struct r that sends the parameter; invalid for
+// a parameter the call does not take through Params.
+func paramField(r reflect.Value, name string) reflect.Value {
+	if ownParams[name] {
+		return reflect.Value{}
+	}
+	return r.FieldByName(name)
+}
+
+// assign sets dst, a field of an SDK request, to v: a string, int32 or bool becomes a
+// pointer to it, a []string a list of pointers, and a list of Tag, RegistryCredential
+// or AcrRegistryInfo a list of the SDK's item structs, each set by item parameter.
+func assign(dst reflect.Value, v any) error {
+	switch x := v.(type) {
+	case string, int32, bool:
+		val := reflect.ValueOf(x)
+		if dst.Type() != reflect.PointerTo(val.Type()) {
+			return fmt.Errorf("want a %s, got a %T", dst.Type().Elem(), v)
+		}
+		p := reflect.New(val.Type())
+		p.Elem().Set(val)
+		dst.Set(p)
+		return nil
+	case []string:
+		val := reflect.ValueOf(tea.StringSlice(x))
+		if dst.Type() != val.Type() {
+			return fmt.Errorf("want a %s, got a %T", dst.Type(), v)
+		}
+		dst.Set(val)
+		return nil
+	case []Tag:
+		return assignItems(dst, x)
+	case []RegistryCredential:
+		return assignItems(dst, x)
+	case []AcrRegistryInfo:
+		return assignItems(dst, x)
+	}
+	return fmt.Errorf("no parameter takes a %T", v)
+}
+
+// item is an element of a list parameter: its item parameters by name, those sent.
+type item interface{ params() Params }
+
+// assignItems sets dst, a list of pointers to the SDK's item structs, to the items.
+func assignItems[T item](dst reflect.Value, items []T) error {
+	if dst.Kind() != reflect.Slice || dst.Type().Elem().Kind() != reflect.Pointer || dst.Type().Elem().Elem().Kind() != reflect.Struct {
+		return fmt.Errorf("want a %s, got a %T", dst.Type(), items)
+	}
+	list := reflect.MakeSlice(dst.Type(), 0, len(items))
+	for _, it := range items {
+		p := reflect.New(dst.Type().Elem().Elem())
+		ps := it.params()
+		for _, name := range slices.Sorted(maps.Keys(ps)) {
+			f := p.Elem().FieldByName(name)
+			if !f.IsValid() {
+				return fmt.Errorf("does not take the item parameter %s", name)
 			}
-			r.AcrRegistryInfo = append(r.AcrRegistryInfo, &sdk.UpdateImageCacheRequestAcrRegistryInfo{
-				InstanceId: tea.String(a.InstanceID), InstanceName: optString(a.InstanceName), RegionId: optString(a.RegionID),
-				Domain: tea.StringSlice(a.Domains)})
-			return nil
-		}),
-	},
-}
-
-// value sets a scalar parameter of type T.
-func value[T any, R any](at func(*R) **T) func(*R, any) error {
-	return func(r *R, v any) error {
-		x, ok := v.(T)
-		if !ok {
-			return fmt.Errorf("want a %T, got %T", x, v)
-		}
-		*at(r) = &x
-		return nil
-	}
-}
-
-// list sets a list of strings; an empty list is not sent.
-func list[R any](at func(*R) *[]*string) func(*R, any) error {
-	return func(r *R, v any) error {
-		x, ok := v.([]string)
-		if !ok {
-			return fmt.Errorf("want a []string, got %T", v)
-		}
-		*at(r) = tea.StringSlice(x)
-		return nil
-	}
-}
-
-// items adds each element of a list of T with add.
-func items[T any, R any](add func(*R, T) error) func(*R, any) error {
-	return func(r *R, v any) error {
-		x, ok := v.([]T)
-		if !ok {
-			var want []T
-			return fmt.Errorf("want a %T, got %T", want, v)
-		}
-		for _, e := range x {
-			if err := add(r, e); err != nil {
-				return err
+			if err := assign(f, ps[name]); err != nil {
+				return fmt.Errorf("%s: %w", name, err)
 			}
 		}
-		return nil
+		list = reflect.Append(list, p)
 	}
+	dst.Set(list)
+	return nil
+}
+
+func (t Tag) params() Params { return Params{"Key": t.Key, "Value": t.Value} }
+
+func (c RegistryCredential) params() Params {
+	return Params{"Server": c.Server, "UserName": c.UserName, "Password": c.Password}
+}
+
+// params leaves out the empty strings and the empty list, which are not sent.
+func (a AcrRegistryInfo) params() Params {
+	ps := Params{"InstanceId": a.InstanceID}
+	for name, v := range map[string]string{"InstanceName": a.InstanceName, "RegionId": a.RegionID, "ArnService": a.ArnService, "ArnUser": a.ArnUser} {
+		if v != "" {
+			ps[name] = v
+		}
+	}
+	if len(a.Domains) > 0 {
+		ps["Domain"] = a.Domains
+	}
+	return ps
 }
