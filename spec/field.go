@@ -5,8 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
-	"math"
 	"slices"
 
 	"github.com/imcsync/imcsync/internal/cloud"
@@ -168,33 +166,9 @@ const (
 )
 
 // Check says whether plain value v is a value of type t (a value read from a plan file
-// may be anything).
+// may be anything): whether Field.Wire converts it.
 func (t Type) Check(v any) error {
-	var err error
-	switch t {
-	case TypeString:
-		if _, ok := v.(string); !ok {
-			err = fmt.Errorf("want a string, got %s", kindOf(v))
-		}
-	case TypeInt32:
-		if n, ok := v.(int64); !ok || n < math.MinInt32 || n > math.MaxInt32 {
-			err = fmt.Errorf("want a 32-bit integer, got %s", kindOf(v))
-		}
-	case TypeBool:
-		if _, ok := v.(bool); !ok {
-			err = fmt.Errorf("want true or false, got %s", kindOf(v))
-		}
-	case TypeStringSet:
-		_, err = Strings(v)
-	case TypeTags:
-		_, err = StringMap(v)
-	case TypeCredentials:
-		_, err = Credentials(v)
-	case TypeAcrInfos:
-		_, err = AcrInfos(v)
-	default:
-		err = fmt.Errorf("no values of type %q", t)
-	}
+	_, err := Field{Type: t}.Wire(v)
 	return err
 }
 

@@ -8,40 +8,18 @@ import (
 	sdk "github.com/alibabacloud-go/eci-20180808/v3/client"
 	util "github.com/alibabacloud-go/tea-utils/v2/service"
 	"github.com/alibabacloud-go/tea/tea"
+
+	"github.com/imcsync/imcsync/internal/cloud"
 )
 
-// Tag is one user tag of a cache.
-type Tag struct {
-	Key   string
-	Value string // may be empty; it is still sent
-}
-
-// RegistryCredential logs in to a private image registry. Password is the resolved
-// secret: it is sent to the API and never appears in an error.
-type RegistryCredential struct {
-	Server   string // without http:// or https://
-	UserName string
-	Password string
-}
-
-// AcrRegistryInfo names a Container Registry Enterprise Edition instance. Empty strings
-// are not sent.
-type AcrRegistryInfo struct {
-	InstanceID   string // required by the API
-	InstanceName string
-	RegionID     string
-	Domains      []string
-	// ArnService and ArnUser exist on CreateImageCache only; Update refuses them.
-	ArnService string
-	ArnUser    string
-}
-
-// Params are the cache fields of a Create or Update call by API parameter name
-// ("ImageCacheSize"), with these Go values: string, int32, bool, []string (Image),
-// []Tag (Tag), []RegistryCredential (ImageRegistryCredential) and []AcrRegistryInfo
-// (AcrRegistryInfo). A parameter left out is not sent; an empty list cannot be sent (an
-// SDK limit). A call takes the parameters its SDK request has (params.go).
-type Params map[string]any
+// The parameters of Create and Update and the items of their lists are cloud's
+// (cloud.Params); a call takes the parameters its SDK request has (params.go).
+type (
+	Params             = cloud.Params
+	Tag                = cloud.Tag
+	RegistryCredential = cloud.RegistryCredential
+	AcrRegistryInfo    = cloud.AcrRegistryInfo
+)
 
 // CreateRequest is one CreateImageCache call. Params must hold ImageCacheName and Image.
 type CreateRequest struct {

@@ -72,27 +72,25 @@ func assign(dst reflect.Value, v any) error {
 		dst.Set(val)
 		return nil
 	case []Tag:
-		return assignItems(dst, x)
+		return assignItems(dst, x, tagParams)
 	case []RegistryCredential:
-		return assignItems(dst, x)
+		return assignItems(dst, x, credentialParams)
 	case []AcrRegistryInfo:
-		return assignItems(dst, x)
+		return assignItems(dst, x, acrParams)
 	}
 	return fmt.Errorf("no parameter takes a %T", v)
 }
 
-// item is an element of a list parameter: its item parameters by name, those sent.
-type item interface{ params() Params }
-
-// assignItems sets dst, a list of pointers to the SDK's item structs, to the items.
-func assignItems[T item](dst reflect.Value, items []T) error {
+// assignItems sets dst, a list of pointers to the SDK's item structs, to the items,
+// whose item parameters params gives by name.
+func assignItems[T any](dst reflect.Value, items []T, params func(T) Params) error {
 	if dst.Kind() != reflect.Slice || dst.Type().Elem().Kind() != reflect.Pointer || dst.Type().Elem().Elem().Kind() != reflect.Struct {
 		return fmt.Errorf("want a %s, got a %T", dst.Type(), items)
 	}
 	list := reflect.MakeSlice(dst.Type(), 0, len(items))
 	for _, it := range items {
 		p := reflect.New(dst.Type().Elem().Elem())
-		ps := it.params()
+		ps := params(it)
 		for _, name := range slices.Sorted(maps.Keys(ps)) {
 			f := p.Elem().FieldByName(name)
 			if !f.IsValid() {
@@ -108,14 +106,14 @@ func assignItems[T item](dst reflect.Value, items []T) error {
 	return nil
 }
 
-func (t Tag) params() Params { return Params{"Key": t.Key, "Value": t.Value} }
+func tagParams(t Tag) Params { return Params{"Key": t.Key, "Value": t.Value} }
 
-func (c RegistryCredential) params() Params {
+func credentialParams(c RegistryCredential) Params {
 	return Params{"Server": c.Server, "UserName": c.UserName, "Password": c.Password}
 }
 
-// params leaves out the empty strings and the empty list, which are not sent.
-func (a AcrRegistryInfo) params() Params {
+// acrParams leaves out the empty strings and the empty list, which are not sent.
+func acrParams(a AcrRegistryInfo) Params {
 	ps := Params{"InstanceId": a.InstanceID}
 	for name, v := range map[string]string{"InstanceName": a.InstanceName, "RegionId": a.RegionID, "ArnService": a.ArnService, "ArnUser": a.ArnUser} {
 		if v != "" {
