@@ -54,7 +54,7 @@ func TestFieldTableCoverage(t *testing.T) {
 				t.Fatalf("%s has no two Examples in spec's table: add two different valid values", f.Key)
 			}
 			for _, s := range samples {
-				if err := f.Type.Check(s); err != nil {
+				if _, err := f.Wire(s); err != nil {
 					t.Fatalf("sample %v: %v", s, err)
 				}
 			}

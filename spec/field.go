@@ -165,13 +165,6 @@ const (
 	TypeAcrInfos    Type = "ACR infos"   // a list of AcrRegistryInfo objects
 )
 
-// Check says whether plain value v is a value of type t (a value read from a plan file
-// may be anything): whether Field.Wire converts it.
-func (t Type) Check(v any) error {
-	_, err := Field{Type: t}.Wire(v)
-	return err
-}
-
 // CacheFields lists every key of an imageCaches entry with its API parameter and how
 // imcsync manages it.
 func CacheFields() []Field { return slices.Clone(cacheFields) }
