@@ -57,7 +57,7 @@ func TestDecide(t *testing.T) {
 }
 
 func TestSettle(t *testing.T) {
-	sent := sent{req: planner.Request{"size": int64(40)}}
+	sent := sent{req: planner.Request{"ImageCacheSize": int32(40)}}
 	old := &cloud.Cache{Status: cloud.Ready, Size: 20}
 	updated := &cloud.Cache{Status: cloud.Ready, Size: 40}
 	failed := &cloud.Cache{Status: cloud.UpdateFailed, Size: 40, Events: []cloud.Event{{Type: "Warning", Message: "pull failed"}}}
@@ -96,7 +96,7 @@ func TestSettle(t *testing.T) {
 
 func TestClientToken(t *testing.T) {
 	ch := planner.Change{Region: "cn-hangzhou", Name: "web", ID: "imc-1", Action: planner.Update, Fingerprint: "f1"}
-	r := planner.Request{"size": int64(40)}
+	r := planner.Request{"ImageCacheSize": int32(40)}
 	run := newRunID()
 	tok := clientToken(run, ch, planner.Update, r)
 	if tok != clientToken(run, ch, planner.Update, r) || len(tok) > 64 || !strings.HasPrefix(tok, "imcsync-"+run+"-") {
@@ -104,7 +104,7 @@ func TestClientToken(t *testing.T) {
 	}
 	other := ch
 	other.Fingerprint = "f2"
-	if clientToken(run, other, planner.Update, r) == tok || clientToken(run, ch, planner.Update, planner.Request{"size": int64(41)}) == tok {
+	if clientToken(run, other, planner.Update, r) == tok || clientToken(run, ch, planner.Update, planner.Request{"ImageCacheSize": int32(41)}) == tok {
 		t.Error("token does not depend on the fingerprint or the request")
 	}
 	if next := newRunID(); next == run || clientToken(next, ch, planner.Update, r) == tok {
@@ -114,7 +114,7 @@ func TestClientToken(t *testing.T) {
 
 func TestCreateToken(t *testing.T) {
 	ch := planner.Change{Region: "cn-hangzhou", Name: "web", Action: planner.Create}
-	r := planner.Request{"name": "web", "images": []string{"nginx:1"}}
+	r := planner.Request{"ImageCacheName": "web", "Image": []string{"nginx:1"}}
 	tok := createToken("team-a", ch, r, "")
 	if tok != createToken("team-a", ch, r, "") || len(tok) > 64 || !strings.HasPrefix(tok, "imcsync-c-") {
 		t.Fatalf("token %q: want the same for the same create in any run, ASCII, at most 64", tok)
@@ -125,7 +125,7 @@ func TestCreateToken(t *testing.T) {
 		"owner":   createToken("team-b", ch, r, ""),
 		"region":  createToken("team-a", region, r, ""),
 		"name":    createToken("team-a", name, r, ""),
-		"content": createToken("team-a", ch, planner.Request{"name": "web", "images": []string{"nginx:2"}}, ""),
+		"content": createToken("team-a", ch, planner.Request{"ImageCacheName": "web", "Image": []string{"nginx:2"}}, ""),
 		"after":   createToken("team-a", ch, r, "imc-gone"),
 	} {
 		if other == tok {

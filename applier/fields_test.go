@@ -54,16 +54,16 @@ func TestFieldTableCoverage(t *testing.T) {
 				t.Fatalf("%s has no two Examples in spec's table: add two different valid values", f.Key)
 			}
 			for _, s := range samples {
-				if err := f.Type.Check(s); err != nil {
+				if _, err := f.Wire(s); err != nil {
 					t.Fatalf("sample %v: %v", s, err)
 				}
 			}
 			name := "cov-" + strings.ToLower(f.Key)
-			req := planner.Request{"name": name, "images": []any{"nginx:1"}, f.Key: samples[0]}
+			req := planner.Request{"ImageCacheName": name, "Image": []string{"nginx:1"}, f.Param: wire(t, f, samples[0])}
 			if f.Key == "name" {
 				name = samples[0].(string)
 			}
-			ps, err := params(req, keysOf(req), true, getenv)
+			ps, err := withPasswords(req, getenv)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -86,7 +86,7 @@ func TestFieldTableCoverage(t *testing.T) {
 				return
 			}
 			for i, want := range []error{eci.ErrNoNeedUpdate, nil} {
-				ps, err := params(planner.Request{f.Key: samples[i]}, []string{f.Key}, false, getenv)
+				ps, err := withPasswords(planner.Request{f.Param: wire(t, f, samples[i])}, getenv)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -99,12 +99,14 @@ func TestFieldTableCoverage(t *testing.T) {
 	}
 }
 
-func keysOf(r planner.Request) []string {
-	var keys []string
-	for k := range r {
-		keys = append(keys, k)
+// wire is the value of f's API parameter for plain value v.
+func wire(t *testing.T, f spec.Field, v any) any {
+	t.Helper()
+	w, err := f.Wire(v)
+	if err != nil {
+		t.Fatalf("%s: %v", f.Key, err)
 	}
-	return keys
+	return w
 }
 
 // storedCache is the emulator's record of a cache as its state file writes it.

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"maps"
 	"slices"
 
@@ -68,17 +67,10 @@ func newRunID() string {
 	return hex.EncodeToString(b)
 }
 
-// updateRequest turns a change into its UpdateImageCache call: the fields the plan
-// gives to that call (planner.CallUpdate). Registry passwords are resolved here, through
-// getenv, and nowhere else.
+// updateRequest turns a change into its UpdateImageCache call: the change's request,
+// which holds the fields the plan gives to that call (planner.CallUpdate).
 func updateRequest(runID string, ch planner.Change, r planner.Request, getenv func(string) string) (eci.UpdateRequest, error) {
-	var keys []string
-	for _, fc := range ch.Fields {
-		if fc.Send && fc.Call == planner.CallUpdate {
-			keys = append(keys, fc.Field)
-		}
-	}
-	ps, err := params(r, keys, false, getenv)
+	ps, err := withPasswords(r, getenv)
 	if err != nil {
 		return eci.UpdateRequest{}, err
 	}
@@ -88,88 +80,38 @@ func updateRequest(runID string, ch planner.Change, r planner.Request, getenv fu
 // createRequest turns a create into its CreateImageCache call: every field of the
 // request, with the token createToken gives for owner and after.
 func createRequest(owner string, ch planner.Change, r planner.Request, after string, getenv func(string) string) (eci.CreateRequest, error) {
-	ps, err := params(r, slices.Collect(maps.Keys(r)), true, getenv)
+	ps, err := withPasswords(r, getenv)
 	if err != nil {
 		return eci.CreateRequest{}, err
 	}
 	return eci.CreateRequest{RegionID: ch.Region, ClientToken: createToken(owner, ch, r, after), Params: ps}, nil
 }
 
-// params are the API parameters of the request's fields keys, by spec's field table:
-// each field's parameter name, and its plain value in the Go type eci takes for the
-// field's type.
-func params(r planner.Request, keys []string, create bool, getenv func(string) string) (eci.Params, error) {
-	ps := eci.Params{}
-	for _, key := range keys {
-		f, ok := spec.FieldByKey(key)
-		switch {
-		case !ok:
-			return nil, fmt.Errorf("field %q is not one this imcsync sends", key)
-		case create && !f.OnCreate, !create && !f.OnUpdate:
-			return nil, fmt.Errorf("the plan sends %s, which %s does not take", key, map[bool]string{true: planner.CallCreate, false: planner.CallUpdate}[create])
-		}
-		v, err := wire(f.Type, r[key], getenv)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", key, err)
-		}
-		ps[f.Param] = v
+// The API parameters the applier reads in a request: registry credentials, whose
+// passwords are resolved just before a call, and the tags a create sends, which
+// verification looks for on the cache.
+const (
+	credentialsParam = "ImageRegistryCredential"
+	tagsParam        = "Tag"
+)
+
+// withPasswords returns the request's parameters with each registry password resolved
+// from its environment variable, through getenv, here and nowhere else. The error names
+// the variable, never a value.
+func withPasswords(r planner.Request, getenv func(string) string) (eci.Params, error) {
+	ps := eci.Params(maps.Clone(r))
+	creds, ok := r[credentialsParam].([]eci.RegistryCredential)
+	if !ok {
+		return ps, nil
 	}
+	resolved := slices.Clone(creds)
+	for i, c := range resolved {
+		pw, err := spec.RegistryCredential{Server: c.Server, UserName: c.UserName, PasswordFromEnv: c.PasswordFromEnv}.Password(getenv)
+		if err != nil {
+			return nil, err
+		}
+		resolved[i].Password = pw
+	}
+	ps[credentialsParam] = resolved
 	return ps, nil
-}
-
-// wire converts a plain value (checked by planner.Change.Request) of type t to the Go
-// value eci.Params holds for it.
-func wire(t spec.Type, v any, getenv func(string) string) (any, error) {
-	switch t {
-	case spec.TypeString, spec.TypeBool:
-		return v, nil
-	case spec.TypeInt32:
-		return int32(v.(int64)), nil
-	case spec.TypeStringSet:
-		return spec.Strings(v)
-	case spec.TypeTags:
-		m, err := spec.StringMap(v)
-		return tags(m), err
-	case spec.TypeCredentials:
-		creds, err := spec.Credentials(v)
-		if err != nil {
-			return nil, err
-		}
-		return credentials(creds, getenv)
-	case spec.TypeAcrInfos:
-		infos, err := spec.AcrInfos(v)
-		return acrInfos(infos), err
-	}
-	return nil, fmt.Errorf("no parameter values of type %s", t)
-}
-
-// tags turns a tag set into the list the API takes, sorted by key.
-func tags(m map[string]string) []eci.Tag {
-	var out []eci.Tag
-	for _, k := range slices.Sorted(maps.Keys(m)) {
-		out = append(out, eci.Tag{Key: k, Value: m[k]})
-	}
-	return out
-}
-
-// credentials resolves each registry password from its environment variable. The error
-// names the variable, never a value.
-func credentials(in []spec.RegistryCredential, getenv func(string) string) ([]eci.RegistryCredential, error) {
-	var out []eci.RegistryCredential
-	for _, c := range in {
-		pw, err := c.Password(getenv)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, eci.RegistryCredential{Server: c.Server, UserName: c.UserName, Password: pw})
-	}
-	return out, nil
-}
-
-func acrInfos(in []spec.AcrRegistryInfo) []eci.AcrRegistryInfo {
-	var out []eci.AcrRegistryInfo
-	for _, a := range in {
-		out = append(out, eci.AcrRegistryInfo{InstanceID: a.InstanceID, InstanceName: a.InstanceName, RegionID: a.RegionID, Domains: a.Domains})
-	}
-	return out
 }

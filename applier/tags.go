@@ -6,6 +6,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 
@@ -191,4 +193,13 @@ func untagToken(runID string, b *tagBatch) string {
 // UpdateImageCache, and so no status precondition.
 func tagsOnly(ch planner.Change) bool {
 	return ch.Action == planner.Update && ch.TagsOnly()
+}
+
+// tags turns a tag set into the list the API takes, sorted by key.
+func tags(m map[string]string) []eci.Tag {
+	var out []eci.Tag
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		out = append(out, eci.Tag{Key: k, Value: m[k]})
+	}
+	return out
 }

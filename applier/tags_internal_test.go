@@ -74,7 +74,7 @@ func TestTagBatches(t *testing.T) {
 }
 
 func TestVerifyNamesValues(t *testing.T) {
-	sent := sent{req: planner.Request{"size": int64(40), "images": []any{"a:1", "b:1"}, "tags": map[string]any{"team": "web", "env": ""}}}
+	sent := sent{req: planner.Request{"ImageCacheSize": int32(40), "Image": []string{"a:1", "b:1"}, "Tag": []cloud.Tag{{Key: "env", Value: ""}, {Key: "team", Value: "web"}}}}
 	live := cloud.Cache{Size: 20, Images: []string{"a:1", "b:1"}, Tags: map[string]string{"team": "web", "old": "x", "acs:rm:rgId": "rg-1"}}
 	got := mismatchMessage(verify(sent, live))
 	want := `the API accepted size=40 but the cache shows size=20; ` +

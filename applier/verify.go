@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -57,19 +58,22 @@ type sent struct {
 // must show its value, and every key removed must be gone.
 func verify(s sent, live cloud.Cache) []mismatch {
 	var out []mismatch
-	for _, key := range slices.Sorted(maps.Keys(s.req)) {
-		f, ok := spec.FieldByKey(key)
+	for _, param := range slices.Sorted(maps.Keys(s.req)) {
+		f, ok := spec.FieldByParam(param)
 		if !ok || !f.ReadBack() || f.Type == spec.TypeTags {
 			continue
 		}
-		if got := f.Live(&live); !spec.Equal(got, s.req[key]) {
-			out = append(out, mismatch{field: key, sent: format(s.req[key]), shown: format(got)})
+		shown, err := f.Wire(f.Live(&live))
+		if err != nil || !reflect.DeepEqual(shown, s.req[param]) {
+			out = append(out, mismatch{field: f.Key, sent: format(s.req[param]), shown: format(shown)})
 		}
 	}
 	want := map[string]string{}
 	var keys []string
-	if tagsSent, whole := s.req["tags"]; whole {
-		want, _ = spec.StringMap(tagsSent) // checked by planner.Change.Request
+	if tagsSent, whole := s.req[tagsParam].([]cloud.Tag); whole {
+		for _, t := range tagsSent {
+			want[t.Key] = t.Value
+		}
 		for k := range live.Tags {
 			if _, ok := want[k]; !ok && !planner.SystemTag(k) {
 				keys = append(keys, k)

@@ -135,8 +135,11 @@ func TestRefreshCreatesWholeCache(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tags := req["tags"].(map[string]any)
-	if tags["team"] != "web" || tags[spec.BuiltTag] != builtOf(now, "nginx:1.25", "redis:7") || req["securityGroupId"] != "sg-1" {
+	tags := map[string]string{}
+	for _, tg := range req["Tag"].([]cloud.Tag) {
+		tags[tg.Key] = tg.Value
+	}
+	if tags["team"] != "web" || tags[spec.BuiltTag] != builtOf(now, "nginx:1.25", "redis:7") || req["SecurityGroupId"] != "sg-1" {
 		t.Fatalf("create request %v", req)
 	}
 }

@@ -190,7 +190,7 @@ func TestWriteOnlyFields(t *testing.T) {
 	t.Run("changed since the record is sent", func(t *testing.T) {
 		got := planOne(t, "", withSG("sg-2"), recorded)
 		req, _ := got.Request()
-		if req["securityGroupId"] != "sg-2" || req["flash"] != nil {
+		if req["SecurityGroupId"] != "sg-2" || req["Flash"] != nil {
 			t.Errorf("request = %+v, want only securityGroupId sg-2 (and tags)", req)
 		}
 		if fc := got.Fields[0]; fc.Before != nil || fc.BeforeState != BeforeRecorded {
@@ -328,9 +328,9 @@ func TestMatching(t *testing.T) {
 			t.Fatalf("got %s, %v", c.Action, err)
 		}
 		rec := desiredRecord(&spec.Cache{SecurityGroupID: p("sg"), VSwitchID: p("vsw")}).format()
-		want := Request{"name": "web", "images": []any{"nginx:1.25", "redis:7"}, "size": int64(20),
-			"securityGroupId": "sg", "vSwitchId": "vsw",
-			"tags": map[string]any{"team": "web", spec.OwnerTag: "o", spec.RecordTag: rec}}
+		want := Request{"ImageCacheName": "web", "Image": []string{"nginx:1.25", "redis:7"}, "ImageCacheSize": int32(20),
+			"SecurityGroupId": "sg", "VSwitchId": "vsw",
+			"Tag": []cloud.Tag{{Key: spec.RecordTag, Value: rec}, {Key: spec.OwnerTag, Value: "o"}, {Key: "team", Value: "web"}}}
 		if diff := cmp.Diff(want, req); diff != "" {
 			t.Errorf("request (-want +got):\n%s", diff)
 		}
@@ -379,7 +379,7 @@ func TestRequestFromPlanFile(t *testing.T) {
 	if diff := cmp.Diff(fresh, fromFile); diff != "" {
 		t.Errorf("plan file request differs (-fresh +file):\n%s", diff)
 	}
-	if fresh["size"] != int64(50) || len(fresh.Credentials()) != 1 {
+	if fresh["ImageCacheSize"] != int32(50) || len(fresh.Credentials()) != 1 {
 		t.Errorf("request = %+v", fresh)
 	}
 }
@@ -428,7 +428,10 @@ func sentTags(t *testing.T, c Change) map[string]string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tags, _ := spec.StringMap(r["tags"])
+		tags := map[string]string{}
+		for _, tg := range r["Tag"].([]cloud.Tag) {
+			tags[tg.Key] = tg.Value
+		}
 		return tags
 	}
 	set, _, err := c.TagDelta()

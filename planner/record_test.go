@@ -50,7 +50,7 @@ func TestRecordOrderFree(t *testing.T) {
 	}
 	got = planOne(t, "", func(c *spec.Cache) { d(c); c.Flash = p(false) }, func(c *cloud.Cache) { c.Tags[spec.RecordTag] = reordered })
 	req, _ := got.Request()
-	if req["flash"] != false || req["securityGroupId"] != nil || !strings.Contains(sentTags(t, got)[spec.RecordTag], "zz=abcd") {
+	if req["Flash"] != false || req["SecurityGroupId"] != nil || !strings.Contains(sentTags(t, got)[spec.RecordTag], "zz=abcd") {
 		t.Errorf("flash changed: request %v, want flash only and the unknown entry kept", req)
 	}
 }
@@ -70,7 +70,7 @@ func TestRecordV1Rewritten(t *testing.T) {
 	}
 	// A v1 record of another value: the field is sent, as with a v2 record.
 	got = planOne(t, "", func(c *spec.Cache) { d(c); c.SecurityGroupID = p("sg-2") }, func(c *cloud.Cache) { c.Tags[spec.RecordTag] = v1 })
-	if req, _ := got.Request(); req["securityGroupId"] != "sg-2" || req["flash"] != nil {
+	if req, _ := got.Request(); req["SecurityGroupId"] != "sg-2" || req["Flash"] != nil {
 		t.Errorf("v1 record, changed field: request %v", req)
 	}
 }

@@ -65,7 +65,7 @@ func TestReplace(t *testing.T) {
 			t.Fatalf("%s: %+v, want a replace of imc-1", target, c)
 		}
 		req, err := c.Request()
-		if tags := sentTags(t, c); err != nil || req["name"] != "web" || len(req["images"].([]any)) != 2 || req["securityGroupId"] != "sg-1" ||
+		if tags := sentTags(t, c); err != nil || req["ImageCacheName"] != "web" || len(req["Image"].([]string)) != 2 || req["SecurityGroupId"] != "sg-1" ||
 			tags[spec.OwnerTag] != "team-a" || tags[spec.SourceTag] != "caches/imagecaches.yaml" {
 			t.Errorf("%s: request %+v, %v; want the whole create with owner and source tags", target, req, err)
 		}

@@ -5,8 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
-	"math"
 	"slices"
 
 	"github.com/imcsync/imcsync/internal/cloud"
@@ -31,9 +29,9 @@ const (
 
 // Field describes one key of an imageCaches entry: the one table of the API's image-cache
 // fields (cacheFields, in fields.go) that the planner, the applier, the export, the JSON
-// Schema's generator and the emulator's test read. Adding a field is a row there (and,
-// when the SDK needs it, a line of eci's parameter mapping, and the emulator); nothing
-// else lists fields.
+// Schema's generator and the emulator's test read. Adding a field is a row there (and
+// the emulator); nothing else lists fields. A row's Param is the name the SDK gives the
+// parameter, which is how eci puts the value into its request.
 type Field struct {
 	Key     string  // YAML key, also a plan's FieldChange.Field
 	Param   string  // API parameter, "" for local settings
@@ -166,37 +164,6 @@ const (
 	TypeCredentials Type = "credentials" // a list of RegistryCredential objects
 	TypeAcrInfos    Type = "ACR infos"   // a list of AcrRegistryInfo objects
 )
-
-// Check says whether plain value v is a value of type t (a value read from a plan file
-// may be anything).
-func (t Type) Check(v any) error {
-	var err error
-	switch t {
-	case TypeString:
-		if _, ok := v.(string); !ok {
-			err = fmt.Errorf("want a string, got %s", kindOf(v))
-		}
-	case TypeInt32:
-		if n, ok := v.(int64); !ok || n < math.MinInt32 || n > math.MaxInt32 {
-			err = fmt.Errorf("want a 32-bit integer, got %s", kindOf(v))
-		}
-	case TypeBool:
-		if _, ok := v.(bool); !ok {
-			err = fmt.Errorf("want true or false, got %s", kindOf(v))
-		}
-	case TypeStringSet:
-		_, err = Strings(v)
-	case TypeTags:
-		_, err = StringMap(v)
-	case TypeCredentials:
-		_, err = Credentials(v)
-	case TypeAcrInfos:
-		_, err = AcrInfos(v)
-	default:
-		err = fmt.Errorf("no values of type %q", t)
-	}
-	return err
-}
 
 // CacheFields lists every key of an imageCaches entry with its API parameter and how
 // imcsync manages it.

@@ -12,7 +12,7 @@ func TestExamplesLoad(t *testing.T) {
 	for _, f := range cacheFields {
 		for i, ex := range f.Examples {
 			t.Run(fmt.Sprintf("%s/%d", f.Key, i), func(t *testing.T) {
-				if err := f.Type.Check(ex); err != nil {
+				if _, err := f.Wire(ex); err != nil {
 					t.Fatalf("example %v is no %s: %v", ex, f.Type, err)
 				}
 				v, err := json.Marshal(ex)

@@ -14,7 +14,9 @@ import (
 // bool, string, int64 (every number is an integer), []any and map[string]any. Values
 // are converted once, where they are made (Field.Declared, Field.Live, or decoding a
 // plan file), so that a plan just built and one read back from a file hold the same
-// values, and nothing downstream guesses types or goes through JSON again.
+// values, and nothing downstream guesses types or goes through JSON again. A value
+// leaves the plan through one checked conversion to its API parameter's Go value,
+// Field.Wire.
 
 // Plain converts v to a plain JSON value. It takes the Go values the table's fields
 // have (string, int32, bool, []string, map[string]string, []RegistryCredential,

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"encoding/json"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -9,9 +10,9 @@ import (
 	"github.com/imcsync/imcsync/internal/cloud"
 )
 
-// TestTypeCheck: Check takes a value of its type as a plan file holds it and refuses
+// TestWire: Wire takes a value of the field's type as a plan file holds it and refuses
 // any other kind, naming what it got.
-func TestTypeCheck(t *testing.T) {
+func TestWire(t *testing.T) {
 	for _, c := range []struct {
 		t    Type
 		v    any
@@ -40,12 +41,12 @@ func TestTypeCheck(t *testing.T) {
 		{TypeAcrInfos, []any{map[string]any{"instanceId": int64(1)}}, "instanceId: want a string, got a number"},
 		{Type("date"), "x", `no values of type "date"`},
 	} {
-		err := c.t.Check(c.v)
+		_, err := Field{Type: c.t}.Wire(c.v)
 		switch {
 		case c.want == "" && err != nil:
-			t.Errorf("%s.Check(%#v): %v", c.t, c.v, err)
+			t.Errorf("%s: Wire(%#v): %v", c.t, c.v, err)
 		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
-			t.Errorf("%s.Check(%#v) = %v, want %q", c.t, c.v, err, c.want)
+			t.Errorf("%s: Wire(%#v) = %v, want %q", c.t, c.v, err, c.want)
 		}
 	}
 }
@@ -128,3 +129,26 @@ func TestClosest(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestWireValues: Wire gives each type the Go value of its API parameter: an int32, a
+// list of strings, tags sorted by key, credentials naming their variable.
+func TestWireValues(t *testing.T) {
+	for _, c := range []struct {
+		t    Type
+		v    any
+		want any
+	}{
+		{TypeInt32, int64(20), int32(20)},
+		{TypeStringSet, []any{"a", "b"}, []string{"a", "b"}},
+		{TypeTags, map[string]any{"z": "1", "a": ""}, []cloud.Tag{{Key: "a", Value: ""}, {Key: "z", Value: "1"}}},
+		{TypeCredentials, []any{map[string]any{"server": "r", "userName": "u", "passwordFromEnv": "P"}},
+			[]cloud.RegistryCredential{{Server: "r", UserName: "u", PasswordFromEnv: "P"}}},
+		{TypeAcrInfos, []any{map[string]any{"instanceId": "cri-1", "domains": []any{"a.example.com"}}},
+			[]cloud.AcrRegistryInfo{{InstanceID: "cri-1", Domains: []string{"a.example.com"}}}},
+	} {
+		got, err := Field{Type: c.t}.Wire(c.v)
+		if err != nil || !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s: Wire(%#v) = %#v, %v; want %#v", c.t, c.v, got, err, c.want)
+		}
+	}
+}

@@ -5,45 +5,24 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 
 	sdk "github.com/alibabacloud-go/eci-20180808/v3/client"
 	util "github.com/alibabacloud-go/tea-utils/v2/service"
 	"github.com/alibabacloud-go/tea/tea"
+
+	"github.com/imcsync/imcsync/internal/cloud"
 )
 
-// Tag is one user tag of a cache.
-type Tag struct {
-	Key   string
-	Value string // may be empty; it is still sent
-}
-
-// RegistryCredential logs in to a private image registry. Password is the resolved
-// secret: it is sent to the API and never appears in an error.
-type RegistryCredential struct {
-	Server   string // without http:// or https://
-	UserName string
-	Password string
-}
-
-// AcrRegistryInfo names a Container Registry Enterprise Edition instance. Empty strings
-// are not sent.
-type AcrRegistryInfo struct {
-	InstanceID   string // required by the API
-	InstanceName string
-	RegionID     string
-	Domains      []string
-	// ArnService and ArnUser exist on CreateImageCache only; Update refuses them.
-	ArnService string
-	ArnUser    string
-}
-
-// Params are the cache fields of a Create or Update call by API parameter name
-// ("ImageCacheSize"), with these Go values: string, int32, bool, []string (Image),
-// []Tag (Tag), []RegistryCredential (ImageRegistryCredential) and []AcrRegistryInfo
-// (AcrRegistryInfo). A parameter left out is not sent; an empty list cannot be sent (an
-// SDK limit). settable says which parameters each call takes.
-type Params map[string]any
+// The parameters of Create and Update and the items of their lists are cloud's
+// (cloud.Params); a call takes the parameters its SDK request has (setParams).
+type (
+	Params             = cloud.Params
+	Tag                = cloud.Tag
+	RegistryCredential = cloud.RegistryCredential
+	AcrRegistryInfo    = cloud.AcrRegistryInfo
+)
 
 // CreateRequest is one CreateImageCache call. Params must hold ImageCacheName and Image.
 type CreateRequest struct {
@@ -74,7 +53,7 @@ func (c *Client) Create(ctx context.Context, r CreateRequest) (string, error) {
 		return "", fmt.Errorf("%s: a name and at least one image are required", action)
 	}
 	req := &sdk.CreateImageCacheRequest{RegionId: tea.String(r.RegionID), ClientToken: optString(r.ClientToken)}
-	if err := setParams(action, r.Params, func(p param, v any) error { return p.create(req, v) }, func(p param) bool { return p.create != nil }); err != nil {
+	if err := setParams(action, req, r.Params); err != nil {
 		return "", err
 	}
 	var id string
@@ -109,7 +88,7 @@ func (c *Client) Update(ctx context.Context, r UpdateRequest) error {
 		return fmt.Errorf("%s: an image cache ID is required", action)
 	}
 	req := &sdk.UpdateImageCacheRequest{RegionId: tea.String(r.RegionID), ImageCacheId: tea.String(r.ImageCacheID), ClientToken: optString(r.ClientToken)}
-	if err := setParams(action, r.Params, func(p param, v any) error { return p.update(req, v) }, func(p param) bool { return p.update != nil }); err != nil {
+	if err := setParams(action, req, r.Params); err != nil {
 		return err
 	}
 	return c.call(ctx, action, r.RegionID, c.secrets.with(passwords(r.Params)...), func(sc *sdk.Client, rt *util.RuntimeOptions) error {
@@ -118,29 +97,121 @@ func (c *Client) Update(ctx context.Context, r UpdateRequest) error {
 	})
 }
 
-// setParams puts every parameter of ps into an SDK request through set, refusing one
-// the call does not take (takes) or a value of the wrong Go type.
-func setParams(action string, ps Params, set func(param, any) error, takes func(param) bool) error {
+// The SDK names each field of its CreateImageCacheRequest and UpdateImageCacheRequest
+// after the API parameter it sends, so Params are put into a request by name: a call
+// takes exactly the parameters its SDK request has a field for, and a new parameter of
+// the API needs no line here. Values are assigned, not converted: Params hold the Go
+// types of the API's values.
+
+// ownParams are the SDK requests' fields that eci fills in itself or never sends.
+var ownParams = map[string]bool{"RegionId": true, "ImageCacheId": true, "ClientToken": true,
+	"OwnerId": true, "OwnerAccount": true, "ResourceOwnerId": true, "ResourceOwnerAccount": true}
+
+// setParams puts every parameter of ps into req, a pointer to an SDK request struct,
+// refusing one the call does not take or a value of a type the parameter does not have.
+func setParams(action string, req any, ps Params) error {
+	r := reflect.ValueOf(req).Elem()
 	for _, name := range slices.Sorted(maps.Keys(ps)) {
-		p, ok := params[name]
-		if !ok || !takes(p) {
+		dst := paramField(r, name)
+		if !dst.IsValid() {
 			return fmt.Errorf("%s does not take the parameter %s", action, name)
 		}
-		if err := set(p, ps[name]); err != nil {
+		if err := assign(dst, ps[name]); err != nil {
 			return fmt.Errorf("%s: %s: %w", action, name, err)
 		}
 	}
 	return nil
 }
 
-// settable reports whether CreateImageCache (create) or UpdateImageCache takes the
+// takes reports whether the SDK request req (a pointer to its struct) sends the
 // parameter through Params.
-func settable(name string, create bool) bool {
-	p, ok := params[name]
-	if create {
-		return ok && p.create != nil
+func takes(req any, name string) bool {
+	return paramField(reflect.ValueOf(req).Elem(), name).IsValid()
+}
+
+// paramField is the field of SDK request struct r that sends the parameter; invalid for
+// a parameter the call does not take through Params.
+func paramField(r reflect.Value, name string) reflect.Value {
+	if ownParams[name] {
+		return reflect.Value{}
 	}
-	return ok && p.update != nil
+	return r.FieldByName(name)
+}
+
+// assign sets dst, a field of an SDK request, to v: a string, int32 or bool becomes a
+// pointer to it, a []string a list of pointers, and a list of Tag, RegistryCredential
+// or AcrRegistryInfo a list of the SDK's item structs, each set by item parameter.
+func assign(dst reflect.Value, v any) error {
+	switch x := v.(type) {
+	case string, int32, bool:
+		val := reflect.ValueOf(x)
+		if dst.Type() != reflect.PointerTo(val.Type()) {
+			return fmt.Errorf("want a %s, got a %T", dst.Type().Elem(), v)
+		}
+		p := reflect.New(val.Type())
+		p.Elem().Set(val)
+		dst.Set(p)
+		return nil
+	case []string:
+		val := reflect.ValueOf(tea.StringSlice(x))
+		if dst.Type() != val.Type() {
+			return fmt.Errorf("want a %s, got a %T", dst.Type(), v)
+		}
+		dst.Set(val)
+		return nil
+	case []Tag:
+		return assignItems(dst, x, tagParams)
+	case []RegistryCredential:
+		return assignItems(dst, x, credentialParams)
+	case []AcrRegistryInfo:
+		return assignItems(dst, x, acrParams)
+	}
+	return fmt.Errorf("no parameter takes a %T", v)
+}
+
+// assignItems sets dst, a list of pointers to the SDK's item structs, to the items,
+// whose item parameters params gives by name.
+func assignItems[T any](dst reflect.Value, items []T, params func(T) Params) error {
+	if dst.Kind() != reflect.Slice || dst.Type().Elem().Kind() != reflect.Pointer || dst.Type().Elem().Elem().Kind() != reflect.Struct {
+		return fmt.Errorf("want a %s, got a %T", dst.Type(), items)
+	}
+	list := reflect.MakeSlice(dst.Type(), 0, len(items))
+	for _, it := range items {
+		p := reflect.New(dst.Type().Elem().Elem())
+		ps := params(it)
+		for _, name := range slices.Sorted(maps.Keys(ps)) {
+			f := p.Elem().FieldByName(name)
+			if !f.IsValid() {
+				return fmt.Errorf("does not take the item parameter %s", name)
+			}
+			if err := assign(f, ps[name]); err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+		}
+		list = reflect.Append(list, p)
+	}
+	dst.Set(list)
+	return nil
+}
+
+func tagParams(t Tag) Params { return Params{"Key": t.Key, "Value": t.Value} }
+
+func credentialParams(c RegistryCredential) Params {
+	return Params{"Server": c.Server, "UserName": c.UserName, "Password": c.Password}
+}
+
+// acrParams leaves out the empty strings and the empty list, which are not sent.
+func acrParams(a AcrRegistryInfo) Params {
+	ps := Params{"InstanceId": a.InstanceID}
+	for name, v := range map[string]string{"InstanceName": a.InstanceName, "RegionId": a.RegionID, "ArnService": a.ArnService, "ArnUser": a.ArnUser} {
+		if v != "" {
+			ps[name] = v
+		}
+	}
+	if len(a.Domains) > 0 {
+		ps["Domain"] = a.Domains
+	}
+	return ps
 }
 
 // Delete calls DeleteImageCache. clientToken may be empty.
