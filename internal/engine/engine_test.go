@@ -114,7 +114,14 @@ func connectSim(t *testing.T, state string) *engine.Connection {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sim, err := ecisim.Start(ecisim.Config{}, st)
+	_, conn := startSim(t, ecisim.Config{}, st)
+	return conn
+}
+
+// startSim starts an emulator of cfg and st, and connects to it with the real client.
+func startSim(t *testing.T, cfg ecisim.Config, st *ecisim.State) (*ecisim.Running, *engine.Connection) {
+	t.Helper()
+	sim, err := ecisim.Start(cfg, st)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +130,7 @@ func connectSim(t *testing.T, state string) *engine.Connection {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return conn
+	return sim, conn
 }
 
 type failingSource struct{ t *testing.T }

@@ -109,6 +109,10 @@ func TestReadPlan(t *testing.T) {
 		if errors.As(err, &pf) != c.isFile {
 			t.Errorf("%s: PlanFileError %v, want %v", name, errors.As(err, &pf), c.isFile)
 		}
+		var syntax *json.SyntaxError
+		if errors.As(err, &syntax) != (name == "not json") {
+			t.Errorf("%s: %v wraps a JSON syntax error: %v", name, err, errors.As(err, &syntax))
+		}
 	}
 	if _, err := engine.ReadPlan(filepath.Join(dir, "nothing.json")); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("missing plan file: got %v, want not found", err)
