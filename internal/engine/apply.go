@@ -77,8 +77,10 @@ func PrepareSaved(plan *planner.Plan, getenv func(string) string) (*Run, error) 
 
 // Apply applies the plan; progress events go to opts.Progress, and registry passwords
 // are read through the getenv the plan was checked with. A fresh plan's listing is the
-// applier's first read, and a cache that was busy or changed since is planned again
-// from the file. A saved plan is applied as it was made: a change whose live cache
+// applier's first read (the plan shown is the plan applied, as Terraform applies the
+// plan it showed at its prompt): a cache that was busy then is planned again from the
+// file once it settles, and an update the API refuses as IncorrectStatus is read and
+// planned again. A saved plan is applied as it was made: a change whose live cache
 // changed since is refused (stale), and nothing is planned again.
 func (r *Run) Apply(ctx context.Context, client applier.Client, opts applier.Options) Report {
 	opts.Getenv = r.getenv
