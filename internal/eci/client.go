@@ -80,8 +80,9 @@ type Client struct {
 	observer  func(Attempt)
 	proxy     proxyFunc // the environment's proxy rules (proxy.go)
 
-	mu    sync.Mutex
-	pools map[target]*sync.Pool
+	mu     sync.Mutex
+	pools  map[target]*sync.Pool
+	relays map[string]*url.URL // loopback relays to proxies, by proxy URL (relay.go)
 }
 
 // target is where SDK clients send requests: the SDK wants the scheme and host apart.
@@ -273,7 +274,13 @@ func (c *Client) send(ctx context.Context, action, region string, secrets redact
 		return err
 	}
 	rt := c.runtime()
-	withProxy(rt, t, proxy)
+	via := proxy
+	if proxy != nil && t.protocol == "http" {
+		if via, err = c.relayed(proxy); err != nil {
+			return err
+		}
+	}
+	withProxy(rt, t, via)
 	p := c.pool(t)
 	sc, _ := p.Get().(*sdk.Client)
 	if sc == nil {
@@ -284,6 +291,9 @@ func (c *Client) send(ctx context.Context, action, region string, secrets redact
 	done := make(chan error, 1)
 	go func() {
 		err := convertError(action, region, fn(sc, rt), secrets)
+		if via != proxy {
+			err = fromRelay(err, proxy)
+		}
 		var te *TransportError
 		if errors.As(err, &te) {
 			te.from(t, proxy)

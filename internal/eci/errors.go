@@ -311,11 +311,13 @@ func newTransportError(action, region string, err error, r redactor) *TransportE
 }
 
 // from says who answered: the endpoint t, directly or through proxy. A failure of the
-// proxy itself becomes a *ProxyError cause. An answer that is not the API's JSON (an
-// error page) is attributed to the proxy when there is one; the SDK drops the HTTP
-// status of such an answer, so it cannot be shown.
+// proxy itself becomes a *ProxyError cause (the relay's answers already are one, with the
+// proxy's status). An answer that is not the API's JSON is attributed to the proxy when
+// there is one.
 func (e *TransportError) from(t target, proxy *url.URL) {
+	var already *ProxyError
 	switch {
+	case errors.As(e.err, &already):
 	case proxy == nil && e.kind == "unreadable answer":
 		e.kind = fmt.Sprintf("unreadable answer from %s://%s (not the API's JSON)", t.protocol, t.host)
 	case proxy == nil:

@@ -137,11 +137,11 @@ func TestProxyRefusalNamesTheProxy(t *testing.T) {
 	proxy, hits := fakeProxy(t, nil)
 	setProxyEnv(t, proxy.URL, "")
 	_, err := simClient(t, "http://eci.cn-hangzhou.example.invalid").List(context.Background(), "cn-hangzhou")
-	if err == nil || !strings.Contains(err.Error(), "through the proxy "+proxy.URL) || !strings.Contains(err.Error(), "not the API's JSON") {
-		t.Errorf("plain HTTP through a refusing proxy: %v, want the proxy named as who answered", err)
+	var pe *eci.ProxyError
+	if !errors.As(err, &pe) || pe.Status != http.StatusForbidden || !strings.Contains(err.Error(), "the proxy "+proxy.URL+" answered HTTP 403 Forbidden") {
+		t.Errorf("plain HTTP through a proxy that answers its own 403 page: %v, want a *eci.ProxyError naming the proxy and HTTP 403", err)
 	}
 	_, err = simClient(t, "https://eci.cn-hangzhou.example.invalid").List(context.Background(), "cn-hangzhou")
-	var pe *eci.ProxyError
 	if !errors.As(err, &pe) || pe.Status != http.StatusForbidden || !strings.Contains(err.Error(), "the proxy "+proxy.URL+" answered HTTP 403 Forbidden") {
 		t.Errorf("HTTPS through a refusing proxy: %v, want a *eci.ProxyError with HTTP 403", err)
 	}
