@@ -62,19 +62,8 @@ func TestSavedSource(t *testing.T) {
 // TestReadPlan: a saved plan is read back as it was written; anything else is refused
 // whole, before a call could be made.
 func TestReadPlan(t *testing.T) {
+	p := planSaved(t, "apiVersion: imcsync/v1\nregion: cn-hangzhou\nimageCaches:\n  - {name: web, images: [nginx:1.25], size: 40}\n")
 	dir := t.TempDir()
-	file := filepath.Join(dir, "imagecaches.yaml")
-	write(t, file, "apiVersion: imcsync/v1\nregion: cn-hangzhou\nimageCaches:\n  - {name: web, images: [nginx:1.25], size: 40}\n")
-	page := filepath.Join(dir, "describe.json")
-	write(t, page, describePage)
-	f, err := engine.Load(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := engine.Plan(context.Background(), f, engine.Saved(page), engine.PlanOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	saved, err := json.Marshal(p.Plan)
 	if err != nil {
 		t.Fatal(err)
@@ -187,19 +176,7 @@ imageCaches:
 
 // TestDriftOfPlan: the drift report of a plan is the drift of what it was made from.
 func TestDriftOfPlan(t *testing.T) {
-	dir := t.TempDir()
-	file := filepath.Join(dir, "imagecaches.yaml")
-	write(t, file, "apiVersion: imcsync/v1\nregion: cn-hangzhou\nimageCaches:\n  - {name: web, images: [nginx:1.25]}\n  - {name: api, images: [api:1]}\n")
-	page := filepath.Join(dir, "describe.json")
-	write(t, page, describePage)
-	f, err := engine.Load(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := engine.Plan(context.Background(), f, engine.Saved(page), engine.PlanOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := planSaved(t, "apiVersion: imcsync/v1\nregion: cn-hangzhou\nimageCaches:\n  - {name: web, images: [nginx:1.25]}\n  - {name: api, images: [api:1]}\n")
 	r := p.Drift(time.Now(), drift.DefaultOptions())
 	if r.Summary.Drifted != 1 || r.Summary.Missing != 1 || r.InSync() {
 		t.Errorf("drift %+v, want web drifted and api missing", r.Summary)
@@ -240,4 +217,23 @@ func TestSourceRecordsRepositoryPath(t *testing.T) {
 			t.Errorf("%s: plan records deploy/imagecaches.yaml: %v, want %v\n%s", file, got, want, b)
 		}
 	}
+}
+
+// planSaved plans the file content against describePage, read as saved output (--live).
+func planSaved(t *testing.T, content string) *engine.Planned {
+	t.Helper()
+	dir := t.TempDir()
+	file := filepath.Join(dir, "imagecaches.yaml")
+	write(t, file, content)
+	page := filepath.Join(dir, "describe.json")
+	write(t, page, describePage)
+	f, err := engine.Load(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := engine.Plan(context.Background(), f, engine.Saved(page), engine.PlanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
