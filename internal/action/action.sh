@@ -156,7 +156,8 @@ verify_signature() {
 		return 0
 	fi
 	[[ $code == 200 ]] || fail "downloading $base/$bundle: HTTP $code"
-	local identity="^https://github\\.com/(?i:$(regexp_quote "$repo"))/\\.github/workflows/release\\.yml@refs/tags/$(regexp_quote "$tag")\$"
+	local identity
+	identity="^https://github\\.com/(?i:$(regexp_quote "$repo"))/\\.github/workflows/release\\.yml@refs/tags/$(regexp_quote "$tag")\$"
 	if ! cosign verify-blob --bundle "$dir/$bundle" \
 		--certificate-identity-regexp "$identity" \
 		--certificate-oidc-issuer "$GITHUB_OIDC_ISSUER" \
@@ -274,9 +275,9 @@ run() {
 # hidden split-args command does it; an imcsync too old to have it gets ARGS split on
 # white space, with a warning when that would differ.
 split_args() {
-	local bin=$1 args=$2 out=$3
-	[[ -n ${args//[[:space:]]/} ]] || return 0
-	if printf '%s' "$args" | "$bin" split-args >"$out" 2>"$out.err"; then
+	local bin=$1 text=$2 out=$3
+	[[ -n ${text//[[:space:]]/} ]] || return 0
+	if printf '%s' "$text" | "$bin" split-args >"$out" 2>"$out.err"; then
 		local word
 		while IFS= read -r -d '' word; do
 			extra+=("$word")
@@ -286,14 +287,14 @@ split_args() {
 	if ! grep -q 'unknown command "split-args"' "$out.err"; then
 		fail "$(cat "$out.err")"
 	fi
-	[[ $args == *[\\\'\"#]* ]] &&
+	[[ $text == *[\\\'\"#]* ]] &&
 		echo "::warning::this imcsync cannot split args as a shell does; they are split on white space, quotes and backslashes taken as they are: use a newer imcsync (the version input)" >&2
 	local line
 	while IFS= read -r line; do
 		local words=()
 		read -r -a words <<<"$line"
 		extra+=(${words[@]+"${words[@]}"})
-	done <<<"$args"
+	done <<<"$text"
 }
 
 # summary prints the markdown for the job summary: the report, or what went wrong.
