@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"os"
@@ -14,7 +15,8 @@ import (
 
 // TestReleaseIsVerifiable reads .goreleaser.yaml and .github/workflows/release.yml and fails
 // if a release would lose what lets a user verify it (docs/install.md): the keyless cosign
-// bundle of checksums.txt, an SBOM per archive, the provenance attestation of every file in
+// bundle of checksums.txt (over a checksums.txt that does not list the bundle, which would
+// change it after signing), an SBOM per archive, the provenance attestation of every file in
 // checksums.txt, the image's signature by digest and its attestation, and the permissions and
 // tools those steps need. It also checks that the checker catches each of those going missing.
 func TestReleaseIsVerifiable(t *testing.T) {
@@ -41,6 +43,9 @@ func TestReleaseIsVerifiable(t *testing.T) {
 		{"signature not a bundle", "goreleaser", `signature: "${artifact}.sigstore.json"`, `signature: "${artifact}.sig"`, "signature"},
 		{"no --bundle", "goreleaser", "--bundle=${signature}", "--output-signature=${signature}", "--bundle=${signature}"},
 		{"no sboms", "goreleaser", "\nsboms:", "\nsboms_removed:", "SBOM"},
+		{"checksums list their signature", "goreleaser", "ids: [imcsync, sbom]", "", "checksum.ids is empty"},
+		{"checksums list the bundle by id", "goreleaser", "ids: [imcsync, sbom]", "ids: [imcsync, sbom, cosign]", "list the signatures"},
+		{"checksums leave out the SBOMs", "goreleaser", "ids: [imcsync, sbom]", "ids: [imcsync]", "leave out the SBOMs"},
 		{"checksums renamed", "goreleaser", "name_template: checksums.txt", "name_template: sums.txt", "checksums.txt"},
 		{"no id-token", "workflow", "id-token: write # keyless signing: the OIDC", "id-token: none # ", "binaries: permission id-token"},
 		{"no attestations", "workflow", "attestations: write # store the provenance attestations", "", "binaries: permission attestations"},
@@ -71,9 +76,14 @@ func TestReleaseIsVerifiable(t *testing.T) {
 
 type goreleaserConfig struct {
 	Checksum struct {
-		NameTemplate string `yaml:"name_template"`
+		NameTemplate string   `yaml:"name_template"`
+		IDs          []string `yaml:"ids"`
 	} `yaml:"checksum"`
+	Archives []struct {
+		ID string `yaml:"id"`
+	} `yaml:"archives"`
 	Signs []struct {
+		ID        string   `yaml:"id"`
 		Cmd       string   `yaml:"cmd"`
 		Artifacts string   `yaml:"artifacts"`
 		Signature string   `yaml:"signature"`
@@ -83,6 +93,7 @@ type goreleaserConfig struct {
 }
 
 type goreleaserSBOM struct {
+	ID        string `yaml:"id"`
 	Cmd       string `yaml:"cmd"`
 	Artifacts string `yaml:"artifacts"`
 }
@@ -158,6 +169,29 @@ func releaseProblems(goreleaser, workflow []byte) []string {
 		return s.Artifacts == "archive" && (s.Cmd == "" || s.Cmd == "syft")
 	}) {
 		add(".goreleaser.yaml: no SBOM per archive (sboms: artifacts: archive, syft)")
+	}
+
+	// checksums.txt lists the archives and SBOMs and never its own signature, which
+	// goreleaser (v2.15.1) adds when it refreshes checksums.txt after signing unless
+	// checksum.ids leaves it out, and which would then no longer match checksums.txt.
+	if len(g.Checksum.IDs) == 0 {
+		add(".goreleaser.yaml: checksum.ids is empty: checksums.txt would list its own signature and no longer verify")
+	}
+	listed := func(id string) bool { return len(g.Checksum.IDs) == 0 || slices.Contains(g.Checksum.IDs, id) }
+	for _, a := range g.Archives {
+		if !listed(a.ID) {
+			add(".goreleaser.yaml: checksum.ids %q leave out the archives %q", g.Checksum.IDs, a.ID)
+		}
+	}
+	for _, s := range g.SBOMs {
+		if !listed(cmp.Or(s.ID, "default")) {
+			add(".goreleaser.yaml: checksum.ids %q leave out the SBOMs %q", g.Checksum.IDs, cmp.Or(s.ID, "default"))
+		}
+	}
+	for _, s := range g.Signs {
+		if slices.Contains(g.Checksum.IDs, cmp.Or(s.ID, "default")) {
+			add(".goreleaser.yaml: checksum.ids %q list the signatures %q: checksums.txt would no longer match its signature", g.Checksum.IDs, cmp.Or(s.ID, "default"))
+		}
 	}
 
 	var w workflowFile
