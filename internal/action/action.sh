@@ -13,7 +13,10 @@
 #   GH_TOKEN             optional, for the releases API
 #   IMCSYNC_RELEASES_URL default $GITHUB_SERVER_URL/REPOSITORY/releases/download
 #   IMCSYNC_API_URL      default $GITHUB_API_URL
-# A release is used only if its checksums.txt lists the archive with the same SHA-256.
+# A release is used only if its checksums.txt lists the archive with the same SHA-256. With
+# cosign on PATH, checksums.txt must also verify against the release's Sigstore bundle
+# (checksums.txt.sigstore.json), signed by REPOSITORY's release workflow at the tag; without
+# cosign the log says that only the checksums were checked.
 #
 # run reads IMCSYNC_COMMAND (plan|apply|drift|validate), IMCSYNC_FILE, IMCSYNC_ARGS (split
 # as a shell splits words, see split_args), IMCSYNC_PLAN_FILE (apply: a saved plan),
@@ -104,6 +107,7 @@ download_release() {
 		return 1
 	fi
 	[[ $code == 200 ]] || fail "downloading $base/checksums.txt: HTTP $code"
+	verify_signature "$repo" "$tag" "$base" "$tmp"
 	code=$(fetch "$base/$archive" "$tmp/$archive")
 	if [[ $code == 404 ]]; then
 		echo "imcsync $tag: the release has no $archive, building from the action's source"
@@ -128,6 +132,45 @@ download_release() {
 	[[ -f $tmp/unpacked/$exe ]] || fail "$archive has no $exe"
 	mv "$tmp/unpacked/$exe" "$dir/$exe"
 	chmod +x "$dir/$exe"
+}
+
+# The OIDC issuer of GitHub Actions, which signs imcsync's releases (keyless, Sigstore).
+readonly GITHUB_OIDC_ISSUER=https://token.actions.githubusercontent.com
+
+# verify_signature checks DIR/checksums.txt of TAG against the release's Sigstore bundle with
+# cosign: the certificate must have been issued by GitHub Actions' OIDC to the workflow
+# .github/workflows/release.yml of REPO running for refs/tags/TAG (the owner and name in any
+# case, as GitHub treats them). A signature that does not verify fails the step. Without
+# cosign, or for a release published before releases were signed, it says that only the
+# checksums are checked.
+verify_signature() {
+	local repo=$1 tag=$2 base=$3 dir=$4
+	if ! command -v cosign >/dev/null; then
+		echo "imcsync $tag: cosign is not on PATH, so the signature of checksums.txt was not verified: only the SHA-256 against checksums.txt is checked, which does not prove who built the release (add sigstore/cosign-installer before this action to verify it)"
+		return 0
+	fi
+	local bundle=checksums.txt.sigstore.json code
+	code=$(fetch "$base/$bundle" "$dir/$bundle")
+	if [[ $code == 404 ]]; then
+		echo "::warning::imcsync $tag: the release has no $bundle (it was published before releases were signed): only the SHA-256 against checksums.txt is checked, which does not prove who built the release"
+		return 0
+	fi
+	[[ $code == 200 ]] || fail "downloading $base/$bundle: HTTP $code"
+	local identity
+	identity="^https://github\\.com/(?i:$(regexp_quote "$repo"))/\\.github/workflows/release\\.yml@refs/tags/$(regexp_quote "$tag")\$"
+	if ! cosign verify-blob --bundle "$dir/$bundle" \
+		--certificate-identity-regexp "$identity" \
+		--certificate-oidc-issuer "$GITHUB_OIDC_ISSUER" \
+		"$dir/checksums.txt" >"$dir/cosign.log" 2>&1; then
+		sed 's/^/cosign: /' "$dir/cosign.log" >&2
+		fail "the signature of checksums.txt of imcsync $tag does not verify (cosign verify-blob, identity $identity, issuer $GITHUB_OIDC_ISSUER): the release may have been tampered with; nothing was installed"
+	fi
+	echo "imcsync $tag: checksums.txt signature verified with cosign ($bundle: $repo's release workflow at refs/tags/$tag, issuer $GITHUB_OIDC_ISSUER)"
+}
+
+# regexp_quote prints S with the characters special in a regular expression escaped.
+regexp_quote() {
+	printf '%s' "$1" | sed -e 's/[][\\.^$*+?(){}|]/\\&/g'
 }
 
 # fetch downloads URL to FILE and prints the HTTP status (000 when there was no answer).
@@ -232,9 +275,9 @@ run() {
 # hidden split-args command does it; an imcsync too old to have it gets ARGS split on
 # white space, with a warning when that would differ.
 split_args() {
-	local bin=$1 args=$2 out=$3
-	[[ -n ${args//[[:space:]]/} ]] || return 0
-	if printf '%s' "$args" | "$bin" split-args >"$out" 2>"$out.err"; then
+	local bin=$1 text=$2 out=$3
+	[[ -n ${text//[[:space:]]/} ]] || return 0
+	if printf '%s' "$text" | "$bin" split-args >"$out" 2>"$out.err"; then
 		local word
 		while IFS= read -r -d '' word; do
 			extra+=("$word")
@@ -244,14 +287,14 @@ split_args() {
 	if ! grep -q 'unknown command "split-args"' "$out.err"; then
 		fail "$(cat "$out.err")"
 	fi
-	[[ $args == *[\\\'\"#]* ]] &&
+	[[ $text == *[\\\'\"#]* ]] &&
 		echo "::warning::this imcsync cannot split args as a shell does; they are split on white space, quotes and backslashes taken as they are: use a newer imcsync (the version input)" >&2
 	local line
 	while IFS= read -r line; do
 		local words=()
 		read -r -a words <<<"$line"
 		extra+=(${words[@]+"${words[@]}"})
-	done <<<"$args"
+	done <<<"$text"
 }
 
 # summary prints the markdown for the job summary: the report, or what went wrong.

@@ -16,7 +16,8 @@ import (
 // TestAction runs the GitHub Action's shell steps (internal/action/action.sh, used by action.yml)
 // as the runner would, with a fake GITHUB_* environment: the scenarios are in
 // testdata/action/*.txtar. imcsync on PATH is this test binary; scripts may start an
-// emulator (ecisim) and serve a fake release (release-server).
+// emulator (ecisim), serve a fake release (release-server), check signatures with a fake
+// cosign (fake-cosign) and take a command off PATH (hide-command).
 func TestAction(t *testing.T) {
 	repo, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
@@ -36,6 +37,7 @@ func TestAction(t *testing.T) {
 	cmds := scriptCmds()
 	cmds["release-server"] = cmdReleaseServer
 	cmds["workflow-step"] = cmdWorkflowStep
+	cmds["hide-command"] = cmdHideCommand
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join(repo, "testdata", "action"),
 		RequireExplicitExec: true,

@@ -21,6 +21,8 @@ import (
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"imcsync": func() { os.Exit(Main()) },
+		// The action's scripts run it as their cosign (action_cosign_test.go).
+		"fake-cosign": func() { os.Exit(fakeCosign(os.Args[1:])) },
 	})
 }
 
