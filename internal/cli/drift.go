@@ -44,6 +44,7 @@ func newDriftCmd(a *app) *cobra.Command {
 	cmd.Flags().StringVar(&o.live, "live", "", "read saved DescribeImageCaches output (JSON) instead of calling the API")
 	registerRefresh(cmd, &o.pf.refresh)
 	registerReport(cmd, &o.pf.report)
+	registerWorkloads(cmd, &o.pf.workloads)
 	cmd.Flags().DurationVar(&o.within, "expiring-within", drift.DefaultExpiringWithin, "report caches that expire within this long")
 	return cmd
 }

@@ -156,9 +156,9 @@ func TestCompareWhy(t *testing.T) {
 		gotShort = append(gotShort, short{e.Before, e.After, e.Why})
 	}
 	want := []short{
-		{Full, None, "core drops its image cart:1"},
-		{Partial, Full, "core holds 2 of its images"},
-		{None, Full, "fresh holds its image new:1"},
+		{Full, None, "core drops its image"},
+		{Partial, Full, "core holds its 2 images"},
+		{None, Full, "fresh holds its image"},
 	}
 	if d := cmp.Diff(want, gotShort); d != "" {
 		t.Errorf("Compare (-want +got):\n%s", d)

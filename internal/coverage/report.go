@@ -102,7 +102,7 @@ func fill(e *Entry, o Outcome, before bool) {
 // or another cache now holds them.
 func why(e *Entry, region string, b, a Outcome, after *Index) string {
 	if a.Cache != "" && rank(a.Result) > rank(b.Result) {
-		return a.Cache + " holds " + imagesPhrase(held(e.Images, a.Missing))
+		return a.Cache + " holds " + imagesPhrase(held(e.Images, a.Missing), len(e.Images))
 	}
 	if b.Cache != "" && b.Cache != a.Cache {
 		c, ok := after.Cache(region, b.Cache)
@@ -110,12 +110,12 @@ func why(e *Entry, region string, b, a Outcome, after *Index) string {
 			return b.Cache + " is deleted"
 		}
 		if dropped := missingFrom(c, e.Images, b.Missing); len(dropped) > 0 {
-			return fmt.Sprintf("%s drops %s", b.Cache, imagesPhrase(dropped))
+			return fmt.Sprintf("%s drops %s", b.Cache, imagesPhrase(dropped, len(e.Images)))
 		}
 	}
 	if b.Cache != "" && b.Cache == a.Cache && len(a.Missing) > len(b.Missing) {
 		c, _ := after.Cache(region, a.Cache)
-		return fmt.Sprintf("%s drops %s", a.Cache, imagesPhrase(missingFrom(c, e.Images, b.Missing)))
+		return fmt.Sprintf("%s drops %s", a.Cache, imagesPhrase(missingFrom(c, e.Images, b.Missing), len(e.Images)))
 	}
 	return ""
 }
@@ -145,12 +145,18 @@ func held(images, missing []string) []string {
 	return out
 }
 
-// imagesPhrase is "its image" for one image, "2 of its images" for more.
-func imagesPhrase(ims []string) string {
-	if len(ims) == 1 {
+// imagesPhrase names ims among a workload's total images: "its image" (its only one),
+// "its image redis:7", "its 2 images", "2 of its 3 images".
+func imagesPhrase(ims []string, total int) string {
+	switch {
+	case len(ims) == 1 && total == 1:
+		return "its image"
+	case len(ims) == 1:
 		return "its image " + short(ims[0])
+	case len(ims) == total:
+		return fmt.Sprintf("its %d images", total)
 	}
-	return fmt.Sprintf("%d of its images", len(ims))
+	return fmt.Sprintf("%d of its %d images", len(ims), total)
 }
 
 // short drops docker.io/library/ from an image for people.
