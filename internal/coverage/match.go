@@ -1,6 +1,7 @@
 package coverage
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -75,7 +76,8 @@ type Outcome struct {
 	Named string
 	// Missing lists the pod's images the cache does not hold (partial), normalised.
 	Missing []string
-	// Reason says why a named cache is missing ("not live", its status).
+	// Reason says why a named cache is missing ("not live in cn-hangzhou", its status),
+	// or why no cache counts under imc-perfect-match or imc-match-count-request.
 	Reason string
 }
 
@@ -190,11 +192,11 @@ func (ix *Index) Match(w *workloads.Workload, images []string) Outcome {
 	if strings.EqualFold(a[AnnotationAutoIMC], "false") {
 		return Outcome{Result: Off}
 	}
-	need := 1
+	need, rule := 1, ""
 	if strings.EqualFold(a[AnnotationPerfectMatch], "true") {
-		need = len(images)
+		need, rule = len(images), "no Ready cache holds all its images, which imc-perfect-match requires"
 	} else if n, err := strconv.Atoi(strings.TrimSpace(a[AnnotationMatchCount])); err == nil && n > 1 {
-		need = n
+		need, rule = n, fmt.Sprintf("no Ready cache holds %d of its images, which imc-match-count-request requires", n)
 	}
 	counts := map[int]int{}
 	byImage := ix.byImage[w.Region]
@@ -216,7 +218,7 @@ func (ix *Index) Match(w *workloads.Workload, images []string) Outcome {
 		}
 	}
 	if best < 0 {
-		return Outcome{Result: None, Missing: images}
+		return Outcome{Result: None, Missing: images, Reason: rule}
 	}
 	return ix.outcome(ix.caches[best], images)
 }

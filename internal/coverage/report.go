@@ -41,8 +41,9 @@ func (e *Entry) Changed() bool {
 	return e.Before != "" && (e.Before != e.After || e.BeforeCache != e.Cache)
 }
 
-// Shown reports whether people are shown the entry: its result changes or is not full.
-func (e *Entry) Shown() bool { return e.Changed() || e.After != Full }
+// Shown reports whether people are shown the entry: its result changes, is not full,
+// or has a note.
+func (e *Entry) Shown() bool { return e.Changed() || e.After != Full || len(e.Notes) > 0 }
 
 // AutoMatched reports whether ECI chooses the workload's cache itself (no cache named,
 // automatic matching on): the workloads `imcsync suggest` covers.
@@ -94,7 +95,7 @@ func fill(e *Entry, o Outcome, before bool) {
 		e.Missing = o.Missing
 	}
 	if o.Reason != "" {
-		e.Why = o.Named + " " + o.Reason
+		e.Why = strings.TrimSpace(o.Named + " " + o.Reason)
 	}
 }
 

@@ -51,6 +51,9 @@ func coverageText(e *coverage.Entry) string {
 			detail = append(detail, "now from "+e.Cache)
 		}
 	case coverage.Partial:
+		if e.Why != "" {
+			break
+		}
 		detail = append(detail, fmt.Sprintf("%s holds %d of %d images, missing %s", e.Cache, len(e.Images)-len(e.Missing), len(e.Images), shortImages(e.Missing)))
 	case coverage.None:
 		if e.Cache != "" {
