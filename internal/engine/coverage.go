@@ -33,7 +33,7 @@ func workloadSources(f *spec.File, o WorkloadOptions) []workloads.Source {
 			Origin: fmt.Sprintf("%s:%d:%d", f.Path, w.Pos.Line, w.Pos.Column)})
 	}
 	for _, p := range o.Paths {
-		out = append(out, workloads.Source{Path: p, Region: f.Region, Origin: "--workloads " + p})
+		out = append(out, workloads.Source{Path: p, Region: f.Region, Origin: "--workloads"})
 	}
 	return out
 }

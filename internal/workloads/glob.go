@@ -1,6 +1,7 @@
 package workloads
 
 import (
+	"errors"
 	"io/fs"
 	"os"
 	"path"
@@ -30,6 +31,9 @@ func glob(pattern string) ([]string, error) {
 		}
 	}
 	rest := elems[i:]
+	if _, err := os.Stat(filepath.FromSlash(root)); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil // matches nothing, like filepath.Glob
+	}
 	var files []string
 	err := filepath.WalkDir(filepath.FromSlash(root), func(p string, d fs.DirEntry, err error) error {
 		if err != nil {

@@ -41,8 +41,13 @@ func Parse(name string, data []byte) ([]Workload, Errors) {
 			errs = append(errs, &Error{File: name, Line: doc.Line, Message: fmt.Sprintf("YAML aliases (*name) expand this document's %d written values to %d values, more than imcsync reads: write the values out", w, e)})
 			continue
 		}
-		if depth(&doc, 0) > maxDepth {
+		d, tmpl := scan(&doc, 0)
+		if d > maxDepth {
 			errs = append(errs, &Error{File: name, Line: doc.Line, Message: fmt.Sprintf("nested more than %d levels deep, more than any Kubernetes object: is it the right file?", maxDepth)})
+			continue
+		}
+		if tmpl != nil {
+			errs = append(errs, &Error{File: name, Line: tmpl.Line, Message: "unrendered template {{ … }}: " + renderHint})
 			continue
 		}
 		ws, es := objects(name, resolve(doc.Content[0]), 0)
@@ -66,16 +71,26 @@ func syntaxError(name string, data []byte, err error) *Error {
 	return &Error{File: name, Line: line, Message: "not YAML: " + msg + ": workloads are rendered Kubernetes manifests"}
 }
 
-// depth is how deeply n nests, aliases not followed (AliasBound bounds them).
-func depth(n *yaml.Node, d int) int {
+// scan returns how deeply n nests (aliases not followed: AliasBound bounds them), and
+// the first mapping key that is itself a mapping or a list: what YAML makes of an
+// unquoted {{ … }}, and never part of a Kubernetes object.
+func scan(n *yaml.Node, d int) (int, *yaml.Node) {
 	if d > maxDepth {
-		return d
+		return d, nil
 	}
 	most := d
-	for _, c := range n.Content {
-		most = max(most, depth(c, d+1))
+	var tmpl *yaml.Node
+	for i, c := range n.Content {
+		if n.Kind == yaml.MappingNode && i%2 == 0 && (c.Kind == yaml.MappingNode || c.Kind == yaml.SequenceNode) && tmpl == nil {
+			tmpl = c
+		}
+		cd, ct := scan(c, d+1)
+		most = max(most, cd)
+		if tmpl == nil {
+			tmpl = ct
+		}
 	}
-	return most
+	return most, tmpl
 }
 
 // objects returns the workloads of one object: itself when it has a pod template, the

@@ -81,8 +81,6 @@ func Read(ctx context.Context, sources []Source, o Options) ([]Workload, error) 
 	}
 	if len(units) > maxFiles {
 		errs = append(errs, &Error{File: sources[0].Origin, Message: fmt.Sprintf("the workload sources name %d files, more than %d: name fewer", len(units), maxFiles)})
-	}
-	if len(errs) > 0 {
 		return nil, errs
 	}
 	results := make([][]Workload, len(units))
@@ -146,7 +144,7 @@ func expand(s *Source) ([]unit, *Error) {
 	if !strings.ContainsAny(s.Path, "*?[") {
 		fi, err := os.Stat(p)
 		if err != nil {
-			return nil, &Error{File: s.Origin, Message: fmt.Sprintf("workloads %s: %s", s.Path, notFound(err))}
+			return nil, &Error{File: s.Origin, Message: fmt.Sprintf("%s: %s", s.Path, notFound(err))}
 		}
 		if !fi.IsDir() {
 			return []unit{{src: s, file: p}}, nil
@@ -159,10 +157,10 @@ func expand(s *Source) ([]unit, *Error) {
 	}
 	files, err := glob(p)
 	if err != nil {
-		return nil, &Error{File: s.Origin, Message: fmt.Sprintf("workloads %s: %v", s.Path, err)}
+		return nil, &Error{File: s.Origin, Message: fmt.Sprintf("%s: %v", s.Path, err)}
 	}
 	if len(files) == 0 {
-		return nil, &Error{File: s.Origin, Message: fmt.Sprintf("workloads %s matches no file: check the path (relative to %s)", s.Path, baseName(s.Base))}
+		return nil, &Error{File: s.Origin, Message: fmt.Sprintf("%s matches no file: check the path (relative to %s)", s.Path, baseName(s.Base))}
 	}
 	us := make([]unit, len(files))
 	for i, f := range files {
