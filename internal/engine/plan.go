@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/imcsync/imcsync/internal/cloud"
+	"github.com/imcsync/imcsync/internal/coverage"
 	"github.com/imcsync/imcsync/internal/digests"
 	"github.com/imcsync/imcsync/internal/drift"
 	"github.com/imcsync/imcsync/internal/policy"
@@ -192,5 +193,11 @@ var errNothingApplied = errors.New("nothing was applied")
 
 // Drift is the drift report of the plan at time now (see package drift).
 func (p *Planned) Drift(now time.Time, opts drift.Options) drift.Report {
-	return drift.Build(p.Plan, p.Live, now, opts)
+	r := drift.Build(p.Plan, p.Live, now, opts)
+	if p.WorkloadsRead {
+		r.Coverage = coverage.Against(p.Workloads, liveCoverage(p.Live))
+		s := coverage.Summarize(r.Coverage)
+		r.CoverageSummary = &s
+	}
+	return r
 }
