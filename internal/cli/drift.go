@@ -72,6 +72,7 @@ func (o *driftOptions) run(ctx context.Context) error {
 	if err := render.Drift(o.stdout, report, o.format, o.colorEnabled(o.stdout)); err != nil {
 		return err
 	}
+	o.annotateCoverage(report.Coverage)
 	if !report.InSync() {
 		return errChanges
 	}

@@ -140,6 +140,7 @@ func (o *planOptions) run(ctx context.Context) error {
 		return err
 	}
 	o.annotatePolicy(plan.Policy)
+	o.annotateCoverage(plan.Coverage)
 	if broken != nil {
 		return broken
 	}

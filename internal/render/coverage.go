@@ -33,6 +33,10 @@ func coverageName(e *coverage.Entry) string {
 	return e.Namespace + "/" + e.Name
 }
 
+// CoverageText says what a workload gets, as the plan shows it (GitHub annotations use
+// it too).
+func CoverageText(e *coverage.Entry) string { return coverageText(e) }
+
 // coverageText says what a workload gets: "full → none (ob-core drops its image …)",
 // "partial, 1 of 2 images (missing …)", with its notes.
 func coverageText(e *coverage.Entry) string {
