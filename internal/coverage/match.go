@@ -24,6 +24,9 @@ const (
 	Missing Result = "missing" // the named cache is not there (or not Ready)
 )
 
+// Results lists every Result, in the order above.
+var Results = []Result{Full, Partial, None, Off, Missing}
+
 // Note qualifies a result.
 type Note string
 
