@@ -99,17 +99,23 @@ func Normalize(ref string) string {
 	return s
 }
 
-// Index holds caches by region and image.
+// Index holds caches by region and image. Match is not safe for concurrent use: it
+// counts in the index's scratch space.
 type Index struct {
 	caches  []Cache
 	byImage map[string]map[string][]int // region → normalised image → caches holding it
 	byID    map[string]int
 	byName  map[string]int // region/name → cache
+	// counts[i] is how many of the pod's images cache i holds, for the caches in touched;
+	// both are reset after each Match.
+	counts  []int32
+	touched []int
 }
 
 // NewIndex indexes caches; their images are normalised.
 func NewIndex(caches []Cache) *Index {
-	ix := &Index{caches: make([]Cache, len(caches)), byImage: map[string]map[string][]int{}, byID: map[string]int{}, byName: map[string]int{}}
+	ix := &Index{caches: make([]Cache, len(caches)), byImage: map[string]map[string][]int{}, byID: map[string]int{}, byName: map[string]int{},
+		counts: make([]int32, len(caches))}
 	for i, c := range caches {
 		imgs := make([]string, 0, len(c.Images))
 		for _, im := range c.Images {
@@ -201,39 +207,46 @@ func (ix *Index) Match(w *workloads.Workload, images []string) Outcome {
 	} else if n, err := strconv.Atoi(strings.TrimSpace(a[AnnotationMatchCount])); err == nil && n > 1 {
 		need, rule = n, fmt.Sprintf("no Ready cache holds %d of its images, which imc-match-count-request requires", n)
 	}
-	counts := map[int]int{}
+	// The work is the pod's images times the caches holding each: caches holding none of
+	// them are never visited.
 	byImage := ix.byImage[w.Region]
 	for _, im := range images {
 		for _, i := range byImage[im] {
 			if ix.caches[i].Ready {
-				counts[i]++
+				if ix.counts[i] == 0 {
+					ix.touched = append(ix.touched, i)
+				}
+				ix.counts[i]++
 			}
 		}
 	}
+	// The most images any cache holds, then the best of the caches holding that many.
+	most := int32(need)
+	for _, i := range ix.touched {
+		most = max(most, ix.counts[i])
+	}
 	size := podSize(a)
 	best := -1
-	for i, n := range counts {
-		if n < need {
-			continue
-		}
-		if best < 0 || ix.better(i, n, best, counts[best], size) {
+	for _, i := range ix.touched {
+		if ix.counts[i] == most && (best < 0 || ix.better(i, best, size)) {
 			best = i
 		}
 	}
+	for _, i := range ix.touched {
+		ix.counts[i] = 0
+	}
+	ix.touched = ix.touched[:0]
 	if best < 0 {
 		return Outcome{Result: None, Missing: images, Reason: rule}
 	}
 	return ix.outcome(ix.caches[best], images)
 }
 
-// better ranks cache i (holding n of the pod's images) above cache j (holding m): more
-// images, then the size closest to the pod's, then the newest; the name decides a tie,
-// so that the answer never depends on map order.
-func (ix *Index) better(i, n, j, m int, size int32) bool {
-	if n != m {
-		return n > m
-	}
-	ci, cj := ix.caches[i], ix.caches[j]
+// better ranks cache i above cache j, which hold as many of the pod's images: the size
+// closest to the pod's, then the newest; the name decides a tie, so that the answer
+// never depends on the order of the caches.
+func (ix *Index) better(i, j int, size int32) bool {
+	ci, cj := &ix.caches[i], &ix.caches[j]
 	di, dj := distance(ci.Size, size), distance(cj.Size, size)
 	if di != dj {
 		return di < dj
