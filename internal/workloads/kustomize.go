@@ -114,6 +114,8 @@ func checkLocal(dir string, nesting int, seen map[string]bool) *Error {
 				if e := checkLocal(p, nesting+1, seen); e != nil {
 					return e
 				}
+			} else if fi.Size() > MaxFileSize {
+				return &Error{File: kfile, Line: item.Line, Message: fmt.Sprintf("%s %s is larger than %d MiB, the most imcsync reads from one manifest file: split it", key, strconvQuote(ref), MaxFileSize>>20)}
 			}
 		}
 	}
