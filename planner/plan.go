@@ -1,5 +1,11 @@
 package planner
 
+import (
+	"strings"
+
+	"github.com/imcsync/imcsync/internal/coverage"
+)
+
 // FormatVersion is the plan JSON's format_version (docs/json.md).
 // Version 2: reserved tags and records are a change's bookkeeping, not fields; an update
 // of a busy cache carries waits_for instead of being blocked; an unreadable old value is
@@ -53,6 +59,11 @@ type Plan struct {
 	Unused []Idle `json:"unused,omitempty"`
 	// Expiring lists the live caches that expire soon (ExpiringSoon): a report.
 	Expiring []Expiring `json:"expiring,omitempty"`
+	// Coverage lists every workload read (the file's workloads, --workloads) with the
+	// result the live caches give its pods and the result once the plan is applied
+	// (docs/coverage.md): a report, never a change. CoverageSummary counts it.
+	Coverage        []coverage.Entry  `json:"coverage,omitempty"`
+	CoverageSummary *coverage.Summary `json:"coverage_summary,omitempty"`
 }
 
 // Unmanaged is a live cache the file does not declare.
@@ -65,7 +76,17 @@ type Unmanaged struct {
 	Owner string `json:"owner,omitempty"`
 	// Reason says why it is not deleted (for people).
 	Reason string `json:"reason"`
+	// Images are listed for a cache ECI created itself (AutoCreated): a candidate to
+	// declare.
+	Images []string `json:"images,omitempty"`
 }
+
+// AutoCreatedPrefix starts the name of a cache ECI created by itself for a pod that no
+// cache served.
+const AutoCreatedPrefix = "auto-create-for-"
+
+// AutoCreated reports whether ECI created the cache by itself.
+func (u Unmanaged) AutoCreated() bool { return strings.HasPrefix(u.Name, AutoCreatedPrefix) }
 
 // HasChanges reports whether the cloud differs from Git (plan exit code 2): a change
 // other than noop counts, a blocked one too. Bookkeeping alone (an update that writes

@@ -90,6 +90,10 @@ func Build(f *spec.File, live []cloud.Cache, opts Options) *Plan {
 				Region: l.Region, Name: l.Name, ID: l.ID, Status: string(l.Status),
 				Owner: ownership.Of(f.Owner, l.Tags).Owner, Reason: reason,
 			})
+			if u := &p.Unmanaged[len(p.Unmanaged)-1]; u.AutoCreated() {
+				u.Images = slices.Clone(l.Images)
+				u.Reason = "created by ECI for a pod no cache served: declare it to keep it"
+			}
 		}
 	}
 	byID := map[string]*cloud.Cache{}

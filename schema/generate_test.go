@@ -78,6 +78,21 @@ func generate() ([]byte, error) {
 				"required":             []any{"perGiBMonth"},
 				"additionalProperties": false,
 			},
+			"workloads": map[string]any{
+				"description": "imcsync's own setting, never sent: the Kubernetes manifests whose pods run on ECI, read to show which pods a cache serves (coverage).",
+				"type":        "array",
+				"maxItems":    spec.MaxWorkloadSources,
+				"items": map[string]any{
+					"type": "object",
+					"properties": map[string]any{
+						"path":   map[string]any{"description": "A file, a glob (** matches any number of directories) or a directory holding kustomization.yaml, relative to this file.", "type": "string", "minLength": 1},
+						"region": map[string]any{"description": "The cluster's region; default: the file's region.", "$ref": "#/$defs/region"},
+						"eci":    map[string]any{"description": "all: every pod runs on ECI (ACK Serverless); labelled: only pods bound to virtual nodes.", "enum": []any{spec.ECIAll, spec.ECILabelled}},
+					},
+					"required":             []any{"path"},
+					"additionalProperties": false,
+				},
+			},
 			"defaults": map[string]any{
 				"description":           "Merged into every cache; a cache's own value wins, lists replace, tags merge key by key.",
 				"$ref":                  "#/$defs/settings",

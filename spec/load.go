@@ -78,6 +78,7 @@ var fileFields = []objectField[topLevel]{
 	{Field{Key: "defaults", Managed: Local}, func(_ *decoder, n *yaml.Node, _ string, t *topLevel) { t.defaults = n }},
 	{Field{Key: "imageCaches", Managed: Local}, func(_ *decoder, n *yaml.Node, _ string, t *topLevel) { t.caches = n }},
 	{Field{Key: "pricing", Managed: Local}, decodePricing},
+	{Field{Key: "workloads", Managed: Local}, decodeWorkloads},
 }
 
 func checkAPIVersion(s string) string {
@@ -181,6 +182,14 @@ func (d *decoder) decodeFile(data []byte) *File {
 	f := new(File)
 	*f = t.file
 	f.Path = d.file
+	for i := range f.Workloads {
+		if w := &f.Workloads[i]; w.Region == "" {
+			if f.Region == "" {
+				d.errorf(&yaml.Node{Line: w.Pos.Line, Column: w.Pos.Column}, index("workloads", i), "missing region: set region on the entry or at the top of the file")
+			}
+			w.Region = f.Region
+		}
+	}
 	entries := make([]*entry, 0, len(items))
 	for i, n := range items {
 		if path := index("imageCaches", i); d.fits(n, path, sizes) {

@@ -22,6 +22,8 @@ type File struct {
 	Caches []Cache
 	// Pricing is the storage price the file gives; nil when it gives none.
 	Pricing *Pricing `json:",omitempty"`
+	// Workloads are the Kubernetes manifests read for coverage, regions filled in.
+	Workloads []WorkloadSource `json:",omitempty"`
 	// Warnings are things that are valid but likely mistakes (an invisible character in
 	// a tag, a credential variable named by passwordFromEnv), sorted by position.
 	Warnings Errors `json:"warnings,omitempty"`

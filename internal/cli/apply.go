@@ -28,8 +28,8 @@ func newApplyCmd(a *app) *cobra.Command {
 		Long: "apply plans (or reads PLANFILE, saved by `plan --out`), shows the plan, asks for confirmation,\n" +
 			"then sends one UpdateImageCache per changed cache with only the changed fields, in parallel,\n" +
 			"waits until the caches are Ready and reports each cache's outcome.\n\n" +
-			"A saved plan is applied as saved (--target, --region, --prune, --replace and -f are refused\n" +
-			"with it), and only where the live cache is still what the plan was made against;\n" +
+			"A saved plan is applied as saved (--target, --region, --prune, --replace, --workloads and -f\n" +
+			"are refused with it), and only where the live cache is still what the plan was made against;\n" +
 			"changed caches are reported stale.\n\n" +
 			"With --policy, the plan is checked against the policy's rules first: an error-severity rule\n" +
 			"broken stops apply before any change is sent (see docs/policy.md).\n\n" +

@@ -44,6 +44,7 @@ func newDriftCmd(a *app) *cobra.Command {
 	cmd.Flags().StringVar(&o.live, "live", "", "read saved DescribeImageCaches output (JSON) instead of calling the API")
 	registerRefresh(cmd, &o.pf.refresh)
 	registerReport(cmd, &o.pf.report)
+	registerWorkloads(cmd, &o.pf.workloads)
 	cmd.Flags().DurationVar(&o.within, "expiring-within", drift.DefaultExpiringWithin, "report caches that expire within this long")
 	return cmd
 }
@@ -71,6 +72,7 @@ func (o *driftOptions) run(ctx context.Context) error {
 	if err := render.Drift(o.stdout, report, o.format, o.colorEnabled(o.stdout)); err != nil {
 		return err
 	}
+	o.annotateCoverage(report.Coverage)
 	if !report.InSync() {
 		return errChanges
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -29,6 +30,12 @@ type planFlags struct {
 	refresh     string // --refresh as given
 	report      reportFlags
 	expiring    time.Duration // --expiring-within (plan, drift)
+	workloads   []string      // --workloads: more workload sources for coverage
+}
+
+// registerWorkloads adds --workloads to a command that reports coverage.
+func registerWorkloads(cmd *cobra.Command, paths *[]string) {
+	cmd.Flags().StringArrayVar(paths, "workloads", nil, "also read the Kubernetes workloads in `PATH` for coverage: a file, a glob (** allowed), a kustomization directory, or - for standard input (repeatable; region: the file's)")
 }
 
 func (pf *planFlags) register(cmd *cobra.Command) {
@@ -36,6 +43,7 @@ func (pf *planFlags) register(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&pf.prune, "prune", false, "delete live caches absent from the file whose ownership tag names this file's owner")
 	cmd.Flags().StringArrayVar(&pf.replace, "replace", nil, "delete and create again this declared cache, as NAME or REGION/NAME (repeatable), e.g. a Failed one")
 	registerRefresh(cmd, &pf.refresh)
+	registerWorkloads(cmd, &pf.workloads)
 }
 
 // enginePlanOptions are the engine's plan options under the flags; offline says the
@@ -50,6 +58,10 @@ func (a *app) enginePlanOptions(pf planFlags, offline bool) (engine.PlanOptions,
 	if err := pf.report.apply(&o); err != nil {
 		return engine.PlanOptions{}, err
 	}
+	if slices.Contains(pf.workloads, "-") && a.file == "-" {
+		return engine.PlanOptions{}, usageError("--workloads - and -f - both read standard input: give one of them a file")
+	}
+	o.Workloads = engine.WorkloadOptions{Paths: pf.workloads, Stdin: a.stdin}
 	return o, nil
 }
 
@@ -128,6 +140,7 @@ func (o *planOptions) run(ctx context.Context) error {
 		return err
 	}
 	o.annotatePolicy(plan.Policy)
+	o.annotateCoverage(plan.Coverage)
 	if broken != nil {
 		return broken
 	}

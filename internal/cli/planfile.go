@@ -5,7 +5,7 @@ import (
 )
 
 // planShapingFlags would narrow or widen a plan; a saved plan is applied as saved.
-var planShapingFlags = []string{"file", "region", "target", "prune", "replace", "refresh"}
+var planShapingFlags = []string{"file", "region", "target", "prune", "replace", "refresh", "workloads"}
 
 // refuseWithSavedPlan refuses `apply PLANFILE` with a flag that would change what the
 // saved plan does, before anything is read or sent: such a flag is never ignored.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/imcsync/imcsync/internal/cloud"
+	"github.com/imcsync/imcsync/internal/coverage"
 	"github.com/imcsync/imcsync/internal/ownership"
 	"github.com/imcsync/imcsync/planner"
 	"github.com/imcsync/imcsync/spec"
@@ -53,7 +54,11 @@ type Report struct {
 	// Storage is what the caches of the checked regions hold (GiB), with the month's
 	// price when the user gave one.
 	Storage *planner.Storage `json:"storage,omitempty"`
-	Summary Summary          `json:"summary"`
+	// Coverage lists every workload read with the result the live caches give its pods
+	// (After; Before is not set): a report, never drift. CoverageSummary counts it.
+	Coverage        []coverage.Entry  `json:"coverage,omitempty"`
+	CoverageSummary *coverage.Summary `json:"coverage_summary,omitempty"`
+	Summary         Summary           `json:"summary"`
 }
 
 // Drifted is a declared cache whose live state differs from Git.

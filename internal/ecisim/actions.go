@@ -204,8 +204,10 @@ func (s *Server) fromToken(tok string) *record {
 }
 
 // describeFilter builds the filter of DescribeImageCaches: every given filter must match,
-// each by exact equality (Image and MatchImage: one of the cache's images; Tag.N: the
-// key with that value, or any value when Value is not sent). filtered reports whether
+// each by exact equality (Image: one of the cache's images; MatchImage.N: at least one
+// of the listed images, all of them with ImageFullMatch=true, at least N with
+// ImageMatchCountRequest=N; Tag.N: the key with that value, or any value when Value is
+// not sent). filtered reports whether
 // any filter besides RegionId and ImageCacheId was given (those two the index answers).
 func describeFilter(p params) (match func(*record) bool, filtered bool, err *apiError) {
 	tags, err := p.items("Tag", maxTags)
@@ -236,9 +238,39 @@ func describeFilter(p params) (match func(*record) bool, filtered bool, err *api
 	if img := p["Image"]; img != "" {
 		preds = append(preds, func(r *record) bool { return slices.Contains(r.Images, img) })
 	}
+	full, err := p.bool("ImageFullMatch")
+	if err != nil {
+		return nil, false, err
+	}
+	countRequest, err := p.int32("ImageMatchCountRequest")
+	if err != nil {
+		return nil, false, err
+	}
+	if (full != nil || countRequest != nil) && matchImages == nil {
+		return nil, false, errInvalid("MatchImage", "ImageFullMatch and ImageMatchCountRequest need MatchImage.N.")
+	}
+	if countRequest != nil && *countRequest < 1 {
+		return nil, false, errInvalid("ImageMatchCountRequest", "It must be 1 or more.")
+	}
 	if matchImages != nil {
+		// A cache matches when it holds at least need of the listed images: one by
+		// default, all of them with ImageFullMatch=true (which wins), N with
+		// ImageMatchCountRequest=N.
+		need := 1
+		if countRequest != nil {
+			need = int(*countRequest)
+		}
+		if full != nil && *full {
+			need = len(matchImages)
+		}
 		preds = append(preds, func(r *record) bool {
-			return slices.ContainsFunc(matchImages, func(m string) bool { return slices.Contains(r.Images, m) })
+			n := 0
+			for _, m := range matchImages {
+				if slices.Contains(r.Images, m) {
+					n++
+				}
+			}
+			return n >= need
 		})
 	}
 	for _, t := range tags {

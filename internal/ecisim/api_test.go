@@ -357,7 +357,16 @@ func TestDescribeFilters(t *testing.T) {
 		"resource group": {eci.DescribeImageCachesRequest{ResourceGroupId: tea.String("rg-1")}, []string{"imc-a"}},
 		"tag key=value": {eci.DescribeImageCachesRequest{Tag: []*eci.DescribeImageCachesRequestTag{
 			{Key: tea.String("team"), Value: tea.String("web")}, {Key: tea.String("env"), Value: tea.String("prod")}}}, []string{"imc-a"}},
-		"tag key only": {eci.DescribeImageCachesRequest{Tag: []*eci.DescribeImageCachesRequestTag{{Key: tea.String("team")}}}, []string{"imc-a", "imc-b"}},
+		"tag key only":     {eci.DescribeImageCachesRequest{Tag: []*eci.DescribeImageCachesRequestTag{{Key: tea.String("team")}}}, []string{"imc-a", "imc-b"}},
+		"match image: any": {eci.DescribeImageCachesRequest{MatchImage: tea.StringSlice([]string{"redis:7", "nginx"})}, []string{"imc-a", "imc-c"}},
+		"match image: full": {eci.DescribeImageCachesRequest{MatchImage: tea.StringSlice([]string{"nginx:1", "redis:7"}),
+			ImageFullMatch: tea.Bool(true)}, []string{"imc-a"}},
+		"match image: full wins over count": {eci.DescribeImageCachesRequest{MatchImage: tea.StringSlice([]string{"nginx:1", "redis:7"}),
+			ImageFullMatch: tea.Bool(true), ImageMatchCountRequest: tea.Int32(1)}, []string{"imc-a"}},
+		"match image: count 2": {eci.DescribeImageCachesRequest{MatchImage: tea.StringSlice([]string{"nginx:1", "redis:7", "x:1"}),
+			ImageMatchCountRequest: tea.Int32(2)}, []string{"imc-a"}},
+		"match image: count 1": {eci.DescribeImageCachesRequest{MatchImage: tea.StringSlice([]string{"nginx:1", "redis:7", "x:1"}),
+			ImageMatchCountRequest: tea.Int32(1)}, []string{"imc-a", "imc-b"}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			req := tc.req

@@ -8,9 +8,11 @@ import (
 	"time"
 
 	"github.com/imcsync/imcsync/internal/cloud"
+	"github.com/imcsync/imcsync/internal/coverage"
 	"github.com/imcsync/imcsync/internal/digests"
 	"github.com/imcsync/imcsync/internal/drift"
 	"github.com/imcsync/imcsync/internal/policy"
+	"github.com/imcsync/imcsync/internal/workloads"
 	"github.com/imcsync/imcsync/planner"
 	"github.com/imcsync/imcsync/spec"
 )
@@ -52,6 +54,9 @@ type PlanOptions struct {
 	UnusedFor time.Duration
 	// ExpiringWithin lists the live caches that expire within this long.
 	ExpiringWithin time.Duration
+	// Workloads says which workloads coverage reads besides the file's (--workloads).
+	Workloads WorkloadOptions
+
 	// PricePerGiBMonth, when above 0, is the storage price the user gave
 	// (--price-per-gib-month); it wins over the file's pricing block.
 	PricePerGiBMonth float64
@@ -67,6 +72,10 @@ type Planned struct {
 	// Resolution is what resolving the image tags found; nil when they were not
 	// resolved (RefreshOff).
 	Resolution *Resolution
+	// Workloads are the workloads read for coverage, in the planned regions; nil when
+	// no source names any (WorkloadsRead says whether any was named).
+	Workloads     []workloads.Workload
+	WorkloadsRead bool
 }
 
 // Plan checks the selection against the file, reads the live caches of the regions it
@@ -83,6 +92,13 @@ func Plan(ctx context.Context, f *spec.File, src Source, o PlanOptions) (*Planne
 		return nil, err
 	}
 	regions := planner.Regions(f, opts)
+	// Workloads are read first: a manifest that cannot be read stops the plan before
+	// anything is asked of the API.
+	ws, err := ReadWorkloads(ctx, f, o.Workloads, regions)
+	if err != nil {
+		return nil, err
+	}
+	wsRead := len(workloadSources(f, o.Workloads)) > 0
 	type resolved struct {
 		r   *Resolution
 		err error
@@ -127,12 +143,13 @@ func Plan(ctx context.Context, f *spec.File, src Source, o PlanOptions) (*Planne
 		plan.Warnings = append(plan.Warnings, res.Warnings...)
 	}
 	report(plan, f, live, regions, o)
+	addCoverage(plan, f, ws, live, time.Now(), wsRead)
 	if o.Policy != nil {
 		if plan.Policy, err = o.Policy.CheckPlan(f, plan); err != nil {
 			return nil, err
 		}
 	}
-	return &Planned{File: f, Plan: plan, Regions: regions, Live: live, Resolution: res}, nil
+	return &Planned{File: f, Plan: plan, Regions: regions, Live: live, Resolution: res, Workloads: ws, WorkloadsRead: wsRead}, nil
 }
 
 // report adds to the plan what it reports besides changes: the storage of its regions
@@ -176,5 +193,11 @@ var errNothingApplied = errors.New("nothing was applied")
 
 // Drift is the drift report of the plan at time now (see package drift).
 func (p *Planned) Drift(now time.Time, opts drift.Options) drift.Report {
-	return drift.Build(p.Plan, p.Live, now, opts)
+	r := drift.Build(p.Plan, p.Live, now, opts)
+	if p.WorkloadsRead {
+		r.Coverage = coverage.Against(p.Workloads, liveCoverage(p.Live))
+		s := coverage.Summarize(r.Coverage)
+		r.CoverageSummary = &s
+	}
+	return r
 }

@@ -4,12 +4,15 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/interpreter"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/imcsync/imcsync/internal/coverage"
 	"github.com/imcsync/imcsync/planner"
 	"github.com/imcsync/imcsync/spec"
 )
@@ -62,6 +65,7 @@ func (p *Policy) CheckPlan(f *spec.File, plan *planner.Plan) ([]planner.PolicyRe
 		for _, r := range p.Rules {
 			var err error
 			switch {
+			case r.scope.workload: // evaluated per workload below
 			case v.cache != nil && (r.scope.cache || r.scope.change):
 				err = ck.eval(r, v, key, f.Path, c.Pos)
 			case r.scope.change && !r.scope.cache: // no declared cache to place it at
@@ -76,9 +80,25 @@ func (p *Policy) CheckPlan(f *spec.File, plan *planner.Plan) ([]planner.PolicyRe
 	if err != nil {
 		return nil, err
 	}
+	perWorkload, err := p.inChunks(deadline, len(plan.Coverage), func(ck *check, i int) error {
+		e := &plan.Coverage[i]
+		file, line := splitSource(e.Source)
+		for _, r := range p.Rules {
+			if r.scope.workload {
+				if err := ck.eval(r, vars{workload: e, plan: &plan.Summary}, e.Workload, file, spec.Pos{Line: line, Column: 1}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	perChange = append(perChange, perWorkload...)
 	ck := p.newCheck(deadline)
 	for _, r := range p.Rules {
-		if !r.scope.cache && !r.scope.change {
+		if !r.scope.cache && !r.scope.change && !r.scope.workload {
 			if err := ck.eval(r, vars{plan: &plan.Summary}, "", r.File, r.Pos); err != nil {
 				return nil, err
 			}
@@ -156,12 +176,26 @@ func (ck *check) eval(r *Rule, v vars, cache, file string, pos spec.Pos) error {
 
 func cacheKey(region, name string) string { return region + "/" + name }
 
+// splitSource splits a workload's FILE:LINE.
+func splitSource(s string) (string, int) {
+	i := strings.LastIndexByte(s, ':')
+	if i < 0 {
+		return s, 0
+	}
+	line, err := strconv.Atoi(s[i+1:])
+	if err != nil {
+		return s, 0
+	}
+	return s[:i], line
+}
+
 // vars are the variables of one evaluation; nil ones are not declared then (a rule that
 // reads them is not evaluated).
 type vars struct {
-	cache  *cacheValue
-	change *planner.Change
-	plan   *planner.Summary
+	cache    *cacheValue
+	change   *planner.Change
+	plan     *planner.Summary
+	workload *coverage.Entry
 }
 
 // ResolveName implements interpreter.Activation.
@@ -173,6 +207,8 @@ func (v vars) ResolveName(name string) (any, bool) {
 		return v.change, true
 	case name == varPlan && v.plan != nil:
 		return v.plan, true
+	case name == varWorkload && v.workload != nil:
+		return v.workload, true
 	}
 	return nil, false
 }

@@ -14,6 +14,8 @@ const (
 	varCache  = "cache"
 	varChange = "change"
 	varPlan   = "plan"
+	// varWorkload is one workload's coverage once the plan is applied (SPEC §10).
+	varWorkload = "workload"
 )
 
 // CostLimit bounds one evaluation of one rule, in CEL's cost units (about one per
@@ -39,6 +41,7 @@ func newEnv() (*env, error) {
 		cel.Variable(varCache, p.objects[cacheType].t),
 		cel.Variable(varChange, p.objects[changeType].t),
 		cel.Variable(varPlan, p.objects[planType].t),
+		cel.Variable(varWorkload, p.objects[workloadType].t),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("policy: %w", err)
@@ -47,9 +50,9 @@ func newEnv() (*env, error) {
 }
 
 // scope is which variables a rule reads, which says when it is evaluated: once per
-// declared cache when it reads cache, once per change when it reads change but not
-// cache, once per plan otherwise.
-type scope struct{ cache, change, plan bool }
+// workload when it reads workload, else once per declared cache when it reads cache,
+// once per change when it reads change but not cache, once per plan otherwise.
+type scope struct{ cache, change, plan, workload bool }
 
 // program is a compiled rule.
 type program = cel.Program
@@ -82,6 +85,8 @@ func (e *env) compile(expr string) (program, scope, []issue) {
 			sc.change = true
 		case varPlan:
 			sc.plan = true
+		case varWorkload:
+			sc.workload = true
 		}
 	}
 	opts := []cel.ProgramOption{cel.EvalOptions(cel.OptOptimize)}
@@ -124,5 +129,6 @@ func (sizes) EstimateCallCost(string, string, *checker.AstNode, []checker.AstNod
 	return nil
 }
 
-// needsPlan reports whether the rule reads the plan or a change, which validate has not.
-func (s scope) needsPlan() bool { return s.change || s.plan }
+// needsPlan reports whether the rule reads the plan, a change or a workload's coverage,
+// which validate has not.
+func (s scope) needsPlan() bool { return s.change || s.plan || s.workload }

@@ -9,6 +9,7 @@ import (
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
 
+	"github.com/imcsync/imcsync/internal/coverage"
 	"github.com/imcsync/imcsync/planner"
 	"github.com/imcsync/imcsync/spec"
 )
@@ -21,6 +22,7 @@ const (
 	changeType      = "imcsync.Change"
 	fieldChangeType = "imcsync.FieldChange"
 	planType        = "imcsync.Plan"
+	workloadType    = "imcsync.Workload"
 )
 
 // object is a CEL object type whose fields are read from a Go value by getters, so
@@ -161,6 +163,28 @@ func newProvider(base *types.Registry) *provider {
 	plan.field("replace", types.IntType, count(func(s planner.Summary) int { return s.Replace }))
 	plan.field("blocked", types.IntType, count(func(s planner.Summary) int { return s.Blocked }))
 	plan.field("noop", types.IntType, count(func(s planner.Summary) int { return s.Noop }))
+
+	wl := add(newObject(workloadType))
+	wstr := func(get func(*coverage.Entry) string) func(any) (any, bool) {
+		return func(v any) (any, bool) { return get(v.(*coverage.Entry)), true }
+	}
+	wl.field("name", types.StringType, wstr(func(e *coverage.Entry) string { return e.Name }))
+	wl.field("kind", types.StringType, wstr(func(e *coverage.Entry) string { return e.Kind }))
+	wl.field("namespace", types.StringType, wstr(func(e *coverage.Entry) string { return e.Namespace }))
+	wl.field("region", types.StringType, wstr(func(e *coverage.Entry) string { return e.Region }))
+	wl.field("source", types.StringType, wstr(func(e *coverage.Entry) string { return e.Source }))
+	wl.field("result", types.StringType, wstr(func(e *coverage.Entry) string { return string(e.After) }))
+	wl.field("before", types.StringType, wstr(func(e *coverage.Entry) string { return string(e.Before) }))
+	wl.field("cache", types.StringType, wstr(func(e *coverage.Entry) string { return e.Cache }))
+	wl.field("images", types.NewListType(types.StringType), func(v any) (any, bool) { return v.(*coverage.Entry).Images, true })
+	wl.field("missing", types.NewListType(types.StringType), func(v any) (any, bool) { return v.(*coverage.Entry).Missing, true })
+	wl.field("notes", types.NewListType(types.StringType), func(v any) (any, bool) {
+		notes := make([]string, len(v.(*coverage.Entry).Notes))
+		for i, n := range v.(*coverage.Entry).Notes {
+			notes[i] = string(n)
+		}
+		return notes, true
+	})
 	return p
 }
 

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/imcsync/imcsync/applier"
+	"github.com/imcsync/imcsync/internal/coverage"
 	"github.com/imcsync/imcsync/internal/drift"
 	"github.com/imcsync/imcsync/planner"
 )
@@ -53,6 +54,9 @@ type Cycle struct {
 	// counts the caches no pod matched for --unused-for. Nil and 0 without a plan.
 	Storage map[string]int64
 	Unused  int
+	// Workloads counts the file's workloads by their coverage by the live caches, as
+	// the cycle found them (before applying); nil without workloads or without a plan.
+	Workloads map[coverage.Result]int
 	// Err says why the cycle ended in Error, or what stopped the apply.
 	Err error
 }

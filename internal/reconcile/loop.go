@@ -11,6 +11,7 @@ import (
 
 	"github.com/imcsync/imcsync/applier"
 	"github.com/imcsync/imcsync/internal/cloud"
+	"github.com/imcsync/imcsync/internal/coverage"
 	"github.com/imcsync/imcsync/internal/drift"
 	"github.com/imcsync/imcsync/internal/engine"
 	"github.com/imcsync/imcsync/internal/policy"
@@ -99,6 +100,15 @@ func (l *Loop) cycle(ctx context.Context, c *Cycle) []applier.Outcome {
 		}
 	}
 	c.Unused = len(planned.Plan.Unused)
+	if planned.WorkloadsRead {
+		c.Workloads = map[coverage.Result]int{}
+		for _, r := range coverage.Results {
+			c.Workloads[r] = 0
+		}
+		for _, e := range planned.Plan.Coverage {
+			c.Workloads[e.Before]++
+		}
+	}
 	for _, ch := range planned.Plan.Changes {
 		if len(ch.Refresh) > 0 {
 			c.Refreshes = append(c.Refreshes, ch.Region+"/"+ch.Name)

@@ -32,6 +32,7 @@ type Metrics struct {
 	refreshes   *prometheus.CounterVec
 	storage     *prometheus.GaugeVec
 	unused      prometheus.Gauge
+	workloads   *prometheus.GaugeVec
 }
 
 // NewMetrics registers the metrics. Every cycle result starts at 0, so that rate() sees
@@ -63,6 +64,8 @@ func NewMetrics() *Metrics {
 			Help: "Image caches no pod matched for --unused-for, as the last cycle found them (0 without --unused-for)."}),
 		refreshes: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "imcsync_refreshes_total",
 			Help: "Caches found built from image tags that moved since: result planned (a cycle without --apply, or one that could not rebuild), else the rebuild's result (replaced, failed, …)."}, []string{"result"}),
+		workloads: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "imcsync_workloads",
+			Help: "The file's workloads by their coverage by the live caches (full, partial, none, off, missing), as the last cycle found them (before applying); absent without workloads."}, []string{"result"}),
 	}
 	for _, r := range Results {
 		m.cycles.WithLabelValues(string(r))
@@ -71,7 +74,7 @@ func NewMetrics() *Metrics {
 		Help: "The running build of imcsync; always 1."}, []string{"version", "commit", "goversion"})
 	v := version.Get()
 	info.WithLabelValues(v.Version, v.Commit, v.GoVersion).Set(1)
-	m.Registry.MustRegister(m.caches, m.cycles, m.duration, m.apiCalls, m.throttled, m.lastSuccess, m.fileValid, m.changes, m.policy, m.refreshes, m.storage, m.unused, info,
+	m.Registry.MustRegister(m.caches, m.cycles, m.duration, m.apiCalls, m.throttled, m.lastSuccess, m.fileValid, m.changes, m.policy, m.refreshes, m.storage, m.unused, m.workloads, info,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -106,6 +109,9 @@ func (m *Metrics) record(c Cycle, outcomes []applier.Outcome) {
 	}
 	if c.Caches != nil {
 		m.unused.Set(float64(c.Unused))
+	}
+	for r, n := range c.Workloads {
+		m.workloads.WithLabelValues(string(r)).Set(float64(n))
 	}
 	applied := map[string]applier.Result{}
 	for _, o := range outcomes {

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/imcsync/imcsync/internal/coverage"
 )
 
 // TestMonitoringExamplesNameExportedMetrics: every query of the Grafana dashboard and of
@@ -23,6 +25,9 @@ func TestMonitoringExamplesNameExportedMetrics(t *testing.T) {
 	}
 	m.apiCalls.WithLabelValues("DescribeImageCaches", "OK")
 	m.changes.WithLabelValues("update", "updated")
+	for _, r := range coverage.Results {
+		m.workloads.WithLabelValues(string(r))
+	}
 	families, err := m.Registry.Gather()
 	if err != nil {
 		t.Fatal(err)
@@ -46,6 +51,7 @@ func TestMonitoringExamplesNameExportedMetrics(t *testing.T) {
 	}
 	metric := regexp.MustCompile(`\bimcsync_[a-z_]+\b`)
 	state := regexp.MustCompile(`state=~?"([^"]*)"`)
+	result := regexp.MustCompile(`imcsync_workloads\{[^}]*result=~?"([^"]*)"`)
 	for _, q := range queries {
 		names := metric.FindAllString(q.expr, -1)
 		if len(names) == 0 {
@@ -54,6 +60,13 @@ func TestMonitoringExamplesNameExportedMetrics(t *testing.T) {
 		for _, n := range names {
 			if !exported[n] {
 				t.Errorf("%s: %q names %s, which imcsync does not export", q.where, q.expr, n)
+			}
+		}
+		for _, rm := range result.FindAllStringSubmatch(q.expr, -1) {
+			for _, v := range strings.Split(rm[1], "|") {
+				if !slices.Contains(coverage.Results, coverage.Result(v)) {
+					t.Errorf("%s: result %q is none of imcsync_workloads' results %v", q.where, v, coverage.Results)
+				}
 			}
 		}
 		for _, sm := range state.FindAllStringSubmatch(q.expr, -1) {

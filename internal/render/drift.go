@@ -189,12 +189,17 @@ func renderDriftText(r drift.Report, st styles) string {
 	section("Unmanaged, owned by this file (--prune deletes them)", st.delete.Render, lines)
 	lines = nil
 	for _, u := range others {
-		lines = append(lines, cacheRef(u.Region, u.Name, u.ID, u.Status)+": "+st.dim.Render(u.Reason))
+		l := cacheRef(u.Region, u.Name, u.ID, u.Status) + ": " + st.dim.Render(u.Reason)
+		if len(u.Images) > 0 {
+			l += "\n    " + st.dim.Render("images: "+strings.Join(u.Images, ", "))
+		}
+		lines = append(lines, l)
 	}
 	section("Unmanaged, not counted as drift", st.dim.Render, lines)
 	for _, l := range unusedLines(r.Unused) {
 		b.WriteString(l + "\n")
 	}
+	writeCoverage(&b, r.Coverage, r.CoverageSummary, st)
 	label, rest, _ := strings.Cut(driftLine(r), ": ")
 	b.WriteString(st.bold.Render(label+":") + " " + rest + "\n")
 	if l := storageSummary(r.Storage); l != "" {
@@ -267,7 +272,11 @@ func renderDriftMarkdown(r drift.Report) string {
 		case u.Owned:
 			counted = "no: counted with --prune"
 		}
-		rows = append(rows, []string{u.Region, u.Name, u.ID, u.Status, u.Owner, counted, u.Reason})
+		reason := u.Reason
+		if len(u.Images) > 0 {
+			reason += "; images: " + strings.Join(u.Images, ", ")
+		}
+		rows = append(rows, []string{u.Region, u.Name, u.ID, u.Status, u.Owner, counted, reason})
 	}
 	table("Unmanaged", []string{"Region", "Name", "ID", "Status", "Owner", "Drift", "Reason"}, rows)
 	rows = nil
@@ -280,6 +289,14 @@ func renderDriftMarkdown(r drift.Report) string {
 	}
 	table("Unused (a report, not drift)", []string{"Region", "Name", "ID", "Size", "Last matched", "Idle"}, rows)
 
+	if r.CoverageSummary != nil {
+		b.WriteString("**Coverage:** " + mdCell(coverageSummaryLine(*r.CoverageSummary)) + "\n\n")
+		changed, rest := coverageSections(r.Coverage, r.CoverageSummary)
+		text, _ := changed.fit(CommentLimit / 4)
+		b.WriteString(text)
+		text, _ = rest.fit(CommentLimit / 4)
+		b.WriteString(text)
+	}
 	checked := "_Checked at " + r.CheckedAt.UTC().Format(time.RFC3339)
 	if r.Owner != "" {
 		checked += " for owner " + mdCell(r.Owner)

@@ -81,6 +81,8 @@ type mdPlan struct {
 	table     mdSection
 	unchanged mdSection
 	unmanaged mdSection
+	coverage  mdSection // workloads whose coverage the plan changes
+	uncovered mdSection // the others not fully covered
 }
 
 // mdSection is a run of items (table rows, list items) written between open and close
@@ -116,6 +118,10 @@ func newMDPlan(p *planner.Plan) *mdPlan {
 	if lines := reportLines(p); len(lines) > 0 {
 		m.summary += mdReport(lines)
 	}
+	if p.CoverageSummary != nil {
+		m.summary += "**Coverage:** " + mdCell(coverageSummaryLine(*p.CoverageSummary)) + "\n\n"
+	}
+	m.coverage, m.uncovered = coverageSections(p.Coverage, p.CoverageSummary)
 
 	m.policy = policySection(p.Policy)
 	m.warnings.more = func(n int) string { return fmt.Sprintf("> _and %s_\n\n", plural(n, "more warning")) }
@@ -157,7 +163,11 @@ func newMDPlan(p *planner.Plan) *mdPlan {
 		m.unmanaged.close = "\n</details>\n\n"
 		m.unmanaged.more = func(n int) string { return fmt.Sprintf("- _and %d more_\n", n) }
 		for _, u := range p.Unmanaged {
-			m.unmanaged.items = append(m.unmanaged.items, "- "+mdCell(u.Region+"/"+u.Name)+" ("+mdCell(u.ID)+"): "+mdCell(u.Reason)+"\n")
+			item := "- " + mdCell(u.Region+"/"+u.Name) + " (" + mdCell(u.ID) + "): " + mdCell(u.Reason)
+			if len(u.Images) > 0 {
+				item += "; images: " + mdCell(strings.Join(u.Images, ", "))
+			}
+			m.unmanaged.items = append(m.unmanaged.items, item+"\n")
 		}
 	}
 	return m
@@ -221,6 +231,8 @@ func markdownComment(p *planner.Plan, o MarkdownOptions) string {
 	policy := fitted(m.policy, room/10)
 	warnings := fitted(m.warnings, room/20)
 	table := fitted(m.table, room*3/5)
+	cover := fitted(m.coverage, room/5)
+	uncovered := fitted(m.uncovered, room/8)
 	unchanged := fitted(m.unchanged, room/4)
 	unmanaged := fitted(m.unmanaged, room/3)
 
@@ -230,6 +242,8 @@ func markdownComment(p *planner.Plan, o MarkdownOptions) string {
 	out.WriteString(warnings)
 	out.WriteString(table)
 	omitted := writeDetails(&out, m.changes, room, newStyles(false))
+	out.WriteString(cover)
+	out.WriteString(uncovered)
 	out.WriteString(unchanged)
 	out.WriteString(unmanaged)
 	if cut > 0 || omitted > 0 {

@@ -38,6 +38,8 @@ func markdownParts(p *planner.Plan, o MarkdownOptions) []string {
 		}
 		pieces = append(pieces, piece{nil, d})
 	}
+	add(&m.coverage)
+	add(&m.uncovered)
 	add(&m.unchanged)
 	add(&m.unmanaged)
 

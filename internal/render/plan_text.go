@@ -66,6 +66,7 @@ func renderText(p *planner.Plan, st styles) string {
 		}
 		writeUnmanaged(&b, p.Unmanaged, st)
 		writeReport(&b, p)
+		writeCoverage(&b, p.Coverage, p.CoverageSummary, st)
 		writeWarnings(&b, p.Warnings, st)
 		writePolicy(&b, p.Policy, st)
 		return b.String()
@@ -83,6 +84,7 @@ func renderText(p *planner.Plan, st styles) string {
 	}
 	writeUnmanaged(&b, p.Unmanaged, st)
 	writeReport(&b, p)
+	writeCoverage(&b, p.Coverage, p.CoverageSummary, st)
 	writeWarnings(&b, p.Warnings, st)
 	if bk := bookkeepingLine(p); bk != "" {
 		b.WriteString(st.dim.Render(bk) + "\n")
@@ -117,6 +119,9 @@ func writeUnmanaged(b *strings.Builder, caches []planner.Unmanaged, st styles) {
 	fmt.Fprintf(b, "%s not in the file (left alone):\n", plural(len(caches), "live image cache"))
 	for _, u := range caches {
 		fmt.Fprintf(b, "  %s %s\n", u.Region+"/"+u.Name, st.dim.Render("("+u.ID+", "+u.Status+"): "+u.Reason))
+		if len(u.Images) > 0 {
+			fmt.Fprintf(b, "    %s\n", st.dim.Render("images: "+strings.Join(u.Images, ", ")))
+		}
 	}
 	b.WriteString("\n")
 }
