@@ -46,7 +46,7 @@ func (a *app) enginePlanOptions(pf planFlags, offline bool) (engine.PlanOptions,
 		return engine.PlanOptions{}, err
 	}
 	o := engine.PlanOptions{Regions: a.regions, Targets: pf.targets, Prune: pf.prune, Replace: pf.replace,
-		LiveTargets: pf.liveTargets, Policy: a.policy, Refresh: refresh, Getenv: a.getenv, ExpiringWithin: pf.expiring}
+		LiveTargets: pf.liveTargets, Policy: a.policy, Refresh: refresh, ExpiringWithin: pf.expiring}
 	if err := pf.report.apply(&o); err != nil {
 		return engine.PlanOptions{}, err
 	}
