@@ -39,6 +39,10 @@ type Plan struct {
 	// refuses a delete or replace they do not account for.
 	Prune   bool     `json:"prune,omitempty"`
 	Replace []string `json:"replace,omitempty"`
+	// Target and Digest are written in a plan file (Seal): the endpoint and account the
+	// plan was made against, and a digest of its decisions; apply checks both.
+	Target *Target `json:"target,omitempty"`
+	Digest string  `json:"digest,omitempty"`
 	// Warnings are for people: situations the plan cannot resolve but should not hide
 	// (e.g. a cache with this file's owner, created from another file).
 	Warnings []string `json:"warnings,omitempty"`

@@ -115,7 +115,7 @@ func (o *planOptions) run(ctx context.Context) error {
 	}
 	broken := policyError(plan.Policy, refused)
 	if o.outFile != "" && broken == nil {
-		if err := writePlanFile(o.outFile, plan); err != nil {
+		if err := writePlanFile(o.outFile, plan, o.target()); err != nil {
 			return err
 		}
 	}
@@ -190,8 +190,11 @@ func (a *app) loadSpec() (*spec.File, error) {
 	return spec.Read(stdinName, a.stdin)
 }
 
-// writePlanFile saves the plan as JSON (the plan file format is the plan JSON).
-func writePlanFile(path string, plan *planner.Plan) error {
+// writePlanFile saves the plan as JSON (the plan file format is the plan JSON), sealed
+// for target: the endpoint and account it was made against, and the digest of its
+// decisions, which apply checks.
+func writePlanFile(path string, plan *planner.Plan, target planner.Target) error {
+	plan.Seal(target)
 	var buf bytes.Buffer
 	if err := render.Plan(&buf, plan, render.JSON, false); err != nil {
 		return err

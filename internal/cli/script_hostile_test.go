@@ -1,13 +1,18 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
+	"strconv"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/imcsync/imcsync/planner"
 )
 
 // hostileRegistries holds each script's hostile registry, for hostile-registry-auth.
@@ -78,4 +83,57 @@ func cmdHostileRegistryAuth(ts *testscript.TestScript, neg bool, args []string) 
 	for _, a := range h.auth {
 		fmt.Fprintln(ts.Stdout(), a)
 	}
+}
+
+// cmdPlanTamper edits a saved plan as an attacker would: the change of cache NAME
+// becomes an update of its size to N (-size, default 60), the summary fixed up. With
+// -reseal the digest is computed again, as someone who knows the format would.
+//
+//	plan-tamper [-reseal] [-size N] PLANFILE NAME
+func cmdPlanTamper(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("unsupported: ! plan-tamper")
+	}
+	reseal, size := false, int64(0)
+	for len(args) > 0 && strings.HasPrefix(args[0], "-") {
+		switch {
+		case args[0] == "-reseal":
+			reseal, args = true, args[1:]
+		case args[0] == "-size" && len(args) > 1:
+			n, err := strconv.ParseInt(args[1], 10, 64)
+			ts.Check(err)
+			size, args = n, args[2:]
+		default:
+			ts.Fatalf("plan-tamper: unknown flag %s", args[0])
+		}
+	}
+	if len(args) != 2 {
+		ts.Fatalf("usage: plan-tamper [-reseal] [-size N] PLANFILE NAME")
+	}
+	path := ts.MkAbs(args[0])
+	var plan planner.Plan
+	ts.Check(json.Unmarshal([]byte(ts.ReadFile(args[0])), &plan))
+	found := false
+	for i := range plan.Changes {
+		c := &plan.Changes[i]
+		if c.Name != args[1] {
+			continue
+		}
+		found = true
+		c.Action, c.Reason = planner.Update, ""
+		if size == 0 {
+			size = 60
+		}
+		c.Fields = []planner.FieldChange{{Field: "size", After: size, Send: true, Call: planner.CallUpdate}}
+	}
+	if !found {
+		ts.Fatalf("plan-tamper: no change of %s", args[1])
+	}
+	plan.Summary = planner.Summarize(plan.Changes)
+	if reseal {
+		plan.Seal(*plan.Target)
+	}
+	b, err := json.MarshalIndent(plan, "", "  ")
+	ts.Check(err)
+	ts.Check(os.WriteFile(path, b, 0o644))
 }

@@ -75,6 +75,7 @@ func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []st
 		// A registry that answers as an attacker's would (script_hostile_test.go).
 		"hostile-registry":      cmdHostileRegistry,
 		"hostile-registry-auth": cmdHostileRegistryAuth,
+		"plan-tamper":           cmdPlanTamper,
 	}
 }
 
