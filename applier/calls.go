@@ -234,6 +234,10 @@ func (r *runner) replace(ctx context.Context, t *task, req planner.Request) (int
 	return attempts + n, err
 }
 
+// idempotentMismatch is the API's answer to a ClientToken sent again with other
+// parameters.
+const idempotentMismatch = "IdempotentParameterMismatch"
+
 // answer records what the API answered to a task's call.
 func (r *runner) answer(t *task, s sent, err error) {
 	var api *eci.APIError
@@ -260,6 +264,12 @@ func (r *runner) answer(t *task, s sent, err error) {
 		r.finish(t, Deleted, "already gone", nil)
 	case errors.Is(err, eci.ErrNotFound):
 		r.finish(t, Failed, vanished, err)
+	case t.change.Action == planner.Create && errors.As(err, &api) && api.Code == idempotentMismatch && t.refused+1 < r.opts.MaxAttempts:
+		// The same cache is being created by another run whose bookkeeping differs (see
+		// createToken): wait for that cache and plan it again, rather than make a second.
+		t.refused++
+		t.phase, t.waited = deciding, true
+		r.progress(t, Waiting, "another run is creating this cache (IdempotentParameterMismatch); waiting for it")
 	case errors.Is(err, eci.ErrIncorrectStatus) && t.refused+1 < r.opts.MaxAttempts:
 		// The cache is busy after all: read it again and wait for it.
 		t.refused++
