@@ -43,7 +43,8 @@ func (d decider) needsLive(ch planner.Change) bool {
 		// only when every declared cache is Ready.
 		return ch.Status != "" && cloud.Status(ch.Status) != cloud.Ready
 	case planner.Blocked:
-		return ch.ID != "" && d.replan != nil
+		// A duplicate stays blocked: planning it again would pair it as the declared cache.
+		return ch.ID != "" && d.replan != nil && ch.DuplicateOf == ""
 	}
 	return true
 }

@@ -142,6 +142,9 @@ type Change struct {
 	// Fingerprint is a digest of the live cache the change was planned against; apply
 	// with a saved plan refuses the change when the live cache's fingerprint differs.
 	Fingerprint string `json:"fingerprint,omitempty"`
+	// DuplicateOf is set on the delete (or blocked delete) of a second cache imcsync
+	// made of a declared name: the ID of the cache kept. Such a delete needs no --prune.
+	DuplicateOf string `json:"duplicate_of,omitempty"`
 	// Refresh lists the images whose tag moved since the live cache was built.
 	Refresh []Refresh `json:"refresh,omitempty"`
 	// StorageGiB is the snapshot storage the change adds (positive) or frees
