@@ -41,7 +41,7 @@ func Read(name string, r io.Reader) (*File, error) {
 func Parse(name string, data []byte) (*File, error) {
 	d := &decoder{file: name}
 	var f *File
-	if d.checkText(data) {
+	if d.checkText(data) && d.prescanLists(data) {
 		f = d.decodeFile(data)
 	}
 	if len(d.errs) > 0 {
