@@ -234,6 +234,10 @@ func (r *runner) replace(ctx context.Context, t *task, req planner.Request) (int
 	return attempts + n, err
 }
 
+// NotWaited is the message of a change the API accepted in a run that does not wait
+// (Options.Wait false): sent, never verified, so never converged.
+const NotWaited = "sent, not verified (--wait=false)"
+
 // idempotentMismatch is the API's answer to a ClientToken sent again with other
 // parameters.
 const idempotentMismatch = "IdempotentParameterMismatch"
@@ -248,8 +252,7 @@ func (r *runner) answer(t *task, s sent, err error) {
 	switch {
 	case err == nil:
 		if !r.opts.Wait && t.rebuild == nil { // a rebuild waits: see rebuild.go
-			accepted := map[planner.Action]Result{planner.Create: Created, planner.Update: Updated, planner.Delete: Deleted, planner.Replace: Replaced}[t.change.Action]
-			r.finish(t, accepted, "", nil)
+			r.finish(t, Sent, NotWaited, nil)
 			return
 		}
 		t.phase, t.sent, t.busySeen, t.polls = settling, s, false, 0
@@ -279,6 +282,9 @@ func (r *runner) answer(t *task, s sent, err error) {
 		r.finish(t, Skipped, "not attempted: "+err.Error(), err)
 	case errors.Is(err, errInterrupted):
 		r.interrupted(t, err)
+	case errors.Is(err, eci.ErrThrottled) && !t.took && !t.unknown:
+		// Every try was refused by throttling until the run's deadline: nothing was sent.
+		r.finish(t, Skipped, "not sent: the API throttled every try until the run's deadline (--timeout); apply again later ("+err.Error()+")", err)
 	case errors.As(err, &api):
 		r.finish(t, Failed, api.Code+": "+api.Message, err)
 	default:

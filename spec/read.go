@@ -3,8 +3,10 @@ package spec
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"time"
 )
@@ -36,6 +38,10 @@ func ReadAtMost(path string, limit int64) ([]byte, error) {
 // file system never holds the process.
 func ReadRegular(ctx context.Context, path string, limit int64, timeout time.Duration) ([]byte, error) {
 	if fi, err := os.Stat(path); err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			pe.Op = "open" // as a plain read says it
+		}
 		return nil, err
 	} else if !fi.Mode().IsRegular() {
 		return nil, notRegular(path, fi.Mode())
