@@ -178,7 +178,8 @@ func (r *runner) loop(ctx context.Context, tasks []*task) {
 		}
 		now := r.opts.Now()
 		if !now.Before(deadline) {
-			r.timeout(open)
+			r.lastLook(ctx, open)
+			r.timeout(openTasks(tasks))
 			return
 		}
 		if sent {
@@ -289,6 +290,28 @@ func (r *runner) observeSettling(t *task, v regionView, readEnd time.Time) {
 // waits for a new cache to show.
 func replayed(t *task) bool {
 	return (t.change.Action == planner.Create || t.change.Action == planner.Replace) && t.out.ID != "" && t.polls >= settlePolls
+}
+
+// lastLook reads, once, the caches of the tasks accepted but never read since: their
+// round's other calls (throttled until the deadline, say) kept the reads from starting,
+// and a cache Ready since is verified, not reported as timed out.
+func (r *runner) lastLook(ctx context.Context, open []*task) {
+	var unread []*task
+	for _, t := range open {
+		if t.phase == settling && t.polls == 0 && t.rebuild == nil {
+			unread = append(unread, t)
+		}
+	}
+	if len(unread) == 0 || ctx.Err() != nil {
+		return
+	}
+	views := r.read(ctx, unread)
+	readEnd := r.opts.Now()
+	for _, t := range unread {
+		if v := views[t.out.Region]; v.err == nil {
+			r.observeSettling(t, v, readEnd)
+		}
+	}
 }
 
 // timeout ends the tasks still open when opts.Timeout has passed.
