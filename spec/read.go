@@ -16,7 +16,9 @@ import (
 // a pipe) is never read forever. The buffer is sized from the file's size up front, so
 // a large regular file is read without the doublings of io.ReadAll.
 func ReadAtMost(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
+	// Opened without blocking: a FIFO with no writer reads as empty instead of holding
+	// the open (and the process, deaf to SIGTERM in apply) for ever.
+	f, err := os.OpenFile(path, os.O_RDONLY|openNonblock, 0)
 	if err != nil {
 		return nil, err
 	}
