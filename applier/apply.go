@@ -279,11 +279,30 @@ func (r *runner) observeSettling(t *task, v regionView, readEnd time.Time) {
 		r.progress(t, Settling, fmt.Sprintf("waiting for the cache to settle (%s)", cmp.Or(string(t.out.Status), "not listed")))
 		return
 	}
+	if res == Created {
+		if others := namesakes(v, t); others != "" {
+			res, msg = Failed, fmt.Sprintf("created, but other caches are named %q too (%s), made by another run or by hand: "+
+				"the next apply deletes those imcsync made and keeps one; others are reported", t.change.Name, others)
+		}
+	}
 	var err error
 	if res == Failed {
 		err = errors.New(msg)
 	}
 	r.finish(t, res, msg, err)
+}
+
+// namesakes lists the IDs of the other caches a listing shows under a created cache's
+// name, "" when there are none (or the view is a lookup by ID): a run never ends in
+// success while two caches share a declared name.
+func namesakes(v regionView, t *task) string {
+	var ids []string
+	for _, c := range v.byName[t.change.Name] {
+		if c.ID != t.out.ID {
+			ids = append(ids, c.ID)
+		}
+	}
+	return strings.Join(ids, ", ")
 }
 
 // replayed reports whether a create's cache has not been listed for as long as settle
