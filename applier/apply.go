@@ -178,7 +178,8 @@ func (r *runner) loop(ctx context.Context, tasks []*task) {
 		}
 		now := r.opts.Now()
 		if !now.Before(deadline) {
-			r.timeout(open)
+			r.lastLook(ctx, open)
+			r.timeout(openTasks(tasks))
 			return
 		}
 		if sent {
@@ -278,6 +279,12 @@ func (r *runner) observeSettling(t *task, v regionView, readEnd time.Time) {
 		r.progress(t, Settling, fmt.Sprintf("waiting for the cache to settle (%s)", cmp.Or(string(t.out.Status), "not listed")))
 		return
 	}
+	if res == Created {
+		if others := namesakes(v, t); others != "" {
+			res, msg = Failed, fmt.Sprintf("created, but other caches are named %q too (%s), made by another run or by hand: "+
+				"the next apply deletes those imcsync made and keeps one; others are reported", t.change.Name, others)
+		}
+	}
 	var err error
 	if res == Failed {
 		err = errors.New(msg)
@@ -285,10 +292,45 @@ func (r *runner) observeSettling(t *task, v regionView, readEnd time.Time) {
 	r.finish(t, res, msg, err)
 }
 
+// namesakes lists the IDs of the other caches a listing shows under a created cache's
+// name, "" when there are none (or the view is a lookup by ID): a run never ends in
+// success while two caches share a declared name.
+func namesakes(v regionView, t *task) string {
+	var ids []string
+	for _, c := range v.byName[t.change.Name] {
+		if c.ID != t.out.ID {
+			ids = append(ids, c.ID)
+		}
+	}
+	return strings.Join(ids, ", ")
+}
+
 // replayed reports whether a create's cache has not been listed for as long as settle
 // waits for a new cache to show.
 func replayed(t *task) bool {
 	return (t.change.Action == planner.Create || t.change.Action == planner.Replace) && t.out.ID != "" && t.polls >= settlePolls
+}
+
+// lastLook reads, once, the caches of the tasks accepted but never read since: their
+// round's other calls (throttled until the deadline, say) kept the reads from starting,
+// and a cache Ready since is verified, not reported as timed out.
+func (r *runner) lastLook(ctx context.Context, open []*task) {
+	var unread []*task
+	for _, t := range open {
+		if t.phase == settling && t.polls == 0 && t.rebuild == nil {
+			unread = append(unread, t)
+		}
+	}
+	if len(unread) == 0 || ctx.Err() != nil {
+		return
+	}
+	views := r.read(ctx, unread)
+	readEnd := r.opts.Now()
+	for _, t := range unread {
+		if v := views[t.out.Region]; v.err == nil {
+			r.observeSettling(t, v, readEnd)
+		}
+	}
 }
 
 // timeout ends the tasks still open when opts.Timeout has passed.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -95,6 +96,12 @@ func (r *runner) execute(ctx context.Context, t *task) {
 	if t.phase == done {
 		return // delete found a reason not to
 	}
+	if err != nil && t.change.Action != planner.Replace {
+		if why := r.contradicted(ctx, t, req, err); why != "" {
+			r.finish(t, Failed, why, err)
+			return
+		}
+	}
 	if err == nil || errors.Is(err, eci.ErrNoNeedUpdate) {
 		if ok, terr := prepareTags(t, req); terr != nil {
 			err = terr
@@ -105,6 +112,45 @@ func (r *runner) execute(ctx context.Context, t *task) {
 		}
 	}
 	r.answer(t, sent{req: req}, err)
+}
+
+// contradicted reads the cache back after an answer that claims there was nothing to
+// do — NoNeedUpdate to an update, NotFound to a delete — and says how the read-back
+// contradicts it ("" when it agrees, or for any other answer). Such an answer is
+// checked like any change: an update's readable fields must show what was sent, and a
+// deleted cache must no longer be listed. A contradicted NoNeedUpdate writes no record
+// of the write-only fields either (its tag calls are not made).
+func (r *runner) contradicted(ctx context.Context, t *task, req planner.Request, answer error) string {
+	noNeed := t.change.Action == planner.Update && errors.Is(answer, eci.ErrNoNeedUpdate)
+	gone := t.change.Action == planner.Delete && errors.Is(answer, eci.ErrNotFound)
+	if !noNeed && !gone {
+		return ""
+	}
+	var live cloud.Cache
+	n, err := r.call(ctx, func(c context.Context) error {
+		var err error
+		live, err = r.client.Get(c, t.change.Region, t.change.ID)
+		return err
+	})
+	t.out.Attempts += n
+	switch {
+	case gone && err == nil:
+		return fmt.Sprintf("the API answered NotFound to the delete, but the cache is still listed (status %s)", live.Status)
+	case gone && errors.Is(err, eci.ErrNotFound):
+		return ""
+	case noNeed && err == nil:
+		if missing := verify(sent{req: req}, live); len(missing) > 0 {
+			shown := make([]string, len(missing))
+			for i, m := range missing {
+				shown[i] = fmt.Sprintf("%s=%s (sent %s)", m.field, m.shown, m.sent)
+			}
+			return "the API answered NoNeedUpdate, but the cache reads back " + strings.Join(shown, ", ")
+		}
+		return ""
+	case noNeed && errors.Is(err, eci.ErrNotFound):
+		return "the API answered NoNeedUpdate, but the cache is no longer listed"
+	}
+	return fmt.Sprintf("the API's answer (%v) could not be checked: reading the cache back failed: %v", answer, err)
 }
 
 // delete re-reads the cache right before deleting it and deletes it only if the plan's
@@ -188,6 +234,14 @@ func (r *runner) replace(ctx context.Context, t *task, req planner.Request) (int
 	return attempts + n, err
 }
 
+// NotWaited is the message of a change the API accepted in a run that does not wait
+// (Options.Wait false): sent, never verified, so never converged.
+const NotWaited = "sent, not verified (--wait=false)"
+
+// idempotentMismatch is the API's answer to a ClientToken sent again with other
+// parameters.
+const idempotentMismatch = "IdempotentParameterMismatch"
+
 // answer records what the API answered to a task's call.
 func (r *runner) answer(t *task, s sent, err error) {
 	var api *eci.APIError
@@ -198,8 +252,7 @@ func (r *runner) answer(t *task, s sent, err error) {
 	switch {
 	case err == nil:
 		if !r.opts.Wait && t.rebuild == nil { // a rebuild waits: see rebuild.go
-			accepted := map[planner.Action]Result{planner.Create: Created, planner.Update: Updated, planner.Delete: Deleted, planner.Replace: Replaced}[t.change.Action]
-			r.finish(t, accepted, "", nil)
+			r.finish(t, Sent, NotWaited, nil)
 			return
 		}
 		t.phase, t.sent, t.busySeen, t.polls = settling, s, false, 0
@@ -209,11 +262,17 @@ func (r *runner) answer(t *task, s sent, err error) {
 		t.acceptedAt = r.opts.Now()
 		r.progress(t, Settling, "accepted; waiting for the cache to settle")
 	case errors.Is(err, eci.ErrNoNeedUpdate):
-		r.finish(t, Unchanged, "the API answered NoNeedUpdate: the cache already has these values", nil)
+		r.finish(t, Unchanged, "the API answered NoNeedUpdate, and the read-back agrees: the cache already has these values", nil)
 	case errors.Is(err, eci.ErrNotFound) && t.change.Action == planner.Delete:
 		r.finish(t, Deleted, "already gone", nil)
 	case errors.Is(err, eci.ErrNotFound):
 		r.finish(t, Failed, vanished, err)
+	case t.change.Action == planner.Create && errors.As(err, &api) && api.Code == idempotentMismatch && t.refused+1 < r.opts.MaxAttempts:
+		// The same cache is being created by another run whose bookkeeping differs (see
+		// createToken): wait for that cache and plan it again, rather than make a second.
+		t.refused++
+		t.phase, t.waited = deciding, true
+		r.progress(t, Waiting, "another run is creating this cache (IdempotentParameterMismatch); waiting for it")
 	case errors.Is(err, eci.ErrIncorrectStatus) && t.refused+1 < r.opts.MaxAttempts:
 		// The cache is busy after all: read it again and wait for it.
 		t.refused++
@@ -223,6 +282,9 @@ func (r *runner) answer(t *task, s sent, err error) {
 		r.finish(t, Skipped, "not attempted: "+err.Error(), err)
 	case errors.Is(err, errInterrupted):
 		r.interrupted(t, err)
+	case errors.Is(err, eci.ErrThrottled) && !t.took && !t.unknown:
+		// Every try was refused by throttling until the run's deadline: nothing was sent.
+		r.finish(t, Skipped, "not sent: the API throttled every try until the run's deadline (--timeout); apply again later ("+err.Error()+")", err)
 	case errors.As(err, &api):
 		r.finish(t, Failed, api.Code+": "+api.Message, err)
 	default:

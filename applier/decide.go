@@ -2,6 +2,7 @@ package applier
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/imcsync/imcsync/internal/cloud"
 	"github.com/imcsync/imcsync/internal/ownership"
@@ -42,7 +43,8 @@ func (d decider) needsLive(ch planner.Change) bool {
 		// only when every declared cache is Ready.
 		return ch.Status != "" && cloud.Status(ch.Status) != cloud.Ready
 	case planner.Blocked:
-		return ch.ID != "" && d.replan != nil
+		// A duplicate stays blocked: planning it again would pair it as the declared cache.
+		return ch.ID != "" && d.replan != nil && ch.DuplicateOf == ""
 	}
 	return true
 }
@@ -125,6 +127,11 @@ func (d decider) decide(ch planner.Change, live *cloud.Cache, waited bool) step 
 		}
 		if live.Status == cloud.Failed {
 			return finalStep(Blocked, failedMessage(*live))
+		}
+		// A saved plan may have been edited: whose the cache is, is read again here
+		// rather than trusted from the plan, as the planner decided it.
+		if err := ownership.Of(d.owner, live.Tags).CanManage(); err != nil {
+			return finalStep(Blocked, "not updated: "+strings.TrimPrefix(err.Error(), "not deleted: "))
 		}
 		return step{kind: send, change: ch}
 	}

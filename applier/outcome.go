@@ -118,6 +118,17 @@ func Converged(outcomes []Outcome) bool {
 	return true
 }
 
+// SentOrConverged reports whether every outcome converged or was sent without being
+// verified: what a run that does not wait (Options.Wait false) can at best report.
+func SentOrConverged(outcomes []Outcome) bool {
+	for _, o := range outcomes {
+		if !o.Result.Converged() && o.Result != Sent {
+			return false
+		}
+	}
+	return true
+}
+
 // HasWork reports whether applying the plan does anything: a change or bookkeeping to
 // send, or a declared cache that is busy (Preparing, Creating, Updating) and must be
 // waited for and verified even though nothing is sent to it — someone else's update may

@@ -106,8 +106,8 @@ func TestRateLimitAndNoWait(t *testing.T) {
 
 	out := applier.Apply(context.Background(), plan, client, opts)
 
-	if s := applier.Summarize(out); s.Updated != len(caches) {
-		t.Fatalf("summary %s, want all updated", s)
+	if s := applier.Summarize(out); s.Sent != len(caches) || out[0].Message != applier.NotWaited || applier.Converged(out) || !applier.SentOrConverged(out) {
+		t.Fatalf("summary %s (%q), want all sent, not verified, and not converged", s, out[0].Message)
 	}
 	reqs := e.sim.Server.Requests()
 	if len(reqs) != len(caches)+1 {

@@ -70,6 +70,26 @@ func unfinishedRebuild(named []cloud.Cache, old string) *cloud.Cache {
 	return nil
 }
 
+// staleResume says, for a rebuild an earlier run began and this one finished, when the
+// new cache was built from other digests than this run's plan wants (the tags moved
+// again since): the rebuild is done, but the cache is stale already, and the next plan
+// rebuilds it, so the run is no success. "" otherwise.
+func staleResume(t *task) string {
+	if t.resume == nil {
+		return ""
+	}
+	for _, b := range t.change.Bookkeeping {
+		if b.Tag != spec.BuiltTag || b.After == nil {
+			continue
+		}
+		if have := t.resume.Tags[spec.BuiltTag]; have != *b.After {
+			return fmt.Sprintf("finished the rebuild an earlier run began (%s is Ready, %s was deleted), but %s was built from what the tags pointed to then, and they moved again since: apply again to rebuild it",
+				t.out.ID, t.rebuild.old, t.out.ID)
+		}
+	}
+	return ""
+}
+
 // observeRebuild looks at a rebuilding task after its create was accepted, and
 // reports whether it handled the read (false: the new cache is still settling as any
 // create does).
@@ -79,6 +99,10 @@ func (r *runner) observeRebuild(ctx context.Context, t *task, v regionView) bool
 	case rb.retired:
 		if _, listed := v.byID[rb.old]; listed {
 			r.progress(t, Settling, fmt.Sprintf("%s is Ready; waiting for %s to be deleted", t.out.ID, rb.old))
+			return true
+		}
+		if why := staleResume(t); why != "" {
+			r.finish(t, Failed, why, errors.New(why))
 			return true
 		}
 		r.finish(t, Replaced, fmt.Sprintf("rebuilt: %s is Ready, then %s was deleted", t.out.ID, rb.old), nil)

@@ -162,3 +162,34 @@ func TestInterruptedRebuildIsFinished(t *testing.T) {
 		t.Fatalf("plan after finishing: %+v", p.Changes)
 	}
 }
+
+// A rebuild interrupted after its create, whose tag moves again before the next apply
+// finishes it: the rebuild is finished (the earlier run's cache kept, the old one
+// deleted), but the cache is stale already, so the run fails and says to apply again,
+// rather than end in success with a plan that rebuilds once more.
+func TestResumedRebuildOfAMovedTagFails(t *testing.T) {
+	e, reg, f := rebuildEnv(t)
+	out := applier.Apply(context.Background(), e.resolvedPlan(f), e.client, e.opts())
+	old := out[0].ID
+	if _, err := reg.Push(context.Background(), "web:1"); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	opts := e.opts()
+	opts.Sleep = func(context.Context, time.Duration) error { cancel(); return context.Canceled }
+	out = applier.Apply(ctx, e.resolvedPlan(f), e.client, opts)
+	fresh := out[0].ID
+	if _, err := reg.Push(context.Background(), "web:1"); err != nil { // moves again
+		t.Fatal(err)
+	}
+	out = applier.Apply(context.Background(), e.resolvedPlan(f), e.client, e.opts())
+	if out[0].Result.Converged() || !strings.Contains(out[0].Message, "moved again since: apply again") {
+		t.Fatalf("finishing a stale rebuild: %+v, want a failure saying to apply again", out[0])
+	}
+	if live := e.live(); len(live) != 1 || live[0].ID != fresh || live[0].ID == old {
+		t.Fatalf("live: %+v, want the earlier run's cache alone", live)
+	}
+	if p := e.resolvedPlan(f); !p.HasChanges() {
+		t.Fatal("the next plan has no changes; the cache was built from the older digest")
+	}
+}

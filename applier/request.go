@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"maps"
 	"slices"
+	"strings"
 
+	"github.com/imcsync/imcsync/internal/cloud"
 	"github.com/imcsync/imcsync/internal/eci"
 	"github.com/imcsync/imcsync/planner"
 	"github.com/imcsync/imcsync/spec"
@@ -35,8 +37,9 @@ func clientToken(runID string, ch planner.Change, step planner.Action, r planner
 }
 
 // createToken is the ClientToken of a CreateImageCache: a digest of what makes two
-// creates the same create - the region, the file's owner, the cache's name and the whole
-// request - and of after, the ID of the cache this create follows ("" for a first
+// creates the same cache - the region, the file's owner, the cache's name and the request
+// without its bookkeeping (the reserved tags, which differ between a run from a Git
+// checkout and one from standard input, or with and without --refresh) - and of after, the ID of the cache this create follows ("" for a first
 // create). It names no run, so that two runs creating the same cache at the same time
 // send the same token and the API makes one cache, answering both with its ID.
 //
@@ -46,7 +49,7 @@ func clientToken(runID string, ch planner.Change, step planner.Action, r planner
 // with that ID. Runs that meet the same gone cache derive the same next token, so they
 // still make one cache. The result is "imcsync-c-" and 32 hex digits: 42 characters.
 func createToken(owner string, ch planner.Change, r planner.Request, after string) string {
-	b, err := json.Marshal(r)
+	b, err := json.Marshal(withoutBookkeeping(r))
 	if err != nil {
 		panic(err) // plain data: cannot fail
 	}
@@ -56,6 +59,23 @@ func createToken(owner string, ch planner.Change, r planner.Request, after strin
 		h.Write([]byte{0})
 	}
 	return "imcsync-c-" + hex.EncodeToString(h.Sum(nil))[:32]
+}
+
+// withoutBookkeeping is the request without imcsync's reserved tags.
+func withoutBookkeeping(r planner.Request) planner.Request {
+	tags, ok := r[tagsParam].([]cloud.Tag)
+	if !ok {
+		return r
+	}
+	out := maps.Clone(r)
+	var user []cloud.Tag
+	for _, t := range tags {
+		if !strings.HasPrefix(t.Key, spec.ReservedTagPrefix) {
+			user = append(user, t)
+		}
+	}
+	out[tagsParam] = user
+	return out
 }
 
 // newRunID returns 16 random hex characters naming one apply run.

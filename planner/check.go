@@ -58,10 +58,12 @@ func (p *Plan) Check() error {
 			bad(i, c, "bookkeeping on a %s", c.Action)
 		}
 		switch {
-		case c.Action == Delete && (!p.Prune || p.Owner == ""):
+		case c.Action == Delete && p.Owner == "":
+			bad(i, c, "a delete, but the plan names no owner")
+		case c.Action == Delete && !p.Prune && c.DuplicateOf == "":
 			bad(i, c, "a delete, but the plan was not made with --prune and an owner")
-		case c.Action == Replace && !slices.Contains(p.Replace, c.Name) && !slices.Contains(p.Replace, key):
-			bad(i, c, "a replace, but the plan was not made with --replace %s", c.Name)
+		case c.Action == Replace && len(c.Refresh) == 0 && !slices.Contains(p.Replace, c.Name) && !slices.Contains(p.Replace, key):
+			bad(i, c, "a replace, but the plan was not made with --replace %s (nor does it rebuild for a moved tag)", c.Name)
 		}
 		if c.Action.Mutates() {
 			if _, err := c.Request(); err != nil {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/imcsync/imcsync/internal/cloud"
+	"github.com/imcsync/imcsync/internal/ownership"
 	"github.com/imcsync/imcsync/spec"
 )
 
@@ -15,6 +16,10 @@ type pair struct {
 	Desired *spec.Cache
 	Live    *cloud.Cache
 	Problem string
+	// Duplicates are the other live caches of the name when every one of them carries
+	// the file's owner: imcsync made the cache more than once (runs at once). Live is the
+	// one kept (the oldest Ready one, or the oldest), and these are deleted.
+	Duplicates []*cloud.Cache
 }
 
 // selected returns what a plan under opts covers: the declared caches its region and
@@ -39,7 +44,7 @@ func selected(f *spec.File, live []cloud.Cache, opts Options) (desired []*spec.C
 
 // match pairs declared caches with live ones: a pinned id first, then (region, name)
 // among the live caches no pin claimed. It returns the live caches left unpaired.
-func match(desired []*spec.Cache, live []*cloud.Cache) ([]pair, []*cloud.Cache) {
+func match(owner string, desired []*spec.Cache, live []*cloud.Cache) ([]pair, []*cloud.Cache) {
 	byID := map[string]*cloud.Cache{}
 	byName := map[string][]*cloud.Cache{}
 	for _, l := range live {
@@ -83,6 +88,10 @@ func match(desired []*spec.Cache, live []*cloud.Cache) ([]pair, []*cloud.Cache) 
 		case 1:
 			pairs[i].Live = candidates[0]
 		default:
+			if keep, dups := madeTwice(owner, candidates); keep != nil {
+				pairs[i].Live, pairs[i].Duplicates = keep, dups
+				break
+			}
 			ids := make([]string, len(candidates))
 			for j, l := range candidates {
 				ids[j] = l.ID
@@ -101,6 +110,33 @@ func match(desired []*spec.Cache, live []*cloud.Cache) ([]pair, []*cloud.Cache) 
 		}
 	}
 	return pairs, unmatched
+}
+
+// madeTwice returns, when every one of the caches of one name carries owner's
+// ownership tag (imcsync made them all for this file), the one to keep - the first
+// Ready one in the listing's order (creation), or the first - and the others; nil when
+// some cache is not the file's, which is then reported, never deleted.
+func madeTwice(owner string, caches []*cloud.Cache) (keep *cloud.Cache, dups []*cloud.Cache) {
+	if owner == "" {
+		return nil, nil
+	}
+	for _, l := range caches {
+		if !ownership.Of(owner, l.Tags).Mine() {
+			return nil, nil
+		}
+		if keep == nil && l.Status == cloud.Ready {
+			keep = l
+		}
+	}
+	if keep == nil {
+		keep = caches[0]
+	}
+	for _, l := range caches {
+		if l != keep {
+			dups = append(dups, l)
+		}
+	}
+	return keep, dups
 }
 
 // splitRebuilds separates from caches of one name those built to replace another of
@@ -136,7 +172,7 @@ func Replan(f *spec.File, live cloud.Cache, opts Options) (Change, bool) {
 			desired = append(desired, &f.Caches[i])
 		}
 	}
-	pairs, _ := match(desired, []*cloud.Cache{&live})
+	pairs, _ := match(f.Owner, desired, []*cloud.Cache{&live})
 	for _, pr := range pairs {
 		if pr.Live == &live {
 			return diff(f, pr, opts), true

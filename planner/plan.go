@@ -45,6 +45,10 @@ type Plan struct {
 	// refuses a delete or replace they do not account for.
 	Prune   bool     `json:"prune,omitempty"`
 	Replace []string `json:"replace,omitempty"`
+	// Target and Digest are written in a plan file (Seal): the endpoint and account the
+	// plan was made against, and a digest of its decisions; apply checks both.
+	Target *Target `json:"target,omitempty"`
+	Digest string  `json:"digest,omitempty"`
 	// Warnings are for people: situations the plan cannot resolve but should not hide
 	// (e.g. a cache with this file's owner, created from another file).
 	Warnings []string `json:"warnings,omitempty"`
@@ -159,6 +163,9 @@ type Change struct {
 	// Fingerprint is a digest of the live cache the change was planned against; apply
 	// with a saved plan refuses the change when the live cache's fingerprint differs.
 	Fingerprint string `json:"fingerprint,omitempty"`
+	// DuplicateOf is set on the delete (or blocked delete) of a second cache imcsync
+	// made of a declared name: the ID of the cache kept. Such a delete needs no --prune.
+	DuplicateOf string `json:"duplicate_of,omitempty"`
 	// Refresh lists the images whose tag moved since the live cache was built.
 	Refresh []Refresh `json:"refresh,omitempty"`
 	// StorageGiB is the snapshot storage the change adds (positive) or frees

@@ -68,10 +68,14 @@ func (o Options) keepName(region, name string) bool {
 // Build plans f against the live caches of the regions Regions(f, opts) returns.
 // Live caches of other regions are ignored.
 func Build(f *spec.File, live []cloud.Cache, opts Options) *Plan {
-	pairs, unmatched := match(selected(f, live, opts))
+	desired, lives := selected(f, live, opts)
+	pairs, unmatched := match(f.Owner, desired, lives)
 	p := &Plan{FormatVersion: FormatVersion, Owner: f.Owner, Changes: []Change{}, Prune: opts.Prune, Replace: opts.Replace}
 	for _, pr := range pairs {
 		p.Changes = append(p.Changes, diff(f, pr, opts))
+		for _, d := range pr.Duplicates {
+			p.Changes = append(p.Changes, duplicate(f, pr.Live, d))
+		}
 	}
 	for _, l := range unmatched {
 		if !opts.keepName(l.Region, l.Name) {
@@ -112,6 +116,23 @@ func Build(f *spec.File, live []cloud.Cache, opts Options) *Plan {
 	slices.Sort(p.Warnings)
 	p.Summary = Summarize(p.Changes)
 	return p
+}
+
+// duplicate plans the deletion of d, a second cache imcsync made of keep's name: once
+// keep is Ready, and unless d's prune tag protects it; blocked otherwise, so that no run
+// ends in success while two caches share a declared name.
+func duplicate(f *spec.File, keep, d *cloud.Cache) Change {
+	ch := Change{Region: d.Region, Name: d.Name, ID: d.ID, Status: string(d.Status), DuplicateOf: keep.ID, Fingerprint: Fingerprint(*d)}
+	made := fmt.Sprintf("a second cache named %q that imcsync made (runs created it at once); %s is kept", d.Name, keep.ID)
+	switch c := ownership.Of(f.Owner, d.Tags); {
+	case c.State == ownership.OwnedProtected:
+		ch.Action, ch.Reason = Blocked, made+fmt.Sprintf(", and tag %s=%q keeps this one: delete it by hand", spec.PruneTag, c.Prune)
+	case keep.Status != cloud.Ready:
+		ch.Action, ch.Reason = Blocked, made+fmt.Sprintf("; this one is deleted once %s is Ready: apply again then", keep.ID)
+	default:
+		ch.Action, ch.Reason, ch.Fields = Delete, made+"; this one is deleted", deleted(d)
+	}
+	return ch
 }
 
 // otherSource warns about an undeclared live cache that carries the file's owner but

@@ -89,7 +89,8 @@ func CheckReplace(f *spec.File, live []cloud.Cache, opts Options) error {
 	if len(opts.Replace) == 0 {
 		return nil
 	}
-	pairs, _ := match(selected(f, live, opts))
+	desired, lives := selected(f, live, opts)
+	pairs, _ := match(f.Owner, desired, lives)
 	var errs []string
 	for _, name := range opts.Replace {
 		found := false

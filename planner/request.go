@@ -38,6 +38,9 @@ func (c Change) Request() (Request, error) {
 		if r[f.Param], err = f.Wire(fc.After); err != nil {
 			return nil, fmt.Errorf("%s/%s: reading the plan's fields: %s: %w", c.Region, c.Name, fc.Field, err)
 		}
+		if err := f.InBounds(r[f.Param]); err != nil {
+			return nil, fmt.Errorf("%s/%s: %w", c.Region, c.Name, err)
+		}
 	}
 	for _, b := range c.Bookkeeping {
 		var err error

@@ -2,12 +2,14 @@ package spec
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -18,6 +20,16 @@ import (
 // pipe) is refused as too large instead of read forever.
 func Load(path string) (*File, error) {
 	data, err := ReadAtMost(path, maxFileSize)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, data)
+}
+
+// LoadRegular is Load for a file read again and again by a long-running process: only a
+// regular file is read, within timeout and until ctx ends (see ReadRegular).
+func LoadRegular(ctx context.Context, path string, timeout time.Duration) (*File, error) {
+	data, err := ReadRegular(ctx, path, maxFileSize, timeout)
 	if err != nil {
 		return nil, err
 	}
@@ -41,7 +53,7 @@ func Read(name string, r io.Reader) (*File, error) {
 func Parse(name string, data []byte) (*File, error) {
 	d := &decoder{file: name}
 	var f *File
-	if d.checkText(data) {
+	if d.checkText(data) && d.prescanLists(data) {
 		f = d.decodeFile(data)
 	}
 	if len(d.errs) > 0 {

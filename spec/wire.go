@@ -75,3 +75,30 @@ func FieldByParam(param string) (Field, bool) {
 	}
 	return cacheFields[i], true
 }
+
+// InBounds checks a wire value of the field (Wire's result) against the documented
+// bounds the file's validation applies: an integer's Min and Max, a list's MaxItems. A
+// plan file is checked with it, since its values were not read from a validated file.
+func (f Field) InBounds(w any) error {
+	n := -1
+	switch v := w.(type) {
+	case int32:
+		if f.Min != 0 || f.Max != 0 {
+			if int64(v) < f.Min || int64(v) > f.Max {
+				return fmt.Errorf("%s: %d is outside %d–%d", f.Key, v, f.Min, f.Max)
+			}
+		}
+	case []string:
+		n = len(v)
+	case []cloud.Tag:
+		n = len(v)
+	case []cloud.RegistryCredential:
+		n = len(v)
+	case []cloud.AcrRegistryInfo:
+		n = len(v)
+	}
+	if f.MaxItems > 0 && n > f.MaxItems {
+		return fmt.Errorf("%s: %d items, at most %d allowed", f.Key, n, f.MaxItems)
+	}
+	return nil
+}

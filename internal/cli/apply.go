@@ -161,6 +161,9 @@ func (a *app) applySaved(ctx context.Context, path string, autoApprove bool, opt
 	if err != nil {
 		return err
 	}
+	if err := engine.CheckSavedFor(path, plan, a.target()); err != nil {
+		return err
+	}
 	if err := a.refusePolicy(plan); err != nil {
 		return err
 	}

@@ -3,11 +3,14 @@ package cli
 import (
 	"context"
 	"fmt"
+	"regexp"
+	"strings"
 
 	"github.com/imcsync/imcsync/internal/cloud"
 	"github.com/imcsync/imcsync/internal/eci"
 	"github.com/imcsync/imcsync/internal/ecisim"
 	"github.com/imcsync/imcsync/internal/engine"
+	"github.com/imcsync/imcsync/planner"
 )
 
 // connection is the engine's connection, with the --sim emulator it talks to, if any.
@@ -72,4 +75,34 @@ func (l *lazyConn) Close() {
 	if l.conn != nil {
 		l.conn.Close()
 	}
+}
+
+// target names what the global flags talk to, for a plan file (planner.Target): the
+// --endpoint URL, "sim" for --sim, or Alibaba Cloud's public endpoints; and the
+// account, when the credentials tell it.
+func (a *app) target() planner.Target {
+	t := planner.Target{Endpoint: "alibabacloud", Account: accountOf(a.getenv)}
+	switch {
+	case a.sim != "":
+		t.Endpoint = "sim"
+	case a.endpoint != "":
+		t.Endpoint = strings.TrimSuffix(a.endpoint, "/")
+	}
+	return t
+}
+
+// roleAccount matches a RAM role ARN, acs:ram::ACCOUNT:role/NAME.
+var roleAccount = regexp.MustCompile(`^acs:ram::(\d{1,32}):role/`)
+
+// accountOf is the account ID the credential chain's OIDC role names (the usual
+// credentials in CI: ALIBABA_CLOUD_ROLE_ARN with ALIBABA_CLOUD_OIDC_PROVIDER_ARN), or ""
+// when the credentials do not tell it without a call.
+func accountOf(getenv func(string) string) string {
+	if getenv("ALIBABA_CLOUD_OIDC_PROVIDER_ARN") == "" {
+		return ""
+	}
+	if m := roleAccount.FindStringSubmatch(getenv("ALIBABA_CLOUD_ROLE_ARN")); m != nil {
+		return m[1]
+	}
+	return ""
 }

@@ -54,7 +54,7 @@ func (a *app) enginePlanOptions(pf planFlags, offline bool) (engine.PlanOptions,
 		return engine.PlanOptions{}, err
 	}
 	o := engine.PlanOptions{Regions: a.regions, Targets: pf.targets, Prune: pf.prune, Replace: pf.replace,
-		LiveTargets: pf.liveTargets, Policy: a.policy, Refresh: refresh, Getenv: a.getenv, ExpiringWithin: pf.expiring}
+		LiveTargets: pf.liveTargets, Policy: a.policy, Refresh: refresh, ExpiringWithin: pf.expiring}
 	if err := pf.report.apply(&o); err != nil {
 		return engine.PlanOptions{}, err
 	}
@@ -127,7 +127,7 @@ func (o *planOptions) run(ctx context.Context) error {
 	}
 	broken := policyError(plan.Policy, refused)
 	if o.outFile != "" && broken == nil {
-		if err := writePlanFile(o.outFile, plan); err != nil {
+		if err := writePlanFile(o.outFile, plan, o.target()); err != nil {
 			return err
 		}
 	}
@@ -203,8 +203,11 @@ func (a *app) loadSpec() (*spec.File, error) {
 	return spec.Read(stdinName, a.stdin)
 }
 
-// writePlanFile saves the plan as JSON (the plan file format is the plan JSON).
-func writePlanFile(path string, plan *planner.Plan) error {
+// writePlanFile saves the plan as JSON (the plan file format is the plan JSON), sealed
+// for target: the endpoint and account it was made against, and the digest of its
+// decisions, which apply checks.
+func writePlanFile(path string, plan *planner.Plan, target planner.Target) error {
+	plan.Seal(target)
 	var buf bytes.Buffer
 	if err := render.Plan(&buf, plan, render.JSON, false); err != nil {
 		return err

@@ -102,7 +102,7 @@ func (rf *reconcileOptions) complete(*cobra.Command, []string) error {
 		return err
 	}
 	rf.cfg = reconcile.Config{File: rf.file, Interval: rf.interval, Jitter: jitter, Apply: rf.apply,
-		Plan: engine.PlanOptions{Regions: rf.regions, Prune: rf.prune, Policy: rf.policy, Refresh: refresh, Getenv: rf.getenv}, ApplyOptions: rf.opts}
+		Plan: engine.PlanOptions{Regions: rf.regions, Prune: rf.prune, Policy: rf.policy, Refresh: refresh}, ApplyOptions: rf.opts}
 	return rf.report.apply(&rf.cfg.Plan)
 }
 

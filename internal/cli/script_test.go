@@ -74,6 +74,10 @@ func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []st
 		"registry-requests": cmdRegistryRequests,
 		"ecisim-ready":      cmdEcisimReady,
 		"expand":            cmdExpand,
+		// A registry that answers as an attacker's would (script_hostile_test.go).
+		"hostile-registry":      cmdHostileRegistry,
+		"hostile-registry-auth": cmdHostileRegistryAuth,
+		"plan-tamper":           cmdPlanTamper,
 	}
 }
 

@@ -3,6 +3,7 @@ package digests
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"net/http"
 	"slices"
@@ -10,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
@@ -22,12 +25,6 @@ import (
 // moves, so it is never resolved.
 func Pinned(image string) bool { return strings.Contains(image, "@") }
 
-// Credential is a registry's user name and password, from the file's
-// imageRegistryCredentials (the password read from its passwordFromEnv variable).
-type Credential struct {
-	Server, UserName, Password string
-}
-
 // Options tune Resolve. The zero value is usable.
 type Options struct {
 	// Parallelism is how many registry lookups run at once; below 1 means 8.
@@ -38,11 +35,10 @@ type Options struct {
 	// Timeout bounds one lookup, its retries included; 0 means 10s (a registry whose
 	// address does not answer, such as a VPC endpoint outside the VPC, costs that long).
 	Timeout time.Duration
-	// Credentials are the file's registry credentials; for their servers they come
-	// before Keychain.
-	Credentials []Credential
-	// Keychain finds the credentials of other registries; nil means the Docker config
-	// (DOCKER_CONFIG or ~/.docker/config.json and its credential helpers).
+	// Keychain finds the credentials of registries; nil means the Docker config
+	// (DOCKER_CONFIG or ~/.docker/config.json and its credential helpers). It is the
+	// only source of credentials: the file's passwordFromEnv is never read here, since
+	// a plan may run on a file from an untrusted pull request.
 	Keychain authn.Keychain
 	// Transport sends the HTTP requests; nil means go-containerregistry's default, which
 	// follows the proxy environment variables.
@@ -72,11 +68,13 @@ func (o Options) withDefaults() Options {
 type Result struct {
 	// Digests maps each tag reference resolved to its digest ("sha256:…").
 	Digests map[string]string
-	// Registries maps a registry host that could not be reached (network, TLS or
-	// authentication failure) to the error; none of its references were resolved.
+	// Registries maps a registry host that could not be used (network, TLS, an answer
+	// that is not a registry's, or 401 Unauthorized) to the error; none of its
+	// references were resolved. Print an error with Describe.
 	Registries map[string]error
 	// Images maps a reference that could not be resolved although its registry
-	// answered (no such tag, no access to the repository) to the error.
+	// answered (no such tag, no access to the repository) to the error. Print an error
+	// with Describe.
 	Images map[string]error
 	// Requests counts the HTTP requests sent to registries, retries included.
 	Requests int64
@@ -95,7 +93,6 @@ func (r Result) Unresolved(image string) bool {
 func Resolve(ctx context.Context, images []string, opts Options) Result {
 	opts = opts.withDefaults()
 	counter := &countingTransport{next: opts.Transport}
-	keychain := authn.NewMultiKeychain(credentialKeychain(opts.Credentials), opts.Keychain)
 	res := Result{Digests: map[string]string{}, Registries: map[string]error{}, Images: map[string]error{}}
 
 	// Group the references by registry, each once, in a stable order.
@@ -120,7 +117,7 @@ func Resolve(ctx context.Context, images []string, opts Options) Result {
 	}
 	hosts := slices.Sorted(maps.Keys(byHost))
 
-	puller, err := remote.NewPuller(remote.WithTransport(counter), remote.WithAuthFromKeychain(keychain),
+	puller, err := remote.NewPuller(remote.WithTransport(counter), remote.WithAuthFromKeychain(opts.Keychain),
 		remote.WithRetryBackoff(remote.Backoff{Duration: 500 * time.Millisecond, Factor: 2, Jitter: 0.2, Steps: opts.Attempts}),
 		remote.WithUserAgent("imcsync"))
 	if err != nil { // only for invalid options
@@ -176,24 +173,76 @@ func Resolve(ctx context.Context, images []string, opts Options) Result {
 }
 
 // registryDown reports whether err says the registry could not be used at all: no
-// HTTP answer (network, TLS, timeout). An HTTP error answer is about one reference.
+// HTTP answer (network, TLS, timeout), an answer no registry gives, or 401 Unauthorized
+// (no credential for it, or a wrong one: every reference would be refused alike). Any
+// other HTTP error answer is about one reference.
 func registryDown(err error) bool {
 	var te *transport.Error
-	return !errors.As(err, &te)
+	return !errors.As(err, &te) || te.StatusCode == http.StatusUnauthorized
 }
 
-// credentialKeychain serves the file's registry credentials by server.
-type credentialKeychain []Credential
+// Unauthorized reports whether err is a registry's 401 answer.
+func Unauthorized(err error) bool {
+	var te *transport.Error
+	return errors.As(err, &te) && te.StatusCode == http.StatusUnauthorized
+}
 
-// Resolve returns the credential whose server is the target registry, or Anonymous (the
-// next keychain is then asked).
-func (k credentialKeychain) Resolve(target authn.Resource) (authn.Authenticator, error) {
-	for _, c := range k {
-		if strings.EqualFold(strings.TrimSuffix(c.Server, "/"), target.RegistryStr()) && c.Password != "" {
-			return authn.FromConfig(authn.AuthConfig{Username: c.UserName, Password: c.Password}), nil
+// maxDescribed bounds the text Describe returns, in bytes.
+const maxDescribed = 200
+
+// Describe is err as one bounded line fit to print: a registry's error answer becomes
+// its HTTP status and error codes, never its messages or body (a hostile registry may
+// echo a credential in them); any other error text is cut to one line of at most 200
+// bytes, without control characters (an answer's header may be 100 KB long).
+func Describe(err error) string {
+	var te *transport.Error
+	if errors.As(err, &te) {
+		s := fmt.Sprintf("HTTP %d %s", te.StatusCode, http.StatusText(te.StatusCode))
+		var codes []string
+		for _, d := range te.Errors {
+			if c := string(d.Code); validCode(c) && !slices.Contains(codes, c) && len(codes) < 3 {
+				codes = append(codes, c)
+			}
+		}
+		if len(codes) > 0 {
+			s += " (" + strings.Join(codes, ", ") + ")"
+		}
+		return s
+	}
+	return oneLine(err.Error(), maxDescribed)
+}
+
+// validCode reports whether c looks like a registry error code (UNAUTHORIZED,
+// MANIFEST_UNKNOWN): upper-case letters and underscores, at most 40.
+func validCode(c string) bool {
+	if c == "" || len(c) > 40 {
+		return false
+	}
+	for _, r := range c {
+		if (r < 'A' || r > 'Z') && r != '_' {
+			return false
 		}
 	}
-	return authn.Anonymous, nil
+	return true
+}
+
+// oneLine replaces control characters of s with spaces and cuts it to at most max
+// bytes (on a rune boundary), marking a cut with "…".
+func oneLine(s string, max int) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == unicode.ReplacementChar {
+			return ' '
+		}
+		return r
+	}, strings.ToValidUTF8(s, " "))
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 // countingTransport counts the requests it sends.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"io"
 	"log"
 	"net/http"
@@ -133,8 +134,8 @@ func TestResolveRetriesThrottling(t *testing.T) {
 	}
 }
 
-// A registry that wants a password gets the file's credential for its server, or the
-// Docker config's.
+// A registry that wants a password gets the Docker config's credential for it; without
+// one its 401 makes the whole registry unusable (each reference would be refused alike).
 func TestResolveCredentials(t *testing.T) {
 	inner := registry.New(registry.Logger(log.New(io.Discard, "", 0)))
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -151,13 +152,8 @@ func TestResolveCredentials(t *testing.T) {
 	images := []string{host + "/web:1"}
 
 	empty := authn.NewMultiKeychain() // no Docker config
-	if res := digests.Resolve(context.Background(), images, digests.Options{Keychain: empty}); len(res.Digests) != 0 || res.Images[images[0]] == nil {
-		t.Fatalf("without credentials: %v %v", res.Digests, res.Images)
-	}
-	res := digests.Resolve(context.Background(), images, digests.Options{Keychain: empty,
-		Credentials: []digests.Credential{{Server: host, UserName: "ci", Password: "s3cret"}}})
-	if len(res.Digests) != 1 {
-		t.Fatalf("with the file's credential: %v %v", res.Images, res.Registries)
+	if res := digests.Resolve(context.Background(), images, digests.Options{Keychain: empty}); len(res.Digests) != 0 || !digests.Unauthorized(res.Registries[host]) {
+		t.Fatalf("without credentials: %v %v", res.Digests, res.Registries)
 	}
 
 	dir := t.TempDir()
@@ -187,5 +183,38 @@ func writeImage(t *testing.T, ref string, auth authn.Authenticator) {
 	}
 	if err := remote.Write(tag, img, opts...); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Describe prints a registry's error answer as its status and codes alone, and any
+// other error as one line of at most 200 bytes.
+func TestDescribeBounded(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/v2/huge/") {
+			w.Header().Set("Docker-Content-Digest", "sha256:"+strings.Repeat("a", 100<<10))
+			w.Header().Set("Content-Type", "application/vnd.oci.image.manifest.v1+json")
+			return
+		}
+		w.WriteHeader(http.StatusForbidden)
+		_, _ = w.Write([]byte(`{"errors":[{"code":"DENIED","message":"your token s3cret\nis wrong"},{"code":"lower case <script>"}]}`))
+	}))
+	t.Cleanup(srv.Close)
+	host := strings.TrimPrefix(srv.URL, "http://")
+	res := digests.Resolve(context.Background(), []string{host + "/web:1", host + "/huge:1"}, digests.Options{Keychain: authn.NewMultiKeychain()})
+	if got := digests.Describe(res.Images[host+"/web:1"]); got != "HTTP 403 Forbidden" && got != "HTTP 403 Forbidden (DENIED)" {
+		t.Errorf("403: %q, want the status and the code alone", got)
+	}
+	var huge error = res.Registries[host]
+	if huge == nil {
+		huge = res.Images[host+"/huge:1"]
+	}
+	if huge == nil {
+		t.Fatalf("huge digest header: resolved %v", res.Digests)
+	}
+	if got := digests.Describe(huge); len(got) > 210 || strings.ContainsAny(got, "\n\r") {
+		t.Errorf("huge digest header: %d bytes %q, want one line of at most 200", len(got), got)
+	}
+	if got := digests.Describe(errors.New("a\nb\x1b[31m" + strings.Repeat("é", 300))); strings.ContainsAny(got, "\n\x1b") || len(got) > 210 || !strings.HasSuffix(got, "…") {
+		t.Errorf("plain error: %q", got)
 	}
 }

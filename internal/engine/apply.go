@@ -28,10 +28,20 @@ type Report struct {
 	// Interrupted is true when ctx ended before the run was done: no new call was
 	// started after that, and the run is not a success whatever the outcomes.
 	Interrupted bool `json:"-"`
+	// NotWaited is true for a run that did not wait for the caches (--wait=false): its
+	// accepted changes are sent, not verified, and never converged.
+	NotWaited bool `json:"-"`
 }
 
-// OK reports whether every cache converged in a run that was not interrupted.
-func (r Report) OK() bool { return r.Converged && !r.Interrupted }
+// OK reports whether every cache converged in a run that was not interrupted; in a run
+// that did not wait, whether every change was sent or needed none (the user asked not
+// to verify them).
+func (r Report) OK() bool {
+	if r.Interrupted {
+		return false
+	}
+	return r.Converged || (r.NotWaited && applier.SentOrConverged(r.Outcomes))
+}
 
 // NewReport sums up outcomes.
 func NewReport(outcomes []applier.Outcome) Report {
@@ -111,6 +121,7 @@ func run(ctx context.Context, plan *planner.Plan, client applier.Client, opts ap
 	r := NewReport(applier.Apply(ctx, plan, client, opts))
 	r.Policy = plan.Policy
 	r.Interrupted = ctx.Err() != nil
+	r.NotWaited = !opts.Wait
 	return r
 }
 

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/imcsync/imcsync/internal/cloud"
 	"github.com/imcsync/imcsync/internal/eci"
@@ -32,6 +33,16 @@ func readBounded(path string) ([]byte, error) {
 // Load reads, decodes and validates an imagecaches.yaml. An invalid file gives
 // spec.Errors, every problem with its position; a valid one may carry Warnings.
 func Load(path string) (*spec.File, error) { return spec.Load(path) }
+
+// regularReadTimeout bounds one read of the file by LoadRegular.
+const regularReadTimeout = 10 * time.Second
+
+// LoadRegular is Load for a long-running process that reads the file again and again:
+// only a regular file is read, and the read gives up after 10 s or when ctx ends
+// (spec.ReadRegular), so that neither a FIFO nor a stalled file system can hold it.
+func LoadRegular(ctx context.Context, path string) (*spec.File, error) {
+	return spec.LoadRegular(ctx, path, regularReadTimeout)
+}
 
 // Saved is a Source that reads saved DescribeImageCaches output from a file instead of
 // calling the API. Its failures are SavedLiveErrors.

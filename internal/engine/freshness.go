@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"os"
 	"slices"
 	"strings"
 
@@ -53,28 +52,20 @@ type Resolution struct {
 }
 
 // resolveTags resolves the tag references of the caches the plan covers, with the
-// file's registry credentials (their passwords read through getenv) before the Docker
-// config. In RefreshStrict mode a failure is an error; in RefreshAuto a warning.
+// credentials of the Docker config (o.Registry's keychain) alone: the file's
+// passwordFromEnv is never read, since the file may come from an untrusted pull
+// request and name any registry. In RefreshStrict mode a failure is an error; in
+// RefreshAuto a warning. What a registry answered is printed bounded (digests.Describe).
 func resolveTags(ctx context.Context, f *spec.File, o PlanOptions) (*Resolution, error) {
-	getenv := o.Getenv
-	if getenv == nil {
-		getenv = os.Getenv
-	}
 	var images []string
-	ropts := o.Registry
 	for i := range f.Caches {
 		c := &f.Caches[i]
 		if !o.covers(c) || (c.Refresh != nil && *c.Refresh == spec.RefreshNever) {
 			continue
 		}
 		images = append(images, c.Images...)
-		for _, cred := range c.ImageRegistryCredentials {
-			if pw, err := cred.Password(getenv); err == nil {
-				ropts.Credentials = append(ropts.Credentials, digests.Credential{Server: cred.Server, UserName: cred.UserName, Password: pw})
-			}
-		}
 	}
-	res := digests.Resolve(ctx, images, ropts)
+	res := digests.Resolve(ctx, images, o.Registry)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -87,10 +78,15 @@ func resolveTags(ctx context.Context, f *spec.File, o PlanOptions) (*Resolution,
 				n++
 			}
 		}
-		problems = append(problems, fmt.Sprintf("registry %s could not be reached (%v): %d image(s) not checked for moved tags", host, res.Registries[host], n))
+		if err := res.Registries[host]; digests.Unauthorized(err) {
+			problems = append(problems, fmt.Sprintf("registry %s answered 401 Unauthorized: %d image(s) not checked for moved tags; "+
+				"tags are looked up with the Docker config's credentials only (docker login %s, or docker/login-action in CI), never with the file's passwordFromEnv", host, n, host))
+			continue
+		}
+		problems = append(problems, fmt.Sprintf("registry %s could not be reached (%s): %d image(s) not checked for moved tags", host, digests.Describe(res.Registries[host]), n))
 	}
 	for _, img := range slices.Sorted(maps.Keys(res.Images)) {
-		problems = append(problems, fmt.Sprintf("image %s: its tag could not be resolved (%v): not checked for a moved tag", img, res.Images[img]))
+		problems = append(problems, fmt.Sprintf("image %s: its tag could not be resolved (%s): not checked for a moved tag", img, digests.Describe(res.Images[img])))
 	}
 	if len(problems) == 0 {
 		return out, nil

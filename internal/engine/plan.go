@@ -41,11 +41,9 @@ type PlanOptions struct {
 	// Refresh says whether image tags are resolved, to rebuild caches whose tags moved,
 	// and what a registry failure means; "" is RefreshOff.
 	Refresh Refresh
-	// Registry tunes the registry lookups (the file's credentials are added to it).
+	// Registry tunes the registry lookups; their credentials come from its keychain
+	// (the Docker config by default), never from the file.
 	Registry digests.Options
-	// Getenv reads the registry passwords the file's passwordFromEnv names, for the
-	// lookups; nil means os.Getenv.
-	Getenv func(string) string
 
 	// Now is the time the reports of the plan are made for (unused, expiring); nil
 	// means time.Now.

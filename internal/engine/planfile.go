@@ -30,3 +30,16 @@ func ReadPlan(path string) (*planner.Plan, error) {
 	}
 	return &plan, nil
 }
+
+// CheckSavedFor refuses, before anything is sent, a saved plan that apply may not trust
+// as written: one whose digest does not match its decisions (edited after it was made),
+// or one made against another endpoint or account than target.
+func CheckSavedFor(path string, plan *planner.Plan, target planner.Target) error {
+	if err := plan.CheckSeal(); err != nil {
+		return fmt.Errorf("%s: %w; nothing was applied", path, err)
+	}
+	if why := plan.Target.Differs(target); why != "" {
+		return fmt.Errorf("%s: %s; plan again against this one, nothing was applied", path, why)
+	}
+	return nil
+}

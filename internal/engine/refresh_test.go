@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -184,11 +185,19 @@ func TestRefreshUnknownTag(t *testing.T) {
 	}
 }
 
-// TestRefreshUsesFileCredentials: the tags of a registry that wants a password are
-// resolved with the file's credential for it, its password read through Getenv; without
-// the right password the tag is not resolved, and the plan says so.
-func TestRefreshUsesFileCredentials(t *testing.T) {
-	srv := httptest.NewServer(basicAuth("ci", "s3cret", registry.New(registry.Logger(nopLogger()))))
+// TestRefreshNeverReadsFileCredentials: a plan may run on an untrusted file, so the
+// tags of a registry that wants a password are resolved with the Docker config's
+// credential alone: the file's passwordFromEnv is never read (the registry receives no
+// Authorization header without a Docker config entry), and the 401 says how to log in.
+func TestRefreshNeverReadsFileCredentials(t *testing.T) {
+	var sawAuth atomic.Bool
+	inner := basicAuth("ci", "s3cret", registry.New(registry.Logger(nopLogger())))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "" {
+			sawAuth.Store(true)
+		}
+		inner.ServeHTTP(w, r)
+	}))
 	t.Cleanup(srv.Close)
 	host := strings.TrimPrefix(srv.URL, "http://")
 	ref := host + "/web:1"
@@ -207,6 +216,8 @@ func TestRefreshUsesFileCredentials(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	sawAuth.Store(false)
+	t.Setenv("REGISTRY_PW", "s3cret")
 	f := loadFile(t, fmt.Sprintf(`apiVersion: imcsync/v1
 region: cn-hangzhou
 imageCaches:
@@ -217,25 +228,37 @@ imageCaches:
     imageRegistryCredentials:
       - {server: "%s", userName: ci, passwordFromEnv: REGISTRY_PW}
 `, ref, host))
-	for pw, resolved := range map[string]bool{"s3cret": true, "": false, "wrong": false} {
-		o := engine.PlanOptions{Refresh: engine.RefreshAuto, Registry: hermetic(), Getenv: func(k string) string {
-			if k == "REGISTRY_PW" {
-				return pw
-			}
-			return ""
-		}}
-		p, err := engine.Plan(context.Background(), f, emptySaved(t), o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got := p.Resolution.Digests[ref]
-		if resolved && (got != want.String() || len(p.Plan.Warnings) != 0) {
-			t.Errorf("password %q: digest %q, warnings %q; want %s", pw, got, p.Plan.Warnings, want)
-		}
-		if !resolved && (got != "" || len(p.Plan.Warnings) != 1 || !strings.Contains(p.Plan.Warnings[0], "image "+ref)) {
-			t.Errorf("password %q: digest %q, warnings %q; want the tag unresolved and said so", pw, got, p.Plan.Warnings)
-		}
+	p, err := engine.Plan(context.Background(), f, emptySaved(t), engine.PlanOptions{Refresh: engine.RefreshAuto, Registry: hermetic()})
+	if err != nil {
+		t.Fatal(err)
 	}
+	if sawAuth.Load() || p.Resolution.Digests[ref] != "" {
+		t.Errorf("without a Docker config entry: Authorization sent %v, digest %q; want neither", sawAuth.Load(), p.Resolution.Digests[ref])
+	}
+	if len(p.Plan.Warnings) != 1 || !strings.Contains(p.Plan.Warnings[0], "registry "+host+" answered 401 Unauthorized") ||
+		!strings.Contains(p.Plan.Warnings[0], "docker login "+host) {
+		t.Errorf("warnings %q, want one saying the registry answered 401 and how to log in", p.Plan.Warnings)
+	}
+
+	o := engine.PlanOptions{Refresh: engine.RefreshAuto, Registry: hermetic()}
+	o.Registry.Keychain = staticKeychain{host: authn.AuthConfig{Username: "ci", Password: "s3cret"}}
+	p, err = engine.Plan(context.Background(), f, emptySaved(t), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.Resolution.Digests[ref]; got != want.String() || len(p.Plan.Warnings) != 0 {
+		t.Errorf("with the Docker config's credential: digest %q, warnings %q; want %s", got, p.Plan.Warnings, want)
+	}
+}
+
+// staticKeychain serves fixed credentials by registry host, as a Docker config would.
+type staticKeychain map[string]authn.AuthConfig
+
+func (k staticKeychain) Resolve(r authn.Resource) (authn.Authenticator, error) {
+	if c, ok := k[r.RegistryStr()]; ok {
+		return authn.FromConfig(c), nil
+	}
+	return authn.Anonymous, nil
 }
 
 // TestRefreshOnlyCoveredCaches: only the caches the plan covers are resolved: a region

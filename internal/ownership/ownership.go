@@ -1,11 +1,15 @@
 // Package ownership is the one check of whose a live cache is, read from its reserved
-// tags: spec.OwnerTag names the file (owner) that manages it, and spec.PruneTag, with
-// any value other than exactly "true", protects it from --prune (fail closed). The
+// tags: spec.OwnerTag names the file (owner) that manages it, and spec.PruneTag, under
+// any capitalisation of its key and with any value other than exactly "true", protects
+// it from --prune (fail closed). The
 // planner, the applier, drift and export all ask Of and act on its typed answer.
 package ownership
 
 import (
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 
 	"github.com/imcsync/imcsync/spec"
 )
@@ -32,7 +36,7 @@ type Claim struct {
 // Of says whose the live cache with these tags is, for a file whose owner is want.
 func Of(want string, tags map[string]string) Claim {
 	c := Claim{Want: want, Owner: tags[spec.OwnerTag]}
-	prune, hasPrune := tags[spec.PruneTag]
+	prune, hasPrune := pruneTag(tags)
 	c.Prune = prune
 	switch {
 	case c.Owner == "":
@@ -45,6 +49,23 @@ func Of(want string, tags map[string]string) Claim {
 		c.State = Owned
 	}
 	return c
+}
+
+// pruneTag finds the prune tag under any capitalisation of its key (Imcsync:Prune is
+// the same key to a person, so it must protect alike). The value is "true" only when
+// every spelling present says exactly "true"; otherwise the first other value, so that
+// protection fails closed.
+func pruneTag(tags map[string]string) (value string, ok bool) {
+	for _, k := range slices.Sorted(maps.Keys(tags)) {
+		if !strings.EqualFold(k, spec.PruneTag) {
+			continue
+		}
+		if !ok || value == "true" {
+			value = tags[k]
+		}
+		ok = true
+	}
+	return value, ok
 }
 
 // Mine reports whether the cache carries the file's owner, protected or not.

@@ -27,6 +27,11 @@ func TestCanPrune(t *testing.T) {
 		{"team", map[string]string{spec.OwnerTag: "team", spec.PruneTag: "no"}, &ProtectedError{Value: "no"}, "protects"},
 		{"team", map[string]string{spec.OwnerTag: "team", spec.PruneTag: " false"}, &ProtectedError{Value: " false"}, "protects"},
 		{"team", map[string]string{spec.OwnerTag: "team", spec.PruneTag: ""}, &ProtectedError{Value: ""}, "protects"},
+		// The key under any capitalisation protects alike (fail closed).
+		{"team", map[string]string{spec.OwnerTag: "team", "Imcsync:Prune": "false"}, &ProtectedError{Value: "false"}, "protects"},
+		{"team", map[string]string{spec.OwnerTag: "team", "IMCSYNC:PRUNE": "no"}, &ProtectedError{Value: "no"}, "protects"},
+		{"team", map[string]string{spec.OwnerTag: "team", "imcsync:Prune": "true"}, nil, ""},
+		{"team", map[string]string{spec.OwnerTag: "team", spec.PruneTag: "true", "Imcsync:Prune": "false"}, &ProtectedError{Value: "false"}, "protects"},
 	}
 	for _, tt := range tests {
 		err := Of(tt.owner, tt.tags).CanPrune()

@@ -172,7 +172,7 @@ func plannedChanges(p *planner.Plan) func(applier.Outcome) *planner.Change {
 // load reads the file from disk. When it fails to load, the failure is logged and the
 // last valid file is returned (nil when there is none).
 func (l *Loop) load(ctx context.Context) *spec.File {
-	f, err := engine.Load(l.cfg.File)
+	f, err := engine.LoadRegular(ctx, l.cfg.File)
 	if err != nil {
 		l.bad = true
 		l.metrics.setFileValid(false)
