@@ -8,13 +8,24 @@ import "fmt"
 // file of millions of tiny items never becomes millions of YAML nodes.
 const maxListItems = 10_000
 
-// prescanLists counts the items of every list in data as the bytes come, without
-// building anything, and reports the first list longer than maxListItems. It is a
+// prescanLists reports the first list of data longer than maxListItems, if any.
+func (d *decoder) prescanLists(data []byte) bool {
+	at, long := ListLongerThan(data, maxListItems)
+	if long {
+		d.errs = append(d.errs, &Error{File: d.file, Pos: at,
+			Message: fmt.Sprintf("a list of more than %d items: no field takes as many (images at most %d, tags %d); the file was not decoded", maxListItems, maxImages, MaxTags)})
+	}
+	return !long
+}
+
+// ListLongerThan counts the items of every list in data as the bytes come, without
+// building anything, and returns where the first list longer than limit starts. It is a
 // bound, not a parser: it follows flow collections ([a, b], {k: v}), block sequence
 // entries ("- " at one indentation), quotes and comments; what it cannot tell apart (a
 // block scalar's text) can only make it count more items, never fewer, in lines that
-// hold nothing the file decodes.
-func (d *decoder) prescanLists(data []byte) bool {
+// hold nothing the file decodes. Other readers of YAML from pull requests (workload
+// manifests) use it too, with their own limit.
+func ListLongerThan(data []byte, limit int) (Pos, bool) {
 	type list struct {
 		line, col int // where it starts
 		items     int
@@ -25,11 +36,7 @@ func (d *decoder) prescanLists(data []byte) bool {
 	line, lineStart := 1, 0
 	var quote byte
 	atLineStart := true // only spaces so far on this line
-	refuse := func(l list) bool {
-		d.errs = append(d.errs, &Error{File: d.file, Pos: Pos{l.line, l.col},
-			Message: fmt.Sprintf("a list of more than %d items: no field takes as many (images at most %d, tags %d); the file was not decoded", maxListItems, maxImages, MaxTags)})
-		return false
-	}
+	refuse := func(l list) (Pos, bool) { return Pos{l.line, l.col}, true }
 	flowDepth := func() int {
 		n := 0
 		for _, l := range stack {
@@ -70,7 +77,7 @@ func (d *decoder) prescanLists(data []byte) bool {
 			}
 			if entry && flowDepth() == 0 {
 				if n := len(stack); n > 0 && !stack[n-1].flow && stack[n-1].indent == col {
-					if stack[n-1].items++; stack[n-1].items > maxListItems {
+					if stack[n-1].items++; stack[n-1].items > limit {
 						return refuse(stack[n-1])
 					}
 				} else {
@@ -96,11 +103,11 @@ func (d *decoder) prescanLists(data []byte) bool {
 			}
 		case ',':
 			if n := len(stack); n > 0 && stack[n-1].flow {
-				if stack[n-1].items++; stack[n-1].items > maxListItems {
+				if stack[n-1].items++; stack[n-1].items > limit {
 					return refuse(stack[n-1])
 				}
 			}
 		}
 	}
-	return true
+	return Pos{}, false
 }

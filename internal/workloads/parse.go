@@ -22,6 +22,9 @@ var syntaxErrRe = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 // Parse reads the workloads of a multi-document YAML stream named name. Documents
 // without a pod template are skipped; `kind: List` items are read.
 func Parse(name string, data []byte) ([]Workload, Errors) {
+	if at, long := spec.ListLongerThan(data, maxListItems); long {
+		return nil, Errors{{File: name, Line: at.Line, Message: fmt.Sprintf("a list of more than %d items, more than any Kubernetes object holds: the file was not decoded", maxListItems)}}
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var out []Workload
 	var errs Errors

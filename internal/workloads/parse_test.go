@@ -1,8 +1,10 @@
 package workloads
 
 import (
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -74,5 +76,27 @@ func TestParseErrors(t *testing.T) {
 	// A {{ }} in a document that is no workload (an alert template in a ConfigMap) is data.
 	if _, errs := Parse("f.yaml", []byte("kind: ConfigMap\ndata:\n  t: \"{{ $labels.job }}\"\n")); errs != nil {
 		t.Errorf("a ConfigMap's template string is an error: %v", errs)
+	}
+}
+
+// TestHugeListRefusedBeforeDecoding: a manifest that is one flow list of millions of
+// items is refused from its bytes, fast and without building a node per item.
+func TestHugeListRefusedBeforeDecoding(t *testing.T) {
+	data := []byte("kind: Pod\nspec:\n  containers: [" + strings.Repeat("a,", 4_000_000) + "a]\n")
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	start := time.Now()
+	_, errs := Parse("f.yaml", data)
+	took := time.Since(start)
+	runtime.ReadMemStats(&after)
+	if errs == nil || !strings.HasPrefix(errs.Error(), "f.yaml:3: a list of more than 100000 items") {
+		t.Fatalf("Parse error = %v, want the list at f.yaml:3 refused", errs)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 10<<20 {
+		t.Errorf("refusing the list allocated %d MB, want under 10 MB", alloc>>20)
+	}
+	if took > time.Second {
+		t.Errorf("refusing the list took %v, want well under a second", took)
 	}
 }
