@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"slices"
 	"time"
@@ -30,12 +31,29 @@ func workloadSources(f *spec.File, o WorkloadOptions) []workloads.Source {
 	var out []workloads.Source
 	for _, w := range f.Workloads {
 		out = append(out, workloads.Source{Path: w.Path, Base: base, Region: w.Region, Labelled: w.ECI == spec.ECILabelled,
-			Origin: fmt.Sprintf("%s:%d:%d", f.Path, w.Pos.Line, w.Pos.Column)})
+			Origin: fmt.Sprintf("%s:%d:%d", f.Path, w.Pos.Line, w.Pos.Column), Within: repository(base)})
 	}
 	for _, p := range o.Paths {
 		out = append(out, workloads.Source{Path: p, Region: f.Region, Origin: "--workloads"})
 	}
 	return out
+}
+
+// repository is the Git work tree that dir lies in (the nearest directory above it
+// holding .git), or dir itself outside one: what the file's workloads entries may read.
+func repository(dir string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return dir
+	}
+	for d := abs; ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
+			return d
+		}
+		if filepath.Dir(d) == d {
+			return abs
+		}
+	}
 }
 
 // ReadWorkloads reads the workloads coverage is computed for, keeping those of regions

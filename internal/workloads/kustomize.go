@@ -30,10 +30,11 @@ const originAnnotation = "config.kubernetes.io/origin"
 // buildKustomization builds dir as `kustomize build` does, offline, and reads the
 // workloads of the output. Each workload's position is the file and line it came from
 // (kustomize's origin annotation), so that overlays' names, images and patches are
-// what coverage sees, and a reviewer is pointed at the manifest.
-func buildKustomization(dir string) ([]Workload, Errors) {
+// what coverage sees, and a reviewer is pointed at the manifest. Every base and
+// resource must lie in within, when it is set.
+func buildKustomization(dir, within string) ([]Workload, Errors) {
 	kfile := kustomization(dir)
-	if err := checkLocal(dir, 0, map[string]bool{}); err != nil {
+	if err := checkLocal(dir, within, 0, map[string]bool{}); err != nil {
 		return nil, Errors{err}
 	}
 	k := krusty.MakeKustomizer(krusty.MakeDefaultOptions())
@@ -79,8 +80,9 @@ func lineOfObject(file, kind, name string) int {
 
 // checkLocal refuses a kustomization that names anything outside the local file system
 // (a remote base: a Git URL or an HTTP address), which kustomize would fetch: imcsync
-// reads pull requests' files and never the network. Local bases are checked in turn.
-func checkLocal(dir string, nesting int, seen map[string]bool) *Error {
+// reads pull requests' files and never the network, or anything outside within (when
+// set): the repository of the file that named it. Local bases are checked in turn.
+func checkLocal(dir, within string, nesting int, seen map[string]bool) *Error {
 	kfile := kustomization(dir)
 	if kfile == "" || seen[kfile] {
 		return nil
@@ -110,8 +112,11 @@ func checkLocal(dir string, nesting int, seen map[string]bool) *Error {
 			if ref == "" || filepath.IsAbs(ref) || err != nil {
 				return &Error{File: kfile, Line: item.Line, Message: fmt.Sprintf("%s %s is not a local file or directory: imcsync builds kustomizations offline and never fetches remote bases; vendor it into the repository, or render it and pass the output with --workloads", key, strconvQuote(ref))}
 			}
+			if within != "" && !inside(within, p) {
+				return &Error{File: kfile, Line: item.Line, Message: fmt.Sprintf("%s %s lies outside %s, the repository of the file that names this kustomization: imcsync reads that repository's manifests only", key, strconvQuote(ref), within)}
+			}
 			if fi.IsDir() {
-				if e := checkLocal(p, nesting+1, seen); e != nil {
+				if e := checkLocal(p, within, nesting+1, seen); e != nil {
 					return e
 				}
 			} else if fi.Size() > MaxFileSize {

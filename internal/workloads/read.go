@@ -26,6 +26,10 @@ const (
 	maxFiles = 10_000
 	// maxDepth is the deepest nesting of mappings and lists a manifest may have.
 	maxDepth = 100
+	// maxListItems is the most items one list may hold (a kind: List of a whole
+	// cluster's objects stays far below); a longer list is refused before it is decoded,
+	// so that a file of millions of tiny items never becomes millions of YAML nodes.
+	maxListItems = 100_000
 )
 
 // StdinName names standard input in positions.
@@ -138,6 +142,9 @@ func expand(s *Source) ([]unit, *Error) {
 		return []unit{{src: s, file: StdinName, stdin: true}}, nil
 	}
 	p := s.Path
+	if s.Within != "" && filepath.IsAbs(p) {
+		return nil, &Error{File: s.Origin, Message: fmt.Sprintf("%s: a workloads path in the file is relative to the file, inside its repository: write it so, or pass the path with --workloads", s.Path)}
+	}
 	if !filepath.IsAbs(p) && s.Base != "" {
 		p = filepath.Join(s.Base, p)
 	}
@@ -145,6 +152,9 @@ func expand(s *Source) ([]unit, *Error) {
 		fi, err := os.Stat(p)
 		if err != nil {
 			return nil, &Error{File: s.Origin, Message: fmt.Sprintf("%s: %s", s.Path, notFound(err))}
+		}
+		if e := s.contains(p); e != nil {
+			return nil, e
 		}
 		if !fi.IsDir() {
 			return []unit{{src: s, file: p}}, nil
@@ -164,9 +174,37 @@ func expand(s *Source) ([]unit, *Error) {
 	}
 	us := make([]unit, len(files))
 	for i, f := range files {
+		if e := s.contains(f); e != nil {
+			return nil, e
+		}
 		us[i] = unit{src: s, file: f}
 	}
 	return us, nil
+}
+
+// contains refuses a path outside s.Within (symbolic links followed), if s has one.
+func (s *Source) contains(p string) *Error {
+	if s.Within == "" || inside(s.Within, p) {
+		return nil
+	}
+	return &Error{File: s.Origin, Message: fmt.Sprintf("%s: %s lies outside %s, the repository of the file: a workloads path in the file reads that repository's manifests; pass others with --workloads", s.Path, p, s.Within)}
+}
+
+// inside reports whether path, symbolic links followed, lies in the directory root.
+func inside(root, path string) bool {
+	r, err1 := filepath.EvalSymlinks(root)
+	p, err2 := filepath.EvalSymlinks(path)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	if r, err1 = filepath.Abs(r); err1 != nil {
+		return false
+	}
+	if p, err2 = filepath.Abs(p); err2 != nil {
+		return false
+	}
+	rel, err := filepath.Rel(r, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 func baseName(base string) string {
@@ -186,7 +224,7 @@ func notFound(err error) string {
 // read parses the unit's workloads.
 func (u *unit) read() ([]Workload, Errors) {
 	if u.kust {
-		return buildKustomization(u.file)
+		return buildKustomization(u.file, u.src.Within)
 	}
 	data := u.data
 	if !u.stdin {

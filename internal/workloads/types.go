@@ -19,6 +19,10 @@ type Source struct {
 	// Origin says where the source was named, for errors ("imagecaches.yaml:12:5",
 	// "--workloads").
 	Origin string
+	// Within, when set, is the directory that Path and everything it names must lie in,
+	// symbolic links followed: a source named in a file that a pull request may change
+	// reads that repository's manifests, never the rest of the machine it runs on.
+	Within string
 }
 
 // Image is one container's image.
