@@ -57,9 +57,9 @@ func newApplyCmd(a *app) *cobra.Command {
 	fl.IntVar(&o.opts.Parallelism, "parallelism", o.opts.Parallelism, "how many caches are changed at once")
 	fl.Float64Var(&a.rate, "rate", 0, "at most this many API calls per second (0: no ceiling; the rate adapts to throttling either way)")
 	fl.BoolVar(&o.opts.Wait, "wait", o.opts.Wait, "wait until every changed cache is Ready (or failed) before reporting")
-	fl.DurationVar(&o.opts.Timeout, "timeout", o.opts.Timeout, "how long to wait for busy caches and for caches to become Ready")
-	fl.DurationVar(&o.opts.PollInterval, "poll-interval", o.opts.PollInterval, "first pause between two reads of the caches while waiting (the first read comes right after the calls; pauses grow by half)")
-	fl.DurationVar(&o.opts.PollIntervalMax, "poll-interval-max", o.opts.PollIntervalMax, "longest pause between two reads of the caches while waiting")
+	durationVar(fl, &o.opts.Timeout, "timeout", o.opts.Timeout, "how long to wait for busy caches and for caches to become Ready")
+	durationVar(fl, &o.opts.PollInterval, "poll-interval", o.opts.PollInterval, "first pause between two reads of the caches while waiting (the first read comes right after the calls; pauses grow by half)")
+	durationVar(fl, &o.opts.PollIntervalMax, "poll-interval-max", o.opts.PollIntervalMax, "longest pause between two reads of the caches while waiting")
 	return cmd
 }
 

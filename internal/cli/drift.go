@@ -35,7 +35,7 @@ func newDriftCmd(a *app) *cobra.Command {
 			"  imcsync drift -f imagecaches.yaml\n" +
 			"\n" +
 			"  # As JSON for a monitoring system, warning about caches expiring within a week\n" +
-			"  imcsync drift -f imagecaches.yaml -o json --expiring-within 168h",
+			"  imcsync drift -f imagecaches.yaml -o json --expiring-within 7d",
 		Args: cobra.NoArgs,
 		RunE: runE(o),
 	}
@@ -44,7 +44,7 @@ func newDriftCmd(a *app) *cobra.Command {
 	cmd.Flags().StringVar(&o.live, "live", "", "read saved DescribeImageCaches output (JSON) instead of calling the API")
 	registerRefresh(cmd, &o.pf.refresh)
 	registerReport(cmd, &o.pf.report)
-	cmd.Flags().DurationVar(&o.within, "expiring-within", drift.DefaultExpiringWithin, "report caches that expire within this long")
+	durationVar(cmd.Flags(), &o.within, "expiring-within", drift.DefaultExpiringWithin, "report caches that expire within this long")
 	return cmd
 }
 

@@ -81,7 +81,7 @@ func newPlanCmd(a *app) *cobra.Command {
 	a.registerPolicy(cmd)
 	cmd.Flags().StringVar(&o.live, "live", "", "read saved DescribeImageCaches output (JSON) instead of calling the API")
 	registerReport(cmd, &o.pf.report)
-	cmd.Flags().DurationVar(&o.pf.expiring, "expiring-within", drift.DefaultExpiringWithin, "list the caches that expire within this long")
+	durationVar(cmd.Flags(), &o.pf.expiring, "expiring-within", drift.DefaultExpiringWithin, "list the caches that expire within this long")
 	return cmd
 }
 

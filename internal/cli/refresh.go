@@ -1,9 +1,6 @@
 package cli
 
 import (
-	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -47,64 +44,24 @@ func (a *app) refreshMode(flag string, offline bool) (engine.Refresh, error) {
 
 // reportFlags are the flags of what plan, drift and reconcile report besides changes.
 type reportFlags struct {
-	unusedFor days
+	unusedFor time.Duration
 	price     float64
 }
 
 // registerReport adds --unused-for and --price-per-gib-month.
 func registerReport(cmd *cobra.Command, rf *reportFlags) {
-	cmd.Flags().Var(&rf.unusedFor, "unused-for", "list the caches no pod has matched for this long (LastMatchedTime, or CreationTime when never matched), e.g. 30d or 36h; a report, nothing is changed")
+	durationVar(cmd.Flags(), &rf.unusedFor, "unused-for", 0, "list the caches no pod has matched for this long (LastMatchedTime, or CreationTime when never matched), e.g. 30d or 36h; a report, nothing is changed")
 	cmd.Flags().Float64Var(&rf.price, "price-per-gib-month", 0, "price of one GiB of cache storage for a month, to show what the storage costs (wins over the file's pricing block; imcsync never guesses one)")
 }
 
 // apply puts the flags into plan options.
 func (rf reportFlags) apply(o *engine.PlanOptions) error {
+	if err := checkNotNegative("unused-for", rf.unusedFor); err != nil {
+		return err
+	}
 	if rf.price < 0 {
 		return usageError("--price-per-gib-month %g: want 0 or more", rf.price)
 	}
-	o.UnusedFor, o.PricePerGiBMonth = time.Duration(rf.unusedFor), rf.price
+	o.UnusedFor, o.PricePerGiBMonth = rf.unusedFor, rf.price
 	return nil
 }
-
-// days is a duration flag that also takes days: 30d, 1d12h, 36h.
-type days time.Duration
-
-func (d *days) String() string {
-	if *d == 0 {
-		return "0"
-	}
-	v := time.Duration(*d)
-	if v%(24*time.Hour) == 0 {
-		return strconv.FormatInt(int64(v/(24*time.Hour)), 10) + "d"
-	}
-	return v.String()
-}
-
-func (d *days) Set(s string) error {
-	if s == "" {
-		return fmt.Errorf("want a duration such as 30d, 1d12h or 36h")
-	}
-	var total time.Duration
-	rest := s
-	if i := strings.Index(rest, "d"); i > 0 {
-		n, err := strconv.ParseUint(rest[:i], 10, 16)
-		if err != nil {
-			return fmt.Errorf("want a duration such as 30d, 1d12h or 36h")
-		}
-		total, rest = time.Duration(n)*24*time.Hour, rest[i+1:]
-	}
-	if rest != "" {
-		v, err := time.ParseDuration(rest)
-		if err != nil {
-			return fmt.Errorf("want a duration such as 30d, 1d12h or 36h")
-		}
-		total += v
-	}
-	if total < 0 {
-		return fmt.Errorf("want 0 or more")
-	}
-	*d = days(total)
-	return nil
-}
-
-func (d *days) Type() string { return "duration" }

@@ -73,8 +73,8 @@ func newSimCmd(a *app) *cobra.Command {
 	f.StringVar(&o.registry, "registry", "", "also serve an in-memory OCI registry on this address (--registry alone: a free port); the caches created record the digests its tags point to")
 	f.Lookup("registry").NoOptDefVal = "127.0.0.1:0"
 	f.StringVar(&o.log, "log", "", "append one JSON line per request to this file (- for stderr)")
-	f.DurationVar(&o.latency, "latency", 0, "latency added to every call")
-	f.DurationVar(&o.transition, "transition", 0, "length of each lifecycle phase (default 1s)")
+	durationVar(f, &o.latency, "latency", 0, "latency added to every call")
+	durationVar(f, &o.transition, "transition", 0, "length of each lifecycle phase (default 1s)")
 	f.Float64Var(&o.throttleRate, "throttle-rate", 0, "probability (0-1) that a call is refused with Throttling.User")
 	f.Float64Var(&o.failRate, "fail-rate", 0, "probability (0-1) that a call fails with 503 ServiceUnavailable")
 	f.Float64Var(&o.lostRate, "lost-rate", 0, "probability (0-1) that a call takes effect and its answer is lost (the connection closes)")

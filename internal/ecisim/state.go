@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/imcsync/imcsync/internal/duration"
 )
 
 // State is the emulator's whole world: settings and caches. It is what a state file
@@ -194,9 +196,9 @@ type Duration time.Duration
 // MarshalText writes the duration like time.Duration.String.
 func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
 
-// UnmarshalText reads a duration such as "1.5s".
+// UnmarshalText reads a duration such as "1.5s" or "1d" (duration.Parse).
 func (d *Duration) UnmarshalText(b []byte) error {
-	v, err := time.ParseDuration(string(b))
+	v, err := duration.Parse(string(b))
 	if err != nil {
 		return err
 	}
