@@ -73,7 +73,7 @@ var fileFields = []objectField[topLevel]{
 	{Field{Key: "owner", Managed: Local}, stringInto(func(t *topLevel) *string { return &t.file.Owner }, checkName)},
 	{Field{Key: "region", Param: "RegionId", Managed: Identity}, func(d *decoder, n *yaml.Node, path string, t *topLevel) {
 		t.region = n
-		stringInto(func(t *topLevel) *string { return &t.file.Region }, checkRegion)(d, n, path, t)
+		regionInto(func(t *topLevel) *string { return &t.file.Region })(d, n, path, t)
 	}},
 	{Field{Key: "defaults", Managed: Local}, func(_ *decoder, n *yaml.Node, _ string, t *topLevel) { t.defaults = n }},
 	{Field{Key: "imageCaches", Managed: Local}, func(_ *decoder, n *yaml.Node, _ string, t *topLevel) { t.caches = n }},

@@ -9,10 +9,13 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/alibabacloud-go/tea/tea"
+
+	"github.com/imcsync/imcsync/spec"
 )
 
 // Error classes. Every *APIError belongs to exactly one of them and matches it with
@@ -175,7 +178,7 @@ func Retryable(err error) bool {
 	}
 	var te *TransportError
 	if errors.As(err, &te) {
-		return true
+		return te.kind != kindHostNotFound
 	}
 	var api *APIError
 	var ce *CredentialsError
@@ -316,8 +319,11 @@ func newTransportError(action, region string, err error, r redactor) *TransportE
 // there is one.
 func (e *TransportError) from(t target, proxy *url.URL) {
 	var already *ProxyError
+	var dns *net.DNSError
 	switch {
 	case errors.As(e.err, &already):
+	case proxy == nil && errors.As(e.err, &dns) && dns.IsNotFound:
+		e.kind, e.msg = kindHostNotFound, hostNotFound(t.host, e.Region)
 	case proxy == nil && e.kind == "unreadable answer":
 		e.kind = fmt.Sprintf("unreadable answer from %s://%s (not the API's JSON)", t.protocol, t.host)
 	case proxy == nil:
@@ -329,4 +335,23 @@ func (e *TransportError) from(t target, proxy *url.URL) {
 	default:
 		e.kind += " (through the proxy " + proxy.Redacted() + ")"
 	}
+}
+
+// kindHostNotFound is the kind of a TransportError whose host does not exist.
+const kindHostNotFound = "host not found"
+
+// hostNotFound words a DNS answer that the API's host does not exist (NXDOMAIN): a
+// misspelt region or endpoint, which no retry mends.
+func hostNotFound(host, region string) string {
+	h, _, err := net.SplitHostPort(host)
+	if err != nil {
+		h = host
+	}
+	msg := fmt.Sprintf("%s does not resolve (DNS: no such host), for region %s", h, region)
+	if !slices.Contains(spec.Regions, region) {
+		msg += fmt.Sprintf("; %s is not a known ECI region, did you mean %s?", region, spec.Closest(region, spec.Regions, 1)[0])
+	} else {
+		msg += "; check the endpoint and the DNS settings"
+	}
+	return msg
 }

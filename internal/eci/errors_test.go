@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/alibabacloud-go/tea/tea"
 )
@@ -229,5 +230,29 @@ func TestRetryable(t *testing.T) {
 		if got := Retryable(tt.err); got != tt.want {
 			t.Errorf("Retryable(%v) = %v, want %v", tt.err, got, tt.want)
 		}
+	}
+}
+
+// TestHostNotFound: a host that does not resolve (NXDOMAIN) is not retried, and the
+// error names the host and the region, with the closest known region.
+func TestHostNotFound(t *testing.T) {
+	const host = "eci.cn-shangai.invalid" // .invalid never resolves (RFC 6761)
+	var dns *net.DNSError
+	if _, err := net.LookupHost(host); !errors.As(err, &dns) || !dns.IsNotFound {
+		t.Skipf("this resolver does not answer NXDOMAIN for %s: %v", host, err)
+	}
+	var pauses int
+	c, err := New(Config{Endpoint: "https://" + host, AccessKeyID: "id", AccessKeySecret: "the-secret",
+		Sleep: func(context.Context, time.Duration) error { pauses++; return nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.List(context.Background(), "cn-shangai")
+	if err == nil || Retryable(err) || pauses != 0 {
+		t.Fatalf("err %v, retryable %v, %d pauses; want one try", err, Retryable(err), pauses)
+	}
+	want := "DescribeImageCaches: host not found: eci.cn-shangai.invalid does not resolve (DNS: no such host), for region cn-shangai; cn-shangai is not a known ECI region, did you mean cn-shanghai?"
+	if err.Error() != want {
+		t.Errorf("got  %s\nwant %s", err, want)
 	}
 }
