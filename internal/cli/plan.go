@@ -182,6 +182,14 @@ func (a *app) loadFile() (*spec.File, error) {
 // stdinName names standard input (-f -) in error positions.
 const stdinName = "<stdin>"
 
+// fileName is how messages name -f: its path, or <stdin> for -.
+func (a *app) fileName() string {
+	if a.file == "-" {
+		return stdinName
+	}
+	return a.file
+}
+
 // loadSpec reads and validates -f: a path, or "-" for standard input.
 func (a *app) loadSpec() (*spec.File, error) {
 	if a.file != "-" {
