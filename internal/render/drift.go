@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -69,6 +70,39 @@ func driftDetail(d drift.Drifted) string {
 		detail += "; apply updates it once it is " + d.WaitsFor
 	}
 	return detail
+}
+
+// driftValues shows each differing field of a drifted cache below the cache's line:
+// "    size: 20 → 40" (live value → declared value); a list shows the elements it loses
+// ("- ") and gains ("+ "), one a line, so that long image references stay readable.
+func driftValues(changes []drift.Diff) string {
+	var b strings.Builder
+	for _, c := range changes {
+		before, okB := c.Before.([]any)
+		after, okA := c.After.([]any)
+		if okB && okA && c.BeforeState == "" {
+			fmt.Fprintf(&b, "\n    %s:", c.Field)
+			was, _ := elements(before)
+			is, _ := elements(after)
+			for _, e := range was {
+				if !slices.Contains(is, e) {
+					b.WriteString("\n      - " + e)
+				}
+			}
+			for _, e := range is {
+				if !slices.Contains(was, e) {
+					b.WriteString("\n      + " + e)
+				}
+			}
+			continue
+		}
+		from := formatValue(c.Before)
+		if c.BeforeState != "" {
+			from = beforeText(planner.FieldChange{BeforeState: c.BeforeState})
+		}
+		fmt.Fprintf(&b, "\n    %s: %s → %s", c.Field, from, formatValue(c.After))
+	}
+	return b.String()
 }
 
 // movedTags names each moved tag: "web:1 moved sha256:ab12… → sha256:cd34…".
@@ -163,7 +197,7 @@ func renderDriftText(r drift.Report, st styles) string {
 	}
 	var lines []string
 	for _, d := range r.Drifted {
-		lines = append(lines, cacheRef(d.Region, d.Name, d.ID, d.Status)+": "+driftDetail(d))
+		lines = append(lines, cacheRef(d.Region, d.Name, d.ID, d.Status)+": "+driftDetail(d)+driftValues(d.Changes))
 	}
 	section("Drifted", st.update.Render, lines)
 	lines = nil
