@@ -106,15 +106,54 @@ func (d *decoder) entry(n *yaml.Node, path string, fields []objectField[Cache], 
 
 var syntaxErrRe = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
-// syntaxError turns a yaml.v3 parse error into an Error; yaml.v3 gives a line only.
-func (d *decoder) syntaxError(err error) {
+// syntaxError turns a yaml.v3 parse error into an Error. yaml.v3 gives a line only, and
+// for a problem inside a block it is the line where the block started, which can be far
+// above the mistake; problemLine finds the mistake's line, and the message then names
+// both.
+func (d *decoder) syntaxError(data []byte, err error) {
 	msg, line := err.Error(), 1
 	if m := syntaxErrRe.FindStringSubmatch(msg); m != nil {
 		line, _ = strconv.Atoi(m[1])
 		msg = m[2]
 	}
 	msg = strings.TrimPrefix(msg, "yaml: ")
-	d.errs = append(d.errs, &Error{File: d.file, Pos: Pos{line, 1}, Message: "invalid YAML: " + msg})
+	text := "invalid YAML: " + msg
+	if at := problemLine(data, err.Error()); at > line {
+		text = fmt.Sprintf("invalid YAML: %s (yaml.v3 reports line %d, where the block that holds it starts)", msg, line)
+		line = at
+	}
+	d.errs = append(d.errs, &Error{File: d.file, Pos: Pos{line, 1}, Message: text})
+}
+
+// problemLine is the first line at which the file, cut after that line, fails to parse
+// with the error text want: where the mistake is. 0 when no cut reproduces it. A
+// binary search: once a mistake is in, the lines after it do not take it out.
+func problemLine(data []byte, want string) int {
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	fails := func(n int) bool {
+		dec := yaml.NewDecoder(bytes.NewReader(bytes.Join(lines[:n], nil)))
+		for {
+			var doc yaml.Node
+			err := dec.Decode(&doc)
+			if err == nil {
+				continue
+			}
+			return !errors.Is(err, io.EOF) && err.Error() == want
+		}
+	}
+	lo, hi := 1, len(lines)
+	if !fails(hi) {
+		return 0
+	}
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if fails(mid) {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	return lo
 }
 
 func (d *decoder) decodeFile(data []byte) *File {
@@ -124,7 +163,7 @@ func (d *decoder) decodeFile(data []byte) *File {
 		if errors.Is(err, io.EOF) {
 			d.errs = append(d.errs, &Error{File: d.file, Pos: Pos{1, 1}, Message: "the file is empty: start it with apiVersion: " + APIVersion})
 		} else {
-			d.syntaxError(err)
+			d.syntaxError(data, err)
 		}
 		return nil
 	}
@@ -133,7 +172,7 @@ func (d *decoder) decodeFile(data []byte) *File {
 	case err == nil:
 		d.errorf(&extra, "", "a second YAML document: the file holds one document (remove the --- separator)")
 	case !errors.Is(err, io.EOF):
-		d.syntaxError(err)
+		d.syntaxError(data, err)
 	}
 	if len(doc.Content) == 0 {
 		d.errorf(&doc, "", "the file is empty: start it with apiVersion: %s", APIVersion)
