@@ -108,7 +108,7 @@ var syntaxErrRe = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // syntaxError turns a yaml.v3 parse error into an Error. yaml.v3 gives a line only, and
 // for a problem inside a block it is the line where the block started, which can be far
-// above the mistake; problemLine finds the mistake's line, and the message then names
+// above the mistake; ProblemLine finds the mistake's line, and the message then names
 // both.
 func (d *decoder) syntaxError(data []byte, err error) {
 	msg, line := err.Error(), 1
@@ -118,17 +118,17 @@ func (d *decoder) syntaxError(data []byte, err error) {
 	}
 	msg = strings.TrimPrefix(msg, "yaml: ")
 	text := "invalid YAML: " + msg
-	if at := problemLine(data, err.Error()); at > line {
+	if at := ProblemLine(data, err.Error()); at > line {
 		text = fmt.Sprintf("invalid YAML: %s (yaml.v3 reports line %d, where the block that holds it starts)", msg, line)
 		line = at
 	}
 	d.errs = append(d.errs, &Error{File: d.file, Pos: Pos{line, 1}, Message: text})
 }
 
-// problemLine is the first line at which the file, cut after that line, fails to parse
+// ProblemLine is the first line at which the file, cut after that line, fails to parse
 // with the error text want: where the mistake is. 0 when no cut reproduces it. A
 // binary search: once a mistake is in, the lines after it do not take it out.
-func problemLine(data []byte, want string) int {
+func ProblemLine(data []byte, want string) int {
 	lines := bytes.SplitAfter(data, []byte("\n"))
 	fails := func(n int) bool {
 		dec := yaml.NewDecoder(bytes.NewReader(bytes.Join(lines[:n], nil)))

@@ -82,7 +82,7 @@ var emulators sync.Map // *testscript.TestScript → *ecisim.Running
 //
 //	ecisim [-transition D] [-latency D] [-update-tags replace|merge] [-quota ACTION=QPS|ACTION=CALLS/PERIOD]... [-fault ACTION=CODE:HTTP:RATE]... [-key ID:SECRET] [STATE]
 //
-// It sets IMCSYNC_ENDPOINT and the emulator's access key pair (the default one, or the
+// It sets IMCSYNC_ENDPOINT (and ECISIM_ADDR, its host:port) and the emulator's access key pair (the default one, or the
 // one -key gives) in the environment. STATE is an emulator state file (settings and
 // caches); without it the emulator is empty. Status transitions take -transition
 // (default 50ms) so that apply is quick; -latency delays every answer (so that calls of
@@ -152,6 +152,7 @@ func cmdEcisim(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Defer(func() { run.Close() })
 	emulators.Store(ts, run)
 	ts.Setenv("IMCSYNC_ENDPOINT", run.URL)
+	ts.Setenv("ECISIM_ADDR", strings.TrimPrefix(run.URL, "http://"))
 	ts.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", id)
 	ts.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", secret)
 }

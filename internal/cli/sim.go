@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net"
 	"os"
 	"os/signal"
 	"syscall"
@@ -200,7 +201,7 @@ func (o *simOptions) run(ctx context.Context) error {
 	if o.registry != "" {
 		var err error
 		if reg, err = ecisim.StartRegistry(o.registry); err != nil {
-			return fmt.Errorf("--registry: %w", err)
+			return listenError("--registry", o.registry, err)
 		}
 		defer reg.Close()
 		cfg.Resolve = reg.Resolve
@@ -209,7 +210,7 @@ func (o *simOptions) run(ctx context.Context) error {
 	defer stop()
 	rn, err := ecisim.Start(cfg, st)
 	if err != nil {
-		return err
+		return listenError("--addr", o.addr, err)
 	}
 	o.printSimBanner(o.stdout, rn, id, fromEnv)
 	if reg != nil {
@@ -245,4 +246,18 @@ func (a *app) printSimBanner(w io.Writer, rn *ecisim.Running, id string, fromEnv
 	fmt.Fprintf(w, "export IMCSYNC_ENDPOINT=%s\n", rn.URL)
 	fmt.Fprintf(w, "export ALIBABA_CLOUD_ACCESS_KEY_ID=%s\n", ecisim.DefaultAccessKeyID)
 	fmt.Fprintf(w, "export ALIBABA_CLOUD_ACCESS_KEY_SECRET=%s\n", ecisim.DefaultAccessKeySecret)
+}
+
+// listenError words a failure to listen on addr (flag names where it came from): a port
+// in use says how to pick another.
+func listenError(flag, addr string, err error) error {
+	if errors.Is(err, syscall.EADDRINUSE) {
+		host, _, splitErr := net.SplitHostPort(addr)
+		if splitErr != nil || host == "" {
+			host = "127.0.0.1"
+		}
+		return fmt.Errorf("%s %s: the port is in use (another imcsync sim?)\n  stop what listens there, or pick another port: %s %s:8081,\n  or let the system choose a free one: %s %s:0 (the banner prints it)",
+			flag, addr, flag, host, flag, host)
+	}
+	return fmt.Errorf("%s %s: %w", flag, addr, err)
 }
