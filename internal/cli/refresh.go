@@ -1,6 +1,9 @@
 package cli
 
 import (
+	"net"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -15,19 +18,20 @@ const refreshEnv = "IMCSYNC_REFRESH"
 func registerRefresh(cmd *cobra.Command, v *string) {
 	cmd.Flags().StringVar(v, "refresh", "", "image tags that moved: auto (resolve tags, rebuild caches whose tags moved; an unreachable registry is a warning), "+
 		"strict (the same, a registry failure is an error) or off (no registry is asked). "+
-		"Default: "+refreshEnv+", else auto, but off with --sim or --live unless given")
+		"Default: "+refreshEnv+", else auto, but off against an emulator (--sim, or an --endpoint on this machine) or --live unless given")
 }
 
 // refreshMode is the --refresh mode of a run: the flag, else IMCSYNC_REFRESH, else auto
-// against the API and off against the --sim emulator or saved --live output (offline
-// plans ask no registry unless told to).
+// against the API and off against an emulator (--sim, or an endpoint on this machine:
+// `imcsync sim` reached with --endpoint) or saved --live output. Offline and local
+// plans ask no registry unless told to, whichever way the emulator is reached.
 func (a *app) refreshMode(flag string, offline bool) (engine.Refresh, error) {
 	v := flag
 	if v == "" {
 		v = a.getenv(refreshEnv)
 	}
 	if v == "" {
-		if offline || a.sim != "" {
+		if offline || a.sim != "" || loopbackEndpoint(a.endpoint) {
 			return engine.RefreshOff, nil
 		}
 		return engine.RefreshAuto, nil
@@ -64,4 +68,19 @@ func (rf reportFlags) apply(o *engine.PlanOptions) error {
 	}
 	o.UnusedFor, o.PricePerGiBMonth = rf.unusedFor, rf.price
 	return nil
+}
+
+// loopbackEndpoint reports whether endpoint is a URL whose host is this machine
+// (localhost or a loopback address): an emulator, never the cloud's API.
+func loopbackEndpoint(endpoint string) bool {
+	u, err := url.Parse(endpoint)
+	if endpoint == "" || err != nil {
+		return false
+	}
+	host := u.Hostname()
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
