@@ -41,8 +41,10 @@ func newApplyCmd(a *app) *cobra.Command {
 			"  # In CI after merge: no prompt, at most 4 caches changed at once\n" +
 			"  imcsync apply -f imagecaches.yaml --auto-approve --parallelism 4\n" +
 			"\n" +
-			"  # Apply exactly the plan a reviewer saw\n" +
-			"  imcsync plan -f imagecaches.yaml --out plan.json && imcsync apply plan.json\n" +
+			"  # Apply exactly the plan a reviewer saw. plan exits 2 when it has changes\n" +
+			"  # (like terraform plan -detailed-exitcode), so do not chain it with &&\n" +
+			"  imcsync plan -f imagecaches.yaml --out plan.json\n" +
+			"  imcsync apply plan.json\n" +
 			"\n" +
 			"  # Try it against a throwaway emulator, no credentials needed\n" +
 			"  imcsync apply -f examples/imagecaches.yaml --sim examples/live-state.yaml --auto-approve",

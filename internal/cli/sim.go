@@ -81,7 +81,7 @@ func newSimCmd(a *app) *cobra.Command {
 	f.Float64Var(&o.lostRate, "lost-rate", 0, "probability (0-1) that a call takes effect and its answer is lost (the connection closes)")
 	f.IntVar(&o.failFirst, "fail-first", 0, "the first K calls of each action fail with 503 ServiceUnavailable")
 	f.StringArrayVar(&o.quota, "quota", nil, "account flow control ACTION=QPS, e.g. UpdateImageCache=40 (beyond one second's worth, Throttling.User), or ACTION=CALLS/PERIOD, e.g. CreateImageCache=200/60s (a window opened by its first call) (repeatable)")
-	f.StringArrayVar(&o.faults, "fault", nil, "inject an error answer: ACTION=CODE:HTTP:RATE, e.g. UpdateImageCache=OperationConflict:400:0.2 (repeatable; ACTION * for all)")
+	f.StringArrayVar(&o.faults, "fault", nil, "inject an error answer: ACTION=CODE:HTTP:RATE, e.g. DeleteImageCache=Throttling:429:0.5 (repeatable; ACTION * for all)")
 	f.StringVar(&o.updateTags, "update-tags", ecisim.UpdateTagsReplace, "what UpdateImageCache does with Tag.N: replace the tag set, or merge into it (the API does not document which)")
 	f.Uint64Var(&o.seed, "seed", 0, "seed of IDs and random faults, for reproducible runs (0: random)")
 	return declare(cmd, nil, render.Text)
