@@ -121,13 +121,57 @@ func writeUnmanaged(b *strings.Builder, caches []planner.Unmanaged, st styles) {
 	b.WriteString("\n")
 }
 
+// headingWidth is the width a change's heading fits in: a terminal of 80 columns.
+const headingWidth = 80
+
+// headingLines is a change's heading comment: one line when it fits in headingWidth
+// columns, else "# REGION/NAME will be …" first, then its id, status and reason on
+// "#   " lines below, wrapped at spaces.
+func headingLines(c *planner.Change, base int) []line {
+	if h := heading(c); base+2+len([]rune(h)) <= headingWidth {
+		return []line{{indent: base, text: "# " + h, bold: true}}
+	}
+	what, ids, reason := headingParts(c)
+	lines := []line{{indent: base, text: "# " + c.Region + "/" + c.Name + " " + what, bold: true}}
+	detail := ids
+	if reason != "" {
+		detail = strings.TrimSpace(detail + " " + reason)
+	}
+	room := headingWidth - base - len("#   ")
+	for _, part := range wrapWords(detail, room) {
+		lines = append(lines, line{indent: base, text: "#   " + part, bold: true})
+	}
+	return lines
+}
+
+// wrapWords cuts text into lines of at most width runes, at spaces; a word longer
+// than width gets a line of its own.
+func wrapWords(text string, width int) []string {
+	var out []string
+	cur := ""
+	for _, w := range strings.Fields(text) {
+		if cur != "" && len([]rune(cur))+1+len([]rune(w)) > width {
+			out = append(out, cur)
+			cur = ""
+		}
+		if cur != "" {
+			cur += " "
+		}
+		cur += w
+	}
+	if cur != "" {
+		out = append(out, cur)
+	}
+	return out
+}
+
 // changeLines is the block of one change with its markers at column base: a heading
 // comment, then `<marker> imagecache "region/name" {`, the field lines, the notes and
 // the closing brace. A delete with nothing to add is one line.
 func changeLines(c *planner.Change, base int) []line {
 	m := actionMarker(c.Action)
 	title := `imagecache "` + c.Region + "/" + c.Name + `"`
-	lines := []line{{indent: base, text: "# " + heading(c), bold: true}}
+	lines := headingLines(c, base)
 	if c.Action == planner.Delete && len(c.Fields) == 0 && len(c.Bookkeeping) == 0 {
 		l := line{indent: base, marker: m, text: title}
 		if n := storageNote(c); n != "" {
