@@ -147,19 +147,21 @@ func (e *TransportError) Timeout() bool {
 // provide them. The chain's own message is not kept, because some providers quote the
 // files they read (secrets included).
 type CredentialsError struct {
-	Action string // empty when the error came before any call
+	// Action is the call that found no credentials, empty when the error came before
+	// any call. The text leaves it out: nothing was sent, whatever the call.
+	Action string
 }
 
 func (e *CredentialsError) Error() string {
-	msg := "no usable Alibaba Cloud credentials: set ALIBABA_CLOUD_ACCESS_KEY_ID and " +
-		"ALIBABA_CLOUD_ACCESS_KEY_SECRET (plus ALIBABA_CLOUD_SECURITY_TOKEN for STS), " +
-		"or configure a profile (aliyun configure, ~/.alibabacloud/credentials, ALIBABA_CLOUD_PROFILE), " +
-		"an OIDC role (ALIBABA_CLOUD_ROLE_ARN, ALIBABA_CLOUD_OIDC_PROVIDER_ARN, ALIBABA_CLOUD_OIDC_TOKEN_FILE) " +
-		"or an ECS RAM role; or use --sim to work against the local emulator"
-	if e.Action == "" {
-		return msg
-	}
-	return e.Action + ": " + msg
+	msg := "no usable Alibaba Cloud credentials\n" +
+		"  set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET\n" +
+		"    (plus ALIBABA_CLOUD_SECURITY_TOKEN for STS),\n" +
+		"  or configure a profile (aliyun configure, ~/.alibabacloud/credentials,\n" +
+		"    ALIBABA_CLOUD_PROFILE), an OIDC role (ALIBABA_CLOUD_ROLE_ARN,\n" +
+		"    ALIBABA_CLOUD_OIDC_PROVIDER_ARN, ALIBABA_CLOUD_OIDC_TOKEN_FILE)\n" +
+		"    or an ECS RAM role,\n" +
+		"  or use --sim to work against the local emulator"
+	return msg
 }
 
 // Is makes a *CredentialsError match ErrNoCredentials.
@@ -347,11 +349,11 @@ func hostNotFound(host, region string) string {
 	if err != nil {
 		h = host
 	}
-	msg := fmt.Sprintf("%s does not resolve (DNS: no such host), for region %s", h, region)
+	msg := fmt.Sprintf("%s\n  the name does not resolve (DNS: no such host), for region %s", h, region)
 	if !slices.Contains(spec.Regions, region) {
-		msg += fmt.Sprintf("; %s is not a known ECI region, did you mean %s?", region, spec.Closest(region, spec.Regions, 1)[0])
+		msg += fmt.Sprintf(";\n  %s is not a known ECI region, did you mean %s?", region, spec.Closest(region, spec.Regions, 1)[0])
 	} else {
-		msg += "; check the endpoint and the DNS settings"
+		msg += ";\n  check the endpoint and the DNS settings"
 	}
 	return msg
 }

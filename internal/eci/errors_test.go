@@ -138,9 +138,23 @@ func TestCredentialErrors(t *testing.T) {
 		if !errors.Is(err, ErrNoCredentials) || Retryable(err) {
 			t.Errorf("%v: not a non-retryable ErrNoCredentials", err)
 		}
-		for _, hint := range []string{"DescribeImageCaches: ", "ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "profile", "--sim"} {
+		var ce *CredentialsError
+		if !errors.As(err, &ce) || ce.Action != "DescribeImageCaches" {
+			t.Errorf("%#v: the action is not kept", err)
+		}
+		for _, hint := range []string{"ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "profile", "--sim"} {
 			if !strings.Contains(err.Error(), hint) {
 				t.Errorf("%q lacks %q", err, hint)
+			}
+		}
+		// A short first line, the ways out indented below it, none past 80 columns.
+		lines := strings.Split(err.Error(), "\n")
+		if lines[0] != "no usable Alibaba Cloud credentials" {
+			t.Errorf("first line %q", lines[0])
+		}
+		for _, l := range lines[1:] {
+			if !strings.HasPrefix(l, "  ") || len(l) > 78 {
+				t.Errorf("detail line %q: want indented, at most 78 characters", l)
 			}
 		}
 	}
@@ -251,7 +265,9 @@ func TestHostNotFound(t *testing.T) {
 	if err == nil || Retryable(err) || pauses != 0 {
 		t.Fatalf("err %v, retryable %v, %d pauses; want one try", err, Retryable(err), pauses)
 	}
-	want := "DescribeImageCaches: host not found: eci.cn-shangai.invalid does not resolve (DNS: no such host), for region cn-shangai; cn-shangai is not a known ECI region, did you mean cn-shanghai?"
+	want := "DescribeImageCaches: host not found: eci.cn-shangai.invalid\n" +
+		"  the name does not resolve (DNS: no such host), for region cn-shangai;\n" +
+		"  cn-shangai is not a known ECI region, did you mean cn-shanghai?"
 	if err.Error() != want {
 		t.Errorf("got  %s\nwant %s", err, want)
 	}
