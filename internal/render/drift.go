@@ -197,39 +197,48 @@ func renderDriftText(r drift.Report, st styles) string {
 	}
 	var lines []string
 	for _, d := range r.Drifted {
-		lines = append(lines, cacheRef(d.Region, d.Name, d.ID, d.Status)+": "+driftDetail(d)+driftValues(d.Changes))
+		lines = append(lines, fitLine(cacheRef(d.Region, d.Name, d.ID, d.Status), driftDetail(d), 2, "      ")+driftValues(d.Changes))
 	}
 	section("Drifted", st.update.Render, lines)
 	lines = nil
 	for _, m := range r.Missing {
-		lines = append(lines, cacheRef(m.Region, m.Name)+": "+missingDetail(m))
+		lines = append(lines, fitLine(cacheRef(m.Region, m.Name), missingDetail(m), 2, "      "))
 	}
 	section("Missing", st.create.Render, lines)
 	lines = nil
 	for _, u := range r.Unhealthy {
-		lines = append(lines, cacheRef(u.Region, u.Name, u.ID, u.Status)+": "+unhealthyDetail(u))
+		lines = append(lines, fitLine(cacheRef(u.Region, u.Name, u.ID, u.Status), unhealthyDetail(u), 2, "      "))
 	}
 	section("Unhealthy", st.delete.Render, lines)
 	lines = nil
 	for _, e := range r.Expiring {
-		lines = append(lines, cacheRef(e.Region, e.Name, e.ID, e.Status)+": "+expiryDetail(e))
+		lines = append(lines, fitLine(cacheRef(e.Region, e.Name, e.ID, e.Status), expiryDetail(e), 2, "      "))
 	}
 	section("Expiring", st.update.Render, lines)
 	owned, others := splitUnmanaged(r)
 	lines = nil
 	for _, u := range owned {
-		lines = append(lines, cacheRef(u.Region, u.Name, u.ID, u.Status)+": "+u.Reason)
+		lines = append(lines, fitLine(cacheRef(u.Region, u.Name, u.ID, u.Status), u.Reason, 2, "      "))
 	}
 	section("Unmanaged, owned by this file (--prune deletes them)", st.delete.Render, lines)
 	lines = nil
 	for _, u := range others {
-		lines = append(lines, cacheRef(u.Region, u.Name, u.ID, u.Status)+": "+st.dim.Render(u.Reason))
+		ref := cacheRef(u.Region, u.Name, u.ID, u.Status)
+		if line := fitLine(ref, u.Reason, 2, "      "); strings.Contains(line, "\n") {
+			head, rest, _ := strings.Cut(line, "\n")
+			lines = append(lines, head+"\n"+perLine(st.dim.Render, rest))
+		} else {
+			lines = append(lines, ref+": "+st.dim.Render(u.Reason))
+		}
 	}
 	section("Unmanaged, not counted as drift", st.dim.Render, lines)
 	for _, l := range unusedLines(r.Unused) {
 		b.WriteString(l + "\n")
 	}
 	label, rest, _ := strings.Cut(driftLine(r), ": ")
+	if len([]rune(label+": "+rest)) > textWidth { // what is not counted goes below
+		rest = strings.Replace(rest, " Also: ", "\nAlso: ", 1)
+	}
 	b.WriteString(st.bold.Render(label+":") + " " + rest + "\n")
 	if l := storageSummary(r.Storage); l != "" {
 		b.WriteString(l + "\n")

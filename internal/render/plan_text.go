@@ -62,7 +62,7 @@ func renderText(p *planner.Plan, st styles) string {
 	if !p.HasChanges() {
 		b.WriteString(noChangesLine(p.Summary) + "\n")
 		if bk := bookkeepingLine(p); bk != "" {
-			b.WriteString(st.dim.Render(bk) + "\n")
+			b.WriteString(perLine(st.dim.Render, wrapped(bk, 0, "")) + "\n")
 		}
 		writeUnmanaged(&b, p.Unmanaged, st)
 		writeReport(&b, p)
@@ -85,7 +85,7 @@ func renderText(p *planner.Plan, st styles) string {
 	writeReport(&b, p)
 	writeWarnings(&b, p.Warnings, st)
 	if bk := bookkeepingLine(p); bk != "" {
-		b.WriteString(st.dim.Render(bk) + "\n")
+		b.WriteString(perLine(st.dim.Render, wrapped(bk, 0, "")) + "\n")
 	}
 	writePolicy(&b, p.Policy, st)
 	b.WriteString(st.bold.Render("Plan:") + " " + summaryLine(p) + "\n")
@@ -105,7 +105,7 @@ func writeReport(b *strings.Builder, p *planner.Plan) {
 // writeWarnings lists the plan's warnings, one paragraph each.
 func writeWarnings(b *strings.Builder, warnings []string, st styles) {
 	for _, w := range warnings {
-		fmt.Fprintf(b, "%s %s\n\n", st.blocked.Render("Warning:"), w)
+		fmt.Fprintf(b, "%s %s\n\n", st.blocked.Render("Warning:"), wrapped(w, len("Warning: "), "  "))
 	}
 }
 
@@ -116,19 +116,20 @@ func writeUnmanaged(b *strings.Builder, caches []planner.Unmanaged, st styles) {
 	}
 	fmt.Fprintf(b, "%s not in the file (left alone):\n", plural(len(caches), "live image cache"))
 	for _, u := range caches {
-		fmt.Fprintf(b, "  %s %s\n", u.Region+"/"+u.Name, st.dim.Render("("+u.ID+", "+u.Status+"): "+u.Reason))
+		rest := "(" + u.ID + ", " + u.Status + "): " + u.Reason
+		if one := "  " + u.Region + "/" + u.Name + " " + rest; len([]rune(one)) > textWidth {
+			rest = "(" + u.ID + ", " + u.Status + ")\n      " + wrapped(u.Reason, 6, "      ")
+		}
+		fmt.Fprintf(b, "  %s %s\n", u.Region+"/"+u.Name, perLine(st.dim.Render, rest))
 	}
 	b.WriteString("\n")
 }
 
-// headingWidth is the width a change's heading fits in: a terminal of 80 columns.
-const headingWidth = 80
-
-// headingLines is a change's heading comment: one line when it fits in headingWidth
+// headingLines is a change's heading comment: one line when it fits in textWidth
 // columns, else "# REGION/NAME will be …" first, then its id, status and reason on
 // "#   " lines below, wrapped at spaces.
 func headingLines(c *planner.Change, base int) []line {
-	if h := heading(c); base+2+len([]rune(h)) <= headingWidth {
+	if h := heading(c); base+2+len([]rune(h)) <= textWidth {
 		return []line{{indent: base, text: "# " + h, bold: true}}
 	}
 	what, ids, reason := headingParts(c)
@@ -137,32 +138,11 @@ func headingLines(c *planner.Change, base int) []line {
 	if reason != "" {
 		detail = strings.TrimSpace(detail + " " + reason)
 	}
-	room := headingWidth - base - len("#   ")
+	room := textWidth - base - len("#   ")
 	for _, part := range wrapWords(detail, room) {
 		lines = append(lines, line{indent: base, text: "#   " + part, bold: true})
 	}
 	return lines
-}
-
-// wrapWords cuts text into lines of at most width runes, at spaces; a word longer
-// than width gets a line of its own.
-func wrapWords(text string, width int) []string {
-	var out []string
-	cur := ""
-	for _, w := range strings.Fields(text) {
-		if cur != "" && len([]rune(cur))+1+len([]rune(w)) > width {
-			out = append(out, cur)
-			cur = ""
-		}
-		if cur != "" {
-			cur += " "
-		}
-		cur += w
-	}
-	if cur != "" {
-		out = append(out, cur)
-	}
-	return out
 }
 
 // changeLines is the block of one change with its markers at column base: a heading
