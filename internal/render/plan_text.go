@@ -88,7 +88,7 @@ func renderText(p *planner.Plan, st styles) string {
 		b.WriteString(perLine(st.dim.Render, wrapped(bk, 0, "")) + "\n")
 	}
 	writePolicy(&b, p.Policy, st)
-	b.WriteString(st.bold.Render("Plan:") + " " + summaryLine(p) + "\n")
+	b.WriteString(st.bold.Render("Plan:") + " " + wrapped(summaryLine(p), len("Plan: "), "      ") + "\n")
 	if l := storageLine(p); l != "" {
 		b.WriteString(l + "\n")
 	}
