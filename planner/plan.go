@@ -52,6 +52,9 @@ type Plan struct {
 	// Warnings are for people: situations the plan cannot resolve but should not hide
 	// (e.g. a cache with this file's owner, created from another file).
 	Warnings []string `json:"warnings,omitempty"`
+	// RegistryErrors are the registries that could not be reached while resolving tags
+	// (--refresh=auto), with their errors; Warnings has one line that sums them up.
+	RegistryErrors []RegistryError `json:"registry_errors,omitempty"`
 	// Policy lists the policy rules the plan breaks (package policy); nil when no policy
 	// was checked, empty when every rule holds.
 	Policy []PolicyResult `json:"policy,omitzero"`
@@ -197,6 +200,14 @@ func (c Change) Waits() bool { return c.Action == Update && c.WaitsFor != "" }
 // nothing else.
 func (c Change) BookkeepingOnly() bool {
 	return c.Action == Update && len(c.Fields) == 0 && len(c.Bookkeeping) > 0
+}
+
+// RegistryError is a registry that could not be reached, and how many of the plan's
+// images it holds (not checked for moved tags).
+type RegistryError struct {
+	Registry string `json:"registry"`
+	Error    string `json:"error"`
+	Images   int    `json:"images"`
 }
 
 // FieldChange is one field's change. Field uses the YAML key names ("size", "images",

@@ -27,3 +27,20 @@ func Closest(word string, candidates []string, n int) []string {
 	}
 	return out
 }
+
+// Suggestion is the candidate nearest to word (Closest) when it is near enough to be a
+// likely misspelling of it, as "did you mean" messages want; "" otherwise.
+func Suggestion(word string, candidates []string) string {
+	near := Closest(word, candidates, 1)
+	if len(near) == 0 {
+		return ""
+	}
+	limit := max(len(word)/4, 2)
+	if len(word) < 4 {
+		limit = 1
+	}
+	if levenshtein(strings.ToLower(word), strings.ToLower(near[0])) > limit {
+		return ""
+	}
+	return near[0]
+}

@@ -24,7 +24,7 @@ func init() {
 			cache: identIn(func(c *Cache) *string { return &c.ID }, checkID), live: func(l *cloud.Cache) any { return l.ID }},
 		{Key: "region", Param: "RegionId", Managed: Identity, Type: TypeString,
 			Doc: "RegionId; defaults to defaults.region, then the file's region.", Schema: ref("region"),
-			cache: identIn(func(c *Cache) *string { return &c.Region }, checkRegion), live: func(l *cloud.Cache) any { return l.Region }},
+			cache: regionIn(func(c *Cache) *string { return &c.Region }), live: func(l *cloud.Cache) any { return l.Region }},
 		{Key: "images", Param: "Image", Managed: Compared, Type: TypeStringSet, MaxItems: maxImages, Export: true,
 			Doc:      "Image.N: versioned images (a tag or a digest), compared as a set.",
 			Examples: []any{[]any{"nginx:1.25"}, []any{"nginx:1.25", "redis:7"}},

@@ -85,7 +85,7 @@ var fileFields = []objectField[topLevel]{
 	{Field{Key: "owner", Managed: Local}, stringInto(func(t *topLevel) *string { return &t.file.Owner }, checkName)},
 	{Field{Key: "region", Param: "RegionId", Managed: Identity}, func(d *decoder, n *yaml.Node, path string, t *topLevel) {
 		t.region = n
-		stringInto(func(t *topLevel) *string { return &t.file.Region }, checkRegion)(d, n, path, t)
+		regionInto(func(t *topLevel) *string { return &t.file.Region })(d, n, path, t)
 	}},
 	{Field{Key: "defaults", Managed: Local}, func(_ *decoder, n *yaml.Node, _ string, t *topLevel) { t.defaults = n }},
 	{Field{Key: "imageCaches", Managed: Local}, func(_ *decoder, n *yaml.Node, _ string, t *topLevel) { t.caches = n }},
@@ -119,15 +119,54 @@ func (d *decoder) entry(n *yaml.Node, path string, fields []objectField[Cache], 
 
 var syntaxErrRe = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
-// syntaxError turns a yaml.v3 parse error into an Error; yaml.v3 gives a line only.
-func (d *decoder) syntaxError(err error) {
+// syntaxError turns a yaml.v3 parse error into an Error. yaml.v3 gives a line only, and
+// for a problem inside a block it is the line where the block started, which can be far
+// above the mistake; ProblemLine finds the mistake's line, and the message then names
+// both.
+func (d *decoder) syntaxError(data []byte, err error) {
 	msg, line := err.Error(), 1
 	if m := syntaxErrRe.FindStringSubmatch(msg); m != nil {
 		line, _ = strconv.Atoi(m[1])
 		msg = m[2]
 	}
 	msg = strings.TrimPrefix(msg, "yaml: ")
-	d.errs = append(d.errs, &Error{File: d.file, Pos: Pos{line, 1}, Message: "invalid YAML: " + msg})
+	text := "invalid YAML: " + msg
+	if at := ProblemLine(data, err.Error()); at > line {
+		text = fmt.Sprintf("invalid YAML: %s (yaml.v3 reports line %d, where the block that holds it starts)", msg, line)
+		line = at
+	}
+	d.errs = append(d.errs, &Error{File: d.file, Pos: Pos{line, 1}, Message: text})
+}
+
+// ProblemLine is the first line at which the file, cut after that line, fails to parse
+// with the error text want: where the mistake is. 0 when no cut reproduces it. A
+// binary search: once a mistake is in, the lines after it do not take it out.
+func ProblemLine(data []byte, want string) int {
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	fails := func(n int) bool {
+		dec := yaml.NewDecoder(bytes.NewReader(bytes.Join(lines[:n], nil)))
+		for {
+			var doc yaml.Node
+			err := dec.Decode(&doc)
+			if err == nil {
+				continue
+			}
+			return !errors.Is(err, io.EOF) && err.Error() == want
+		}
+	}
+	lo, hi := 1, len(lines)
+	if !fails(hi) {
+		return 0
+	}
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if fails(mid) {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	return lo
 }
 
 func (d *decoder) decodeFile(data []byte) *File {
@@ -137,7 +176,7 @@ func (d *decoder) decodeFile(data []byte) *File {
 		if errors.Is(err, io.EOF) {
 			d.errs = append(d.errs, &Error{File: d.file, Pos: Pos{1, 1}, Message: "the file is empty: start it with apiVersion: " + APIVersion})
 		} else {
-			d.syntaxError(err)
+			d.syntaxError(data, err)
 		}
 		return nil
 	}
@@ -146,7 +185,7 @@ func (d *decoder) decodeFile(data []byte) *File {
 	case err == nil:
 		d.errorf(&extra, "", "a second YAML document: the file holds one document (remove the --- separator)")
 	case !errors.Is(err, io.EOF):
-		d.syntaxError(err)
+		d.syntaxError(data, err)
 	}
 	if len(doc.Content) == 0 {
 		d.errorf(&doc, "", "the file is empty: start it with apiVersion: %s", APIVersion)

@@ -41,8 +41,10 @@ func newApplyCmd(a *app) *cobra.Command {
 			"  # In CI after merge: no prompt, at most 4 caches changed at once\n" +
 			"  imcsync apply -f imagecaches.yaml --auto-approve --parallelism 4\n" +
 			"\n" +
-			"  # Apply exactly the plan a reviewer saw\n" +
-			"  imcsync plan -f imagecaches.yaml --out plan.json && imcsync apply plan.json\n" +
+			"  # Apply exactly the plan a reviewer saw. plan exits 2 when it has changes\n" +
+			"  # (like terraform plan -detailed-exitcode), so do not chain it with &&\n" +
+			"  imcsync plan -f imagecaches.yaml --out plan.json\n" +
+			"  imcsync apply plan.json\n" +
 			"\n" +
 			"  # Try it against a throwaway emulator, no credentials needed\n" +
 			"  imcsync apply -f examples/imagecaches.yaml --sim examples/live-state.yaml --auto-approve",
@@ -57,9 +59,9 @@ func newApplyCmd(a *app) *cobra.Command {
 	fl.IntVar(&o.opts.Parallelism, "parallelism", o.opts.Parallelism, "how many caches are changed at once")
 	fl.Float64Var(&a.rate, "rate", 0, "at most this many API calls per second (0: no ceiling; the rate adapts to throttling either way)")
 	fl.BoolVar(&o.opts.Wait, "wait", o.opts.Wait, "wait until every changed cache is Ready (or failed) before reporting")
-	fl.DurationVar(&o.opts.Timeout, "timeout", o.opts.Timeout, "how long to wait for busy caches and for caches to become Ready")
-	fl.DurationVar(&o.opts.PollInterval, "poll-interval", o.opts.PollInterval, "first pause between two reads of the caches while waiting (the first read comes right after the calls; pauses grow by half)")
-	fl.DurationVar(&o.opts.PollIntervalMax, "poll-interval-max", o.opts.PollIntervalMax, "longest pause between two reads of the caches while waiting")
+	durationVar(fl, &o.opts.Timeout, "timeout", o.opts.Timeout, "how long to wait for busy caches and for caches to become Ready")
+	durationVar(fl, &o.opts.PollInterval, "poll-interval", o.opts.PollInterval, "first pause between two reads of the caches while waiting (the first read comes right after the calls; pauses grow by half)")
+	durationVar(fl, &o.opts.PollIntervalMax, "poll-interval-max", o.opts.PollIntervalMax, "longest pause between two reads of the caches while waiting")
 	return cmd
 }
 

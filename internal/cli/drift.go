@@ -35,7 +35,7 @@ func newDriftCmd(a *app) *cobra.Command {
 			"  imcsync drift -f imagecaches.yaml\n" +
 			"\n" +
 			"  # As JSON for a monitoring system, warning about caches expiring within a week\n" +
-			"  imcsync drift -f imagecaches.yaml -o json --expiring-within 168h",
+			"  imcsync drift -f imagecaches.yaml -o json --expiring-within 7d",
 		Args: cobra.NoArgs,
 		RunE: runE(o),
 	}
@@ -45,7 +45,7 @@ func newDriftCmd(a *app) *cobra.Command {
 	registerRefresh(cmd, &o.pf.refresh)
 	registerReport(cmd, &o.pf.report)
 	registerWorkloads(cmd, &o.pf.workloads)
-	cmd.Flags().DurationVar(&o.within, "expiring-within", drift.DefaultExpiringWithin, "report caches that expire within this long")
+	durationVar(cmd.Flags(), &o.within, "expiring-within", drift.DefaultExpiringWithin, "report caches that expire within this long")
 	return cmd
 }
 

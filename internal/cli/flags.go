@@ -6,8 +6,16 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/spf13/pflag"
+
 	"github.com/imcsync/imcsync/applier"
+	"github.com/imcsync/imcsync/internal/duration"
 )
+
+// durationVar adds a duration flag read by duration.Parse: Go's syntax and days (7d).
+func durationVar(fs *pflag.FlagSet, p *time.Duration, name string, def time.Duration, usage string) {
+	fs.Var(duration.NewValue(p, def), name, usage)
+}
 
 // usageError is a flag value out of range: the command exits 1 with one line and
 // sends nothing.

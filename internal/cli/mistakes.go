@@ -42,6 +42,10 @@ func hintFileArgs(root *cobra.Command) {
 		c.Args = func(cmd *cobra.Command, args []string) error {
 			for _, arg := range args {
 				if ext := strings.ToLower(filepath.Ext(arg)); ext == ".yaml" || ext == ".yml" {
+					if cmd.Name() == "show" { // show prints saved plans only: plan shows a file's
+						return usageError("%s looks like an imagecaches file: to see its plan, run `%s plan -f %s`%s",
+							arg, cmd.Root().Name(), arg, argsNote(cmd))
+					}
 					return usageError("%s looks like an imagecaches file: pass it with -f, as in `%s -f %s`%s",
 						arg, cmd.CommandPath(), arg, argsNote(cmd))
 				}

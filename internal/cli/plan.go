@@ -93,7 +93,7 @@ func newPlanCmd(a *app) *cobra.Command {
 	a.registerPolicy(cmd)
 	cmd.Flags().StringVar(&o.live, "live", "", "read saved DescribeImageCaches output (JSON) instead of calling the API")
 	registerReport(cmd, &o.pf.report)
-	cmd.Flags().DurationVar(&o.pf.expiring, "expiring-within", drift.DefaultExpiringWithin, "list the caches that expire within this long")
+	durationVar(cmd.Flags(), &o.pf.expiring, "expiring-within", drift.DefaultExpiringWithin, "list the caches that expire within this long")
 	return cmd
 }
 
@@ -194,6 +194,14 @@ func (a *app) loadFile() (*spec.File, error) {
 
 // stdinName names standard input (-f -) in error positions.
 const stdinName = "<stdin>"
+
+// fileName is how messages name -f: its path, or <stdin> for -.
+func (a *app) fileName() string {
+	if a.file == "-" {
+		return stdinName
+	}
+	return a.file
+}
 
 // loadSpec reads and validates -f: a path, or "-" for standard input.
 func (a *app) loadSpec() (*spec.File, error) {

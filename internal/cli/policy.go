@@ -17,9 +17,14 @@ import (
 	"github.com/imcsync/imcsync/spec"
 )
 
-// registerPolicy adds --policy to cmd.
+// registerPolicy adds --policy to cmd. validate has no plan: it checks the policy file
+// itself and the rules that read only cache.
 func (a *app) registerPolicy(cmd *cobra.Command) {
-	cmd.Flags().StringArrayVar(&a.policyFiles, "policy", nil, "check every cache and the plan against the rules of this policy `FILE` (repeatable; see docs/policy.md)")
+	usage := "check every cache and the plan against the rules of this policy `FILE` (repeatable; see docs/policy.md)"
+	if cmd.Name() == "validate" {
+		usage = "also check this policy `FILE` (repeatable; see docs/policy.md): its keys, severities and expressions, every problem at once as FILE:LINE:COL, then every cache against its rules that read only cache (rules that read change or plan run in plan and apply)"
+	}
+	cmd.Flags().StringArrayVar(&a.policyFiles, "policy", nil, usage)
 }
 
 // loadPolicy loads the --policy files, before anything else is read or sent. Problems

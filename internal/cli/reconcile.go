@@ -66,7 +66,7 @@ func newReconcileCmd(a *app) *cobra.Command {
 		RunE: runE(rf),
 	}
 	f := cmd.Flags()
-	f.DurationVar(&rf.interval, "interval", 5*time.Minute, "time from the start of one cycle to the start of the next")
+	durationVar(f, &rf.interval, "interval", 5*time.Minute, "time from the start of one cycle to the start of the next")
 	f.StringVar(&rf.jitter, "jitter", "10%", "add up to this share of the interval, drawn anew for every wait")
 	f.BoolVar(&rf.apply, "apply", false, "apply each plan that has changes (without it: report only)")
 	f.BoolVar(&rf.prune, "prune", false, "delete live caches absent from the file whose ownership tag names this file's owner")
@@ -77,7 +77,7 @@ func newReconcileCmd(a *app) *cobra.Command {
 	f.StringVar(&rf.logFormat, "log-format", "auto", "log format on stderr: auto (text on a terminal, JSON otherwise), json or text")
 	f.IntVar(&rf.opts.Parallelism, "parallelism", rf.opts.Parallelism, "how many caches are changed at once")
 	f.Float64Var(&a.rate, "rate", 0, "at most this many API calls per second (0: no ceiling; the rate adapts to throttling either way)")
-	f.DurationVar(&rf.opts.Timeout, "timeout", rf.opts.Timeout, "how long one cycle waits for busy caches and for caches to become Ready")
+	durationVar(f, &rf.opts.Timeout, "timeout", rf.opts.Timeout, "how long one cycle waits for busy caches and for caches to become Ready")
 	a.registerPolicy(cmd)
 	return declare(cmd, []string{"file", "region", "endpoint", "sim"}, render.Text)
 }

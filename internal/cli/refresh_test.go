@@ -2,26 +2,36 @@ package cli
 
 import (
 	"testing"
-	"time"
+
+	"github.com/imcsync/imcsync/internal/engine"
 )
 
-func TestDaysFlag(t *testing.T) {
-	for in, want := range map[string]time.Duration{
-		"30d": 30 * 24 * time.Hour, "1d12h": 36 * time.Hour, "36h": 36 * time.Hour, "90m": 90 * time.Minute, "0": 0,
+// TestRefreshDefault: without --refresh or IMCSYNC_REFRESH, tags are resolved against
+// the cloud's API and not against an emulator, however it is reached.
+func TestRefreshDefault(t *testing.T) {
+	noEnv := func(string) string { return "" }
+	for _, tt := range []struct {
+		endpoint, sim string
+		offline       bool
+		want          engine.Refresh
+	}{
+		{"", "", false, engine.RefreshAuto},
+		{"https://eci.cn-hangzhou.aliyuncs.com", "", false, engine.RefreshAuto},
+		{"http://10.0.0.5:8080", "", false, engine.RefreshAuto},
+		{"http://127.0.0.1:8080", "", false, engine.RefreshOff},
+		{"http://127.8.9.1:8080", "", false, engine.RefreshOff},
+		{"http://localhost:8080", "", false, engine.RefreshOff},
+		{"http://[::1]:8080", "", false, engine.RefreshOff},
+		{"", "state.yaml", false, engine.RefreshOff},
+		{"", "", true, engine.RefreshOff},
 	} {
-		var d days
-		if err := d.Set(in); err != nil || time.Duration(d) != want {
-			t.Errorf("%q: %v, %v; want %v", in, time.Duration(d), err, want)
+		a := &app{endpoint: tt.endpoint, sim: tt.sim, getenv: noEnv}
+		if got, err := a.refreshMode("", tt.offline); err != nil || got != tt.want {
+			t.Errorf("endpoint %q sim %q offline %v: %q, %v; want %q", tt.endpoint, tt.sim, tt.offline, got, err, tt.want)
 		}
 	}
-	for _, in := range []string{"", "soon", "d", "-1d", "-5h", "1.5d", "30days"} {
-		var d days
-		if err := d.Set(in); err == nil {
-			t.Errorf("%q: accepted as %v", in, time.Duration(d))
-		}
-	}
-	d := days(30 * 24 * time.Hour)
-	if d.String() != "30d" {
-		t.Errorf("String %q", d.String())
+	a := &app{endpoint: "http://127.0.0.1:8080", getenv: noEnv}
+	if got, _ := a.refreshMode("auto", false); got != engine.RefreshAuto {
+		t.Errorf("--refresh auto against a loopback emulator: %q", got)
 	}
 }

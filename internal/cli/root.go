@@ -135,5 +135,6 @@ func (a *app) rootCommand() *cobra.Command {
 	hintFileArgs(root)
 	a.registerCompletions(root)
 	hideUnusedGlobals(root)
+	a.wrapHelp(root)
 	return root
 }

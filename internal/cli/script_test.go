@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"maps"
+	"net"
 	"os"
 	"path/filepath"
 	"slices"
@@ -39,6 +41,7 @@ func TestScript(t *testing.T) {
 		RequireUniqueNames:  true,
 		UpdateScripts:       *update,
 		Cmds:                scriptCmds(),
+		Condition:           scriptCondition,
 		Setup: func(env *testscript.Env) error {
 			home := filepath.Join(env.WorkDir, "home")
 			env.Setenv("HOME", home)
@@ -88,7 +91,7 @@ var emulators sync.Map // *testscript.TestScript → *ecisim.Running
 //
 //	ecisim [-transition D] [-latency D] [-update-tags replace|merge] [-quota ACTION=QPS|ACTION=CALLS/PERIOD]... [-fault ACTION=CODE:HTTP:RATE]... [-key ID:SECRET] [STATE]
 //
-// It sets IMCSYNC_ENDPOINT and the emulator's access key pair (the default one, or the
+// It sets IMCSYNC_ENDPOINT (and ECISIM_ADDR, its host:port) and the emulator's access key pair (the default one, or the
 // one -key gives) in the environment. STATE is an emulator state file (settings and
 // caches); without it the emulator is empty. Status transitions take -transition
 // (default 50ms) so that apply is quick; -latency delays every answer (so that calls of
@@ -158,6 +161,7 @@ func cmdEcisim(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Defer(func() { run.Close() })
 	emulators.Store(ts, run)
 	ts.Setenv("IMCSYNC_ENDPOINT", run.URL)
+	ts.Setenv("ECISIM_ADDR", strings.TrimPrefix(run.URL, "http://"))
 	ts.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", id)
 	ts.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", secret)
 }
@@ -229,4 +233,16 @@ func cmdEcisimWait(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// scriptCondition answers the scripts' own conditions: [nxdomain] holds when this
+// machine's resolver says that a name under .invalid does not exist (RFC 6761), as
+// most do; scripts about names that do not resolve need it.
+func scriptCondition(cond string) (bool, error) {
+	if cond != "nxdomain" {
+		return false, fmt.Errorf("unknown condition %q", cond)
+	}
+	var dns *net.DNSError
+	_, err := net.LookupHost("eci.cn-shangai.invalid")
+	return errors.As(err, &dns) && dns.IsNotFound, nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net"
 	"os"
 	"os/signal"
 	"syscall"
@@ -73,14 +74,14 @@ func newSimCmd(a *app) *cobra.Command {
 	f.StringVar(&o.registry, "registry", "", "also serve an in-memory OCI registry on this address (--registry alone: a free port); the caches created record the digests its tags point to")
 	f.Lookup("registry").NoOptDefVal = "127.0.0.1:0"
 	f.StringVar(&o.log, "log", "", "append one JSON line per request to this file (- for stderr)")
-	f.DurationVar(&o.latency, "latency", 0, "latency added to every call")
-	f.DurationVar(&o.transition, "transition", 0, "length of each lifecycle phase (default 1s)")
+	durationVar(f, &o.latency, "latency", 0, "latency added to every call")
+	durationVar(f, &o.transition, "transition", 0, "length of each lifecycle phase (default 1s)")
 	f.Float64Var(&o.throttleRate, "throttle-rate", 0, "probability (0-1) that a call is refused with Throttling.User")
 	f.Float64Var(&o.failRate, "fail-rate", 0, "probability (0-1) that a call fails with 503 ServiceUnavailable")
 	f.Float64Var(&o.lostRate, "lost-rate", 0, "probability (0-1) that a call takes effect and its answer is lost (the connection closes)")
 	f.IntVar(&o.failFirst, "fail-first", 0, "the first K calls of each action fail with 503 ServiceUnavailable")
 	f.StringArrayVar(&o.quota, "quota", nil, "account flow control ACTION=QPS, e.g. UpdateImageCache=40 (beyond one second's worth, Throttling.User), or ACTION=CALLS/PERIOD, e.g. CreateImageCache=200/60s (a window opened by its first call) (repeatable)")
-	f.StringArrayVar(&o.faults, "fault", nil, "inject an error answer: ACTION=CODE:HTTP:RATE, e.g. UpdateImageCache=OperationConflict:400:0.2 (repeatable; ACTION * for all)")
+	f.StringArrayVar(&o.faults, "fault", nil, "inject an error answer: ACTION=CODE:HTTP:RATE, e.g. DeleteImageCache=Throttling:429:0.5 (repeatable; ACTION * for all)")
 	f.StringVar(&o.updateTags, "update-tags", ecisim.UpdateTagsReplace, "what UpdateImageCache does with Tag.N: replace the tag set, or merge into it (the API does not document which)")
 	f.Uint64Var(&o.seed, "seed", 0, "seed of IDs and random faults, for reproducible runs (0: random)")
 	return declare(cmd, nil, render.Text)
@@ -200,7 +201,7 @@ func (o *simOptions) run(ctx context.Context) error {
 	if o.registry != "" {
 		var err error
 		if reg, err = ecisim.StartRegistry(o.registry); err != nil {
-			return fmt.Errorf("--registry: %w", err)
+			return listenError("--registry", o.registry, err)
 		}
 		defer reg.Close()
 		cfg.Resolve = reg.Resolve
@@ -209,7 +210,7 @@ func (o *simOptions) run(ctx context.Context) error {
 	defer stop()
 	rn, err := ecisim.Start(cfg, st)
 	if err != nil {
-		return err
+		return listenError("--addr", o.addr, err)
 	}
 	o.printSimBanner(o.stdout, rn, id, fromEnv)
 	if reg != nil {
@@ -245,4 +246,18 @@ func (a *app) printSimBanner(w io.Writer, rn *ecisim.Running, id string, fromEnv
 	fmt.Fprintf(w, "export IMCSYNC_ENDPOINT=%s\n", rn.URL)
 	fmt.Fprintf(w, "export ALIBABA_CLOUD_ACCESS_KEY_ID=%s\n", ecisim.DefaultAccessKeyID)
 	fmt.Fprintf(w, "export ALIBABA_CLOUD_ACCESS_KEY_SECRET=%s\n", ecisim.DefaultAccessKeySecret)
+}
+
+// listenError words a failure to listen on addr (flag names where it came from): a port
+// in use says how to pick another.
+func listenError(flag, addr string, err error) error {
+	if errors.Is(err, syscall.EADDRINUSE) {
+		host, _, splitErr := net.SplitHostPort(addr)
+		if splitErr != nil || host == "" {
+			host = "127.0.0.1"
+		}
+		return fmt.Errorf("%s %s: the port is in use (another imcsync sim?)\n  stop what listens there, or pick another port: %s %s:8081,\n  or let the system choose a free one: %s %s:0 (the banner prints it)",
+			flag, addr, flag, host, flag, host)
+	}
+	return fmt.Errorf("%s %s: %w", flag, addr, err)
 }

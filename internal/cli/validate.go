@@ -56,9 +56,9 @@ func (o *validateOptions) run(context.Context) error {
 	f, loadErr := o.loadSpec()
 	var problems spec.Errors
 	if loadErr != nil && !errors.As(loadErr, &problems) {
-		return loadError(o.file, loadErr)
+		return loadError(o.fileName(), loadErr)
 	}
-	v := render.Validation{File: o.file, Problems: problems}
+	v := render.Validation{File: o.fileName(), Problems: problems}
 	if f != nil {
 		if o.policy != nil {
 			results, err := o.policy.CheckFile(f)
@@ -124,7 +124,7 @@ func (a *app) printSpecError(err error) {
 		fmt.Fprintln(a.stderr, problems.Error())
 		return
 	}
-	fmt.Fprintf(a.stderr, "Error: %v\n", loadError(a.file, err))
+	fmt.Fprintf(a.stderr, "Error: %v\n", loadError(a.fileName(), err))
 }
 
 // loadError words an error of reading the file, which is not a problem in it.

@@ -73,11 +73,24 @@ type Drifted struct {
 	WaitsFor string `json:"waits_for,omitempty"`
 	// Fields names what differs, with YAML keys; a tag is named "tags.KEY".
 	Fields []string `json:"fields"`
+	// Changes are the same fields with their values: live (before) and declared (after).
+	Changes []Diff `json:"changes"`
 	// Reason says why the change is blocked, "" for an update.
 	Reason string `json:"reason,omitempty"`
 	// Refresh lists the image tags that moved since the cache was built: apply
 	// rebuilds it (action replace), or cannot (blocked).
 	Refresh []planner.Refresh `json:"refresh,omitempty"`
+}
+
+// Diff is one field of a drifted cache that differs, a tag per key: its live value
+// (Before) and the value Git declares (After); nil is "none".
+type Diff struct {
+	Field  string `json:"field"`
+	Before any    `json:"before"`
+	After  any    `json:"after"`
+	// BeforeState says why Before is nil although the field may have a value, as
+	// planner.FieldChange.BeforeState does ("unknown" for a write-only field).
+	BeforeState string `json:"before_state,omitempty"`
 }
 
 // Missing is a declared cache with no live cache.
@@ -192,10 +205,15 @@ func Build(plan *planner.Plan, live []cloud.Cache, now time.Time, opts Options) 
 			// Bookkeeping only (reserved tags, records): never drift.
 		case len(c.Refresh) > 0:
 			r.Drifted = append(r.Drifted, Drifted{Region: c.Region, Name: c.Name, ID: c.ID, Status: c.Status,
-				Action: c.Action, Fields: []string{}, Reason: c.Reason, Refresh: c.Refresh})
+				Action: c.Action, Fields: []string{}, Changes: []Diff{}, Reason: c.Reason, Refresh: c.Refresh})
 		case c.Action == planner.Update || c.Action == planner.Blocked:
+			diffs := changedFields(c.Fields)
+			names := make([]string, len(diffs))
+			for i, d := range diffs {
+				names[i] = d.Field
+			}
 			r.Drifted = append(r.Drifted, Drifted{Region: c.Region, Name: c.Name, ID: c.ID, Status: c.Status,
-				Action: c.Action, WaitsFor: c.WaitsFor, Fields: changedFields(c.Fields), Reason: c.Reason})
+				Action: c.Action, WaitsFor: c.WaitsFor, Fields: names, Changes: diffs, Reason: c.Reason})
 		}
 		r.Summary.Checked++
 		if l := byID[c.ID]; l != nil {
@@ -249,15 +267,16 @@ func (r *Report) health(l *cloud.Cache, now time.Time, opts Options) {
 	}
 }
 
-// changedFields names the fields of a change; a tag change is named per key
-// ("tags.team"). Reserved tags are bookkeeping, never a field, so never named.
-func changedFields(fcs []planner.FieldChange) []string {
-	out := []string{}
+// changedFields lists the fields of a change with their values; a tag change is one
+// entry per key ("tags.team"). Reserved tags are bookkeeping, never a field, so never
+// named.
+func changedFields(fcs []planner.FieldChange) []Diff {
+	out := []Diff{}
 	for _, fc := range fcs {
 		before, okB := fc.Before.(map[string]any)
 		after, okA := fc.After.(map[string]any)
 		if fc.Field != "tags" || !okB || !okA {
-			out = append(out, fc.Field)
+			out = append(out, Diff{Field: fc.Field, Before: fc.Before, After: fc.After, BeforeState: fc.BeforeState})
 			continue
 		}
 		keys := slices.Sorted(maps.Keys(before))
@@ -271,7 +290,7 @@ func changedFields(fcs []planner.FieldChange) []string {
 			b, inB := before[k]
 			a, inA := after[k]
 			if inB != inA || a != b {
-				out = append(out, "tags."+k)
+				out = append(out, Diff{Field: "tags." + k, Before: b, After: a})
 			}
 		}
 	}

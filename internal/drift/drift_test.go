@@ -90,7 +90,8 @@ func TestDriftBuild(t *testing.T) {
 			name:       "read-back fields differ",
 			mutateLive: func(l *cloud.Cache) { l.Size = 40; l.Images = []string{"nginx:1.24"} },
 			want: Report{Drifted: []Drifted{{Region: "cn-hangzhou", Name: "web", ID: "imc-web", Status: "Ready",
-				Action: planner.Update, Fields: []string{"images", "size"}}}},
+				Action: planner.Update, Fields: []string{"images", "size"},
+				Changes: []Diff{{Field: "images", Before: []any{"nginx:1.24"}, After: []any{"nginx:1.25"}}, {Field: "size", Before: int64(40), After: int64(20)}}}}},
 		},
 		{
 			name: "tags are named per key; bookkeeping is not drift",
@@ -100,13 +101,15 @@ func TestDriftBuild(t *testing.T) {
 				delete(l.Tags, spec.OwnerTag)
 			},
 			want: Report{Drifted: []Drifted{{Region: "cn-hangzhou", Name: "web", ID: "imc-web", Status: "Ready",
-				Action: planner.Update, Fields: []string{"tags.extra", "tags.team"}}}},
+				Action: planner.Update, Fields: []string{"tags.extra", "tags.team"},
+				Changes: []Diff{{Field: "tags.extra", Before: "x"}, {Field: "tags.team", Before: "api", After: "web"}}}}},
 		},
 		{
 			name:       "a busy cache's change is drift that apply makes once it is Ready",
 			mutateLive: func(l *cloud.Cache) { l.Status = cloud.Updating; l.Size = 30 },
 			want: Report{Drifted: []Drifted{{Region: "cn-hangzhou", Name: "web", ID: "imc-web", Status: "Updating",
-				Action: planner.Update, WaitsFor: "Ready", Fields: []string{"size"}}}},
+				Action: planner.Update, WaitsFor: "Ready", Fields: []string{"size"},
+				Changes: []Diff{{Field: "size", Before: int64(30), After: int64(20)}}}}},
 		},
 		{
 			name: "a record in the older format and a missing owner tag are bookkeeping, not drift",
@@ -201,7 +204,7 @@ func TestDriftBuild(t *testing.T) {
 			mutateLive: func(l *cloud.Cache) { l.Status = cloud.Failed; l.Size = 10 },
 			want: Report{
 				Drifted: []Drifted{{Region: "cn-hangzhou", Name: "web", ID: "imc-web", Status: "Failed", Action: planner.Blocked,
-					Fields: []string{"size"},
+					Fields: []string{"size"}, Changes: []Diff{{Field: "size", Before: int64(10), After: int64(20)}},
 					Reason: "status Failed: its creation failed and imcsync never updates a Failed cache; re-create it with `imcsync apply --replace web`"}},
 				Unhealthy: []Unhealthy{{Region: "cn-hangzhou", Name: "web", ID: "imc-web", Status: "Failed"}},
 			},

@@ -9,10 +9,13 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/alibabacloud-go/tea/tea"
+
+	"github.com/imcsync/imcsync/spec"
 )
 
 // Error classes. Every *APIError belongs to exactly one of them and matches it with
@@ -144,19 +147,21 @@ func (e *TransportError) Timeout() bool {
 // provide them. The chain's own message is not kept, because some providers quote the
 // files they read (secrets included).
 type CredentialsError struct {
-	Action string // empty when the error came before any call
+	// Action is the call that found no credentials, empty when the error came before
+	// any call. The text leaves it out: nothing was sent, whatever the call.
+	Action string
 }
 
 func (e *CredentialsError) Error() string {
-	msg := "no usable Alibaba Cloud credentials: set ALIBABA_CLOUD_ACCESS_KEY_ID and " +
-		"ALIBABA_CLOUD_ACCESS_KEY_SECRET (plus ALIBABA_CLOUD_SECURITY_TOKEN for STS), " +
-		"or configure a profile (aliyun configure, ~/.alibabacloud/credentials, ALIBABA_CLOUD_PROFILE), " +
-		"an OIDC role (ALIBABA_CLOUD_ROLE_ARN, ALIBABA_CLOUD_OIDC_PROVIDER_ARN, ALIBABA_CLOUD_OIDC_TOKEN_FILE) " +
-		"or an ECS RAM role; or use --sim to work against the local emulator"
-	if e.Action == "" {
-		return msg
-	}
-	return e.Action + ": " + msg
+	msg := "no usable Alibaba Cloud credentials\n" +
+		"  set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET\n" +
+		"    (plus ALIBABA_CLOUD_SECURITY_TOKEN for STS),\n" +
+		"  or configure a profile (aliyun configure, ~/.alibabacloud/credentials,\n" +
+		"    ALIBABA_CLOUD_PROFILE), an OIDC role (ALIBABA_CLOUD_ROLE_ARN,\n" +
+		"    ALIBABA_CLOUD_OIDC_PROVIDER_ARN, ALIBABA_CLOUD_OIDC_TOKEN_FILE)\n" +
+		"    or an ECS RAM role,\n" +
+		"  or use --sim to work against the local emulator"
+	return msg
 }
 
 // Is makes a *CredentialsError match ErrNoCredentials.
@@ -175,7 +180,7 @@ func Retryable(err error) bool {
 	}
 	var te *TransportError
 	if errors.As(err, &te) {
-		return true
+		return te.kind != kindHostNotFound
 	}
 	var api *APIError
 	var ce *CredentialsError
@@ -316,8 +321,11 @@ func newTransportError(action, region string, err error, r redactor) *TransportE
 // there is one.
 func (e *TransportError) from(t target, proxy *url.URL) {
 	var already *ProxyError
+	var dns *net.DNSError
 	switch {
 	case errors.As(e.err, &already):
+	case proxy == nil && errors.As(e.err, &dns) && dns.IsNotFound:
+		e.kind, e.msg = kindHostNotFound, hostNotFound(t.host, e.Region)
 	case proxy == nil && e.kind == "unreadable answer":
 		e.kind = fmt.Sprintf("unreadable answer from %s://%s (not the API's JSON)", t.protocol, t.host)
 	case proxy == nil:
@@ -329,4 +337,23 @@ func (e *TransportError) from(t target, proxy *url.URL) {
 	default:
 		e.kind += " (through the proxy " + proxy.Redacted() + ")"
 	}
+}
+
+// kindHostNotFound is the kind of a TransportError whose host does not exist.
+const kindHostNotFound = "host not found"
+
+// hostNotFound words a DNS answer that the API's host does not exist (NXDOMAIN): a
+// misspelt region or endpoint, which no retry mends.
+func hostNotFound(host, region string) string {
+	h, _, err := net.SplitHostPort(host)
+	if err != nil {
+		h = host
+	}
+	msg := fmt.Sprintf("%s\n  the name does not resolve (DNS: no such host), for region %s", h, region)
+	if !slices.Contains(spec.Regions, region) {
+		msg += fmt.Sprintf(";\n  %s is not a known ECI region, did you mean %s?", region, spec.Closest(region, spec.Regions, 1)[0])
+	} else {
+		msg += ";\n  check the endpoint and the DNS settings"
+	}
+	return msg
 }

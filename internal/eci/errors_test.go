@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/alibabacloud-go/tea/tea"
 )
@@ -137,9 +138,23 @@ func TestCredentialErrors(t *testing.T) {
 		if !errors.Is(err, ErrNoCredentials) || Retryable(err) {
 			t.Errorf("%v: not a non-retryable ErrNoCredentials", err)
 		}
-		for _, hint := range []string{"DescribeImageCaches: ", "ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "profile", "--sim"} {
+		var ce *CredentialsError
+		if !errors.As(err, &ce) || ce.Action != "DescribeImageCaches" {
+			t.Errorf("%#v: the action is not kept", err)
+		}
+		for _, hint := range []string{"ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "profile", "--sim"} {
 			if !strings.Contains(err.Error(), hint) {
 				t.Errorf("%q lacks %q", err, hint)
+			}
+		}
+		// A short first line, the ways out indented below it, none past 80 columns.
+		lines := strings.Split(err.Error(), "\n")
+		if lines[0] != "no usable Alibaba Cloud credentials" {
+			t.Errorf("first line %q", lines[0])
+		}
+		for _, l := range lines[1:] {
+			if !strings.HasPrefix(l, "  ") || len(l) > 78 {
+				t.Errorf("detail line %q: want indented, at most 78 characters", l)
 			}
 		}
 	}
@@ -229,5 +244,31 @@ func TestRetryable(t *testing.T) {
 		if got := Retryable(tt.err); got != tt.want {
 			t.Errorf("Retryable(%v) = %v, want %v", tt.err, got, tt.want)
 		}
+	}
+}
+
+// TestHostNotFound: a host that does not resolve (NXDOMAIN) is not retried, and the
+// error names the host and the region, with the closest known region.
+func TestHostNotFound(t *testing.T) {
+	const host = "eci.cn-shangai.invalid" // .invalid never resolves (RFC 6761)
+	var dns *net.DNSError
+	if _, err := net.LookupHost(host); !errors.As(err, &dns) || !dns.IsNotFound {
+		t.Skipf("this resolver does not answer NXDOMAIN for %s: %v", host, err)
+	}
+	var pauses int
+	c, err := New(Config{Endpoint: "https://" + host, AccessKeyID: "id", AccessKeySecret: "the-secret",
+		Sleep: func(context.Context, time.Duration) error { pauses++; return nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.List(context.Background(), "cn-shangai")
+	if err == nil || Retryable(err) || pauses != 0 {
+		t.Fatalf("err %v, retryable %v, %d pauses; want one try", err, Retryable(err), pauses)
+	}
+	want := "DescribeImageCaches: host not found: eci.cn-shangai.invalid\n" +
+		"  the name does not resolve (DNS: no such host), for region cn-shangai;\n" +
+		"  cn-shangai is not a known ECI region, did you mean cn-shanghai?"
+	if err.Error() != want {
+		t.Errorf("got  %s\nwant %s", err, want)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/imcsync/imcsync/internal/duration"
 )
 
 // Quota is one action's flow control. Written QPS (e.g. "40") it is a token bucket
@@ -59,7 +61,7 @@ func parseQuotaValue(s string) (Quota, error) {
 	}
 	q := Quota{Calls: n}
 	if window {
-		if q.Per, err = time.ParseDuration(per); err != nil {
+		if q.Per, err = duration.Parse(per); err != nil {
 			return Quota{}, fmt.Errorf("quota %q: the window %q is not a duration such as 60s", s, per)
 		}
 	}

@@ -8,10 +8,16 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/imcsync/imcsync/internal/duration"
+	"github.com/imcsync/imcsync/spec"
 )
 
 // State is the emulator's whole world: settings and caches. It is what a state file
@@ -194,9 +200,9 @@ type Duration time.Duration
 // MarshalText writes the duration like time.Duration.String.
 func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
 
-// UnmarshalText reads a duration such as "1.5s".
+// UnmarshalText reads a duration such as "1.5s" or "1d" (duration.Parse).
 func (d *Duration) UnmarshalText(b []byte) error {
-	v, err := time.ParseDuration(string(b))
+	v, err := duration.Parse(string(b))
 	if err != nil {
 		return err
 	}
@@ -210,46 +216,78 @@ func LoadState(path string) (*State, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := ParseState(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return st, nil
+	return parseState(path, data)
 }
 
 // ParseState decodes a state document (YAML or JSON). Unknown keys are errors. Plain
 // passwords are replaced by their hash.
-func ParseState(data []byte) (*State, error) {
+func ParseState(data []byte) (*State, error) { return parseState("", data) }
+
+var yamlLineRe = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// parseState decodes the state document data read from file ("": none). Its errors
+// are *StateError, each at its LINE:COL; every problem of the file is reported at once.
+func parseState(file string, data []byte) (*State, error) {
+	prefix := ""
+	if file != "" {
+		prefix = file + ": "
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		line, msg := 1, strings.TrimPrefix(err.Error(), "yaml: ")
+		if m := yamlLineRe.FindStringSubmatch(err.Error()); m != nil {
+			line, _ = strconv.Atoi(m[1])
+			msg = m[2]
+		}
+		if at := spec.ProblemLine(data, err.Error()); at > line {
+			msg += fmt.Sprintf(" (yaml.v3 reports line %d, where the block that holds it starts)", line)
+			line = at
+		}
+		return nil, &StateError{File: file, Line: line, Column: 1, Message: "invalid YAML: " + msg}
+	}
+	var probe struct {
+		APIVersion  string `yaml:"apiVersion"`
+		ImageCaches any    `yaml:"imageCaches"`
+	}
+	if doc.Decode(&probe) == nil && (probe.APIVersion != "" || probe.ImageCaches != nil) {
+		return nil, errors.New(prefix + "this is an imagecaches.yaml, not an emulator state file (keys settings and caches, e.g. examples/live-state.yaml)")
+	}
+	c := &stateChecker{file: file}
+	c.check(&doc, reflect.TypeFor[State](), "")
+	if len(c.errs) > 0 {
+		return nil, errors.Join(c.errs...)
+	}
 	st := &State{}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(st); err != nil && !errors.Is(err, io.EOF) {
-		var file struct {
-			APIVersion  string `yaml:"apiVersion"`
-			ImageCaches any    `yaml:"imageCaches"`
-		}
-		if yaml.Unmarshal(data, &file) == nil && (file.APIVersion != "" || file.ImageCaches != nil) {
-			return nil, errors.New("this is an imagecaches.yaml, not an emulator state file (keys settings and caches, e.g. examples/live-state.yaml)")
-		}
-		return nil, err
+		return nil, fmt.Errorf("%s%w", prefix, err)
 	}
 	var errs []error
 	if err := st.Settings.Faults.check(); err != nil {
-		errs = append(errs, fmt.Errorf("settings.faults: %w", err))
+		errs = append(errs, fmt.Errorf("%ssettings.faults: %w", prefix, err))
 	}
 	if err := CheckUpdateTags(st.Settings.UpdateTags); err != nil {
-		errs = append(errs, fmt.Errorf("settings.updateTags: %w", err))
+		errs = append(errs, fmt.Errorf("%ssettings.updateTags: %w", prefix, err))
 	}
+	nodes := cacheNodes(&doc)
 	for i := range st.Caches {
 		c := &st.Caches[i]
+		at := func(format string, args ...any) {
+			e := &StateError{File: file, Line: 1, Column: 1, Path: fmt.Sprintf("caches[%d]", i), Message: fmt.Sprintf(format, args...)}
+			if i < len(nodes) {
+				e.Line, e.Column = nodes[i].Line, nodes[i].Column
+			}
+			errs = append(errs, e)
+		}
 		if c.Region == "" {
-			errs = append(errs, fmt.Errorf("caches[%d]: region is required", i))
+			at("region is required")
 		}
 		if c.Name == "" {
-			errs = append(errs, fmt.Errorf("caches[%d]: name is required", i))
+			at("name is required")
 		}
 		if c.Status != "" && !knownStatus(c.Status) {
-			errs = append(errs, fmt.Errorf("caches[%d]: unknown status %q", i, c.Status))
+			at("unknown status %q; known: %s, %s, %s, %s, %s, %s", c.Status, StatusPreparing, StatusCreating, StatusReady, StatusFailed, StatusUpdating, StatusUpdateFailed)
 		}
 		hashPasswords(c.ImageRegistryCredentials)
 	}
@@ -257,6 +295,20 @@ func ParseState(data []byte) (*State, error) {
 		return nil, err
 	}
 	return st, nil
+}
+
+// cacheNodes are the nodes of the caches list's entries, for the positions of errors.
+func cacheNodes(doc *yaml.Node) []*yaml.Node {
+	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return nil
+	}
+	top := doc.Content[0]
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		if top.Content[i].Value == "caches" && top.Content[i+1].Kind == yaml.SequenceNode {
+			return top.Content[i+1].Content
+		}
+	}
+	return nil
 }
 
 func hashPasswords(creds []Credential) {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/imcsync/imcsync/internal/cloud"
@@ -40,7 +41,9 @@ func workloadSources(f *spec.File, o WorkloadOptions) []workloads.Source {
 }
 
 // repository is the Git work tree that dir lies in (the nearest directory above it
-// holding .git), or dir itself outside one: what the file's workloads entries may read.
+// holding .git): what the file's workloads entries may read. Outside a work tree it is
+// the working directory when dir lies in it (where CI checks the repository out), else
+// dir itself.
 func repository(dir string) string {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -51,9 +54,15 @@ func repository(dir string) string {
 			return d
 		}
 		if filepath.Dir(d) == d {
-			return abs
+			break
 		}
 	}
+	if wd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(wd, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return wd
+		}
+	}
+	return abs
 }
 
 // ReadWorkloads reads the workloads coverage is computed for, keeping those of regions

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/name"
 
 	"github.com/imcsync/imcsync/internal/digests"
+	"github.com/imcsync/imcsync/planner"
 	"github.com/imcsync/imcsync/spec"
 )
 
@@ -45,8 +46,11 @@ func (r Refresh) resolves() bool { return r == RefreshAuto || r == RefreshStrict
 type Resolution struct {
 	// Digests maps each resolved tag reference to its digest.
 	Digests map[string]string
-	// Warnings say which registries and tags could not be resolved (RefreshAuto).
+	// Warnings say which registries and tags could not be resolved (RefreshAuto): the
+	// unreachable registries in one line, each tag that could not be resolved in one.
 	Warnings []string
+	// Unreachable are the registries that could not be reached, with their errors.
+	Unreachable []planner.RegistryError
 	// Requests counts the HTTP requests sent to registries.
 	Requests int64
 }
@@ -70,7 +74,10 @@ func resolveTags(ctx context.Context, f *spec.File, o PlanOptions) (*Resolution,
 		return nil, err
 	}
 	out := &Resolution{Digests: res.Digests, Requests: res.Requests}
-	var problems []string
+	// problems are the registries that could not be reached (one summary line), others
+	// the registries that refused the credentials and the images not found (a line each).
+	var problems, others []string
+	unchecked := 0
 	for _, host := range slices.Sorted(maps.Keys(res.Registries)) {
 		n := 0
 		for _, img := range slices.Compact(slices.Sorted(slices.Values(images))) {
@@ -79,26 +86,50 @@ func resolveTags(ctx context.Context, f *spec.File, o PlanOptions) (*Resolution,
 			}
 		}
 		if err := res.Registries[host]; digests.Unauthorized(err) {
-			problems = append(problems, fmt.Sprintf("registry %s answered 401 Unauthorized: %d image(s) not checked for moved tags; "+
+			others = append(others, fmt.Sprintf("registry %s answered 401 Unauthorized: %d image(s) not checked for moved tags; "+
 				"tags are looked up with the Docker config's credentials only (docker login %s, or docker/login-action in CI), never with the file's passwordFromEnv", host, n, host))
 			continue
 		}
-		problems = append(problems, fmt.Sprintf("registry %s could not be reached (%s): %d image(s) not checked for moved tags", host, digests.Describe(res.Registries[host]), n))
+		unchecked += n
+		why := digests.Describe(res.Registries[host])
+		out.Unreachable = append(out.Unreachable, planner.RegistryError{Registry: host, Error: why, Images: n})
+		problems = append(problems, fmt.Sprintf("registry %s could not be reached (%s): %d image(s) not checked for moved tags", host, why, n))
 	}
 	for _, img := range slices.Sorted(maps.Keys(res.Images)) {
-		problems = append(problems, fmt.Sprintf("image %s: its tag could not be resolved (%s): not checked for a moved tag", img, digests.Describe(res.Images[img])))
+		others = append(others, fmt.Sprintf("image %s: its tag could not be resolved (%s): not checked for a moved tag", img, digests.Describe(res.Images[img])))
 	}
-	if len(problems) == 0 {
+	if len(problems)+len(others) == 0 {
 		return out, nil
 	}
 	if o.Refresh == RefreshStrict {
-		return nil, errors.New("resolving image tags (--refresh=strict):\n  " + strings.Join(problems, "\n  ") +
+		return nil, errors.New("resolving image tags (--refresh=strict):\n  " + strings.Join(append(problems, others...), "\n  ") +
 			"\nnothing was planned; --refresh=auto plans without them")
 	}
-	for _, p := range problems {
+	if len(out.Unreachable) > 0 {
+		out.Warnings = append(out.Warnings, unreachableSummary(out.Unreachable, unchecked))
+	}
+	for _, p := range others {
 		out.Warnings = append(out.Warnings, p+"; --refresh=strict makes this an error, --refresh=off skips registries")
 	}
 	return out, nil
+}
+
+// unreachableSummary is the one warning line about the registries that could not be
+// reached: how many, which (the first three), and how many images went unchecked; the
+// errors are in the plan's JSON (registry_errors).
+func unreachableSummary(regs []planner.RegistryError, images int) string {
+	names := make([]string, 0, 3)
+	for _, r := range regs[:min(3, len(regs))] {
+		names = append(names, r.Registry)
+	}
+	if len(regs) > 3 {
+		names = append(names, "…")
+	}
+	what := "registry " + names[0] + " could not be reached"
+	if len(regs) > 1 {
+		what = fmt.Sprintf("%d registries could not be reached (%s)", len(regs), strings.Join(names, ", "))
+	}
+	return fmt.Sprintf("%s: %d image(s) not checked for moved tags (the errors: -o json, registry_errors); --refresh=off skips registries, --refresh=strict makes this an error", what, images)
 }
 
 // registryOf is the registry host of an image reference, as go-containerregistry

@@ -139,6 +139,7 @@ func Plan(ctx context.Context, f *spec.File, src Source, o PlanOptions) (*Planne
 	plan := planner.Build(f, live, opts)
 	if res != nil {
 		plan.Warnings = append(plan.Warnings, res.Warnings...)
+		plan.RegistryErrors = res.Unreachable
 	}
 	report(plan, f, live, regions, o)
 	addCoverage(plan, f, ws, live, time.Now(), wsRead)

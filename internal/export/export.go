@@ -20,7 +20,7 @@ import (
 )
 
 // commentWidth is where comments wrap.
-const commentWidth = 88
+const commentWidth = 80
 
 // YAML is an imagecaches.yaml declaring the live caches as they are. The first of
 // regions is the file's region. Keys come in a fixed, readable order, and caches are

@@ -257,18 +257,22 @@ func (d *decoder) rule(n *yaml.Node, path string) *Rule {
 			d.errorf(r.Pos, path, "%s is missing: a rule has name, severity (error or warning), expr and message", key)
 		}
 	}
+	// The expression is compiled even when other keys have problems, so that one run
+	// reports them all.
+	var prg program
+	var sc scope
+	if expr != nil {
+		var issues []issue
+		prg, sc, issues = d.env.compile(r.Expr)
+		for _, is := range issues {
+			d.errorf(d.exprPos(expr, is.line, is.column), join(path, "expr"), "rule %s: %s", cmp.Or(r.Name, path), is.message)
+		}
+	}
 	if len(d.errs) > before {
 		return nil
 	}
 	if r.Message == "" {
 		r.Message = "rule " + r.Name + " does not hold: " + strings.Join(strings.Fields(r.Expr), " ")
-	}
-	prg, sc, issues := d.env.compile(r.Expr)
-	for _, is := range issues {
-		d.errorf(d.exprPos(expr, is.line, is.column), join(path, "expr"), "rule %s: %s", r.Name, is.message)
-	}
-	if len(issues) > 0 {
-		return nil
 	}
 	r.prg, r.scope = prg, sc
 	return r

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 
 	"github.com/imcsync/imcsync/applier"
+	"github.com/imcsync/imcsync/internal/drift"
 	"github.com/imcsync/imcsync/planner"
 )
 
@@ -137,6 +138,66 @@ func fieldsAttr(fields []planner.FieldChange) slog.Attr {
 			before = "(" + fc.BeforeState + " value)"
 		}
 		groups = append(groups, slog.Group(fc.Field, "before", before, "after", fc.After))
+	}
+	return slog.Group("fields", groups...)
+}
+
+// logDrift writes, in report-only mode, one line per cache that differs from the file:
+// drifted (with each differing field's value before → after, live → declared), missing,
+// unhealthy (with the API's warning) and, with --prune, owned caches the file no longer
+// declares. It is what apply would change, named as --apply's change lines name it.
+func (l *Loop) logDrift(ctx context.Context, r drift.Report) {
+	line := func(state, region, name, id string, more ...slog.Attr) {
+		attrs := append([]slog.Attr{slog.String("region", region), slog.String("name", name),
+			slog.String("id", id), slog.String("state", state)}, more...)
+		l.log.LogAttrs(ctx, slog.LevelWarn, "drift", attrs...)
+	}
+	for _, d := range r.Drifted {
+		more := []slog.Attr{slog.String("action", string(d.Action))}
+		if f := diffsAttr(d.Changes); f.Key != "" {
+			more = append(more, f)
+		}
+		if len(d.Refresh) > 0 {
+			moved := make([]string, len(d.Refresh))
+			for i, rf := range d.Refresh {
+				moved[i] = rf.Image
+			}
+			more = append(more, slog.Any("moved", moved))
+		}
+		if d.Reason != "" {
+			more = append(more, slog.String("reason", d.Reason))
+		}
+		line("drifted", d.Region, d.Name, d.ID, more...)
+	}
+	for _, m := range r.Missing {
+		more := []slog.Attr{slog.String("action", string(planner.Create))}
+		if m.Reason != "" {
+			more = append(more, slog.String("reason", m.Reason))
+		}
+		line("missing", m.Region, m.Name, "", more...)
+	}
+	for _, u := range r.Unhealthy {
+		line("unhealthy", u.Region, u.Name, u.ID, slog.String("status", u.Status), slog.String("message", u.Message))
+	}
+	for _, u := range r.Unmanaged {
+		if r.Counts(u) {
+			line("prunable", u.Region, u.Name, u.ID, slog.String("action", string(planner.Delete)))
+		}
+	}
+}
+
+// diffsAttr is fieldsAttr for a drift report's differing fields.
+func diffsAttr(diffs []drift.Diff) slog.Attr {
+	if len(diffs) == 0 {
+		return slog.Attr{}
+	}
+	groups := make([]any, 0, len(diffs))
+	for _, d := range diffs {
+		var before any = d.Before
+		if d.BeforeState != "" {
+			before = "(" + d.BeforeState + " value)"
+		}
+		groups = append(groups, slog.Group(d.Field, "before", before, "after", d.After))
 	}
 	return slog.Group("fields", groups...)
 }

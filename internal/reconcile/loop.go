@@ -122,6 +122,7 @@ func (l *Loop) cycle(ctx context.Context, c *Cycle) []applier.Outcome {
 		c.Result = InSync
 		return nil
 	case !l.cfg.Apply:
+		l.logDrift(ctx, report)
 		c.Result = Drift
 		return nil
 	}

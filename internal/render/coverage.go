@@ -95,14 +95,20 @@ func shortImages(ims []string) string {
 }
 
 // coverageLines is the text block: the summary line, then each workload shown, with
-// its FILE:LINE. Empty when no workload source was read.
+// its FILE:LINE, on the line below when the two do not fit in textWidth columns. Empty
+// when no workload source was read.
 func coverageLines(es []coverage.Entry, s *coverage.Summary, st styles) []string {
 	if s == nil {
 		return nil
 	}
-	lines := []string{st.bold.Render("Coverage:") + " " + coverageSummaryLine(*s)}
+	lines := []string{st.bold.Render("Coverage:") + " " + wrapped(coverageSummaryLine(*s), len("Coverage: "), "  ")}
 	for _, e := range coverageShown(es) {
-		lines = append(lines, "  "+coverageName(e)+": "+coverageText(e)+"  "+st.dim.Render(e.Source))
+		what := coverageName(e) + ": " + coverageText(e)
+		if len([]rune("  "+what+"  "+e.Source)) <= textWidth {
+			lines = append(lines, "  "+what+"  "+st.dim.Render(e.Source))
+			continue
+		}
+		lines = append(lines, "  "+wrapped(what, 2, "      ")+"\n      "+st.dim.Render(e.Source))
 	}
 	return lines
 }

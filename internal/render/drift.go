@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -69,6 +70,39 @@ func driftDetail(d drift.Drifted) string {
 		detail += "; apply updates it once it is " + d.WaitsFor
 	}
 	return detail
+}
+
+// driftValues shows each differing field of a drifted cache below the cache's line:
+// "    size: 20 → 40" (live value → declared value); a list shows the elements it loses
+// ("- ") and gains ("+ "), one a line, so that long image references stay readable.
+func driftValues(changes []drift.Diff) string {
+	var b strings.Builder
+	for _, c := range changes {
+		before, okB := c.Before.([]any)
+		after, okA := c.After.([]any)
+		if okB && okA && c.BeforeState == "" {
+			fmt.Fprintf(&b, "\n    %s:", c.Field)
+			was, _ := elements(before)
+			is, _ := elements(after)
+			for _, e := range was {
+				if !slices.Contains(is, e) {
+					b.WriteString("\n      - " + e)
+				}
+			}
+			for _, e := range is {
+				if !slices.Contains(was, e) {
+					b.WriteString("\n      + " + e)
+				}
+			}
+			continue
+		}
+		from := formatValue(c.Before)
+		if c.BeforeState != "" {
+			from = beforeText(planner.FieldChange{BeforeState: c.BeforeState})
+		}
+		fmt.Fprintf(&b, "\n    %s: %s → %s", c.Field, from, formatValue(c.After))
+	}
+	return b.String()
 }
 
 // movedTags names each moved tag: "web:1 moved sha256:ab12… → sha256:cd34…".
@@ -163,37 +197,42 @@ func renderDriftText(r drift.Report, st styles) string {
 	}
 	var lines []string
 	for _, d := range r.Drifted {
-		lines = append(lines, cacheRef(d.Region, d.Name, d.ID, d.Status)+": "+driftDetail(d))
+		lines = append(lines, fitLine(cacheRef(d.Region, d.Name, d.ID, d.Status), driftDetail(d), 2, "      ")+driftValues(d.Changes))
 	}
 	section("Drifted", st.update.Render, lines)
 	lines = nil
 	for _, m := range r.Missing {
-		lines = append(lines, cacheRef(m.Region, m.Name)+": "+missingDetail(m))
+		lines = append(lines, fitLine(cacheRef(m.Region, m.Name), missingDetail(m), 2, "      "))
 	}
 	section("Missing", st.create.Render, lines)
 	lines = nil
 	for _, u := range r.Unhealthy {
-		lines = append(lines, cacheRef(u.Region, u.Name, u.ID, u.Status)+": "+unhealthyDetail(u))
+		lines = append(lines, fitLine(cacheRef(u.Region, u.Name, u.ID, u.Status), unhealthyDetail(u), 2, "      "))
 	}
 	section("Unhealthy", st.delete.Render, lines)
 	lines = nil
 	for _, e := range r.Expiring {
-		lines = append(lines, cacheRef(e.Region, e.Name, e.ID, e.Status)+": "+expiryDetail(e))
+		lines = append(lines, fitLine(cacheRef(e.Region, e.Name, e.ID, e.Status), expiryDetail(e), 2, "      "))
 	}
 	section("Expiring", st.update.Render, lines)
 	owned, others := splitUnmanaged(r)
 	lines = nil
 	for _, u := range owned {
-		lines = append(lines, cacheRef(u.Region, u.Name, u.ID, u.Status)+": "+u.Reason)
+		lines = append(lines, fitLine(cacheRef(u.Region, u.Name, u.ID, u.Status), u.Reason, 2, "      "))
 	}
 	section("Unmanaged, owned by this file (--prune deletes them)", st.delete.Render, lines)
 	lines = nil
 	for _, u := range others {
-		l := cacheRef(u.Region, u.Name, u.ID, u.Status) + ": " + st.dim.Render(u.Reason)
-		if len(u.Images) > 0 {
-			l += "\n    " + st.dim.Render("images: "+strings.Join(u.Images, ", "))
+		ref := cacheRef(u.Region, u.Name, u.ID, u.Status)
+		if line := fitLine(ref, u.Reason, 2, "      "); strings.Contains(line, "\n") {
+			head, rest, _ := strings.Cut(line, "\n")
+			lines = append(lines, head+"\n"+perLine(st.dim.Render, rest))
+		} else {
+			lines = append(lines, ref+": "+st.dim.Render(u.Reason))
 		}
-		lines = append(lines, l)
+		if len(u.Images) > 0 {
+			lines[len(lines)-1] += "\n    " + perLine(st.dim.Render, wrapped("images: "+strings.Join(u.Images, ", "), 4, "      "))
+		}
 	}
 	section("Unmanaged, not counted as drift", st.dim.Render, lines)
 	for _, l := range unusedLines(r.Unused) {
@@ -201,6 +240,9 @@ func renderDriftText(r drift.Report, st styles) string {
 	}
 	writeCoverage(&b, r.Coverage, r.CoverageSummary, st)
 	label, rest, _ := strings.Cut(driftLine(r), ": ")
+	if len([]rune(label+": "+rest)) > textWidth { // what is not counted goes below
+		rest = strings.Replace(rest, " Also: ", "\nAlso: ", 1)
+	}
 	b.WriteString(st.bold.Render(label+":") + " " + rest + "\n")
 	if l := storageSummary(r.Storage); l != "" {
 		b.WriteString(l + "\n")

@@ -74,36 +74,46 @@ func noChangesLine(s planner.Summary) string {
 
 // heading describes a change in one line: "cn-hangzhou/web (imc-1, Ready) will be created".
 func heading(c *planner.Change) string {
-	var b strings.Builder
-	b.WriteString(c.Region + "/" + c.Name)
-	if ids := nonEmpty(c.ID, c.Status); len(ids) > 0 {
-		b.WriteString(" (" + strings.Join(ids, ", ") + ")")
+	what, ids, reason := headingParts(c)
+	h := c.Region + "/" + c.Name
+	if ids != "" {
+		h += " " + ids
+	}
+	h += " " + what
+	if reason != "" {
+		h += ": " + reason
+	}
+	return h
+}
+
+// headingParts are the parts of a change's heading after its name: what happens to
+// the cache ("will be created"), its id and status ("(imc-1, Ready)", "" when it has
+// none) and the reason, if any.
+func headingParts(c *planner.Change) (what, ids, reason string) {
+	if l := nonEmpty(c.ID, c.Status); len(l) > 0 {
+		ids = "(" + strings.Join(l, ", ") + ")"
 	}
 	switch c.Action {
 	case planner.Create:
-		b.WriteString(" will be created")
+		what = "will be created"
 	case planner.Update:
-		b.WriteString(" will be updated in place")
+		what = "will be updated in place"
 		if c.Waits() {
-			b.WriteString(" after the cache is " + c.WaitsFor)
+			what += " after the cache is " + c.WaitsFor
 		}
 	case planner.Delete:
-		b.WriteString(" will be deleted")
+		what = "will be deleted"
 	case planner.Replace:
+		what = "will be replaced"
 		if c.Refreshes() {
-			b.WriteString(" will be rebuilt")
-		} else {
-			b.WriteString(" will be replaced")
+			what = "will be rebuilt"
 		}
 	case planner.Blocked:
-		b.WriteString(" is blocked")
+		what = "is blocked"
 	default:
-		b.WriteString(" is unchanged")
+		what = "is unchanged"
 	}
-	if c.Reason != "" {
-		b.WriteString(": " + c.Reason)
-	}
-	return b.String()
+	return what, ids, c.Reason
 }
 
 func nonEmpty(ss ...string) []string {

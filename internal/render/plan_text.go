@@ -62,7 +62,7 @@ func renderText(p *planner.Plan, st styles) string {
 	if !p.HasChanges() {
 		b.WriteString(noChangesLine(p.Summary) + "\n")
 		if bk := bookkeepingLine(p); bk != "" {
-			b.WriteString(st.dim.Render(bk) + "\n")
+			b.WriteString(perLine(st.dim.Render, wrapped(bk, 0, "")) + "\n")
 		}
 		writeUnmanaged(&b, p.Unmanaged, st)
 		writeReport(&b, p)
@@ -87,10 +87,10 @@ func renderText(p *planner.Plan, st styles) string {
 	writeCoverage(&b, p.Coverage, p.CoverageSummary, st)
 	writeWarnings(&b, p.Warnings, st)
 	if bk := bookkeepingLine(p); bk != "" {
-		b.WriteString(st.dim.Render(bk) + "\n")
+		b.WriteString(perLine(st.dim.Render, wrapped(bk, 0, "")) + "\n")
 	}
 	writePolicy(&b, p.Policy, st)
-	b.WriteString(st.bold.Render("Plan:") + " " + summaryLine(p) + "\n")
+	b.WriteString(st.bold.Render("Plan:") + " " + wrapped(summaryLine(p), len("Plan: "), "      ") + "\n")
 	if l := storageLine(p); l != "" {
 		b.WriteString(l + "\n")
 	}
@@ -107,7 +107,7 @@ func writeReport(b *strings.Builder, p *planner.Plan) {
 // writeWarnings lists the plan's warnings, one paragraph each.
 func writeWarnings(b *strings.Builder, warnings []string, st styles) {
 	for _, w := range warnings {
-		fmt.Fprintf(b, "%s %s\n\n", st.blocked.Render("Warning:"), w)
+		fmt.Fprintf(b, "%s %s\n\n", st.blocked.Render("Warning:"), wrapped(w, len("Warning: "), "  "))
 	}
 }
 
@@ -118,12 +118,36 @@ func writeUnmanaged(b *strings.Builder, caches []planner.Unmanaged, st styles) {
 	}
 	fmt.Fprintf(b, "%s not in the file (left alone):\n", plural(len(caches), "live image cache"))
 	for _, u := range caches {
-		fmt.Fprintf(b, "  %s %s\n", u.Region+"/"+u.Name, st.dim.Render("("+u.ID+", "+u.Status+"): "+u.Reason))
+		rest := "(" + u.ID + ", " + u.Status + "): " + u.Reason
+		if one := "  " + u.Region + "/" + u.Name + " " + rest; len([]rune(one)) > textWidth {
+			rest = "(" + u.ID + ", " + u.Status + ")\n      " + wrapped(u.Reason, 6, "      ")
+		}
+		fmt.Fprintf(b, "  %s %s\n", u.Region+"/"+u.Name, perLine(st.dim.Render, rest))
 		if len(u.Images) > 0 {
-			fmt.Fprintf(b, "    %s\n", st.dim.Render("images: "+strings.Join(u.Images, ", ")))
+			fmt.Fprintf(b, "    %s\n", perLine(st.dim.Render, wrapped("images: "+strings.Join(u.Images, ", "), 4, "      ")))
 		}
 	}
 	b.WriteString("\n")
+}
+
+// headingLines is a change's heading comment: one line when it fits in textWidth
+// columns, else "# REGION/NAME will be …" first, then its id, status and reason on
+// "#   " lines below, wrapped at spaces.
+func headingLines(c *planner.Change, base int) []line {
+	if h := heading(c); base+2+len([]rune(h)) <= textWidth {
+		return []line{{indent: base, text: "# " + h, bold: true}}
+	}
+	what, ids, reason := headingParts(c)
+	lines := []line{{indent: base, text: "# " + c.Region + "/" + c.Name + " " + what, bold: true}}
+	detail := ids
+	if reason != "" {
+		detail = strings.TrimSpace(detail + " " + reason)
+	}
+	room := textWidth - base - len("#   ")
+	for _, part := range wrapWords(detail, room) {
+		lines = append(lines, line{indent: base, text: "#   " + part, bold: true})
+	}
+	return lines
 }
 
 // changeLines is the block of one change with its markers at column base: a heading
@@ -132,7 +156,7 @@ func writeUnmanaged(b *strings.Builder, caches []planner.Unmanaged, st styles) {
 func changeLines(c *planner.Change, base int) []line {
 	m := actionMarker(c.Action)
 	title := `imagecache "` + c.Region + "/" + c.Name + `"`
-	lines := []line{{indent: base, text: "# " + heading(c), bold: true}}
+	lines := headingLines(c, base)
 	if c.Action == planner.Delete && len(c.Fields) == 0 && len(c.Bookkeeping) == 0 {
 		l := line{indent: base, marker: m, text: title}
 		if n := storageNote(c); n != "" {

@@ -153,8 +153,12 @@ func YAML(caches []Cache, skipped []Skipped) ([]byte, error) {
 	case 0:
 		b.WriteString("# Every workload ECI matches automatically is fully covered: nothing to suggest.\n")
 	default:
-		fmt.Fprintf(&b, "# %d image caches that give %s full coverage.\n# Paste them under imageCaches: (size and the other settings come from defaults).\n",
-			len(caches), workloadsPhrase(caches))
+		what := fmt.Sprintf("%d image caches that give", len(caches))
+		if len(caches) == 1 {
+			what = "1 image cache that gives"
+		}
+		fmt.Fprintf(&b, "# %s %s full coverage.\n# Paste under imageCaches: (size and other settings come from defaults).\n",
+			what, workloadsPhrase(caches))
 	}
 	for _, s := range skipped {
 		fmt.Fprintf(&b, "# Not covered: %s (%s) has %d images, more than the %d a suggested cache holds.\n", s.Workload, s.Source, s.Images, MaxImages)
