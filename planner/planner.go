@@ -262,22 +262,11 @@ func update(f *spec.File, d *spec.Cache, l *cloud.Cache, ch Change, built string
 	ch.Fields = append(ch.Fields, readBackDiff(d, l, ignored)...)
 	rec := recordDiff(d, l, ignored)
 	ch.Fields = append(ch.Fields, rec.fields...)
-	tagChange, reserved, tagCount := diffTags(f, d, l, rec.record, ignored)
-	if _, had := reserved[spec.BuiltTag]; built != "" && (had || tagCount < spec.MaxTags) {
-		if !had {
-			tagCount++
-		}
-		reserved[spec.BuiltTag] = built
-	}
+	tagChange, bk, tagCount := tagsDiff(f, d, l, rec, ignored, built)
 	if tagChange != nil {
 		ch.Fields = append(ch.Fields, *tagChange)
 	}
-	ch.Bookkeeping = bookkeeping(l.Tags, reserved)
-	for i := range ch.Bookkeeping {
-		if ch.Bookkeeping[i].Tag == spec.RecordTag {
-			ch.Bookkeeping[i].Recorded = rec.unsent
-		}
-	}
+	ch.Bookkeeping = bk
 	return updateAction(d, l, ch, rec.createOnly, tagCount)
 }
 
@@ -353,6 +342,26 @@ func recordDiff(d *spec.Cache, l *cloud.Cache, ignored map[string]bool) recorded
 		}
 	}
 	return out
+}
+
+// tagsDiff is the change of the user tags (nil for none), the bookkeeping of the reserved
+// ones, and how many tags the cache carries once updated: the reserved tags hold the
+// record rec, and the built tag when built is set and the API's limit leaves room.
+func tagsDiff(f *spec.File, d *spec.Cache, l *cloud.Cache, rec recorded, ignored map[string]bool, built string) (*FieldChange, []Bookkeeping, int) {
+	tagChange, reserved, tagCount := diffTags(f, d, l, rec.record, ignored)
+	if _, had := reserved[spec.BuiltTag]; built != "" && (had || tagCount < spec.MaxTags) {
+		if !had {
+			tagCount++
+		}
+		reserved[spec.BuiltTag] = built
+	}
+	bk := bookkeeping(l.Tags, reserved)
+	for i := range bk {
+		if bk[i].Tag == spec.RecordTag {
+			bk[i].Recorded = rec.unsent
+		}
+	}
+	return tagChange, bk, tagCount
 }
 
 // updateAction decides what ch, an update holding its differences, does: nothing
