@@ -11,6 +11,7 @@ import (
 
 	"github.com/imcsync/imcsync/internal/eci"
 	"github.com/imcsync/imcsync/internal/ecisim"
+	"github.com/imcsync/imcsync/internal/ecisim/ecisimtest"
 	"github.com/imcsync/imcsync/planner"
 	"github.com/imcsync/imcsync/schema"
 	"github.com/imcsync/imcsync/spec"
@@ -27,12 +28,7 @@ func TestFieldTableCoverage(t *testing.T) {
 	if err := json.Unmarshal(schema.JSON(), &doc); err != nil {
 		t.Fatal(err)
 	}
-	clock := ecisim.NewManualClock(time.Now())
-	sim, err := ecisim.Start(ecisim.Config{Clock: clock, Seed: 1}, &ecisim.State{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sim.Close()
+	sim, clock := ecisimtest.NewManualServer(t, ecisim.Config{}, &ecisim.State{})
 	client, err := eci.New(eci.Config{Endpoint: sim.URL, AccessKeyID: ecisim.DefaultAccessKeyID, AccessKeySecret: ecisim.DefaultAccessKeySecret})
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"github.com/imcsync/imcsync/internal/eci"
 	"github.com/imcsync/imcsync/internal/eci/pacing"
 	"github.com/imcsync/imcsync/internal/ecisim"
+	"github.com/imcsync/imcsync/internal/ecisim/ecisimtest"
 	"github.com/imcsync/imcsync/planner"
 	"github.com/imcsync/imcsync/spec"
 )
@@ -39,13 +40,7 @@ func newEnv(t testing.TB, faults *ecisim.Faults, caches ...ecisim.Cache) *env {
 // seed, holding caches.
 func newEnvWith(t testing.TB, cfg ecisim.Config, caches ...ecisim.Cache) *env {
 	t.Helper()
-	clock := ecisim.NewManualClock(time.Now())
-	cfg.Clock, cfg.Seed = clock, 1
-	sim, err := ecisim.Start(cfg, &ecisim.State{Caches: caches})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = sim.Close() })
+	sim, clock := ecisimtest.NewManualServer(t, cfg, &ecisim.State{Caches: caches})
 	e := &env{t: t, sim: sim, clock: clock}
 	e.client = e.newClient(nil)
 	return e

@@ -9,6 +9,7 @@ import (
 	"github.com/imcsync/imcsync/applier"
 	"github.com/imcsync/imcsync/internal/digests"
 	"github.com/imcsync/imcsync/internal/ecisim"
+	"github.com/imcsync/imcsync/internal/ecisim/ecisimtest"
 	"github.com/imcsync/imcsync/planner"
 	"github.com/imcsync/imcsync/spec"
 )
@@ -17,11 +18,7 @@ import (
 // registry holding web:1, and the file declaring one cache of it.
 func rebuildEnv(t *testing.T) (*env, *ecisim.Registry, *spec.File) {
 	t.Helper()
-	reg, err := ecisim.StartRegistry("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = reg.Close() })
+	reg := ecisimtest.NewRegistry(t)
 	if _, err := reg.Push(context.Background(), "web:1"); err != nil {
 		t.Fatal(err)
 	}

@@ -66,9 +66,10 @@ func TestFreshness(t *testing.T) {
 		wantAction  Action
 		wantRefresh []Refresh
 		wantBuilt   string // the built tag the change writes, "" for none
+		wantCode    ReasonCode
 	}{
 		{name: "unchanged", digests: was, live: withRecord, wantAction: Noop},
-		{name: "moved", digests: now, live: withRecord, wantAction: Replace,
+		{name: "moved", digests: now, live: withRecord, wantAction: Replace, wantCode: ReasonMovedTags,
 			wantRefresh: []Refresh{{Image: "nginx:1.25", From: "sha256:0123456789", To: nginxNew}},
 			wantBuilt:   builtOf(now, "nginx:1.25", "redis:7")},
 		{name: "resolution off", digests: nil, live: withRecord, wantAction: Noop},
@@ -87,7 +88,7 @@ func TestFreshness(t *testing.T) {
 		},
 		{name: "busy cache waits", digests: now, wantAction: Noop,
 			live: func(l *cloud.Cache) { withRecord(l); l.Status = cloud.Updating }},
-		{name: "pinned id cannot be rebuilt", digests: now, wantAction: Blocked,
+		{name: "pinned id cannot be rebuilt", digests: now, wantAction: Blocked, wantCode: ReasonMovedTagsPinned,
 			wantRefresh: []Refresh{{Image: "nginx:1.25", From: "sha256:0123456789", To: nginxNew}},
 			desired:     func(c *spec.Cache) { c.ID = "imc-1" }, live: withRecord},
 		{name: "image list changes: update, new record", digests: was, wantAction: Update,
@@ -95,7 +96,7 @@ func TestFreshness(t *testing.T) {
 			live:      withRecord,
 			wantBuilt: builtOf(was, "nginx:1.25")},
 		{name: "image list changes and a kept tag moved: rebuilt", digests: map[string]string{"nginx:1.25": nginxNew, "redis:7": redisNow, "api:1": redisNow},
-			wantAction:  Replace,
+			wantAction: Replace, wantCode: ReasonMovedTags,
 			desired:     func(c *spec.Cache) { c.Images = []string{"nginx:1.25", "redis:7", "api:1"} },
 			live:        withRecord,
 			wantRefresh: []Refresh{{Image: "nginx:1.25", From: "sha256:0123456789", To: nginxNew}},
@@ -108,8 +109,8 @@ func TestFreshness(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := planFresh(t, tt.digests, tt.desired, tt.live)
-			if c.Action != tt.wantAction {
-				t.Fatalf("action %s (%s), want %s", c.Action, c.Reason, tt.wantAction)
+			if c.Action != tt.wantAction || c.ReasonCode != tt.wantCode {
+				t.Fatalf("action %s, %q (%s), want %s, %q", c.Action, c.ReasonCode, c.Reason, tt.wantAction, tt.wantCode)
 			}
 			if diff := cmp.Diff(tt.wantRefresh, c.Refresh); diff != "" {
 				t.Errorf("refresh (-want +got):\n%s", diff)
@@ -118,6 +119,19 @@ func TestFreshness(t *testing.T) {
 				t.Errorf("built tag written %q, want %q", got, tt.wantBuilt)
 			}
 		})
+	}
+}
+
+// A rebuild the create of which is blocked is blocked for the create's reason, told as
+// a rebuild, never as a replace.
+func TestRefreshBlockedByCreate(t *testing.T) {
+	now := map[string]string{"nginx:1.25": nginxNew, "redis:7": redisNow}
+	c := planFresh(t, now, func(d *spec.Cache) { d.VSwitchID = nil }, func(l *cloud.Cache) {
+		l.Tags = map[string]string{spec.BuiltTag: builtOf(map[string]string{"nginx:1.25": nginxOld, "redis:7": redisNow}, "nginx:1.25", "redis:7")}
+	})
+	want := "image tags moved, but the cache cannot be rebuilt: creating a cache needs vSwitchId"
+	if c.Action != Blocked || c.ReasonCode != ReasonMissingRequired || !strings.HasPrefix(c.Reason, want) || len(c.Refresh) != 1 {
+		t.Fatalf("got %s, %q, %q, refresh %v; want blocked %q: %q…", c.Action, c.ReasonCode, c.Reason, c.Refresh, ReasonMissingRequired, want)
 	}
 }
 

@@ -11,11 +11,12 @@ import (
 )
 
 // pair is a declared cache with the live cache it manages. Live is nil when the cache
-// does not exist yet; Problem is set when pairing itself failed.
+// does not exist yet; Problem (and its code) is set when pairing itself failed.
 type pair struct {
-	Desired *spec.Cache
-	Live    *cloud.Cache
-	Problem string
+	Desired     *spec.Cache
+	Live        *cloud.Cache
+	Problem     string
+	ProblemCode ReasonCode
 	// Duplicates are the other live caches of the name when every one of them carries
 	// the file's owner: imcsync made the cache more than once (runs at once). Live is the
 	// one kept (the oldest Ready one, or the oldest), and these are deleted.
@@ -61,8 +62,10 @@ func match(owner string, desired []*spec.Cache, live []*cloud.Cache) ([]pair, []
 		l, ok := byID[d.ID]
 		switch {
 		case !ok:
+			pairs[i].ProblemCode = ReasonPinnedIDMissing
 			pairs[i].Problem = fmt.Sprintf("pinned id %s does not exist in %s; remove `id:` to create the cache, or fix the id", d.ID, d.Region)
 		case l.Region != d.Region:
+			pairs[i].ProblemCode = ReasonPinnedIDRegion
 			pairs[i].Problem = fmt.Sprintf("pinned id %s is in region %s, not %s", d.ID, l.Region, d.Region)
 		default:
 			pairs[i].Live = l
@@ -96,6 +99,7 @@ func match(owner string, desired []*spec.Cache, live []*cloud.Cache) ([]pair, []
 			for j, l := range candidates {
 				ids[j] = l.ID
 			}
+			pairs[i].ProblemCode = ReasonAmbiguousName
 			pairs[i].Problem = fmt.Sprintf("%d live caches are named %q (%s); pin one with `id:`",
 				len(candidates), d.Name, strings.Join(ids, ", "))
 		}

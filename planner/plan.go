@@ -81,8 +81,9 @@ type Unmanaged struct {
 	Status string `json:"status"`
 	// Owner is the live cache's ownership tag, "" when it has none.
 	Owner string `json:"owner,omitempty"`
-	// Reason says why it is not deleted (for people).
-	Reason string `json:"reason"`
+	// ReasonCode says why it is not deleted; Reason says it in words, for people.
+	ReasonCode ReasonCode `json:"reason_code,omitempty"`
+	Reason     string     `json:"reason"`
 	// Images are listed for a cache ECI created itself (AutoCreated): a candidate to
 	// declare.
 	Images []string `json:"images,omitempty"`
@@ -147,7 +148,7 @@ type Summary struct {
 //
 // An update with no fields is bookkeeping only: it sends the reserved tags and nothing
 // else. An update with WaitsFor is made once the cache reaches that status.
-// Reason is for people only: nothing branches on it.
+// Reason is for people only: nothing branches on it; a program reads ReasonCode.
 type Change struct {
 	Region string        `json:"region"`
 	Name   string        `json:"name"`
@@ -161,8 +162,10 @@ type Change struct {
 	// WaitsFor is set on an update of a busy cache (Preparing, Creating, Updating):
 	// apply waits until the cache has this status (WaitsReady), then updates it.
 	WaitsFor string `json:"waits_for,omitempty"`
-	// Reason says why a change is blocked, or why a delete is proposed.
-	Reason string `json:"reason,omitempty"`
+	// ReasonCode says why a change is blocked, or why a delete or replace is proposed;
+	// Reason says it in words. Both are empty for other changes.
+	ReasonCode ReasonCode `json:"reason_code,omitempty"`
+	Reason     string     `json:"reason,omitempty"`
 	// Fingerprint is a digest of the live cache the change was planned against; apply
 	// with a saved plan refuses the change when the live cache's fingerprint differs.
 	Fingerprint string `json:"fingerprint,omitempty"`

@@ -84,19 +84,19 @@ func Build(f *spec.File, live []cloud.Cache, opts Options) *Plan {
 		if w := otherSource(f, l, opts.Source); w != "" {
 			p.Warnings = append(p.Warnings, w)
 		}
-		if reason, ok := canDelete(f, l, opts.Prune); ok {
+		if code, reason, ok := canDelete(f, l, opts.Prune); ok {
 			p.Changes = append(p.Changes, Change{
 				Region: l.Region, Name: l.Name, ID: l.ID, Action: Delete, Fields: deleted(l),
-				Status: string(l.Status), Reason: reason, Fingerprint: Fingerprint(*l),
+				Status: string(l.Status), ReasonCode: code, Reason: reason, Fingerprint: Fingerprint(*l),
 			})
 		} else {
 			p.Unmanaged = append(p.Unmanaged, Unmanaged{
 				Region: l.Region, Name: l.Name, ID: l.ID, Status: string(l.Status),
-				Owner: ownership.Of(f.Owner, l.Tags).Owner, Reason: reason,
+				Owner: ownership.Of(f.Owner, l.Tags).Owner, ReasonCode: code, Reason: reason,
 			})
 			if u := &p.Unmanaged[len(p.Unmanaged)-1]; u.AutoCreated() {
 				u.Images = slices.Clone(l.Images)
-				u.Reason = "created by ECI for a pod no cache served: declare it to keep it"
+				u.ReasonCode, u.Reason = ReasonAutoCreated, "created by ECI for a pod no cache served: declare it to keep it"
 			}
 		}
 	}
@@ -126,11 +126,11 @@ func duplicate(f *spec.File, keep, d *cloud.Cache) Change {
 	made := fmt.Sprintf("a second cache named %q that imcsync made (runs created it at once); %s is kept", d.Name, keep.ID)
 	switch c := ownership.Of(f.Owner, d.Tags); {
 	case c.State == ownership.OwnedProtected:
-		ch.Action, ch.Reason = Blocked, made+fmt.Sprintf(", and tag %s=%q keeps this one: delete it by hand", spec.PruneTag, c.Prune)
+		ch.block(ReasonDuplicateProtected, made+fmt.Sprintf(", and tag %s=%q keeps this one: delete it by hand", spec.PruneTag, c.Prune))
 	case keep.Status != cloud.Ready:
-		ch.Action, ch.Reason = Blocked, made+fmt.Sprintf("; this one is deleted once %s is Ready: apply again then", keep.ID)
+		ch.block(ReasonDuplicateWaits, made+fmt.Sprintf("; this one is deleted once %s is Ready: apply again then", keep.ID))
 	default:
-		ch.Action, ch.Reason, ch.Fields = Delete, made+"; this one is deleted", deleted(d)
+		ch.Action, ch.ReasonCode, ch.Reason, ch.Fields = Delete, ReasonDuplicate, made+"; this one is deleted", deleted(d)
 	}
 	return ch
 }
@@ -147,21 +147,21 @@ func otherSource(f *spec.File, l *cloud.Cache, source string) string {
 		l.Region, l.Name, l.ID, f.Owner, from, source, from)
 }
 
-// canDelete decides whether a live cache absent from the file is deleted. The reason
-// explains the decision either way.
-func canDelete(f *spec.File, l *cloud.Cache, prune bool) (reason string, ok bool) {
+// canDelete decides whether a live cache absent from the file is deleted. The code and
+// reason explain the decision either way.
+func canDelete(f *spec.File, l *cloud.Cache, prune bool) (code ReasonCode, reason string, ok bool) {
 	c := ownership.Of(f.Owner, l.Tags)
 	switch {
 	case c.State == ownership.None:
-		return "not declared in the file and not owned by imcsync", false
+		return ReasonNotOwned, "not declared in the file and not owned by imcsync", false
 	case c.State == ownership.Other:
-		return fmt.Sprintf("not declared in the file; owned by %q", c.Owner), false
+		return ReasonOwnedByOther, fmt.Sprintf("not declared in the file; owned by %q", c.Owner), false
 	case c.State == ownership.OwnedProtected:
-		return fmt.Sprintf("not declared in the file; tag %s=%q keeps it (only %q allows pruning)", spec.PruneTag, c.Prune, "true"), false
+		return ReasonProtected, fmt.Sprintf("not declared in the file; tag %s=%q keeps it (only %q allows pruning)", spec.PruneTag, c.Prune, "true"), false
 	case !prune:
-		return fmt.Sprintf("not declared; --prune would delete it (owner %q)", c.Owner), false
+		return ReasonPruneNotSet, fmt.Sprintf("not declared; --prune would delete it (owner %q)", c.Owner), false
 	}
-	return fmt.Sprintf("not declared; --prune deletes it (owner %q)", c.Owner), true
+	return ReasonPrune, fmt.Sprintf("not declared; --prune deletes it (owner %q)", c.Owner), true
 }
 
 // deleted lists what a delete takes away, for people: each read-back field's live value
@@ -196,7 +196,7 @@ func diff(f *spec.File, pr pair, opts Options) Change {
 		ch.ID, ch.Status, ch.Fingerprint = pr.Live.ID, string(pr.Live.Status), Fingerprint(*pr.Live)
 	}
 	if pr.Problem != "" {
-		ch.Action, ch.Reason = Blocked, pr.Problem
+		ch.block(pr.ProblemCode, pr.Problem)
 		return ch
 	}
 	moved, built := freshness(d, pr.Live, opts.Digests)
@@ -243,26 +243,48 @@ func create(f *spec.File, d *spec.Cache, source, built string) Change {
 	}
 	switch {
 	case len(missing) > 0:
-		ch.Action = Blocked
-		ch.Reason = fmt.Sprintf("creating a cache needs %s; set it on the cache or under defaults", strings.Join(missing, " and "))
+		ch.block(ReasonMissingRequired, fmt.Sprintf("creating a cache needs %s; set it on the cache or under defaults", strings.Join(missing, " and ")))
 	case tags > spec.MaxTags:
-		ch.Action = Blocked
-		ch.Reason = fmt.Sprintf("%d tags including imcsync's reserved ones; the API allows %d", tags, spec.MaxTags)
+		ch.block(ReasonTooManyTags, tooManyTags(tags))
 	}
 	return ch
 }
 
-// update plans a declared cache that exists. built is the built tag it should carry, ""
-// to leave it as it is.
+// update plans a declared cache that exists: its ownership first, then the differences
+// of its read-back fields, of its record and of its tags, and last the action they make.
+// built is the built tag it should carry, "" to leave it as it is.
 func update(f *spec.File, d *spec.Cache, l *cloud.Cache, ch Change, built string) Change {
-	if c := ownership.Of(f.Owner, l.Tags); c.CanManage() != nil {
-		ch.Action = Blocked
-		ch.Reason = fmt.Sprintf("the live cache is owned by %q (tag %s), not by this file; remove the cache from one of the files or retag it", c.Owner, spec.OwnerTag)
+	if why := notManaged(f, l); why != "" {
+		ch.block(ReasonOwnedByOther, why)
 		return ch
 	}
 	ignored := ignoreSet(d.IgnoreChanges)
+	ch.Fields = append(ch.Fields, readBackDiff(d, l, ignored)...)
+	rec := recordDiff(d, l, ignored)
+	ch.Fields = append(ch.Fields, rec.fields...)
+	tagChange, bk, tagCount := tagsDiff(f, d, l, rec, ignored, built)
+	if tagChange != nil {
+		ch.Fields = append(ch.Fields, *tagChange)
+	}
+	ch.Bookkeeping = bk
+	return updateAction(d, l, ch, rec.createOnly, tagCount)
+}
+
+// notManaged says why the file may not manage the live cache: its ownership tag names
+// another owner. "" means it may.
+func notManaged(f *spec.File, l *cloud.Cache) string {
+	if c := ownership.Of(f.Owner, l.Tags); c.CanManage() != nil {
+		return fmt.Sprintf("the live cache is owned by %q (tag %s), not by this file; remove the cache from one of the files or retag it", c.Owner, spec.OwnerTag)
+	}
+	return ""
+}
+
+// readBackDiff lists the fields the API reads back whose live value differs from the
+// declared one (and the name, for a cache pinned by id), except those ignored.
+func readBackDiff(d *spec.Cache, l *cloud.Cache, ignored map[string]bool) []FieldChange {
+	var out []FieldChange
 	if d.ID != "" && l.Name != d.Name {
-		ch.Fields = append(ch.Fields, FieldChange{Field: "name", Before: l.Name, After: d.Name, Send: true})
+		out = append(out, FieldChange{Field: "name", Before: l.Name, After: d.Name, Send: true})
 	}
 	for _, fl := range fields {
 		if !fl.ReadBack() || ignored[fl.Key] {
@@ -270,16 +292,28 @@ func update(f *spec.File, d *spec.Cache, l *cloud.Cache, ch Change, built string
 		}
 		if v := fl.Declared(d); v != nil {
 			if live := fl.Live(l); !spec.Equal(live, v) {
-				ch.Fields = append(ch.Fields, FieldChange{Field: fl.Key, Before: live, After: v, Send: true})
+				out = append(out, FieldChange{Field: fl.Key, Before: live, After: v, Send: true})
 			}
 		}
 	}
+	return out
+}
 
-	// Write-only and create-only fields are compared with the record. A cache without
-	// one (adopted) gets the declared values recorded, and nothing sent for them.
+// recorded is what comparing a cache's record with the file finds (recordDiff).
+type recorded struct {
+	fields     []FieldChange // the write-only and create-only fields that differ
+	record     record        // the record the cache carries once updated
+	createOnly []string      // the create-only fields that differ: the update is blocked
+	unsent     []string      // the fields recorded without being sent (an adopted cache)
+}
+
+// recordDiff compares the write-only and create-only fields with the cache's record, as
+// the API never reads them back. A cache without one (adopted) gets the declared values
+// recorded, and nothing sent for them.
+func recordDiff(d *spec.Cache, l *cloud.Cache, ignored map[string]bool) recorded {
 	want := desiredRecord(d)
 	have, hasRecord := parseRecord(l.Tags[spec.RecordTag])
-	var createOnlyChanged, recordedOnly []string
+	var out recorded
 	adopted := !hasRecord && len(want) > 0
 	for _, fl := range recordedFields {
 		v := fl.Declared(d)
@@ -287,62 +321,68 @@ func update(f *spec.File, d *spec.Cache, l *cloud.Cache, ch Change, built string
 			continue
 		}
 		if adopted {
-			recordedOnly = append(recordedOnly, fl.Key)
+			out.unsent = append(out.unsent, fl.Key)
 			continue
 		}
 		fc := FieldChange{Field: fl.Key, BeforeState: BeforeRecorded, After: v, WriteOnly: true, Send: fl.OnUpdate}
 		if have.digestOf(fl) == "" {
 			fc.BeforeState = BeforeUnknown
 		} else if !fl.OnUpdate {
-			createOnlyChanged = append(createOnlyChanged, fl.Key)
+			out.createOnly = append(out.createOnly, fl.Key)
 		}
-		ch.Fields = append(ch.Fields, fc)
+		out.fields = append(out.fields, fc)
 	}
-	record := record{}
+	out.record = record{}
 	if hasRecord {
-		maps.Copy(record, have)
+		maps.Copy(out.record, have)
 	}
 	for _, fl := range recordedFields {
 		if d := want.digestOf(fl); d != "" && !ignored[fl.Key] {
-			record[fl.RecordKey] = d
+			out.record[fl.RecordKey] = d
 		}
 	}
+	return out
+}
 
-	tagChange, reserved, tagCount := diffTags(f, d, l, record, ignored)
+// tagsDiff is the change of the user tags (nil for none), the bookkeeping of the reserved
+// ones, and how many tags the cache carries once updated: the reserved tags hold the
+// record rec, and the built tag when built is set and the API's limit leaves room.
+func tagsDiff(f *spec.File, d *spec.Cache, l *cloud.Cache, rec recorded, ignored map[string]bool, built string) (*FieldChange, []Bookkeeping, int) {
+	tagChange, reserved, tagCount := diffTags(f, d, l, rec.record, ignored)
 	if _, had := reserved[spec.BuiltTag]; built != "" && (had || tagCount < spec.MaxTags) {
 		if !had {
 			tagCount++
 		}
 		reserved[spec.BuiltTag] = built
 	}
-	if tagChange != nil {
-		ch.Fields = append(ch.Fields, *tagChange)
-	}
-	ch.Bookkeeping = bookkeeping(l.Tags, reserved)
-	for i := range ch.Bookkeeping {
-		if ch.Bookkeeping[i].Tag == spec.RecordTag {
-			ch.Bookkeeping[i].Recorded = recordedOnly
+	bk := bookkeeping(l.Tags, reserved)
+	for i := range bk {
+		if bk[i].Tag == spec.RecordTag {
+			bk[i].Recorded = rec.unsent
 		}
 	}
+	return tagChange, bk, tagCount
+}
 
+// updateAction decides what ch, an update holding its differences, does: nothing
+// (noop, or blocked if the cache is unhealthy), update (waiting for a busy cache to be
+// Ready), or blocked by a create-only change, too many tags or a Failed cache.
+func updateAction(d *spec.Cache, l *cloud.Cache, ch Change, createOnly []string, tagCount int) Change {
 	if len(ch.Fields) == 0 && len(ch.Bookkeeping) == 0 {
 		ch.Action = Noop
-		if reason := unhealthy(d, l); reason != "" {
-			ch.Action, ch.Reason = Blocked, reason
+		if code, why := unhealthy(d, l); why != "" {
+			ch.block(code, why)
 		}
 		return ch
 	}
 	ch.Action = Update
 	switch st := l.Status; {
-	case len(createOnlyChanged) > 0:
-		ch.Action = Blocked
-		ch.Reason = fmt.Sprintf("%s can only be set when a cache is created; revert it, or delete the cache so that imcsync re-creates it", strings.Join(createOnlyChanged, ", "))
+	case len(createOnly) > 0:
+		ch.block(ReasonCreateOnly, fmt.Sprintf("%s can only be set when a cache is created; revert it, or delete the cache so that imcsync re-creates it", strings.Join(createOnly, ", ")))
 	case tagCount > spec.MaxTags:
-		ch.Action = Blocked
-		ch.Reason = fmt.Sprintf("%d tags including imcsync's reserved ones; the API allows %d", tagCount, spec.MaxTags)
+		ch.block(ReasonTooManyTags, tooManyTags(tagCount))
 	case st == cloud.Failed:
-		ch.Action = Blocked
-		ch.Reason = unhealthy(d, l)
+		ch.block(unhealthy(d, l))
 	case !st.Updatable() && !ch.TagsOnly():
 		// Busy (Preparing, Creating, Updating): apply waits for Ready, then updates.
 		ch.WaitsFor = WaitsReady
@@ -350,23 +390,29 @@ func update(f *spec.File, d *spec.Cache, l *cloud.Cache, ch Change, built string
 	return ch
 }
 
+// tooManyTags says that n tags are more than the API allows.
+func tooManyTags(n int) string {
+	return fmt.Sprintf("%d tags including imcsync's reserved ones; the API allows %d", n, spec.MaxTags)
+}
+
 // unhealthy explains why a cache whose fields equal the file is not converged: it is
 // Failed or UpdateFailed. It names the status, the API's last event message and the
 // remedy. "" for any other status.
-func unhealthy(d *spec.Cache, l *cloud.Cache) string {
+func unhealthy(d *spec.Cache, l *cloud.Cache) (ReasonCode, string) {
+	var code ReasonCode
 	var why string
 	switch l.Status {
 	case cloud.Failed:
-		why = "status Failed: its creation failed and imcsync never updates a Failed cache"
+		code, why = ReasonFailed, "status Failed: its creation failed and imcsync never updates a Failed cache"
 	case cloud.UpdateFailed:
-		why = "status UpdateFailed: its last update failed, and the file asks for nothing the cache does not already have"
+		code, why = ReasonUpdateFailed, "status UpdateFailed: its last update failed, and the file asks for nothing the cache does not already have"
 	default:
-		return ""
+		return "", ""
 	}
 	if msg := l.LastWarning(); msg != "" {
 		why += fmt.Sprintf(" (last event: %s)", msg)
 	}
-	return why + fmt.Sprintf("; re-create it with `imcsync apply --replace %s`", d.Name)
+	return code, why + fmt.Sprintf("; re-create it with `imcsync apply --replace %s`", d.Name)
 }
 
 // ignoreSet turns ignoreChanges into a lookup.

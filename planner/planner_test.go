@@ -139,7 +139,7 @@ func TestBusyCacheWaits(t *testing.T) {
 		c.Status = cloud.Failed
 		c.Events = []cloud.Event{{Type: "Warning", Message: "pull image failed"}}
 	})
-	if got.Action != Blocked || got.WaitsFor != "" || !strings.Contains(got.Reason, "pull image failed") || len(got.Fields) != 1 {
+	if got.Action != Blocked || got.WaitsFor != "" || got.ReasonCode != ReasonFailed || !strings.Contains(got.Reason, "pull image failed") || len(got.Fields) != 1 {
 		t.Errorf("Failed: %s, waits_for %q, reason %q, fields %v; want blocked with the event and the fields", got.Action, got.WaitsFor, got.Reason, fieldNames(got))
 	}
 	for _, st := range []cloud.Status{cloud.Ready, cloud.UpdateFailed} {
@@ -210,7 +210,7 @@ func TestWriteOnlyFields(t *testing.T) {
 		zoned := desiredRecord(&spec.Cache{ZoneID: p("cn-hangzhou-h")}).format()
 		got := planOne(t, "", func(c *spec.Cache) { c.ZoneID = p("cn-hangzhou-i") },
 			func(c *cloud.Cache) { c.Tags[spec.RecordTag] = zoned })
-		if got.Action != Blocked || !strings.Contains(got.Reason, "zoneId") {
+		if got.Action != Blocked || got.ReasonCode != ReasonCreateOnly || !strings.Contains(got.Reason, "zoneId") {
 			t.Errorf("got %s %q", got.Action, got.Reason)
 		}
 	})
@@ -265,18 +265,29 @@ func TestOwnershipAndPrune(t *testing.T) {
 	}
 	var unmanaged []string
 	for _, u := range plan.Unmanaged {
-		unmanaged = append(unmanaged, u.Name)
+		unmanaged = append(unmanaged, u.Name+" "+string(u.ReasonCode))
 	}
-	if diff := cmp.Diff([]string{"console", "keep", "theirs"}, unmanaged); diff != "" {
+	if diff := cmp.Diff([]string{"console not-owned", "keep protected", "theirs owned-by-other"}, unmanaged); diff != "" {
 		t.Errorf("unmanaged (-want +got):\n%s", diff)
 	}
-	if noPrune := Build(f, live, Options{}); noPrune.Summary.Delete != 0 {
+	for _, c := range plan.Changes {
+		if c.Action == Delete && c.ReasonCode != ReasonPrune {
+			t.Errorf("delete %s: reason code %q, want %q", c.Name, c.ReasonCode, ReasonPrune)
+		}
+	}
+	noPrune := Build(f, live, Options{})
+	if noPrune.Summary.Delete != 0 {
 		t.Errorf("deletes without --prune: %+v", noPrune.Summary)
+	}
+	for _, u := range noPrune.Unmanaged {
+		if u.Name == "gone" && u.ReasonCode != ReasonPruneNotSet {
+			t.Errorf("gone without --prune: reason code %q, want %q", u.ReasonCode, ReasonPruneNotSet)
+		}
 	}
 
 	// A cache owned by another file is never adopted.
 	got1 := planOne(t, "team-a", nil, func(c *cloud.Cache) { c.Tags[spec.OwnerTag] = "team-b" })
-	if got1.Action != Blocked || !strings.Contains(got1.Reason, "team-b") {
+	if got1.Action != Blocked || got1.ReasonCode != ReasonOwnedByOther || !strings.Contains(got1.Reason, "team-b") {
 		t.Errorf("foreign-owned cache: %s %q", got1.Action, got1.Reason)
 	}
 	// An owner on the file adds the ownership tag once.
@@ -291,7 +302,7 @@ func TestMatching(t *testing.T) {
 	twin.ID = "imc-twin"
 	t.Run("two live caches with one name", func(t *testing.T) {
 		plan := Build(&spec.File{Caches: []spec.Cache{baseDesired()}}, []cloud.Cache{baseLive(), twin}, Options{})
-		if len(plan.Changes) != 1 || plan.Changes[0].Action != Blocked ||
+		if len(plan.Changes) != 1 || plan.Changes[0].Action != Blocked || plan.Changes[0].ReasonCode != ReasonAmbiguousName ||
 			!strings.Contains(plan.Changes[0].Reason, "imc-twin") || len(plan.Unmanaged) != 0 {
 			t.Fatalf("got %+v", plan)
 		}
@@ -308,13 +319,13 @@ func TestMatching(t *testing.T) {
 		d := baseDesired()
 		d.ID = "imc-nope"
 		plan := Build(&spec.File{Caches: []spec.Cache{d}}, []cloud.Cache{baseLive()}, Options{})
-		if plan.Changes[0].Action != Blocked || !strings.Contains(plan.Changes[0].Reason, "imc-nope") {
+		if plan.Changes[0].Action != Blocked || plan.Changes[0].ReasonCode != ReasonPinnedIDMissing || !strings.Contains(plan.Changes[0].Reason, "imc-nope") {
 			t.Fatalf("got %+v", plan.Changes[0])
 		}
 	})
 	t.Run("create needs network", func(t *testing.T) {
 		plan := Build(&spec.File{Caches: []spec.Cache{baseDesired()}}, nil, Options{})
-		if c := plan.Changes[0]; c.Action != Blocked || !strings.Contains(c.Reason, "securityGroupId and vSwitchId") {
+		if c := plan.Changes[0]; c.Action != Blocked || c.ReasonCode != ReasonMissingRequired || !strings.Contains(c.Reason, "securityGroupId and vSwitchId") {
 			t.Fatalf("got %+v", c)
 		}
 	})

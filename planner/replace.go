@@ -11,15 +11,25 @@ import (
 	"github.com/imcsync/imcsync/spec"
 )
 
-// replace plans deleting the live cache and creating the declared one afresh.
-func replace(f *spec.File, d *spec.Cache, l *cloud.Cache, source, built string) Change {
+// rebuild plans creating the declared cache afresh in place of the live one, as replace
+// and refresh do: a replace, or blocked with the reason the create is blocked for.
+func rebuild(f *spec.File, d *spec.Cache, l *cloud.Cache, source, built string) Change {
 	ch := create(f, d, source, built)
 	ch.ID, ch.Status, ch.Fingerprint = l.ID, string(l.Status), Fingerprint(*l)
+	if ch.Action != Blocked {
+		ch.Action = Replace
+	}
+	return ch
+}
+
+// replace plans deleting the live cache and creating the declared one afresh.
+func replace(f *spec.File, d *spec.Cache, l *cloud.Cache, source, built string) Change {
+	ch := rebuild(f, d, l, source, built)
 	if ch.Action == Blocked {
 		ch.Reason = "cannot replace: " + ch.Reason
 		return ch
 	}
-	ch.Action = Replace
+	ch.ReasonCode = ReasonReplaceRequested
 	ch.Reason = fmt.Sprintf("--replace: %s is deleted, then created again from the file", l.ID)
 	return ch
 }
@@ -37,14 +47,14 @@ func refresh(f *spec.File, d *spec.Cache, l *cloud.Cache, upd Change, moved []Re
 	case l.Status != cloud.Ready:
 		return upd // rebuilt by a later plan, once the cache is Ready
 	case d.ID != "":
-		upd.Action, upd.Refresh = Blocked, moved
-		upd.Reason = fmt.Sprintf("image tags moved, but the file pins this cache by `id: %s` and a rebuilt cache gets a new id; remove `id:` (the cache is then found by name), or set `refresh: never`", d.ID)
+		upd.Refresh = moved
+		upd.block(ReasonMovedTagsPinned, fmt.Sprintf("image tags moved, but the file pins this cache by `id: %s` and a rebuilt cache gets a new id; remove `id:` (the cache is then found by name), or set `refresh: never`", d.ID))
 		return upd
 	}
-	ch := replace(f, d, l, source, built)
+	ch := rebuild(f, d, l, source, built)
 	ch.Refresh = moved
 	if ch.Action == Blocked {
-		ch.Reason = "image tags moved, but the cache cannot be rebuilt: " + strings.TrimPrefix(ch.Reason, "cannot replace: ")
+		ch.Reason = "image tags moved, but the cache cannot be rebuilt: " + ch.Reason
 		return ch
 	}
 	user := d.Tags
@@ -64,6 +74,7 @@ func refresh(f *spec.File, d *spec.Cache, l *cloud.Cache, upd Change, moved []Re
 		ch.Bookkeeping = append(ch.Bookkeeping, Bookkeeping{Tag: spec.ReplacesTag, After: &id})
 		slices.SortFunc(ch.Bookkeeping, func(a, b Bookkeeping) int { return strings.Compare(a.Tag, b.Tag) })
 	}
+	ch.ReasonCode = ReasonMovedTags
 	ch.Reason = fmt.Sprintf("image tags moved: a new cache is built from them, and %s is deleted once the new one is Ready", l.ID)
 	return ch
 }

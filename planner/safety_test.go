@@ -16,8 +16,9 @@ func TestUnhealthyCacheIsNeverNoop(t *testing.T) {
 			c.Status = st
 			c.Events = []cloud.Event{{Type: "Warning", Message: "Failed to pull image x"}}
 		})
-		if got.Action != Blocked || got.Status != string(st) {
-			t.Errorf("%s: action %s, want blocked", st, got.Action)
+		want := map[cloud.Status]ReasonCode{cloud.UpdateFailed: ReasonUpdateFailed, cloud.Failed: ReasonFailed}[st]
+		if got.Action != Blocked || got.Status != string(st) || got.ReasonCode != want {
+			t.Errorf("%s: action %s (%s), want blocked (%s)", st, got.Action, got.ReasonCode, want)
 		}
 		for _, want := range []string{string(st), "Failed to pull image x", "--replace web"} {
 			if !strings.Contains(got.Reason, want) {
@@ -61,7 +62,7 @@ func TestReplace(t *testing.T) {
 		}
 		plan := Build(f, []cloud.Cache{live}, opts)
 		c := plan.Changes[0]
-		if c.Action != Replace || c.ID != "imc-1" || plan.Summary.Replace != 1 || !plan.HasChanges() {
+		if c.Action != Replace || c.ReasonCode != ReasonReplaceRequested || c.ID != "imc-1" || plan.Summary.Replace != 1 || !plan.HasChanges() {
 			t.Fatalf("%s: %+v, want a replace of imc-1", target, c)
 		}
 		req, err := c.Request()
@@ -78,6 +79,12 @@ func TestReplace(t *testing.T) {
 	theirs.Tags = map[string]string{spec.OwnerTag: "team-b"}
 	if err := CheckReplace(f, []cloud.Cache{theirs}, Options{Replace: []string{"web"}}); err == nil || !strings.Contains(err.Error(), "team-b") {
 		t.Errorf("another owner's cache: %v", err)
+	}
+	// A replace whose create is blocked is blocked for that reason.
+	bare := &spec.File{Owner: "team-a", Region: "cn-hangzhou", Caches: []spec.Cache{baseDesired()}}
+	if c := Build(bare, []cloud.Cache{live}, Options{Replace: []string{"web"}}).Changes[0]; c.Action != Blocked ||
+		c.ReasonCode != ReasonMissingRequired || !strings.HasPrefix(c.Reason, "cannot replace: creating a cache needs") {
+		t.Errorf("replace without network: %s, %q, %q; want blocked, missing-required", c.Action, c.ReasonCode, c.Reason)
 	}
 	// Nothing live: a plain create.
 	if c := Build(f, nil, Options{Replace: []string{"web"}}).Changes[0]; c.Action != Create {

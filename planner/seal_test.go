@@ -10,7 +10,7 @@ import (
 func TestSeal(t *testing.T) {
 	sealed := func() *Plan {
 		p := &Plan{FormatVersion: FormatVersion, Owner: "team-a", Changes: []Change{{Region: "r", Name: "web", ID: "imc-1", Action: Blocked,
-			Reason: "owned by someone-else"}}}
+			ReasonCode: ReasonOwnedByOther, Reason: "owned by someone-else"}}}
 		p.Seal(Target{Endpoint: "http://127.0.0.1:1"})
 		return p
 	}
@@ -22,9 +22,11 @@ func TestSeal(t *testing.T) {
 		"fields": func(p *Plan) {
 			p.Changes[0].Fields = []FieldChange{{Field: "size", After: int64(40), Send: true}}
 		},
-		"owner":    func(p *Plan) { p.Owner = "someone-else" },
-		"endpoint": func(p *Plan) { p.Target.Endpoint = "http://127.0.0.1:2" },
-		"unsealed": func(p *Plan) { p.Digest = "" },
+		"reason code": func(p *Plan) { p.Changes[0].ReasonCode = ReasonFailed },
+		"reason":      func(p *Plan) { p.Changes[0].Reason = "failed" },
+		"owner":       func(p *Plan) { p.Owner = "someone-else" },
+		"endpoint":    func(p *Plan) { p.Target.Endpoint = "http://127.0.0.1:2" },
+		"unsealed":    func(p *Plan) { p.Digest = "" },
 	} {
 		p := sealed()
 		edit(p)

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"slices"
-	"strings"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -105,83 +103,4 @@ func TestInvalidFilesFail(t *testing.T) {
 			}
 		})
 	}
-}
-
-// TestIgnoreChangesEnum: the ignoreChanges names the schema lists are the compared and
-// write-only fields.
-func TestIgnoreChangesEnum(t *testing.T) {
-	var root map[string]any
-	if err := json.Unmarshal(JSON(), &root); err != nil {
-		t.Fatal(err)
-	}
-	settings := object(t, object(t, root["$defs"])["settings"])
-	ignore := property(t, root, settings, "ignoreChanges")
-	anyOf := object(t, ignore["items"])["anyOf"].([]any)
-	var got []string
-	for _, v := range object(t, anyOf[0])["enum"].([]any) {
-		got = append(got, v.(string))
-	}
-	var want []string
-	for _, f := range spec.CacheFields() {
-		if f.Managed == spec.Compared || f.Managed == spec.WriteOnly {
-			want = append(want, f.Key)
-		}
-	}
-	slices.Sort(got)
-	slices.Sort(want)
-	if !slices.Equal(got, want) {
-		t.Errorf("ignoreChanges enum %v, want %v", got, want)
-	}
-}
-
-func object(t *testing.T, v any) map[string]any {
-	t.Helper()
-	m, ok := v.(map[string]any)
-	if !ok {
-		t.Fatalf("expected a schema object, got %T", v)
-	}
-	return m
-}
-
-// deref follows a local "$ref" of node, if any.
-func deref(t *testing.T, root, node map[string]any) map[string]any {
-	ref, ok := node["$ref"].(string)
-	if !ok {
-		return nil
-	}
-	name, ok := strings.CutPrefix(ref, "#/$defs/")
-	if !ok {
-		t.Fatalf("unexpected $ref %q", ref)
-	}
-	return object(t, object(t, root["$defs"])[name])
-}
-
-// properties lists the property names of a schema node, including those of the
-// definition it refers to.
-func properties(t *testing.T, root, node map[string]any) []string {
-	var names []string
-	if props, ok := node["properties"].(map[string]any); ok {
-		for k := range props {
-			names = append(names, k)
-		}
-	}
-	if target := deref(t, root, node); target != nil {
-		names = append(names, properties(t, root, target)...)
-	}
-	return names
-}
-
-// property finds the schema of a property of node, looking through its $ref.
-func property(t *testing.T, root, node map[string]any, key string) map[string]any {
-	t.Helper()
-	if props, ok := node["properties"].(map[string]any); ok {
-		if p, ok := props[key]; ok {
-			return object(t, p)
-		}
-	}
-	if target := deref(t, root, node); target != nil {
-		return property(t, root, target, key)
-	}
-	t.Fatalf("no property %q in the schema", key)
-	return nil
 }

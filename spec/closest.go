@@ -17,7 +17,7 @@ func Closest(word string, candidates []string, n int) []string {
 	var all []scored
 	for _, c := range candidates {
 		if !slices.ContainsFunc(all, func(s scored) bool { return s.name == c }) {
-			all = append(all, scored{c, levenshtein(strings.ToLower(word), strings.ToLower(c))})
+			all = append(all, scored{c, EditDistance(strings.ToLower(word), strings.ToLower(c))})
 		}
 	}
 	slices.SortStableFunc(all, func(a, b scored) int { return cmp.Compare(a.dist, b.dist) })
@@ -39,8 +39,30 @@ func Suggestion(word string, candidates []string) string {
 	if len(word) < 4 {
 		limit = 1
 	}
-	if levenshtein(strings.ToLower(word), strings.ToLower(near[0])) > limit {
+	if EditDistance(strings.ToLower(word), strings.ToLower(near[0])) > limit {
 		return ""
 	}
 	return near[0]
+}
+
+// EditDistance is the Levenshtein distance between a and b, counted in bytes, with case:
+// the measure Closest orders by (on lowered words).
+func EditDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }

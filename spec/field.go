@@ -28,7 +28,7 @@ const (
 )
 
 // Field describes one key of an imageCaches entry: the one table of the API's image-cache
-// fields (cacheFields, in fields.go) that the planner, the applier, the export, the JSON
+// fields (cacheFields, in fieldtable.go) that the planner, the applier, the export, the JSON
 // Schema's generator and the emulator's test read. Adding a field is a row there (and
 // the emulator); nothing else lists fields. A row's Param is the name the SDK gives the
 // parameter, which is how eci puts the value into its request.

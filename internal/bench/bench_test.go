@@ -25,6 +25,7 @@ import (
 
 	"github.com/imcsync/imcsync/internal/cli"
 	"github.com/imcsync/imcsync/internal/ecisim"
+	"github.com/imcsync/imcsync/internal/ecisim/ecisimtest"
 )
 
 // The scenario of the apply rows: L per call, P calls at once, S per lifecycle phase
@@ -166,11 +167,7 @@ func applyRow(b *testing.B, sc scenario) string {
 	counts := &requestCounts{calls: map[string]int{}}
 	cfg := ecisim.Config{Seed: 1, Transition: settle, Quota: sc.quota, Log: counts,
 		Faults: &ecisim.Faults{Rule: ecisim.Rule{Latency: ecisim.Duration(latency), ThrottleRate: sc.noise}}}
-	run, err := ecisim.Start(cfg, st)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer run.Close()
+	run := ecisimtest.NewServer(b, cfg, st)
 
 	var stderr bytes.Buffer
 	cpu := cpuTime()

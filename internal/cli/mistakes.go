@@ -3,11 +3,12 @@ package cli
 import (
 	"fmt"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/imcsync/imcsync/spec"
 )
 
 // explainMistakes makes a mistyped flag or command say what to do: the closest command
@@ -69,47 +70,19 @@ func argsNote(cmd *cobra.Command) string {
 // closestFlags names the flags of cmd (its own and inherited, not hidden) within two
 // edits of name, or that name starts, closest first.
 func closestFlags(cmd *cobra.Command, name string) []string {
-	type candidate struct {
-		name string
-		d    int
-	}
-	var found []candidate
+	var names []string
 	visit := func(f *pflag.Flag) {
-		if f.Hidden || slices.ContainsFunc(found, func(c candidate) bool { return c.name == f.Name }) {
-			return
-		}
-		d := editDistance(name, f.Name)
-		if d <= 2 || (len(name) >= 3 && strings.HasPrefix(f.Name, name)) {
-			found = append(found, candidate{f.Name, d})
+		if !f.Hidden {
+			names = append(names, f.Name)
 		}
 	}
 	cmd.LocalFlags().VisitAll(visit)
 	cmd.InheritedFlags().VisitAll(visit)
-	slices.SortStableFunc(found, func(a, b candidate) int { return a.d - b.d })
-	out := make([]string, 0, len(found))
-	for _, c := range found[:min(len(found), 3)] {
-		out = append(out, c.name)
+	var out []string
+	for _, n := range spec.Closest(name, names, len(names)) {
+		if len(out) < 3 && (spec.EditDistance(name, n) <= 2 || (len(name) >= 3 && strings.HasPrefix(n, name))) {
+			out = append(out, n)
+		}
 	}
 	return out
-}
-
-// editDistance is the Levenshtein distance of a and b (bytes; flag names are ASCII).
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }

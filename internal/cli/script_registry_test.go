@@ -10,6 +10,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/imcsync/imcsync/internal/ecisim"
+	"github.com/imcsync/imcsync/internal/ecisim/ecisimtest"
 )
 
 // registries holds each script's running registry, for the registry-* commands.
@@ -29,9 +30,7 @@ func cmdRegistry(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 0 {
 		ts.Fatalf("usage: registry")
 	}
-	reg, err := ecisim.StartRegistry("")
-	ts.Check(err)
-	ts.Defer(func() { _ = reg.Close() })
+	reg := ecisimtest.NewRegistry(scriptTB{ts})
 	registries.Store(ts, &scriptRegistry{Registry: reg})
 	ts.Setenv("REGISTRY", reg.Host)
 }

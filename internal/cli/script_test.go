@@ -17,6 +17,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/imcsync/imcsync/internal/ecisim"
+	"github.com/imcsync/imcsync/internal/ecisim/ecisimtest"
 )
 
 // TestMain lets the test binary run as the imcsync command inside test scripts.
@@ -156,15 +157,21 @@ func cmdEcisim(ts *testscript.TestScript, neg bool, args []string) {
 	if reg, ok := registries.Load(ts); ok {
 		cfg.Resolve = reg.(*scriptRegistry).Resolve
 	}
-	run, err := ecisim.Start(cfg, st)
-	ts.Check(err)
-	ts.Defer(func() { run.Close() })
+	run := ecisimtest.NewServer(scriptTB{ts}, cfg, st)
 	emulators.Store(ts, run)
 	ts.Setenv("IMCSYNC_ENDPOINT", run.URL)
 	ts.Setenv("ECISIM_ADDR", strings.TrimPrefix(run.URL, "http://"))
 	ts.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", id)
 	ts.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", secret)
 }
+
+// scriptTB is a script as ecisimtest's helpers see it: what they start stops with the
+// script.
+type scriptTB struct{ ts *testscript.TestScript }
+
+func (s scriptTB) Helper()                           {}
+func (s scriptTB) Fatalf(format string, args ...any) { s.ts.Fatalf(format, args...) }
+func (s scriptTB) Cleanup(f func())                  { s.ts.Defer(f) }
 
 // cmdEcisimLog prints the requests the script's emulator has served since the last
 // ecisim-log, one line each: ACTION STATUS [CODE] and, for mutating actions, the

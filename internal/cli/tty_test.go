@@ -19,6 +19,7 @@ import (
 	"github.com/creack/pty"
 
 	"github.com/imcsync/imcsync/internal/ecisim"
+	"github.com/imcsync/imcsync/internal/ecisim/ecisimtest"
 )
 
 // ttyRun is imcsync (this test binary, see TestMain) run with a pseudo-terminal on the
@@ -107,11 +108,7 @@ func (r *ttyRun) wait(t *testing.T, d time.Duration) int {
 // imcsync at it.
 func emulate(t *testing.T, transition time.Duration, caches ...ecisim.Cache) (*ecisim.Running, []string) {
 	t.Helper()
-	run, err := ecisim.Start(ecisim.Config{Transition: transition, Seed: 1}, &ecisim.State{Caches: caches})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { run.Close() })
+	run := ecisimtest.NewServer(t, ecisim.Config{Transition: transition, Seed: 1}, &ecisim.State{Caches: caches})
 	return run, []string{"IMCSYNC_ENDPOINT=" + run.URL, "ALIBABA_CLOUD_ACCESS_KEY_ID=" + ecisim.DefaultAccessKeyID,
 		"ALIBABA_CLOUD_ACCESS_KEY_SECRET=" + ecisim.DefaultAccessKeySecret}
 }

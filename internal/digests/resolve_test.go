@@ -24,17 +24,8 @@ import (
 
 	"github.com/imcsync/imcsync/internal/digests"
 	"github.com/imcsync/imcsync/internal/ecisim"
+	"github.com/imcsync/imcsync/internal/ecisim/ecisimtest"
 )
-
-func startRegistry(t *testing.T) *ecisim.Registry {
-	t.Helper()
-	reg, err := ecisim.StartRegistry("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = reg.Close() })
-	return reg
-}
 
 func push(t *testing.T, reg *ecisim.Registry, ref string) string {
 	t.Helper()
@@ -46,7 +37,7 @@ func push(t *testing.T, reg *ecisim.Registry, ref string) string {
 }
 
 func TestResolveTagsOnceSkipsPinned(t *testing.T) {
-	reg := startRegistry(t)
+	reg := ecisimtest.NewRegistry(t)
 	web, api := push(t, reg, "web:1"), push(t, reg, "team/api:2")
 	pinned := reg.Host + "/web@" + web
 	images := []string{reg.Host + "/web:1", reg.Host + "/team/api:2", reg.Host + "/web:1", pinned}
@@ -72,7 +63,7 @@ func TestResolveTagsOnceSkipsPinned(t *testing.T) {
 }
 
 func TestResolveMovedTag(t *testing.T) {
-	reg := startRegistry(t)
+	reg := ecisimtest.NewRegistry(t)
 	first := push(t, reg, "web:1")
 	second := push(t, reg, "web:1")
 	res := digests.Resolve(context.Background(), []string{reg.Host + "/web:1"}, digests.Options{})
@@ -84,8 +75,8 @@ func TestResolveMovedTag(t *testing.T) {
 // A registry that cannot be reached costs one lookup, not one per image; an unknown tag
 // is the image's problem, not the registry's.
 func TestResolveStoppedRegistryFailsOnce(t *testing.T) {
-	down := startRegistry(t)
-	up := startRegistry(t)
+	down := ecisimtest.NewRegistry(t)
+	up := ecisimtest.NewRegistry(t)
 	push(t, up, "web:1")
 	if err := down.Close(); err != nil {
 		t.Fatal(err)

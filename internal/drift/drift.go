@@ -75,8 +75,10 @@ type Drifted struct {
 	Fields []string `json:"fields"`
 	// Changes are the same fields with their values: live (before) and declared (after).
 	Changes []Diff `json:"changes"`
-	// Reason says why the change is blocked, "" for an update.
-	Reason string `json:"reason,omitempty"`
+	// ReasonCode says why the change is blocked or rebuilds the cache (planner's codes);
+	// Reason says it in words. Both "" for an update.
+	ReasonCode planner.ReasonCode `json:"reason_code,omitempty"`
+	Reason     string             `json:"reason,omitempty"`
 	// Refresh lists the image tags that moved since the cache was built: apply
 	// rebuilds it (action replace), or cannot (blocked).
 	Refresh []planner.Refresh `json:"refresh,omitempty"`
@@ -97,8 +99,10 @@ type Diff struct {
 type Missing struct {
 	Region string `json:"region"`
 	Name   string `json:"name"`
-	// Reason says why apply cannot create it now (e.g. no vSwitchId), "" when it can.
-	Reason string `json:"reason,omitempty"`
+	// ReasonCode says why apply cannot create it now (e.g. missing-required: no
+	// vSwitchId); Reason says it in words. Both "" when it can.
+	ReasonCode planner.ReasonCode `json:"reason_code,omitempty"`
+	Reason     string             `json:"reason,omitempty"`
 }
 
 // Unmanaged is a live cache the file does not declare, as the plan lists it.
@@ -192,11 +196,11 @@ func Build(plan *planner.Plan, live []cloud.Cache, now time.Time, opts Options) 
 				owner = ownership.Of(plan.Owner, l.Tags).Owner
 			}
 			r.Unmanaged = append(r.Unmanaged, Unmanaged{Owned: true, Unmanaged: planner.Unmanaged{
-				Region: c.Region, Name: c.Name, ID: c.ID, Status: c.Status, Owner: owner, Reason: c.Reason}})
+				Region: c.Region, Name: c.Name, ID: c.ID, Status: c.Status, Owner: owner, ReasonCode: c.ReasonCode, Reason: c.Reason}})
 			continue
 		case c.ID == "":
 			// No live cache is paired: a create, or one that cannot go ahead.
-			r.Missing = append(r.Missing, Missing{Region: c.Region, Name: c.Name, Reason: c.Reason})
+			r.Missing = append(r.Missing, Missing{Region: c.Region, Name: c.Name, ReasonCode: c.ReasonCode, Reason: c.Reason})
 			r.Summary.Checked++
 			continue
 		case unhealthyOnly(c):
@@ -205,7 +209,7 @@ func Build(plan *planner.Plan, live []cloud.Cache, now time.Time, opts Options) 
 			// Bookkeeping only (reserved tags, records): never drift.
 		case len(c.Refresh) > 0:
 			r.Drifted = append(r.Drifted, Drifted{Region: c.Region, Name: c.Name, ID: c.ID, Status: c.Status,
-				Action: c.Action, Fields: []string{}, Changes: []Diff{}, Reason: c.Reason, Refresh: c.Refresh})
+				Action: c.Action, Fields: []string{}, Changes: []Diff{}, ReasonCode: c.ReasonCode, Reason: c.Reason, Refresh: c.Refresh})
 		case c.Action == planner.Update || c.Action == planner.Blocked:
 			diffs := changedFields(c.Fields)
 			names := make([]string, len(diffs))
@@ -213,7 +217,7 @@ func Build(plan *planner.Plan, live []cloud.Cache, now time.Time, opts Options) 
 				names[i] = d.Field
 			}
 			r.Drifted = append(r.Drifted, Drifted{Region: c.Region, Name: c.Name, ID: c.ID, Status: c.Status,
-				Action: c.Action, WaitsFor: c.WaitsFor, Fields: names, Changes: diffs, Reason: c.Reason})
+				Action: c.Action, WaitsFor: c.WaitsFor, Fields: names, Changes: diffs, ReasonCode: c.ReasonCode, Reason: c.Reason})
 		}
 		r.Summary.Checked++
 		if l := byID[c.ID]; l != nil {

@@ -135,7 +135,7 @@ func TestDriftBuild(t *testing.T) {
 			want: Report{
 				Missing: []Missing{{Region: "cn-hangzhou", Name: "web"}},
 				Unmanaged: []Unmanaged{{Unmanaged: planner.Unmanaged{Region: "cn-hangzhou", Name: "web-old", ID: "imc-web", Status: "Ready",
-					Reason: "not declared in the file and not owned by imcsync"}}},
+					ReasonCode: "not-owned", Reason: "not declared in the file and not owned by imcsync"}}},
 			},
 		},
 		{
@@ -143,16 +143,16 @@ func TestDriftBuild(t *testing.T) {
 			mutateDesired: func(d *spec.Cache) { d.VSwitchID = nil },
 			mutateLive:    func(l *cloud.Cache) { l.Region = "cn-shanghai" },
 			want: Report{Missing: []Missing{{Region: "cn-hangzhou", Name: "web",
-				Reason: "creating a cache needs vSwitchId; set it on the cache or under defaults"}}},
+				ReasonCode: "missing-required", Reason: "creating a cache needs vSwitchId; set it on the cache or under defaults"}}},
 		},
 		{
 			name:          "a pinned id that does not exist",
 			mutateDesired: func(d *spec.Cache) { d.ID = "imc-gone" },
 			want: Report{
 				Missing: []Missing{{Region: "cn-hangzhou", Name: "web",
-					Reason: "pinned id imc-gone does not exist in cn-hangzhou; remove `id:` to create the cache, or fix the id"}},
+					ReasonCode: "pinned-id-missing", Reason: "pinned id imc-gone does not exist in cn-hangzhou; remove `id:` to create the cache, or fix the id"}},
 				Unmanaged: []Unmanaged{{Owned: true, Unmanaged: planner.Unmanaged{Region: "cn-hangzhou", Name: "web", ID: "imc-web", Status: "Ready", Owner: "prod",
-					Reason: `not declared; --prune would delete it (owner "prod")`}}},
+					ReasonCode: "prune-not-set", Reason: `not declared; --prune would delete it (owner "prod")`}}},
 			},
 		},
 		{
@@ -165,11 +165,11 @@ func TestDriftBuild(t *testing.T) {
 			inSync: true,
 			want: Report{Unmanaged: []Unmanaged{
 				{Unmanaged: planner.Unmanaged{Region: "cn-hangzhou", Name: "keep", ID: "imc-keep", Status: "Ready", Owner: "prod",
-					Reason: `not declared in the file; tag imcsync:prune="false" keeps it (only "true" allows pruning)`}},
+					ReasonCode: "protected", Reason: `not declared in the file; tag imcsync:prune="false" keeps it (only "true" allows pruning)`}},
 				{Unmanaged: planner.Unmanaged{Region: "cn-hangzhou", Name: "ml", ID: "imc-ml", Status: "Ready", Owner: "ml-team",
-					Reason: `not declared in the file; owned by "ml-team"`}},
+					ReasonCode: "owned-by-other", Reason: `not declared in the file; owned by "ml-team"`}},
 				{Unmanaged: planner.Unmanaged{Region: "cn-hangzhou", Name: "sandbox", ID: "imc-sb", Status: "Ready",
-					Reason: "not declared in the file and not owned by imcsync"}},
+					ReasonCode: "not-owned", Reason: "not declared in the file and not owned by imcsync"}},
 			}},
 		},
 		{
@@ -177,14 +177,14 @@ func TestDriftBuild(t *testing.T) {
 			inSync:    true,
 			extraLive: []cloud.Cache{other("legacy", "imc-legacy", "prod")},
 			want: Report{Unmanaged: []Unmanaged{{Owned: true, Unmanaged: planner.Unmanaged{Region: "cn-hangzhou", Name: "legacy", ID: "imc-legacy", Status: "Ready",
-				Owner: "prod", Reason: `not declared; --prune would delete it (owner "prod")`}}}},
+				Owner: "prod", ReasonCode: "prune-not-set", Reason: `not declared; --prune would delete it (owner "prod")`}}}},
 		},
 		{
 			name:      "a pruning plan's delete is an owned unmanaged cache, and drift",
 			extraLive: []cloud.Cache{other("legacy", "imc-legacy", "prod")},
 			prune:     true,
 			want: Report{Prune: true, Unmanaged: []Unmanaged{{Owned: true, Unmanaged: planner.Unmanaged{Region: "cn-hangzhou", Name: "legacy", ID: "imc-legacy", Status: "Ready",
-				Owner: "prod", Reason: `not declared; --prune deletes it (owner "prod")`}}}},
+				Owner: "prod", ReasonCode: "prune", Reason: `not declared; --prune deletes it (owner "prod")`}}}},
 		},
 		{
 			name: "update failed, with the last warning",
@@ -205,7 +205,7 @@ func TestDriftBuild(t *testing.T) {
 			want: Report{
 				Drifted: []Drifted{{Region: "cn-hangzhou", Name: "web", ID: "imc-web", Status: "Failed", Action: planner.Blocked,
 					Fields: []string{"size"}, Changes: []Diff{{Field: "size", Before: int64(10), After: int64(20)}},
-					Reason: "status Failed: its creation failed and imcsync never updates a Failed cache; re-create it with `imcsync apply --replace web`"}},
+					ReasonCode: "failed", Reason: "status Failed: its creation failed and imcsync never updates a Failed cache; re-create it with `imcsync apply --replace web`"}},
 				Unhealthy: []Unhealthy{{Region: "cn-hangzhou", Name: "web", ID: "imc-web", Status: "Failed"}},
 			},
 		},
@@ -238,7 +238,7 @@ func TestDriftBuild(t *testing.T) {
 			}()},
 			inSync: true,
 			want: Report{Unmanaged: []Unmanaged{{Unmanaged: planner.Unmanaged{Region: "cn-hangzhou", Name: "sb", ID: "imc-sb", Status: "Failed",
-				Reason: "not declared in the file and not owned by imcsync"}}}},
+				ReasonCode: "not-owned", Reason: "not declared in the file and not owned by imcsync"}}}},
 		},
 	}
 	for _, tt := range tests {

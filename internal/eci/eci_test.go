@@ -17,6 +17,7 @@ import (
 	"github.com/imcsync/imcsync/internal/cloud"
 	"github.com/imcsync/imcsync/internal/eci"
 	"github.com/imcsync/imcsync/internal/ecisim"
+	"github.com/imcsync/imcsync/internal/ecisim/ecisimtest"
 )
 
 // The conformance suite runs against the emulator, and also against real ECI with
@@ -71,12 +72,7 @@ func (b *backend) requests(action string) []ecisim.LoggedRequest {
 func runConformance(t *testing.T, seed []ecisim.Cache, fn func(t *testing.T, b *backend)) {
 	t.Run("ecisim", func(t *testing.T) {
 		t.Parallel()
-		clock := ecisim.NewManualClock(epoch)
-		run, err := ecisim.Start(ecisim.Config{Clock: clock, Seed: 1}, &ecisim.State{Caches: seed})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { run.Close() })
+		run, clock := ecisimtest.NewManualServer(t, ecisim.Config{Clock: ecisim.NewManualClock(epoch)}, &ecisim.State{Caches: seed})
 		// One try per call: these tests look at single answers; retry_test.go at retries.
 		cfg := eci.Config{Endpoint: run.URL, AccessKeyID: ecisim.DefaultAccessKeyID, AccessKeySecret: ecisim.DefaultAccessKeySecret, UserAgent: "imcsync-test",
 			Retry: eci.RetryPolicy{MaxAttempts: 1}}
@@ -463,11 +459,7 @@ func TestDefaultCredentialChain(t *testing.T) {
 	t.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
 	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", ecisim.DefaultAccessKeyID)
 	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", ecisim.DefaultAccessKeySecret)
-	run, err := ecisim.Start(ecisim.Config{}, &ecisim.State{Caches: seedCaches(3, region, ecisim.StatusReady)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer run.Close()
+	run := ecisimtest.NewServer(t, ecisim.Config{}, &ecisim.State{Caches: seedCaches(3, region, ecisim.StatusReady)})
 	c, err := eci.New(eci.Config{Endpoint: run.URL})
 	if err != nil {
 		t.Fatal(err)

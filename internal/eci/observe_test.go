@@ -12,17 +12,14 @@ import (
 
 	"github.com/imcsync/imcsync/internal/eci"
 	"github.com/imcsync/imcsync/internal/ecisim"
+	"github.com/imcsync/imcsync/internal/ecisim/ecisimtest"
 )
 
 // TestObserveSeesEveryAttempt: Config.Observe hears of each request once its answer is
 // in, retries included, with the API's code and whether it was throttling.
 func TestObserveSeesEveryAttempt(t *testing.T) {
 	faults := ecisim.Faults{Actions: map[string]ecisim.Rule{"DescribeImageCaches": {ThrottleFirst: 2}}}
-	run, err := ecisim.Start(ecisim.Config{Seed: 1, Faults: &faults}, &ecisim.State{Caches: seedCaches(1, region, ecisim.StatusReady)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer run.Close()
+	run := ecisimtest.NewServer(t, ecisim.Config{Seed: 1, Faults: &faults}, &ecisim.State{Caches: seedCaches(1, region, ecisim.StatusReady)})
 	var (
 		mu   sync.Mutex
 		seen []eci.Attempt

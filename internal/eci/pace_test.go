@@ -10,6 +10,7 @@ import (
 	"github.com/imcsync/imcsync/internal/eci"
 	"github.com/imcsync/imcsync/internal/eci/pacing"
 	"github.com/imcsync/imcsync/internal/ecisim"
+	"github.com/imcsync/imcsync/internal/ecisim/ecisimtest"
 )
 
 // TestCallsReportThrottlingToThePacer checks that every call goes through the pacer of
@@ -17,11 +18,7 @@ import (
 // that key's.
 func TestCallsReportThrottlingToThePacer(t *testing.T) {
 	faults := &ecisim.Faults{Actions: map[string]ecisim.Rule{"DescribeImageCaches": {ThrottleFirst: 4}}}
-	run, err := ecisim.Start(ecisim.Config{Clock: ecisim.NewManualClock(epoch), Seed: 1, Faults: faults}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { run.Close() })
+	run, _ := ecisimtest.NewManualServer(t, ecisim.Config{Clock: ecisim.NewManualClock(epoch), Faults: faults}, nil)
 	pacer := pacing.New(0)
 	// One try per call, so that the throttling answer is what List returns.
 	c, err := eci.New(eci.Config{Endpoint: run.URL, AccessKeyID: ecisim.DefaultAccessKeyID, AccessKeySecret: ecisim.DefaultAccessKeySecret, Pacer: pacer,

@@ -7,12 +7,14 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 
 	"github.com/imcsync/imcsync/internal/eci"
 	"github.com/imcsync/imcsync/internal/ecisim"
+	"github.com/imcsync/imcsync/internal/ecisim/ecisimtest"
 )
 
 // fakeProxy is an HTTP proxy: it forwards plain-HTTP requests to next (nil: it refuses
@@ -58,11 +60,7 @@ func simClient(t *testing.T, endpoint string) *eci.Client {
 func TestLoopbackIsNeverProxied(t *testing.T) {
 	proxy, hits := fakeProxy(t, nil)
 	setProxyEnv(t, proxy.URL, "")
-	sim, err := ecisim.Start(ecisim.Config{}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sim.Close() })
+	sim := ecisimtest.NewServer(t, ecisim.Config{}, nil)
 	if _, err := simClient(t, sim.URL).List(context.Background(), "cn-hangzhou"); err != nil {
 		t.Fatalf("listing the emulator on loopback: %v", err)
 	}
@@ -76,20 +74,19 @@ func TestLoopbackIsNeverProxied(t *testing.T) {
 // forwards them) or directly.
 func TestNoProxyRules(t *testing.T) {
 	ip := nonLoopbackIP(t)
-	sim, err := ecisim.New(ecisim.Config{}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	l, err := net.Listen("tcp", net.JoinHostPort(ip.String(), "0"))
 	if err != nil {
 		t.Skipf("cannot listen on %s: %v", ip, err)
 	}
-	srv := &http.Server{Handler: sim}
-	go srv.Serve(l)
-	t.Cleanup(func() { srv.Close() })
-	port := l.Addr().(*net.TCPAddr).Port
-	endpoint := fmt.Sprintf("http://%s", l.Addr())
-	proxy, hits := fakeProxy(t, sim)
+	l.Close()
+	sim := ecisimtest.NewServer(t, ecisim.Config{Addr: net.JoinHostPort(ip.String(), "0")}, nil)
+	_, p, _ := net.SplitHostPort(sim.Endpoint)
+	port, err := strconv.Atoi(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	endpoint := sim.URL
+	proxy, hits := fakeProxy(t, sim.Server)
 	cidr := &net.IPNet{IP: ip.Mask(ip.DefaultMask()), Mask: ip.DefaultMask()}
 	for _, tt := range []struct {
 		noProxy string

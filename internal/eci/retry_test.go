@@ -10,17 +10,14 @@ import (
 
 	"github.com/imcsync/imcsync/internal/eci"
 	"github.com/imcsync/imcsync/internal/ecisim"
+	"github.com/imcsync/imcsync/internal/ecisim/ecisimtest"
 )
 
 // retrying starts an emulator with one Ready cache and faults, and a client with quick
 // retries.
 func retrying(t *testing.T, faults ecisim.Faults, breaker eci.BreakerPolicy) (*eci.Client, *ecisim.Running) {
 	t.Helper()
-	run, err := ecisim.Start(ecisim.Config{Seed: 1, Faults: &faults}, &ecisim.State{Caches: seedCaches(1, region, ecisim.StatusReady)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { run.Close() })
+	run := ecisimtest.NewServer(t, ecisim.Config{Seed: 1, Faults: &faults}, &ecisim.State{Caches: seedCaches(1, region, ecisim.StatusReady)})
 	c, err := eci.New(eci.Config{Endpoint: run.URL, AccessKeyID: ecisim.DefaultAccessKeyID, AccessKeySecret: ecisim.DefaultAccessKeySecret,
 		Retry: eci.RetryPolicy{MaxAttempts: 4, BackoffBase: time.Millisecond, BackoffMax: 5 * time.Millisecond}, Breaker: breaker})
 	if err != nil {

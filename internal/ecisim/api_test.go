@@ -17,10 +17,11 @@ import (
 	"github.com/alibabacloud-go/tea/tea"
 
 	"github.com/imcsync/imcsync/internal/ecisim"
+	"github.com/imcsync/imcsync/internal/ecisim/ecisimtest"
 )
 
 func TestWrongSecretAndUnknownKey(t *testing.T) {
-	rn, _ := startManual(t, readyCache())
+	rn, _ := ecisimtest.NewManualServer(t, ecisim.Config{}, readyCache())
 	_, err := newClientWith(t, rn, ecisim.DefaultAccessKeyID, "wrong").DescribeImageCaches(&eci.DescribeImageCachesRequest{RegionId: tea.String(region)})
 	msg := wantError(t, err, 400, "SignatureDoesNotMatch")
 	if !strings.Contains(msg, "server string to sign is:ACS3-HMAC-SHA256\n") {
@@ -29,7 +30,7 @@ func TestWrongSecretAndUnknownKey(t *testing.T) {
 	_, err = newClientWith(t, rn, "nobody", "x").DescribeImageCaches(&eci.DescribeImageCachesRequest{RegionId: tea.String(region)})
 	wantError(t, err, 404, "InvalidAccessKeyId.NotFound")
 	// A configured pair works, and the default pair is then refused.
-	rn2 := start(t, ecisim.Config{Keys: map[string]string{"mine": "my-secret"}}, nil)
+	rn2 := ecisimtest.NewServer(t, ecisim.Config{Keys: map[string]string{"mine": "my-secret"}}, nil)
 	if _, err := newClientWith(t, rn2, "mine", "my-secret").DescribeImageCaches(&eci.DescribeImageCachesRequest{RegionId: tea.String(region)}); err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +40,7 @@ func TestWrongSecretAndUnknownKey(t *testing.T) {
 
 // TestDarabonbaRPCSignature covers the SDK's own V1 path (SignatureAlgorithm "v2").
 func TestDarabonbaRPCSignature(t *testing.T) {
-	rn, _ := startManual(t, readyCache())
+	rn, _ := ecisimtest.NewManualServer(t, ecisim.Config{}, readyCache())
 	cfg := openapiConfig(rn, ecisim.DefaultAccessKeyID, ecisim.DefaultAccessKeySecret)
 	cfg.SignatureAlgorithm = tea.String("v2")
 	c, err := eci.NewClient(cfg)
@@ -59,7 +60,7 @@ func TestDarabonbaRPCSignature(t *testing.T) {
 }
 
 func TestResponseKeys(t *testing.T) {
-	rn, _ := startManual(t, readyCache())
+	rn, _ := ecisimtest.NewManualServer(t, ecisim.Config{}, readyCache())
 	c, err := openapi.NewClient(openapiConfig(rn, ecisim.DefaultAccessKeyID, ecisim.DefaultAccessKeySecret))
 	if err != nil {
 		t.Fatal(err)
@@ -125,7 +126,7 @@ func mapsKeys(m map[string]any) func(func(string) bool) {
 }
 
 func TestErrorBodyShape(t *testing.T) {
-	rn, _ := startManual(t, nil)
+	rn, _ := ecisimtest.NewManualServer(t, ecisim.Config{}, nil)
 	resp, err := http.Post(rn.URL+"/?RegionId=cn-hangzhou", "", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -154,7 +155,7 @@ func TestErrorBodyShape(t *testing.T) {
 }
 
 func TestParameterErrors(t *testing.T) {
-	rn, _ := startManual(t, readyCache())
+	rn, _ := ecisimtest.NewManualServer(t, ecisim.Config{}, readyCache())
 	c := newClient(t, rn)
 	_, err := c.CreateImageCache(&eci.CreateImageCacheRequest{RegionId: tea.String(region), ImageCacheName: tea.String("x")})
 	msg := wantError(t, err, 400, "MissingParameter")
@@ -228,7 +229,7 @@ func TestParameterErrors(t *testing.T) {
 }
 
 func TestClientTokenIdempotency(t *testing.T) {
-	rn, clk := startManual(t, nil)
+	rn, clk := ecisimtest.NewManualServer(t, ecisim.Config{}, nil)
 	c := newClient(t, rn)
 	req := &eci.CreateImageCacheRequest{RegionId: tea.String(region), ImageCacheName: tea.String("web"),
 		Image: strs("nginx:1.25"), ClientToken: tea.String("create-web-1")}
@@ -269,7 +270,7 @@ func TestClientTokenIdempotency(t *testing.T) {
 }
 
 func TestDuplicateNamesAreAllowed(t *testing.T) {
-	rn, _ := startManual(t, nil)
+	rn, _ := ecisimtest.NewManualServer(t, ecisim.Config{}, nil)
 	c := newClient(t, rn)
 	a, b := create(t, c, "same", "nginx:1"), create(t, c, "same", "nginx:1")
 	resp, err := c.DescribeImageCaches(&eci.DescribeImageCachesRequest{RegionId: tea.String(region), ImageCacheName: tea.String("same")})
@@ -292,7 +293,7 @@ func TestPagination(t *testing.T) {
 			Images: []string{"nginx:1"}, CreationTime: base.Add(time.Duration(j) * time.Minute)})
 	}
 	st.Caches = append(st.Caches, ecisim.Cache{Region: "cn-beijing", Name: "elsewhere", Images: []string{"nginx:1"}})
-	rn, _ := startManual(t, st)
+	rn, _ := ecisimtest.NewManualServer(t, ecisim.Config{}, st)
 	c := newClient(t, rn)
 
 	var ids []string
@@ -343,7 +344,7 @@ func TestDescribeFilters(t *testing.T) {
 		{Region: region, ID: "imc-b", Name: "b", Images: []string{"nginx:1"}, Tags: map[string]string{"team": "db"}},
 		{Region: region, ID: "imc-c", Name: "c", Images: []string{"nginx"}},
 	}}
-	rn, _ := startManual(t, st)
+	rn, _ := ecisimtest.NewManualServer(t, ecisim.Config{}, st)
 	c := newClient(t, rn)
 	for name, tc := range map[string]struct {
 		req  eci.DescribeImageCachesRequest
@@ -387,7 +388,7 @@ func TestDescribeFilters(t *testing.T) {
 }
 
 func TestFaults(t *testing.T) {
-	rn, _ := startManual(t, readyCache())
+	rn, _ := ecisimtest.NewManualServer(t, ecisim.Config{}, readyCache())
 	c := newClient(t, rn)
 	rn.Server.SetFaults(ecisim.Faults{Actions: map[string]ecisim.Rule{
 		"UpdateImageCache":    {FailFirst: 2},
@@ -421,7 +422,7 @@ func TestFaults(t *testing.T) {
 
 func TestRandomFaultsAreReproducible(t *testing.T) {
 	outcomes := func() []string {
-		rn := start(t, ecisim.Config{Seed: 42, Faults: &ecisim.Faults{Rule: ecisim.Rule{FailRate: 0.3, ThrottleRate: 0.3}}}, nil)
+		rn := ecisimtest.NewServer(t, ecisim.Config{Seed: 42, Faults: &ecisim.Faults{Rule: ecisim.Rule{FailRate: 0.3, ThrottleRate: 0.3}}}, nil)
 		c := newClient(t, rn)
 		var out []string
 		for range 30 {
@@ -446,7 +447,7 @@ func TestRandomFaultsAreReproducible(t *testing.T) {
 }
 
 func TestLatency(t *testing.T) {
-	rn := start(t, ecisim.Config{Faults: &ecisim.Faults{Actions: map[string]ecisim.Rule{
+	rn := ecisimtest.NewServer(t, ecisim.Config{Faults: &ecisim.Faults{Actions: map[string]ecisim.Rule{
 		"DescribeImageCaches": {Latency: ecisim.Duration(2 * time.Second)}}}}, nil)
 	cfg := openapiConfig(rn, ecisim.DefaultAccessKeyID, ecisim.DefaultAccessKeySecret)
 	cfg.ReadTimeout = tea.Int(100) // milliseconds
@@ -468,7 +469,7 @@ func TestLatency(t *testing.T) {
 }
 
 func TestConcurrentClients(t *testing.T) {
-	rn, clk := startManual(t, nil)
+	rn, clk := ecisimtest.NewManualServer(t, ecisim.Config{}, nil)
 	const workers, each = 16, 8
 	var wg sync.WaitGroup
 	errs := make(chan error, workers*each)
@@ -504,7 +505,7 @@ func TestConcurrentClients(t *testing.T) {
 // clients at once while the emulator is slow: the calls are in flight together, and
 // still make one cache, every answer naming it.
 func TestClientTokenConcurrentCreates(t *testing.T) {
-	rn := start(t, ecisim.Config{Faults: &ecisim.Faults{Actions: map[string]ecisim.Rule{
+	rn := ecisimtest.NewServer(t, ecisim.Config{Faults: &ecisim.Faults{Actions: map[string]ecisim.Rule{
 		"CreateImageCache": {Latency: ecisim.Duration(300 * time.Millisecond)}}}}, nil)
 	const clients = 8
 	ids := make([]string, clients)
@@ -538,7 +539,7 @@ func TestClientTokenConcurrentCreates(t *testing.T) {
 // with the same ClientToken (answers no longer lost) gets the first call's ID, and there
 // is one cache.
 func TestLostAnswers(t *testing.T) {
-	rn := start(t, ecisim.Config{Faults: &ecisim.Faults{Rule: ecisim.Rule{LostRate: 1}}}, nil)
+	rn := ecisimtest.NewServer(t, ecisim.Config{Faults: &ecisim.Faults{Rule: ecisim.Rule{LostRate: 1}}}, nil)
 	c := newClient(t, rn)
 	req := &eci.CreateImageCacheRequest{RegionId: tea.String(region), ImageCacheName: tea.String("web"),
 		Image: strs("nginx:1"), ClientToken: tea.String("create-web")}

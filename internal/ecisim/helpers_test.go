@@ -3,7 +3,6 @@ package ecisim_test
 import (
 	"errors"
 	"testing"
-	"time"
 
 	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
 	eci "github.com/alibabacloud-go/eci-20180808/v3/client"
@@ -13,23 +12,6 @@ import (
 )
 
 const region = "cn-hangzhou"
-
-// start runs an emulator for the test and closes it at the end.
-func start(t *testing.T, cfg ecisim.Config, st *ecisim.State) *ecisim.Running {
-	t.Helper()
-	rn, err := ecisim.Start(cfg, st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = rn.Close() })
-	return rn
-}
-
-// startManual runs an emulator on a ManualClock showing the current time.
-func startManual(t *testing.T, st *ecisim.State) (*ecisim.Running, *ecisim.ManualClock) {
-	clk := ecisim.NewManualClock(time.Now())
-	return start(t, ecisim.Config{Clock: clk, Seed: 1}, st), clk
-}
 
 func openapiConfig(rn *ecisim.Running, id, secret string) *openapi.Config {
 	return &openapi.Config{

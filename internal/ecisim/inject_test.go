@@ -8,10 +8,11 @@ import (
 	"github.com/alibabacloud-go/tea/tea"
 
 	"github.com/imcsync/imcsync/internal/ecisim"
+	"github.com/imcsync/imcsync/internal/ecisim/ecisimtest"
 )
 
 func TestInjectedErrors(t *testing.T) {
-	rn, _ := startManual(t, readyCache())
+	rn, _ := ecisimtest.NewManualServer(t, ecisim.Config{}, readyCache())
 	c := newClient(t, rn)
 	update := func() error {
 		_, err := c.UpdateImageCache(&eci.UpdateImageCacheRequest{RegionId: tea.String(region), ImageCacheId: tea.String(webID), ImageCacheSize: tea.Int32(30)})

@@ -11,10 +11,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/imcsync/imcsync/internal/ecisim"
+	"github.com/imcsync/imcsync/internal/ecisim/ecisimtest"
 )
 
 func TestCreateGoesThroughPreparingCreatingReady(t *testing.T) {
-	rn, clk := startManual(t, nil)
+	rn, clk := ecisimtest.NewManualServer(t, ecisim.Config{}, nil)
 	c := newClient(t, rn)
 	resp, err := c.CreateImageCache(&eci.CreateImageCacheRequest{
 		RegionId: tea.String(region), ImageCacheName: tea.String("web"),
@@ -70,7 +71,7 @@ func TestCreateGoesThroughPreparingCreatingReady(t *testing.T) {
 }
 
 func TestCreateFailureEndsFailedWithWarning(t *testing.T) {
-	rn, clk := startManual(t, nil)
+	rn, clk := ecisimtest.NewManualServer(t, ecisim.Config{}, nil)
 	c := newClient(t, rn)
 	id := create(t, c, "bad", "nginx:1.25", "example.com/fail-create:1")
 	clk.Advance(2 * ecisim.DefaultTransition)
@@ -96,7 +97,7 @@ func TestCreateFailureEndsFailedWithWarning(t *testing.T) {
 }
 
 func TestUpdateGoesThroughUpdatingToReady(t *testing.T) {
-	rn, clk := startManual(t, readyCache())
+	rn, clk := ecisimtest.NewManualServer(t, ecisim.Config{}, readyCache())
 	c := newClient(t, rn)
 	req := &eci.UpdateImageCacheRequest{RegionId: tea.String(region), ImageCacheId: tea.String(webID), Image: strs("nginx:1.26", "redis:7")}
 	if _, err := c.UpdateImageCache(req); err != nil {
@@ -127,7 +128,7 @@ func TestUpdateGoesThroughUpdatingToReady(t *testing.T) {
 }
 
 func TestIncorrectStatusWhileCreating(t *testing.T) {
-	rn, clk := startManual(t, nil)
+	rn, clk := ecisimtest.NewManualServer(t, ecisim.Config{}, nil)
 	c := newClient(t, rn)
 	id := create(t, c, "web", "nginx:1.25")
 	for range 2 { // Preparing, then Creating
@@ -144,7 +145,7 @@ func TestIncorrectStatusWhileCreating(t *testing.T) {
 }
 
 func TestUpdateFailureThenRecovery(t *testing.T) {
-	rn, clk := startManual(t, readyCache())
+	rn, clk := ecisimtest.NewManualServer(t, ecisim.Config{}, readyCache())
 	c := newClient(t, rn)
 	if _, err := c.UpdateImageCache(&eci.UpdateImageCacheRequest{RegionId: tea.String(region), ImageCacheId: tea.String(webID),
 		Image: strs("nginx:1.25", "example.com/app:fail-update")}); err != nil {
@@ -170,7 +171,7 @@ func TestUpdateFailureThenRecovery(t *testing.T) {
 }
 
 func TestUpdateWriteOnlyFields(t *testing.T) {
-	rn, clk := startManual(t, readyCache())
+	rn, clk := ecisimtest.NewManualServer(t, ecisim.Config{}, readyCache())
 	c := newClient(t, rn)
 	same := []*eci.UpdateImageCacheRequest{
 		{SecurityGroupId: tea.String("sg-1")},
@@ -220,7 +221,7 @@ func TestUpdateWriteOnlyFields(t *testing.T) {
 }
 
 func TestUpdateAndDeleteUnknownID(t *testing.T) {
-	rn, _ := startManual(t, readyCache())
+	rn, _ := ecisimtest.NewManualServer(t, ecisim.Config{}, readyCache())
 	c := newClient(t, rn)
 	_, err := c.UpdateImageCache(&eci.UpdateImageCacheRequest{RegionId: tea.String(region), ImageCacheId: tea.String("imc-nope"), ImageCacheSize: tea.Int32(30)})
 	wantError(t, err, 404, "InvalidImageCacheId.NotFound")
@@ -230,7 +231,7 @@ func TestUpdateAndDeleteUnknownID(t *testing.T) {
 }
 
 func TestDelete(t *testing.T) {
-	rn, _ := startManual(t, readyCache())
+	rn, _ := ecisimtest.NewManualServer(t, ecisim.Config{}, readyCache())
 	c := newClient(t, rn)
 	req := &eci.DeleteImageCacheRequest{RegionId: tea.String(region), ImageCacheId: tea.String(webID), ClientToken: tea.String("del-1")}
 	resp, err := c.DeleteImageCache(req)
@@ -256,7 +257,7 @@ func TestDelete(t *testing.T) {
 }
 
 func TestCreateStoresEveryParameter(t *testing.T) {
-	rn, _ := startManual(t, nil)
+	rn, _ := ecisimtest.NewManualServer(t, ecisim.Config{}, nil)
 	c := newClient(t, rn)
 	_, err := c.CreateImageCache(&eci.CreateImageCacheRequest{
 		RegionId: tea.String(region), ImageCacheName: tea.String("all"), Image: strs("nginx:1"),

@@ -11,6 +11,7 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 
 	"github.com/imcsync/imcsync/internal/ecisim"
+	"github.com/imcsync/imcsync/internal/ecisim/ecisimtest"
 )
 
 // oldCall sends one RPC request with alibaba-cloud-sdk-go's CommonRequest (HMAC-SHA1).
@@ -46,7 +47,7 @@ func oldCall(t *testing.T, rn *ecisim.Running, secret, method, action string, p 
 func TestOldSDKDescribeAndUpdate(t *testing.T) {
 	for _, method := range []string{requests.GET, requests.POST} {
 		t.Run(method, func(t *testing.T) {
-			rn, clk := startManual(t, readyCache())
+			rn, clk := ecisimtest.NewManualServer(t, ecisim.Config{}, readyCache())
 			body, err := oldCall(t, rn, ecisim.DefaultAccessKeySecret, method, "DescribeImageCaches", map[string]string{"ImageCacheName": "web"})
 			if err != nil {
 				t.Fatal(err)
@@ -81,7 +82,7 @@ func TestOldSDKDescribeAndUpdate(t *testing.T) {
 }
 
 func TestOldSDKWrongSecret(t *testing.T) {
-	rn, _ := startManual(t, nil)
+	rn, _ := ecisimtest.NewManualServer(t, ecisim.Config{}, nil)
 	_, err := oldCall(t, rn, "wrong", requests.POST, "DescribeImageCaches", map[string]string{"Limit": "5"})
 	var se *sdkerrors.ServerError
 	if !errors.As(err, &se) || se.ErrorCode() != "SignatureDoesNotMatch" {

@@ -15,13 +15,14 @@ import (
 	"github.com/alibabacloud-go/tea/tea"
 
 	"github.com/imcsync/imcsync/internal/ecisim"
+	"github.com/imcsync/imcsync/internal/ecisim/ecisimtest"
 )
 
 // TestQuotaThrottlesBeyondOneSecondsWorth checks the account flow control: a bucket of
 // QPS calls, refilled at QPS per second, per action; beyond it Throttling.User (HTTP
 // 400) and no effect.
 func TestQuotaThrottlesBeyondOneSecondsWorth(t *testing.T) {
-	rn := start(t, ecisim.Config{Seed: 1, Quota: map[string]ecisim.Quota{"DescribeImageCaches": ecisim.QPS(5)}}, readyCache())
+	rn := ecisimtest.NewServer(t, ecisim.Config{Seed: 1, Quota: map[string]ecisim.Quota{"DescribeImageCaches": ecisim.QPS(5)}}, readyCache())
 	c := newClient(t, rn)
 	list := func() error {
 		_, err := c.DescribeImageCaches(&eci.DescribeImageCachesRequest{RegionId: tea.String(region)})
@@ -69,7 +70,7 @@ func TestQuotaWindow(t *testing.T) {
 	if !maps.Equal(quotas, want) {
 		t.Fatalf("parsed %v, want %v", quotas, want)
 	}
-	rn := start(t, ecisim.Config{Seed: 1, Quota: quotas}, nil)
+	rn := ecisimtest.NewServer(t, ecisim.Config{Seed: 1, Quota: quotas}, nil)
 	c := newClient(t, rn)
 	create := func(i int) error {
 		_, err := c.CreateImageCache(&eci.CreateImageCacheRequest{RegionId: tea.String(region), ImageCacheName: tea.String(fmt.Sprintf("c%d", i)),
@@ -123,7 +124,7 @@ func TestDescribePageCostDoesNotGrowWithTheCaches(t *testing.T) {
 				Images: []string{"nginx:1"}, CreationTime: created.Add(time.Duration(i) * time.Millisecond),
 			})
 		}
-		rn := start(t, ecisim.Config{Seed: 1}, st)
+		rn := ecisimtest.NewServer(t, ecisim.Config{Seed: 1}, st)
 		c := newClient(t, rn)
 		req := &eci.DescribeImageCachesRequest{RegionId: tea.String(region), Limit: tea.Int32(100)}
 		first, err := c.DescribeImageCaches(req)

@@ -10,6 +10,7 @@ import (
 	"github.com/alibabacloud-go/tea/tea"
 
 	"github.com/imcsync/imcsync/internal/ecisim"
+	"github.com/imcsync/imcsync/internal/ecisim/ecisimtest"
 )
 
 // A cache's snapshot holds the digests its tags pointed to when it was built. When the
@@ -18,18 +19,13 @@ import (
 // digest.
 func TestTagMoveNeedsANewCache(t *testing.T) {
 	ctx := context.Background()
-	reg, err := ecisim.StartRegistry("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = reg.Close() })
+	reg := ecisimtest.NewRegistry(t)
 	image := reg.Host + "/web:1"
 	first, err := reg.Push(ctx, "web:1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	clk := ecisim.NewManualClock(time.Now())
-	rn := start(t, ecisim.Config{Clock: clk, Seed: 1, Resolve: reg.Resolve}, nil)
+	rn, clk := ecisimtest.NewManualServer(t, ecisim.Config{Resolve: reg.Resolve}, nil)
 	c := newClient(t, rn)
 	create := func() string {
 		resp, err := c.CreateImageCache(&eci.CreateImageCacheRequest{RegionId: tea.String(region),
@@ -70,8 +66,7 @@ func TestTagMoveNeedsANewCache(t *testing.T) {
 
 // ReadyGaps finds the moment a delete-then-create leaves the images without a Ready cache.
 func TestReadyGapsSeesDeleteBeforeCreate(t *testing.T) {
-	clk := ecisim.NewManualClock(time.Now())
-	rn := start(t, ecisim.Config{Clock: clk, Seed: 1}, &ecisim.State{Caches: []ecisim.Cache{{Region: region, Name: "web", Images: []string{"web:1"}}}})
+	rn, clk := ecisimtest.NewManualServer(t, ecisim.Config{}, &ecisim.State{Caches: []ecisim.Cache{{Region: region, Name: "web", Images: []string{"web:1"}}}})
 	c := newClient(t, rn)
 	old := rn.Server.State().Caches[0].ID
 	if _, err := c.DeleteImageCache(&eci.DeleteImageCacheRequest{RegionId: tea.String(region), ImageCacheId: tea.String(old)}); err != nil {
@@ -93,7 +88,7 @@ func TestExpireDateTimeFromState(t *testing.T) {
 	clk := ecisim.NewManualClock(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
 	exp := time.Date(2026, 3, 5, 0, 0, 0, 0, time.UTC)
 	matched := time.Date(2026, 2, 1, 12, 0, 0, 0, time.UTC)
-	rn := start(t, ecisim.Config{Clock: clk, Seed: 1}, &ecisim.State{Caches: []ecisim.Cache{{Region: region, Name: "web",
+	rn := ecisimtest.NewServer(t, ecisim.Config{Clock: clk, Seed: 1}, &ecisim.State{Caches: []ecisim.Cache{{Region: region, Name: "web",
 		Images: []string{"web:1"}, ExpireDateTime: exp, LastMatchedTime: matched}}})
 	c := newClient(t, rn)
 	got := describe(t, c, rn.Server.State().Caches[0].ID)

@@ -13,6 +13,7 @@ import (
 	"github.com/alibabacloud-go/tea/tea"
 
 	"github.com/imcsync/imcsync/internal/ecisim"
+	"github.com/imcsync/imcsync/internal/ecisim/ecisimtest"
 )
 
 func TestExampleState(t *testing.T) {
@@ -80,7 +81,7 @@ func TestParseStateNamesAnImagecachesFile(t *testing.T) {
 func TestStateRoundTrip(t *testing.T) {
 	for _, ext := range []string{"yaml", "json"} {
 		t.Run(ext, func(t *testing.T) {
-			rn, clk := startManual(t, readyCache())
+			rn, clk := ecisimtest.NewManualServer(t, ecisim.Config{}, readyCache())
 			rn.Server.SetFaults(ecisim.Faults{Rule: ecisim.Rule{Latency: ecisim.Duration(time.Millisecond)}, FailUpdateImage: "broken"})
 			c := newClient(t, rn)
 			id := create(t, c, "second", "redis:7")
@@ -103,7 +104,7 @@ func TestStateRoundTrip(t *testing.T) {
 			}
 			// A server started from the saved state carries on: Creating becomes Ready,
 			// and write-only fields still make a no-op update a NoNeedUpdate.
-			rn2 := start(t, ecisim.Config{Clock: clk}, st)
+			rn2 := ecisimtest.NewServer(t, ecisim.Config{Clock: clk}, st)
 			c2 := newClient(t, rn2)
 			if s := status(t, c2, id); s != ecisim.StatusCreating {
 				t.Fatalf("reloaded status %s", s)
@@ -134,7 +135,7 @@ func toJSON(t *testing.T, v any) string {
 
 func TestRequestLog(t *testing.T) {
 	var buf bytes.Buffer
-	rn := start(t, ecisim.Config{Log: &buf, Seed: 7}, readyCache())
+	rn := ecisimtest.NewServer(t, ecisim.Config{Log: &buf, Seed: 7}, readyCache())
 	c := newClient(t, rn)
 	if _, err := c.UpdateImageCache(&eci.UpdateImageCacheRequest{RegionId: tea.String(region), ImageCacheId: tea.String(webID),
 		ImageRegistryCredential: []*eci.UpdateImageCacheRequestImageRegistryCredential{{Server: tea.String("reg.example.com"), Password: tea.String("hunter2")}}}); err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 
 	"github.com/imcsync/imcsync/internal/ecisim"
+	"github.com/imcsync/imcsync/internal/ecisim/ecisimtest"
 )
 
 // twoCaches is a state with a Ready cache (web, tagged team=web) and an Updating one (api).
@@ -39,7 +40,7 @@ func tagsOf(t *testing.T, rn *ecisim.Running, id string) map[string]string {
 }
 
 func TestTagResourcesAddsAndOverwritesInAnyStatus(t *testing.T) {
-	rn, _ := startManual(t, twoCaches())
+	rn, _ := ecisimtest.NewManualServer(t, ecisim.Config{}, twoCaches())
 	c := newClient(t, rn)
 	_, err := c.TagResources(&eci.TagResourcesRequest{
 		RegionId: tea.String(region), ResourceType: tea.String("ImageCache"), ResourceId: strs(webID, apiID),
@@ -63,7 +64,7 @@ func TestTagResourcesAddsAndOverwritesInAnyStatus(t *testing.T) {
 }
 
 func TestUntagResourcesRemovesKeysOrAll(t *testing.T) {
-	rn, _ := startManual(t, twoCaches())
+	rn, _ := ecisimtest.NewManualServer(t, ecisim.Config{}, twoCaches())
 	c := newClient(t, rn)
 	_, err := c.UntagResources(&eci.UntagResourcesRequest{
 		RegionId: tea.String(region), ResourceType: tea.String("ImageCache"), ResourceId: strs(webID, apiID),
@@ -93,7 +94,7 @@ func TestUntagResourcesRemovesKeysOrAll(t *testing.T) {
 }
 
 func TestTagActionErrors(t *testing.T) {
-	rn, _ := startManual(t, twoCaches())
+	rn, _ := ecisimtest.NewManualServer(t, ecisim.Config{}, twoCaches())
 	c := newClient(t, rn)
 	tag := func(k, v string) *eci.TagResourcesRequestTag {
 		return &eci.TagResourcesRequestTag{Key: tea.String(k), Value: tea.String(v)}
@@ -145,7 +146,7 @@ func TestTagActionErrors(t *testing.T) {
 }
 
 func TestTagActionsClientToken(t *testing.T) {
-	rn, _ := startManual(t, twoCaches())
+	rn, _ := ecisimtest.NewManualServer(t, ecisim.Config{}, twoCaches())
 	c := newClient(t, rn)
 	req := &eci.UntagResourcesRequest{RegionId: tea.String(region), ResourceType: tea.String("ImageCache"), ResourceId: strs(webID), TagKey: strs("team"), ClientToken: tea.String("tok-1")}
 	if _, err := c.UntagResources(req); err != nil {
@@ -168,7 +169,7 @@ func TestTagActionsClientToken(t *testing.T) {
 }
 
 func TestListTagResources(t *testing.T) {
-	rn, _ := startManual(t, twoCaches())
+	rn, _ := ecisimtest.NewManualServer(t, ecisim.Config{}, twoCaches())
 	c := newClient(t, rn)
 	list := func(req *eci.ListTagResourcesRequest) ([]string, string) {
 		t.Helper()
@@ -212,7 +213,7 @@ func TestUpdateTagsMergeMode(t *testing.T) {
 		t.Run("mode "+mode, func(t *testing.T) {
 			st := readyCache()
 			st.Settings.UpdateTags = mode
-			rn, _ := startManual(t, st)
+			rn, _ := ecisimtest.NewManualServer(t, ecisim.Config{}, st)
 			_, err := newClient(t, rn).UpdateImageCache(&eci.UpdateImageCacheRequest{RegionId: tea.String(region), ImageCacheId: tea.String(webID),
 				Tag: []*eci.UpdateImageCacheRequestTag{{Key: tea.String("env"), Value: tea.String("prod")}}})
 			if err != nil {
@@ -225,7 +226,7 @@ func TestUpdateTagsMergeMode(t *testing.T) {
 	}
 	// In merge mode, sending tags the cache already has is no change.
 	st := readyCache()
-	rn := start(t, ecisim.Config{Clock: ecisim.NewManualClock(time.Now()), UpdateTags: ecisim.UpdateTagsMerge}, st)
+	rn := ecisimtest.NewServer(t, ecisim.Config{Clock: ecisim.NewManualClock(time.Now()), UpdateTags: ecisim.UpdateTagsMerge}, st)
 	_, err := newClient(t, rn).UpdateImageCache(&eci.UpdateImageCacheRequest{RegionId: tea.String(region), ImageCacheId: tea.String(webID),
 		Tag: []*eci.UpdateImageCacheRequestTag{{Key: tea.String("team"), Value: tea.String("web")}}})
 	wantError(t, err, 400, "NoNeedUpdate")
@@ -241,7 +242,7 @@ func TestUpdateTagsMergeMode(t *testing.T) {
 func TestOldSDKTagActions(t *testing.T) {
 	for _, method := range []string{requests.GET, requests.POST} {
 		t.Run(method, func(t *testing.T) {
-			rn, _ := startManual(t, twoCaches())
+			rn, _ := ecisimtest.NewManualServer(t, ecisim.Config{}, twoCaches())
 			_, err := oldCall(t, rn, ecisim.DefaultAccessKeySecret, method, "TagResources", map[string]string{
 				"ResourceType": "ImageCache", "ResourceId.1": webID, "ResourceId.2": apiID, "Tag.1.Key": "env", "Tag.1.Value": "a b*~",
 			})

@@ -12,6 +12,7 @@ import (
 	"github.com/imcsync/imcsync/applier"
 	"github.com/imcsync/imcsync/internal/cloud"
 	"github.com/imcsync/imcsync/internal/ecisim"
+	"github.com/imcsync/imcsync/internal/ecisim/ecisimtest"
 	"github.com/imcsync/imcsync/internal/engine"
 	"github.com/imcsync/imcsync/planner"
 )
@@ -121,11 +122,7 @@ func connectSim(t *testing.T, state string) *engine.Connection {
 // startSim starts an emulator of cfg and st, and connects to it with the real client.
 func startSim(t *testing.T, cfg ecisim.Config, st *ecisim.State) (*ecisim.Running, *engine.Connection) {
 	t.Helper()
-	sim, err := ecisim.Start(cfg, st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sim.Close() })
+	sim := ecisimtest.NewServer(t, cfg, st)
 	conn, err := engine.Connect(engine.Config{Endpoint: sim.URL, AccessKeyID: ecisim.DefaultAccessKeyID, AccessKeySecret: ecisim.DefaultAccessKeySecret})
 	if err != nil {
 		t.Fatal(err)

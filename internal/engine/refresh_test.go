@@ -24,6 +24,7 @@ import (
 	"github.com/imcsync/imcsync/internal/cloud"
 	"github.com/imcsync/imcsync/internal/digests"
 	"github.com/imcsync/imcsync/internal/ecisim"
+	"github.com/imcsync/imcsync/internal/ecisim/ecisimtest"
 	"github.com/imcsync/imcsync/internal/engine"
 	"github.com/imcsync/imcsync/spec"
 )
@@ -50,7 +51,7 @@ func TestParseRefresh(t *testing.T) {
 // is clean. --refresh=off sends no registry request and sees nothing; a cache with
 // refresh: never is left alone.
 func TestRefreshRebuildsMovedTag(t *testing.T) {
-	reg := startRegistry(t)
+	reg := ecisimtest.NewRegistry(t)
 	first := push(t, reg, "web:1")
 	sim, conn := startSim(t, ecisim.Config{Resolve: reg.Resolve}, parseState(t, "settings: {transition: 20ms}\ncaches: []\n"))
 	ref := reg.Host + "/web:1"
@@ -126,7 +127,7 @@ imageCaches:
 // counting its tags with --refresh=auto, and the plan goes on; with strict it is an
 // error and nothing is planned.
 func TestRefreshRegistryDown(t *testing.T) {
-	reg := startRegistry(t)
+	reg := ecisimtest.NewRegistry(t)
 	host := reg.Host
 	if err := reg.Close(); err != nil {
 		t.Fatal(err)
@@ -166,7 +167,7 @@ imageCaches:
 // TestRefreshUnknownTag: a tag the registry does not have is a warning about that image
 // alone (the others are resolved) with auto, an error with strict.
 func TestRefreshUnknownTag(t *testing.T) {
-	reg := startRegistry(t)
+	reg := ecisimtest.NewRegistry(t)
 	web := push(t, reg, "web:1")
 	f := loadFile(t, fmt.Sprintf("apiVersion: imcsync/v1\nregion: cn-hangzhou\nimageCaches:\n  - {name: web, images: [%[1]s/web:1, %[1]s/web:2], securityGroupId: sg-1, vSwitchId: vsw-1}\n", reg.Host))
 	p, err := engine.Plan(context.Background(), f, emptySaved(t), engine.PlanOptions{Refresh: engine.RefreshAuto, Registry: hermetic()})
@@ -264,9 +265,9 @@ func (k staticKeychain) Resolve(r authn.Resource) (authn.Authenticator, error) {
 // TestRefreshOnlyCoveredCaches: only the caches the plan covers are resolved: a region
 // or target filter, and refresh: never, keep a dead registry out of a strict plan.
 func TestRefreshOnlyCoveredCaches(t *testing.T) {
-	reg := startRegistry(t)
+	reg := ecisimtest.NewRegistry(t)
 	push(t, reg, "web:1")
-	dead := startRegistry(t)
+	dead := ecisimtest.NewRegistry(t)
 	if err := dead.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -373,16 +374,6 @@ func basicAuth(user, password string, next http.Handler) http.Handler {
 // hermetic is registry options that read no Docker config of the machine.
 func hermetic() digests.Options {
 	return digests.Options{Keychain: authn.NewMultiKeychain(), Attempts: 1, Timeout: 10 * time.Second}
-}
-
-func startRegistry(t *testing.T) *ecisim.Registry {
-	t.Helper()
-	reg, err := ecisim.StartRegistry("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = reg.Close() })
-	return reg
 }
 
 func push(t *testing.T, reg *ecisim.Registry, ref string) string {

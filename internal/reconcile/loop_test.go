@@ -21,6 +21,7 @@ import (
 	"github.com/imcsync/imcsync/applier"
 	"github.com/imcsync/imcsync/internal/eci"
 	"github.com/imcsync/imcsync/internal/ecisim"
+	"github.com/imcsync/imcsync/internal/ecisim/ecisimtest"
 	"github.com/imcsync/imcsync/internal/engine"
 	"github.com/imcsync/imcsync/internal/reconcile"
 )
@@ -51,11 +52,7 @@ func newFixture(t *testing.T, apply bool, yaml string) *fixture {
 	t.Helper()
 	st := &ecisim.State{Caches: []ecisim.Cache{{Region: region, ID: "imc-web", Name: "web", Status: ecisim.StatusReady,
 		Images: []string{"nginx:1.27"}, Size: 20}}}
-	sim, err := ecisim.Start(ecisim.Config{Seed: 1, Transition: 10 * time.Millisecond}, st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sim.Close() })
+	sim := ecisimtest.NewServer(t, ecisim.Config{Seed: 1, Transition: 10 * time.Millisecond}, st)
 	m := reconcile.NewMetrics()
 	client, err := eci.New(eci.Config{Endpoint: sim.URL, AccessKeyID: ecisim.DefaultAccessKeyID, AccessKeySecret: ecisim.DefaultAccessKeySecret,
 		Retry: eci.RetryPolicy{MaxAttempts: 2, BackoffBase: time.Millisecond, BackoffMax: 2 * time.Millisecond}, Observe: m.Observe})

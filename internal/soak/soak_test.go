@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/imcsync/imcsync/internal/ecisim"
+	"github.com/imcsync/imcsync/internal/ecisim/ecisimtest"
 )
 
 var (
@@ -111,11 +112,7 @@ func TestSoak(t *testing.T) {
 	defer logFile.Close()
 	log := &countingLog{w: logFile, accepted: map[string]int{}}
 	faults := ecisim.Faults{Rule: ecisim.Rule{Latency: ecisim.Duration(2 * time.Millisecond), ThrottleRate: 0.03, FailRate: 0.02, LostRate: 0.02}}
-	sim, err := ecisim.Start(ecisim.Config{Transition: 500 * time.Millisecond, Seed: 18, Log: log, Faults: &faults}, st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sim.Close()
+	sim := ecisimtest.NewServer(t, ecisim.Config{Transition: 500 * time.Millisecond, Seed: 18, Log: log, Faults: &faults}, st)
 	run := func(name string, args ...string) *exec.Cmd {
 		cmd := exec.Command(bin, args...)
 		cmd.Env = append(os.Environ(), "IMCSYNC_ENDPOINT="+sim.URL, "NO_COLOR=1",

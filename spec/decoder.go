@@ -2,7 +2,6 @@ package spec
 
 import (
 	"fmt"
-	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -204,46 +203,27 @@ func (d *decoder) unknownKey(k *yaml.Node, path string, fields []Field) {
 // suggest returns the known key closest to key, comparing without case against the
 // keys and their API parameter names, or "" when none is close.
 func suggest(key string, fields []Field) string {
-	best, bestDist := "", math.MaxInt
+	var cands []string
+	keyOf := map[string]string{}
 	for _, f := range fields {
-		for _, cand := range []string{f.Key, f.Param} {
-			if cand == "" {
-				continue
-			}
-			if dist := levenshtein(strings.ToLower(key), strings.ToLower(cand)); dist < bestDist {
-				best, bestDist = f.Key, dist
+		for _, c := range []string{f.Key, f.Param} {
+			if _, seen := keyOf[c]; c != "" && !seen {
+				cands, keyOf[c] = append(cands, c), f.Key
 			}
 		}
+	}
+	near := Closest(key, cands, 1)
+	if len(near) == 0 {
+		return ""
 	}
 	limit := max(len(key)/4, 2)
 	if len(key) < 4 {
 		limit = 1
 	}
-	if bestDist > limit {
+	if EditDistance(strings.ToLower(key), strings.ToLower(near[0])) > limit {
 		return ""
 	}
-	return best
-}
-
-// levenshtein is the edit distance between a and b, counted in bytes.
-func levenshtein(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return keyOf[near[0]]
 }
 
 var plainKey = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)

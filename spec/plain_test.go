@@ -3,7 +3,6 @@ package spec
 import (
 	"encoding/json"
 	"reflect"
-	"slices"
 	"strings"
 	"testing"
 
@@ -114,17 +113,6 @@ func TestFieldAccessors(t *testing.T) {
 		if _, ok := DigestOfHex(bad); ok {
 			t.Errorf("DigestOfHex(%q) accepted", bad)
 		}
-	}
-}
-
-// TestClosest: the nearest candidates first, ties in their order, without case, each once.
-func TestClosest(t *testing.T) {
-	got := Closest("Web-Frontnd", []string{"batch", "web-backend", "web-frontend", "web-frontend"}, 2)
-	if want := []string{"web-frontend", "web-backend"}; !slices.Equal(got, want) {
-		t.Errorf("Closest = %v, want %v", got, want)
-	}
-	if got := Closest("x", nil, 3); len(got) != 0 {
-		t.Errorf("Closest of nothing = %v", got)
 	}
 }
 

@@ -58,6 +58,33 @@ func TestSchemaKeysMatchLoader(t *testing.T) {
 	}
 }
 
+// TestIgnoreChangesEnum: the ignoreChanges names the schema lists are the compared and
+// write-only fields.
+func TestIgnoreChangesEnum(t *testing.T) {
+	var root map[string]any
+	if err := json.Unmarshal(schema.JSON(), &root); err != nil {
+		t.Fatal(err)
+	}
+	settings := schemaObject(t, schemaObject(t, root["$defs"])["settings"])
+	ignore := schemaProperty(t, root, settings, "ignoreChanges")
+	anyOf := schemaObject(t, ignore["items"])["anyOf"].([]any)
+	var got []string
+	for _, v := range schemaObject(t, anyOf[0])["enum"].([]any) {
+		got = append(got, v.(string))
+	}
+	var want []string
+	for _, f := range CacheFields() {
+		if f.Managed == Compared || f.Managed == WriteOnly {
+			want = append(want, f.Key)
+		}
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("ignoreChanges enum %v, want %v", got, want)
+	}
+}
+
 func schemaObject(t *testing.T, v any) map[string]any {
 	t.Helper()
 	m, ok := v.(map[string]any)

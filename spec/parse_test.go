@@ -147,4 +147,7 @@ func TestSuggest(t *testing.T) {
 			t.Errorf("suggest(%q) = %q, want %q", key, got, want)
 		}
 	}
+	if got := suggest("name", nil); got != "" {
+		t.Errorf("suggest among no keys = %q", got)
+	}
 }
