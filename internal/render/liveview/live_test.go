@@ -165,7 +165,7 @@ func TestPlainViewPrintsEventsNotOutcomes(t *testing.T) {
 	v.Update(applier.Outcome{Region: "r", Name: "a", Result: applier.Updated, Message: "the outcome"})
 	v.Close()
 	want := "[1/3 done] r/a: sending\n" +
-		"[2/3 done] r/a: finished after 0s\n"
+		"[2/3 done] r/a: updated after 0s\n"
 	if b.String() != want {
 		t.Errorf("plain view:\n%s\nwant:\n%s", b.String(), want)
 	}
