@@ -50,12 +50,18 @@ func (r *runner) observeSettling(t *task, v regionView, readEnd time.Time) {
 				"the next apply deletes those imcsync made and keeps one; others are reported", t.change.Name, others)
 		}
 	}
+	if res == Updated && t.change.BookkeepingOnly() {
+		res, msg = Recorded, bookkeepingOnly
+	}
 	var err error
 	if res == Failed {
 		err = errors.New(msg)
 	}
 	r.finish(t, res, msg, err)
 }
+
+// bookkeepingOnly is the message of a Recorded outcome.
+const bookkeepingOnly = "only imcsync's bookkeeping tags were written; no field changed"
 
 // namesakes lists the IDs of the other caches a listing shows under a created cache's
 // name, "" when there are none (or the view is a lookup by ID): a run never ends in

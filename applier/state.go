@@ -157,7 +157,7 @@ func advance(s Stage, e event, result Result) (next Stage, res Result, ok bool) 
 // allows reports whether a cache that ends in stage s may report result r.
 func allows(s Stage, r Result) bool {
 	switch r {
-	case Created, Updated, Replaced:
+	case Created, Updated, Replaced, Recorded:
 		return s.settling()
 	case Sent:
 		return s.reached()

@@ -9,7 +9,7 @@ var allStages = []Stage{StagePending, StageWaiting, StageSending, StageUnsure, S
 
 var allEvents = []event{evWait, evSend, evLost, evTook, evAccepted, evBusy, evRefused, evReplayed, evRetire, evRevert, evEnd, evInterrupt, evTimeout}
 
-var allResults = []Result{Created, Updated, Deleted, Replaced, Unchanged, Blocked, Failed, Stale, Skipped, Sent, InProgress}
+var allResults = []Result{Created, Updated, Deleted, Replaced, Recorded, Unchanged, Blocked, Failed, Stale, Skipped, Sent, InProgress}
 
 // TestAdvanceTable lists every move of the task machine that is not an end: from a
 // stage on an event to the next stage, still in progress. Every pair not listed (and
@@ -138,7 +138,7 @@ func agrees(next Stage, res Result, from Stage) error {
 		return fmt.Errorf("sent from %s, where nothing reached the cache", from)
 	case (res == Skipped || res == Blocked || res == Stale) && from.reached():
 		return fmt.Errorf("%s from %s, where a call may have reached the cache", res, from)
-	case (res == Created || res == Updated || res == Replaced) && !from.settling():
+	case (res == Created || res == Updated || res == Replaced || res == Recorded) && !from.settling():
 		return fmt.Errorf("%s from %s, before every call was accepted", res, from)
 	}
 	return nil
