@@ -7,6 +7,7 @@ import (
 	"github.com/imcsync/imcsync/internal/cloud"
 	"github.com/imcsync/imcsync/internal/ownership"
 	"github.com/imcsync/imcsync/planner"
+	"github.com/imcsync/imcsync/spec"
 )
 
 // step is what to do next for one cache, decided from its change and a fresh read.
@@ -86,6 +87,8 @@ func (d decider) decide(ch planner.Change, live *cloud.Cache, waited bool) step 
 			return step{kind: send, change: ch}
 		case d.replan != nil:
 			return d.replanned(*live)
+		case d.alreadyApplied(ch, *live):
+			return finalStep(Unchanged, alreadyAppliedMessage)
 		}
 		// Another run's ClientToken would not stop a second cache of the same name.
 		return finalStep(Stale, fmt.Sprintf("a cache named %q (%s) exists now, unlike when the plan was made; plan again", ch.Name, live.ID))
@@ -122,6 +125,9 @@ func (d decider) decide(ch planner.Change, live *cloud.Cache, waited bool) step 
 				return d.replanned(*live)
 			}
 			if changed && d.checkFingerprints {
+				if d.alreadyApplied(ch, *live) {
+					return finalStep(Unchanged, alreadyAppliedMessage)
+				}
 				return finalStep(Stale, staleMessage(ch, *live))
 			}
 		}
@@ -136,6 +142,55 @@ func (d decider) decide(ch planner.Change, live *cloud.Cache, waited bool) step 
 		return step{kind: send, change: ch}
 	}
 	return finalStep(Failed, fmt.Sprintf("unknown action %q in the plan", ch.Action))
+}
+
+// alreadyAppliedMessage is the message of a change a saved plan finds made already.
+const alreadyAppliedMessage = "already applied: the cache has what the plan asks for; nothing was sent"
+
+// alreadyApplied reports whether the live cache already is what a create or an update
+// of a saved plan asks for, as when the plan is applied a second time or after an
+// interrupted run: Ready, still the plan's owner's to manage, every field the change
+// sets at its planned value (After) as the API reads it back, and every reserved tag the
+// change writes at its planned value. The write-only fields, which the API never shows,
+// are judged by the record tag (spec.RecordTag) that carries their digests: a change of
+// one always writes it. An updated cache must show nothing else changed since the plan
+// (planner.Change.OnlyThisChanged). A cache found so is unchanged, where its new
+// fingerprint would make it stale; any other difference still is stale.
+func (d decider) alreadyApplied(ch planner.Change, live cloud.Cache) bool {
+	if (ch.Action != planner.Update && ch.Action != planner.Create) || len(ch.Fields)+len(ch.Bookkeeping) == 0 || live.Status != cloud.Ready ||
+		ownership.Of(d.owner, live.Tags).CanManage() != nil {
+		return false
+	}
+	records := false
+	for _, b := range ch.Bookkeeping {
+		have, ok := live.Tags[b.Tag]
+		if (b.After == nil) == ok || (b.After != nil && have != *b.After) {
+			return false
+		}
+		records = records || b.Tag == spec.RecordTag
+	}
+	for _, fc := range ch.Fields {
+		if !fieldShows(fc, live) && !(fc.WriteOnly && records) {
+			return false
+		}
+	}
+	// An update's cache must not have moved in a field the change does not set.
+	return ch.Action == planner.Create || ch.OnlyThisChanged(live)
+}
+
+// fieldShows reports whether the live cache shows the field change's planned value.
+func fieldShows(fc planner.FieldChange, live cloud.Cache) bool {
+	if fc.Field == "tags" {
+		user := map[string]any{}
+		for k, v := range live.Tags {
+			if !strings.HasPrefix(k, spec.ReservedTagPrefix) {
+				user[k] = v
+			}
+		}
+		return spec.Equal(user, fc.After)
+	}
+	f, ok := spec.FieldByKey(fc.Field)
+	return ok && f.ReadBack() && spec.Equal(f.Live(&live), fc.After)
 }
 
 // replanned decides with the change the file wants for the cache as it is now.
