@@ -7,18 +7,20 @@ import (
 	"github.com/imcsync/imcsync/planner"
 )
 
-// Stage is where one cache stands during Apply. A cache starts StagePending and ends StageDone;
-// advance, one pure function, holds every move between stages, and the Result its
-// outcome reports is what advance returned for the stage it is in: InProgress until
-// StageDone, and a final result that the stage allows (Sent only once a call may have
-// reached the cache, Skipped or Blocked only while none did).
+// Stage is where one cache stands during Apply. A cache starts StagePending and ends
+// StageDone; advance, one pure function, holds every move between stages, and the
+// Result its outcome reports is what advance returned for the stage it is in:
+// InProgress until StageDone, and a final result that the stage allows (Sent only once
+// a call may have reached the cache, Skipped or Blocked only while none did).
 //
-//	Pending ─wait─▶ StageWaiting ─send─▶ StageSending ─lost─▶ StageUnsure
-//	   └──────────────send─────────────▲   └──took──▶ StagePartial
-//	StageSending, StageUnsure, StagePartial ─accepted─▶ StageAccepted ─busy─▶ StageMoving
-//	StageAccepted, StageMoving ─retire─▶ StageRetiring   (a rebuild deletes the old cache)
-//	StageAccepted, StageMoving ─revert─▶ StageReverting  (a rebuild's new cache failed)
-//	any stage but StageDone ─end, interrupt, timeout─▶ StageDone
+//	pending ──wait──▶ waiting ──send──▶ sending ──lost──▶ unsure
+//	pending ──send──▶ sending           sending, unsure ──took──▶ partial
+//	sending, unsure, partial ──accepted──▶ accepted ──busy──▶ moving
+//	sending, unsure, partial ──refused──▶ waiting   (IncorrectStatus: decide again)
+//	accepted, moving ──replayed──▶ pending          (a create answered with a gone cache)
+//	accepted, moving ──retire──▶ retiring           (a rebuild deletes the old cache)
+//	accepted, moving ──revert──▶ reverting          (a rebuild's new cache failed)
+//	any stage but done ──end, interrupt, timeout──▶ done
 type Stage int
 
 // The stages of a cache, in the order a cache usually passes them.
@@ -37,6 +39,7 @@ const (
 
 var stageNames = [...]string{"pending", "waiting", "sending", "unsure", "partial", "accepted", "moving", "retiring", "reverting", "done"}
 
+// String names the stage: "pending", "waiting", …
 func (s Stage) String() string {
 	if s < 0 || int(s) >= len(stageNames) {
 		return fmt.Sprintf("Stage(%d)", int(s))
@@ -69,7 +72,7 @@ const (
 	evReplayed               // an accepted create named a cache that never showed: create it again
 	evRetire                 // a rebuild's old cache is being deleted
 	evRevert                 // a rebuild's new cache failed and is being deleted
-	evEnd                    // the result is known (event.result)
+	evEnd                    // the result is known (advance's result)
 	evInterrupt              // the run was interrupted (ctx ended)
 	evTimeout                // Options.Timeout passed
 )
