@@ -128,7 +128,9 @@ func (d decider) decide(ch planner.Change, live *cloud.Cache, waited bool) step 
 				if d.alreadyApplied(ch, *live) {
 					return finalStep(Unchanged, alreadyAppliedMessage)
 				}
-				return finalStep(Stale, staleMessage(ch, *live))
+				if !partlyApplied(ch, *live) {
+					return finalStep(Stale, staleMessage(ch, *live))
+				}
 			}
 		}
 		if live.Status == cloud.Failed {
@@ -163,14 +165,13 @@ func (d decider) alreadyApplied(ch planner.Change, live cloud.Cache) bool {
 	}
 	records := false
 	for _, b := range ch.Bookkeeping {
-		have, ok := live.Tags[b.Tag]
-		if (b.After == nil) == ok || (b.After != nil && have != *b.After) {
+		if !tagIs(live, b.Tag, b.After) {
 			return false
 		}
 		records = records || b.Tag == spec.RecordTag
 	}
 	for _, fc := range ch.Fields {
-		if !fieldShows(fc, live) && !(fc.WriteOnly && records) {
+		if !fieldIs(live, fc.Field, fc.After) && !(fc.WriteOnly && records) {
 			return false
 		}
 	}
@@ -178,19 +179,61 @@ func (d decider) alreadyApplied(ch planner.Change, live cloud.Cache) bool {
 	return ch.Action == planner.Create || ch.OnlyThisChanged(live)
 }
 
-// fieldShows reports whether the live cache shows the field change's planned value.
-func fieldShows(fc planner.FieldChange, live cloud.Cache) bool {
-	if fc.Field == "tags" {
+// partlyApplied reports whether an update of a saved plan was begun on the live cache
+// and not finished, as by a run interrupted between the update and its tag calls:
+// every field and reserved tag the change sets is at its planned value or still at the
+// one the plan was made against, some still at the latter, and nothing else changed
+// (planner.Change.OnlyThisChanged). Such a change is sent as planned, to finish it, not
+// refused as stale.
+func partlyApplied(ch planner.Change, live cloud.Cache) bool {
+	if ch.Action != planner.Update || !ch.OnlyThisChanged(live) {
+		return false
+	}
+	rest := false // something is still to be done
+	for _, b := range ch.Bookkeeping {
+		switch {
+		case tagIs(live, b.Tag, b.After):
+		case tagIs(live, b.Tag, b.Before):
+			rest = true
+		default:
+			return false
+		}
+	}
+	for _, fc := range ch.Fields {
+		switch {
+		case fc.WriteOnly, fieldIs(live, fc.Field, fc.After):
+		case fieldIs(live, fc.Field, fc.Before):
+			rest = true
+		default:
+			return false
+		}
+	}
+	return rest
+}
+
+// tagIs reports whether the live cache's tag key has the value want (nil: absent).
+func tagIs(live cloud.Cache, key string, want *string) bool {
+	have, ok := live.Tags[key]
+	if want == nil {
+		return !ok
+	}
+	return ok && have == *want
+}
+
+// fieldIs reports whether the live cache shows value want for the field key, as the
+// API reads it back ("tags": the user tags, imcsync's reserved ones apart).
+func fieldIs(live cloud.Cache, key string, want any) bool {
+	if key == "tags" {
 		user := map[string]any{}
 		for k, v := range live.Tags {
 			if !strings.HasPrefix(k, spec.ReservedTagPrefix) {
 				user[k] = v
 			}
 		}
-		return spec.Equal(user, fc.After)
+		return spec.Equal(user, want)
 	}
-	f, ok := spec.FieldByKey(fc.Field)
-	return ok && f.ReadBack() && spec.Equal(f.Live(&live), fc.After)
+	f, ok := spec.FieldByKey(key)
+	return ok && f.ReadBack() && spec.Equal(f.Live(&live), want)
 }
 
 // replanned decides with the change the file wants for the cache as it is now.

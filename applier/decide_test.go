@@ -59,6 +59,10 @@ func TestDecide(t *testing.T) {
 		{"changed to what the plan asks, record differs: stale", decider{checkFingerprints: true}, resize, with(*resized, func(c *cloud.Cache) { c.Tags = map[string]string{spec.RecordTag: "v2;rd=y"} }), false, final, Stale},
 		{"changed to what the plan asks, owned by another: stale", decider{owner: "team", checkFingerprints: true}, resize, with(*resized, func(c *cloud.Cache) { c.Tags = map[string]string{spec.RecordTag: applied, spec.OwnerTag: "other"} }), false, final, Stale},
 		{"changed to what the plan asks, UpdateFailed: stale", decider{checkFingerprints: true}, resize, with(*resized, func(c *cloud.Cache) { c.Status = cloud.UpdateFailed }), false, final, Stale},
+		{"changed partly to what the plan asks (record not written yet): send the rest", decider{checkFingerprints: true}, resize, with(*resized, func(c *cloud.Cache) { c.Tags = nil }), false, send, ""},
+		{"changed partly, record elsewhere: stale", decider{checkFingerprints: true}, resize, with(*resized, func(c *cloud.Cache) { c.Tags = map[string]string{spec.RecordTag: "v2;rd=y"} }), false, final, Stale},
+		{"changed partly and elsewhere: stale", decider{checkFingerprints: true}, resize, with(*resized, func(c *cloud.Cache) { c.Tags, c.Images = nil, []string{"other:1"} }), false, final, Stale},
+		{"changed to a third value: stale", decider{checkFingerprints: true}, resize, with(ready, func(c *cloud.Cache) { c.Size = 60 }), false, final, Stale},
 		{"create, the name holds what the plan asks: already applied", decider{checkFingerprints: true}, create, &ready, false, final, Unchanged},
 		{"create, the name holds other content: stale", decider{checkFingerprints: true}, create, with(ready, func(c *cloud.Cache) { c.Size = 30 }), false, final, Stale},
 	}
