@@ -304,12 +304,13 @@ func TestRerunOfTheSamePlanHasNoSecondEffect(t *testing.T) {
 		t.Errorf("%d Updating events, want one effect", n)
 	}
 
-	// A saved plan checks fingerprints: its cache has changed (by the first run).
+	// A saved plan checks fingerprints: its cache has changed, by the first run, to what
+	// the plan asks for: it is already applied, and nothing is sent.
 	opts := e.opts()
 	opts.CheckFingerprints = true
 	third := applier.Apply(context.Background(), plan, e.client, opts)
-	if third[0].Result != applier.Stale || len(e.requests("UpdateImageCache")) != 2 {
-		t.Errorf("third run: %s with %d calls in all, want stale and no new call", third[0].Result, len(e.requests("UpdateImageCache")))
+	if third[0].Result != applier.Unchanged || !strings.HasPrefix(third[0].Message, "already applied") || len(e.requests("UpdateImageCache")) != 2 {
+		t.Errorf("third run: %s (%s) with %d calls in all, want already applied and no new call", third[0].Result, third[0].Message, len(e.requests("UpdateImageCache")))
 	}
 }
 
@@ -476,5 +477,36 @@ func TestInterruptWhileRetrying(t *testing.T) {
 				t.Fatalf("outcome %+v, want %s after at least one try", out, tt.want)
 			}
 		})
+	}
+}
+
+// TestSavedPlanFinishesAnUpdateBegunBefore: a saved plan's update whose first run
+// changed the size but not the tags (its tag call failed) is not stale the next time:
+// the cache moved only toward the plan, so the change is sent again and finished; a
+// third run finds it already applied.
+func TestSavedPlanFinishesAnUpdateBegunBefore(t *testing.T) {
+	e := newEnv(t, nil, simCache("imc-web", "web", 20, "nginx:1"))
+	d := declared("web", 40, "nginx:1")
+	d.Tags = map[string]string{"team": "web"}
+	plan := e.plan(file("", d), planner.Options{})
+	opts := e.opts()
+	opts.CheckFingerprints = true
+
+	e.sim.Server.SetFaults(ecisim.Faults{Actions: map[string]ecisim.Rule{"TagResources": {FailFirst: 1000}}})
+	first := applier.Apply(context.Background(), plan, e.client, opts)
+	if live := e.get("imc-web"); first[0].Result != applier.Failed || live.Size != 40 || live.Tags["team"] != "" {
+		t.Fatalf("first run: %s (%s), size %d, tags %v; want failed with the size changed and no tag", first[0].Result, first[0].Message, live.Size, live.Tags)
+	}
+
+	// The next run (a new process: its client's breaker is closed) with the API well.
+	e.sim.Server.SetFaults(ecisim.Faults{})
+	e.client = e.newClient(nil)
+	second := applier.Apply(context.Background(), plan, e.client, opts)
+	if live := e.get("imc-web"); second[0].Result != applier.Updated || live.Tags["team"] != "web" {
+		t.Fatalf("second run: %s (%s), tags %v; want updated, with the tag", second[0].Result, second[0].Message, live.Tags)
+	}
+	third := applier.Apply(context.Background(), plan, e.client, opts)
+	if third[0].Result != applier.Unchanged || !strings.HasPrefix(third[0].Message, "already applied") {
+		t.Errorf("third run: %s (%s); want already applied", third[0].Result, third[0].Message)
 	}
 }

@@ -5,11 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
-	"sync/atomic"
-	"time"
-
-	"golang.org/x/sync/errgroup"
 
 	"github.com/imcsync/imcsync/internal/cloud"
 	"github.com/imcsync/imcsync/internal/eci"
@@ -17,179 +12,75 @@ import (
 	"github.com/imcsync/imcsync/planner"
 )
 
-// sendAll sends the due calls, at most opts.Parallelism at once. One cache's failure
-// does not stop the others; when ctx ends, calls not yet started are not sent (their
-// tasks stay open and the loop skips them).
-func (r *runner) sendAll(ctx context.Context, due []*task) {
-	var g errgroup.Group
-	g.SetLimit(r.opts.Parallelism)
-	for _, t := range due {
-		if ctx.Err() != nil {
-			break
-		}
-		g.Go(func() error {
-			if ctx.Err() == nil {
-				r.execute(ctx, t)
-			}
-			return nil
-		})
-	}
-	_ = g.Wait() // the goroutines return nil
-	r.sendTags(ctx, due)
-}
+// The two mutating calls that stand in several changes: a create whose answer names
+// the new cache, and a delete guarded by a fresh read of whose the cache is.
 
-// execute sends one task's call (with retries) and records the answer.
-func (r *runner) execute(ctx context.Context, t *task) {
-	req, err := t.change.Request()
-	if err != nil {
-		r.finish(t, Failed, err.Error(), err)
-		return
-	}
-	if err := r.stopped(t.change); err != nil {
-		r.finish(t, Skipped, "not attempted: "+err.Error(), err)
-		return
-	}
-	if !tagsOnly(t.change) { // a tags-only change has no call here: its tag calls follow
-		r.progress(t, Sending, "sending")
-	}
-	ctx = eci.ObserveRetries(ctx, func(rt eci.Retry) {
-		if !errors.Is(rt.Err, eci.ErrThrottled) && !errors.Is(rt.Err, eci.ErrConflict) {
-			t.unknown = true // a 5xx or a lost answer: the try may have taken effect
+// create sends c and records the new cache's ID in the task's outcome ("" until the
+// API answers with one). It returns the number of tries.
+func (r *runner) create(ctx context.Context, t *task, c eci.CreateRequest) (int, error) {
+	t.out.ID = ""
+	return r.call(ctx, func(cx context.Context) error {
+		id, err := r.client.Create(cx, c)
+		if err == nil {
+			t.out.ID = id
 		}
-		r.progress(t, Retrying, retryMessage(rt))
-	})
-	if r.opts.Timeout > 0 {
-		ctx = eci.WaitUntil(ctx, r.waitDeadline())
-	}
-	t.sentAt = r.opts.Now()
-	var attempts int
-	switch t.change.Action {
-	case planner.Update:
-		var u eci.UpdateRequest
-		if u, err = updateRequest(r.opts.RunID, t.change, req, r.opts.Getenv); err == nil && !tagsOnly(t.change) {
-			attempts, err = r.call(ctx, func(c context.Context) error { return r.client.Update(c, u) })
-			t.took = err == nil
-		}
-	case planner.Create:
-		var c eci.CreateRequest
-		if c, err = createRequest(r.decider.owner, t.change, req, t.after, r.opts.Getenv); err == nil {
-			attempts, err = r.call(ctx, func(cx context.Context) error {
-				id, err := r.client.Create(cx, c)
-				if err == nil {
-					t.out.ID = id
-				}
-				return err
-			})
-		}
-	case planner.Delete:
-		attempts, err = r.delete(ctx, t)
-	case planner.Replace:
-		if t.change.Refreshes() {
-			attempts, err = r.createForRebuild(ctx, t, req)
-		} else {
-			attempts, err = r.replace(ctx, t, req)
-		}
-	default:
-		err = fmt.Errorf("cannot apply action %q", t.change.Action)
-	}
-	t.out.Attempts += attempts
-	if t.phase == done {
-		return // delete found a reason not to
-	}
-	if err != nil && t.change.Action != planner.Replace {
-		if why := r.contradicted(ctx, t, req, err); why != "" {
-			r.finish(t, Failed, why, err)
-			return
-		}
-	}
-	if err == nil || errors.Is(err, eci.ErrNoNeedUpdate) {
-		if ok, terr := prepareTags(t, req); terr != nil {
-			err = terr
-		} else if ok {
-			// sendTags answers once the tag calls are made, after this round's other calls.
-			r.progress(t, Queued, "tags next, after this round's other calls")
-			return
-		}
-	}
-	r.answer(t, sent{req: req}, err)
-}
-
-// contradicted reads the cache back after an answer that claims there was nothing to
-// do — NoNeedUpdate to an update, NotFound to a delete — and says how the read-back
-// contradicts it ("" when it agrees, or for any other answer). Such an answer is
-// checked like any change: an update's readable fields must show what was sent, and a
-// deleted cache must no longer be listed. A contradicted NoNeedUpdate writes no record
-// of the write-only fields either (its tag calls are not made).
-func (r *runner) contradicted(ctx context.Context, t *task, req planner.Request, answer error) string {
-	noNeed := t.change.Action == planner.Update && errors.Is(answer, eci.ErrNoNeedUpdate)
-	gone := t.change.Action == planner.Delete && errors.Is(answer, eci.ErrNotFound)
-	if !noNeed && !gone {
-		return ""
-	}
-	var live cloud.Cache
-	n, err := r.call(ctx, func(c context.Context) error {
-		var err error
-		live, err = r.client.Get(c, t.change.Region, t.change.ID)
 		return err
 	})
-	t.out.Attempts += n
-	switch {
-	case gone && err == nil:
-		return fmt.Sprintf("the API answered NotFound to the delete, but the cache is still listed (status %s)", live.Status)
-	case gone && errors.Is(err, eci.ErrNotFound):
-		return ""
-	case noNeed && err == nil:
-		if missing := verify(sent{req: req}, live); len(missing) > 0 {
-			shown := make([]string, len(missing))
-			for i, m := range missing {
-				shown[i] = fmt.Sprintf("%s=%s (sent %s)", m.field, m.shown, m.sent)
-			}
-			return "the API answered NoNeedUpdate, but the cache reads back " + strings.Join(shown, ", ")
-		}
-		return ""
-	case noNeed && errors.Is(err, eci.ErrNotFound):
-		return "the API answered NoNeedUpdate, but the cache is no longer listed"
-	}
-	return fmt.Sprintf("the API's answer (%v) could not be checked: reading the cache back failed: %v", answer, err)
 }
 
-// delete re-reads the cache right before deleting it and deletes it only if the plan's
-// owner still owns it. A refusal finishes the task with the reason.
-func (r *runner) delete(ctx context.Context, t *task) (int, error) {
+// notAllowed is a guarded delete refused by the ownership check: the cache is not
+// deleted, and err says why.
+type notAllowed struct{ err error }
+
+func (n *notAllowed) Error() string { return n.err.Error() }
+func (n *notAllowed) Unwrap() error { return n.err }
+
+// guardedDelete re-reads the cache ch.ID right before deleting it, the one irreversible
+// call, and deletes it only while may (an ownership.Claim check) allows it. It returns
+// the cache as read (zero when the read failed), the number of delete tries, and an
+// error: the read's or the delete's (eci.ErrNotFound when the cache is gone), or a
+// *notAllowed when the check refused.
+func (r *runner) guardedDelete(ctx context.Context, ch planner.Change, may func(ownership.Claim) error) (cloud.Cache, int, error) {
 	var live cloud.Cache
 	_, err := r.call(ctx, func(c context.Context) error {
 		var err error
-		live, err = r.client.Get(c, t.change.Region, t.change.ID)
+		live, err = r.client.Get(c, ch.Region, ch.ID)
 		return err
 	})
 	if err != nil {
-		return 0, err
+		return cloud.Cache{}, 0, err
 	}
-	t.out.Status = live.Status
-	if err := ownership.Of(r.decider.owner, live.Tags).CanPrune(); err != nil {
-		r.finish(t, Skipped, err.Error(), err)
+	if err := may(ownership.Of(r.decider.owner, live.Tags)); err != nil {
+		return live, 0, &notAllowed{err}
+	}
+	n, err := r.deleteOne(ctx, ch)
+	return live, n, err
+}
+
+// deleteOne deletes the cache ch.ID with a ClientToken of its own, and returns the
+// number of tries.
+func (r *runner) deleteOne(ctx context.Context, ch planner.Change) (int, error) {
+	token := clientToken(r.opts.RunID, ch, planner.Delete, planner.Request{})
+	return r.call(ctx, func(c context.Context) error { return r.client.Delete(c, ch.Region, ch.ID, token) })
+}
+
+// delete deletes the task's cache, a prune, while the plan's owner may still prune it.
+// A refusal finishes the task with the reason.
+func (r *runner) delete(ctx context.Context, t *task) (int, error) {
+	live, n, err := r.guardedDelete(ctx, t.change, ownership.Claim.CanPrune)
+	if live.ID != "" {
+		t.out.Status = live.Status
+	}
+	if refused := (*notAllowed)(nil); errors.As(err, &refused) {
+		r.finish(t, Skipped, refused.Error(), refused.err)
 		return 0, nil
 	}
-	token := clientToken(r.opts.RunID, t.change, planner.Delete, planner.Request{})
-	return r.call(ctx, func(c context.Context) error { return r.client.Delete(c, t.change.Region, t.change.ID, token) })
+	return n, err
 }
 
-// apiActions are the API actions that apply each planned action.
-var apiActions = map[planner.Action]string{planner.Create: "CreateImageCache", planner.Update: "UpdateImageCache",
-	planner.Delete: "DeleteImageCache", planner.Replace: "DeleteImageCache"}
-
-// stopped returns the breaker error that stopped the client sending ch's action in its
-// region, if any.
-func (r *runner) stopped(ch planner.Change) error {
-	if v, ok := r.open.Load(ch.Region + "/" + apiActions[ch.Action]); ok {
-		return v.(error)
-	}
-	return nil
-}
-
-// replace re-reads the cache, deletes it unless another owner took it meanwhile, and
-// creates it again: two calls, each with its own ClientToken. A cache already gone is
-// simply created.
+// replace deletes the task's cache unless another owner took it meanwhile, and creates
+// it again: two calls, each with its own ClientToken. A cache already gone is simply
+// created.
 func (r *runner) replace(ctx context.Context, t *task, req planner.Request) (int, error) {
 	// The create follows the cache it replaces: runs replacing the same cache at once
 	// make one new cache, and the original create's answer is never replayed.
@@ -197,172 +88,22 @@ func (r *runner) replace(ctx context.Context, t *task, req planner.Request) (int
 	if err != nil {
 		return 0, err
 	}
-	var live cloud.Cache
-	_, err = r.call(ctx, func(cx context.Context) error {
-		var err error
-		live, err = r.client.Get(cx, t.change.Region, t.change.ID)
-		return err
-	})
-	var attempts int
+	live, attempts, err := r.guardedDelete(ctx, t.change, ownership.Claim.CanManage)
+	var refused *notAllowed
 	switch {
-	case errors.Is(err, eci.ErrNotFound):
-	case err != nil:
-		return 0, err
-	default:
-		if err := ownership.Of(r.decider.owner, live.Tags).CanManage(); err != nil {
-			r.finish(t, Skipped, err.Error(), err)
-			return 0, nil
-		}
-		token := clientToken(r.opts.RunID, t.change, planner.Delete, planner.Request{})
-		attempts, err = r.call(ctx, func(cx context.Context) error { return r.client.Delete(cx, t.change.Region, t.change.ID, token) })
-		if err != nil && !errors.Is(err, eci.ErrNotFound) {
-			return attempts, fmt.Errorf("deleting %s before creating it again: %w", t.change.ID, err)
-		}
-		t.took = err == nil
+	case errors.As(err, &refused):
+		r.finish(t, Skipped, refused.Error(), refused.err)
+		return 0, nil
+	case err == nil:
+		t.move(evTook)
+	case live.ID == "" && !errors.Is(err, eci.ErrNotFound):
+		return 0, err // the read failed
+	case !errors.Is(err, eci.ErrNotFound):
+		return attempts, fmt.Errorf("deleting %s before creating it again: %w", t.change.ID, err)
 	}
-	t.out.ID = ""
-	n, err := r.call(ctx, func(cx context.Context) error {
-		id, err := r.client.Create(cx, c)
-		if err == nil {
-			t.out.ID = id
-		}
-		return err
-	})
+	n, err := r.create(ctx, t, c)
 	if err != nil {
 		err = fmt.Errorf("%s was deleted, but creating it again failed: %w", t.change.ID, err)
 	}
 	return attempts + n, err
-}
-
-// NotWaited is the message of a change the API accepted in a run that does not wait
-// (Options.Wait false): sent, never verified, so never converged.
-const NotWaited = "sent, not verified (--wait=false)"
-
-// idempotentMismatch is the API's answer to a ClientToken sent again with other
-// parameters.
-const idempotentMismatch = "IdempotentParameterMismatch"
-
-// answer records what the API answered to a task's call.
-func (r *runner) answer(t *task, s sent, err error) {
-	var api *eci.APIError
-	var open *eci.CircuitOpenError
-	if errors.As(err, &open) {
-		r.open.LoadOrStore(open.Region+"/"+open.Action, open)
-	}
-	switch {
-	case err == nil:
-		if !r.opts.Wait && t.rebuild == nil { // a rebuild waits: see rebuild.go
-			r.finish(t, Sent, NotWaited, nil)
-			return
-		}
-		t.phase, t.sent, t.busySeen, t.polls = settling, s, false, 0
-		// What was listed before the call says nothing of the cache now: no status until
-		// the next read.
-		t.out.Status, t.out.Progress = "", ""
-		t.acceptedAt = r.opts.Now()
-		r.progress(t, Settling, "accepted; waiting for the cache to settle")
-	case errors.Is(err, eci.ErrNoNeedUpdate):
-		r.finish(t, Unchanged, "the API answered NoNeedUpdate, and the read-back agrees: the cache already has these values", nil)
-	case errors.Is(err, eci.ErrNotFound) && t.change.Action == planner.Delete:
-		r.finish(t, Deleted, "already gone", nil)
-	case errors.Is(err, eci.ErrNotFound):
-		r.finish(t, Failed, vanished, err)
-	case t.change.Action == planner.Create && errors.As(err, &api) && api.Code == idempotentMismatch && t.refused+1 < r.opts.MaxAttempts:
-		// The same cache is being created by another run whose bookkeeping differs (see
-		// createToken): wait for that cache and plan it again, rather than make a second.
-		t.refused++
-		t.phase, t.waited = deciding, true
-		r.progress(t, Waiting, "another run is creating this cache (IdempotentParameterMismatch); waiting for it")
-	case errors.Is(err, eci.ErrIncorrectStatus) && t.refused+1 < r.opts.MaxAttempts:
-		// The cache is busy after all: read it again and wait for it.
-		t.refused++
-		t.phase, t.waited = deciding, true
-		r.progress(t, Waiting, "the API answered IncorrectStatus; reading the cache again")
-	case errors.Is(err, eci.ErrCircuitOpen) && t.out.Attempts == 0:
-		r.finish(t, Skipped, "not attempted: "+err.Error(), err)
-	case errors.Is(err, errInterrupted):
-		r.interrupted(t, err)
-	case errors.Is(err, eci.ErrThrottled) && !t.took && !t.unknown:
-		// Every try was refused by throttling until the run's deadline: nothing was sent.
-		r.finish(t, Skipped, "not sent: the API throttled every try until the run's deadline (--timeout); apply again later ("+err.Error()+")", err)
-	case errors.As(err, &api):
-		r.finish(t, Failed, api.Code+": "+api.Message, err)
-	default:
-		r.finish(t, Failed, err.Error(), err)
-	}
-}
-
-// interrupted ends a task whose calls ctx's end cut short. A call the API accepted, or
-// a try whose answer leaves its effect unknown (a 5xx, a lost answer), makes the cache
-// sent, not verified; a task whose every try was refused without effect (throttling, a
-// conflict), or that sent nothing, is skipped.
-func (r *runner) interrupted(t *task, err error) {
-	switch {
-	case t.took:
-		r.finish(t, Sent, "not verified: the API accepted the call; the run was interrupted before the rest of the change ("+err.Error()+")", nil)
-	case t.out.Attempts == 0:
-		r.finish(t, Skipped, "interrupted before anything was sent", err)
-	case !t.unknown:
-		r.finish(t, Skipped, "interrupted while retrying; the API had refused every try, so nothing was changed ("+err.Error()+")", err)
-	default:
-		r.finish(t, Sent, "not verified: interrupted while the API's answer was lost, so the change may have been made ("+err.Error()+")", nil)
-	}
-}
-
-// call runs fn once; the client paces and retries inside (see eci.RetryPolicy) and never
-// abandons a mutation in flight, so ctx's end only stops new tries. It returns
-// the number of requests fn sent, retries included, and marks an error caused by ctx's
-// end with errInterrupted.
-func (r *runner) call(ctx context.Context, fn func(context.Context) error) (int, error) {
-	if err := ctx.Err(); err != nil {
-		return 0, interrupted(err, nil)
-	}
-	var n atomic.Int64
-	err := fn(eci.CountAttempts(ctx, &n))
-	if err != nil && ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
-		err = interrupted(ctx.Err(), err)
-	}
-	return int(n.Load()), err
-}
-
-// interrupted is the error of a call cut short by ctx, keeping the last answer.
-func interrupted(cause, last error) error {
-	if last == nil {
-		return fmt.Errorf("%w: %w", errInterrupted, cause)
-	}
-	return fmt.Errorf("%w: %w", errInterrupted, last)
-}
-
-// waitDeadline is until when a call may wait out throttling: the end of opts.Timeout,
-// on the wall clock the client paces by.
-func (r *runner) waitDeadline() time.Time {
-	return time.Now().Add(r.start.Add(r.opts.Timeout).Sub(r.opts.Now()))
-}
-
-// retryMessage says why and when a call is tried again, e.g. "retrying after a server
-// error (ServiceUnavailable): attempt 3 of 6 in 1.2s", or, for throttling, which is a
-// wait, "waiting for the API's quota (Throttling.User): 12s so far".
-func retryMessage(rt eci.Retry) string {
-	why := "a network error"
-	var api *eci.APIError
-	switch {
-	case errors.Is(rt.Err, eci.ErrThrottled):
-		code := ""
-		if errors.As(rt.Err, &api) {
-			code = " (" + api.Code + ")"
-		}
-		waited := rt.Waited.Round(time.Second)
-		if rt.Waited < 10*time.Second {
-			waited = rt.Waited.Round(100 * time.Millisecond)
-		}
-		return fmt.Sprintf("waiting for the API's quota%s: %s so far", code, waited)
-	case errors.Is(rt.Err, eci.ErrServer):
-		why = "a server error"
-	case errors.Is(rt.Err, eci.ErrConflict):
-		why = "an operation conflict"
-	}
-	if errors.As(rt.Err, &api) {
-		why += " (" + api.Code + ")"
-	}
-	return fmt.Sprintf("retrying after %s: attempt %d of %d in %s", why, rt.Attempt+1, rt.MaxAttempts, rt.Pause.Round(100*time.Millisecond))
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/imcsync/imcsync/internal/cloud"
 	"github.com/imcsync/imcsync/internal/ownership"
 	"github.com/imcsync/imcsync/planner"
+	"github.com/imcsync/imcsync/spec"
 )
 
 // step is what to do next for one cache, decided from its change and a fresh read.
@@ -86,6 +87,8 @@ func (d decider) decide(ch planner.Change, live *cloud.Cache, waited bool) step 
 			return step{kind: send, change: ch}
 		case d.replan != nil:
 			return d.replanned(*live)
+		case d.alreadyApplied(ch, *live):
+			return finalStep(Unchanged, alreadyAppliedMessage)
 		}
 		// Another run's ClientToken would not stop a second cache of the same name.
 		return finalStep(Stale, fmt.Sprintf("a cache named %q (%s) exists now, unlike when the plan was made; plan again", ch.Name, live.ID))
@@ -122,7 +125,12 @@ func (d decider) decide(ch planner.Change, live *cloud.Cache, waited bool) step 
 				return d.replanned(*live)
 			}
 			if changed && d.checkFingerprints {
-				return finalStep(Stale, staleMessage(ch, *live))
+				if d.alreadyApplied(ch, *live) {
+					return finalStep(Unchanged, alreadyAppliedMessage)
+				}
+				if !partlyApplied(ch, *live) {
+					return finalStep(Stale, staleMessage(ch, *live))
+				}
 			}
 		}
 		if live.Status == cloud.Failed {
@@ -136,6 +144,96 @@ func (d decider) decide(ch planner.Change, live *cloud.Cache, waited bool) step 
 		return step{kind: send, change: ch}
 	}
 	return finalStep(Failed, fmt.Sprintf("unknown action %q in the plan", ch.Action))
+}
+
+// alreadyAppliedMessage is the message of a change a saved plan finds made already.
+const alreadyAppliedMessage = "already applied: the cache has what the plan asks for; nothing was sent"
+
+// alreadyApplied reports whether the live cache already is what a create or an update
+// of a saved plan asks for, as when the plan is applied a second time or after an
+// interrupted run: Ready, still the plan's owner's to manage, every field the change
+// sets at its planned value (After) as the API reads it back, and every reserved tag the
+// change writes at its planned value. The write-only fields, which the API never shows,
+// are judged by the record tag (spec.RecordTag) that carries their digests: a change of
+// one always writes it. An updated cache must show nothing else changed since the plan
+// (planner.Change.OnlyThisChanged). A cache found so is unchanged, where its new
+// fingerprint would make it stale; any other difference still is stale.
+func (d decider) alreadyApplied(ch planner.Change, live cloud.Cache) bool {
+	if (ch.Action != planner.Update && ch.Action != planner.Create) || len(ch.Fields)+len(ch.Bookkeeping) == 0 || live.Status != cloud.Ready ||
+		ownership.Of(d.owner, live.Tags).CanManage() != nil {
+		return false
+	}
+	records := false
+	for _, b := range ch.Bookkeeping {
+		if !tagIs(live, b.Tag, b.After) {
+			return false
+		}
+		records = records || b.Tag == spec.RecordTag
+	}
+	for _, fc := range ch.Fields {
+		if !fieldIs(live, fc.Field, fc.After) && !(fc.WriteOnly && records) {
+			return false
+		}
+	}
+	// An update's cache must not have moved in a field the change does not set.
+	return ch.Action == planner.Create || ch.OnlyThisChanged(live)
+}
+
+// partlyApplied reports whether an update of a saved plan was begun on the live cache
+// and not finished, as by a run interrupted between the update and its tag calls:
+// every field and reserved tag the change sets is at its planned value or still at the
+// one the plan was made against, some still at the latter, and nothing else changed
+// (planner.Change.OnlyThisChanged). Such a change is sent as planned, to finish it, not
+// refused as stale.
+func partlyApplied(ch planner.Change, live cloud.Cache) bool {
+	if ch.Action != planner.Update || !ch.OnlyThisChanged(live) {
+		return false
+	}
+	rest := false // something is still to be done
+	for _, b := range ch.Bookkeeping {
+		switch {
+		case tagIs(live, b.Tag, b.After):
+		case tagIs(live, b.Tag, b.Before):
+			rest = true
+		default:
+			return false
+		}
+	}
+	for _, fc := range ch.Fields {
+		switch {
+		case fc.WriteOnly, fieldIs(live, fc.Field, fc.After):
+		case fieldIs(live, fc.Field, fc.Before):
+			rest = true
+		default:
+			return false
+		}
+	}
+	return rest
+}
+
+// tagIs reports whether the live cache's tag key has the value want (nil: absent).
+func tagIs(live cloud.Cache, key string, want *string) bool {
+	have, ok := live.Tags[key]
+	if want == nil {
+		return !ok
+	}
+	return ok && have == *want
+}
+
+// fieldIs reports whether the live cache shows value want for the field key, as the
+// API reads it back ("tags": the user tags, imcsync's reserved ones apart).
+func fieldIs(live cloud.Cache, key string, want any) bool {
+	if key == "tags" {
+		user := map[string]any{}
+		for k, v := range live.Tags {
+			if !strings.HasPrefix(k, spec.ReservedTagPrefix) {
+				user[k] = v
+			}
+		}
+		return spec.Equal(user, want)
+	}
+	f, ok := spec.FieldByKey(key)
+	return ok && f.ReadBack() && spec.Equal(f.Live(&live), want)
 }
 
 // replanned decides with the change the file wants for the cache as it is now.
@@ -180,68 +278,4 @@ func unhealthyMessage(live cloud.Cache) string {
 		msg += " (last event: " + w + ")"
 	}
 	return msg + fmt.Sprintf("; re-create it with `imcsync apply --replace %s`", live.Name)
-}
-
-// settlePolls is how many reads after an accepted update it takes to believe a settled
-// status the cache was never seen leaving (see settle).
-const settlePolls = 3
-
-// settle judges a cache read after its call was accepted: done reports a final result.
-// live is nil when the cache is not listed; busySeen reports that it was seen Preparing,
-// Creating or Updating since the call, polls how many reads were made since.
-//
-// Right after an accepted update the API may still show the old Ready status for a
-// moment. A settled status is therefore believed only once the cache was seen busy, or
-// it is Ready and shows every sent field it reads back, or settlePolls reads were made.
-func settle(action planner.Action, sent sent, live *cloud.Cache, busySeen bool, polls int) (r Result, msg string, done bool) {
-	switch action {
-	case planner.Delete:
-		if live != nil {
-			return "", "", false
-		}
-		return Deleted, "", true
-	case planner.Create, planner.Replace:
-		done := Created
-		if action == planner.Replace {
-			done = Replaced
-		}
-		switch {
-		case live == nil && polls >= settlePolls:
-			return Failed, "the API accepted the create but does not list the new cache", true
-		case live == nil || !live.Status.Settled():
-			return "", "", false
-		case live.Status == cloud.Ready && len(verify(sent, *live)) > 0:
-			return Failed, mismatchMessage(verify(sent, *live)), true
-		case live.Status == cloud.Ready:
-			return done, "", true
-		}
-		return Failed, eventMessage(*live, "creation failed"), true
-	}
-	switch {
-	case live == nil:
-		return Failed, "the cache disappeared while it was being updated", true
-	case !live.Status.Settled():
-		return "", "", false
-	}
-	missing := verify(sent, *live)
-	if !busySeen && polls < settlePolls && (live.Status != cloud.Ready || len(missing) > 0) {
-		return "", "", false
-	}
-	switch {
-	case live.Status == cloud.Ready && len(missing) == 0:
-		return Updated, "", true
-	case live.Status == cloud.Ready:
-		return Failed, mismatchMessage(missing), true
-	case live.Status == cloud.UpdateFailed:
-		return Failed, eventMessage(*live, "update failed"), true
-	}
-	return Failed, eventMessage(*live, "the cache is "+string(live.Status)), true
-}
-
-// eventMessage is the cache's last warning event, or fallback.
-func eventMessage(live cloud.Cache, fallback string) string {
-	if w := live.LastWarning(); w != "" {
-		return w
-	}
-	return fallback
 }

@@ -19,6 +19,12 @@ func TestDecide(t *testing.T) {
 			return planner.Change{ID: l.ID, Action: a, Reason: "because"}, true
 		}
 	}
+	applied := "v2;rd=x"
+	resize := update
+	resize.Fields = []planner.FieldChange{{Field: "size", Before: int64(20), After: int64(40), Send: true}, {Field: "retentionDays", After: int64(7), WriteOnly: true, Send: true}}
+	resize.Bookkeeping = []planner.Bookkeeping{{Tag: spec.RecordTag, After: &applied}}
+	resized := with(ready, func(c *cloud.Cache) { c.Size, c.Tags = 40, map[string]string{spec.RecordTag: applied} })
+	create := planner.Change{Name: "web", Action: planner.Create, Fields: []planner.FieldChange{{Field: "size", After: int64(20), Send: true}}}
 	tests := []struct {
 		name   string
 		d      decider
@@ -47,6 +53,18 @@ func TestDecide(t *testing.T) {
 		{"delete not owned", decider{owner: "team"}, planner.Change{ID: "imc-1", Action: planner.Delete, Fingerprint: fp}, &ready, false, final, Skipped},
 		{"delete owned", decider{owner: "team"}, planner.Change{ID: "imc-1", Action: planner.Delete}, with(ready, func(c *cloud.Cache) { c.Tags = map[string]string{spec.OwnerTag: "team"} }), false, send, ""},
 		{"noop", decider{}, planner.Change{Action: planner.Noop}, nil, false, final, Unchanged},
+		{"changed to what a saved plan asks: already applied", decider{checkFingerprints: true}, resize, resized, false, final, Unchanged},
+		{"already applied after waiting for it", decider{checkFingerprints: true}, resize, resized, true, final, Unchanged},
+		{"changed to what the plan asks and elsewhere: stale", decider{checkFingerprints: true}, resize, with(*resized, func(c *cloud.Cache) { c.Images = []string{"other:1"} }), false, final, Stale},
+		{"changed to what the plan asks, record differs: stale", decider{checkFingerprints: true}, resize, with(*resized, func(c *cloud.Cache) { c.Tags = map[string]string{spec.RecordTag: "v2;rd=y"} }), false, final, Stale},
+		{"changed to what the plan asks, owned by another: stale", decider{owner: "team", checkFingerprints: true}, resize, with(*resized, func(c *cloud.Cache) { c.Tags = map[string]string{spec.RecordTag: applied, spec.OwnerTag: "other"} }), false, final, Stale},
+		{"changed to what the plan asks, UpdateFailed: stale", decider{checkFingerprints: true}, resize, with(*resized, func(c *cloud.Cache) { c.Status = cloud.UpdateFailed }), false, final, Stale},
+		{"changed partly to what the plan asks (record not written yet): send the rest", decider{checkFingerprints: true}, resize, with(*resized, func(c *cloud.Cache) { c.Tags = nil }), false, send, ""},
+		{"changed partly, record elsewhere: stale", decider{checkFingerprints: true}, resize, with(*resized, func(c *cloud.Cache) { c.Tags = map[string]string{spec.RecordTag: "v2;rd=y"} }), false, final, Stale},
+		{"changed partly and elsewhere: stale", decider{checkFingerprints: true}, resize, with(*resized, func(c *cloud.Cache) { c.Tags, c.Images = nil, []string{"other:1"} }), false, final, Stale},
+		{"changed to a third value: stale", decider{checkFingerprints: true}, resize, with(ready, func(c *cloud.Cache) { c.Size = 60 }), false, final, Stale},
+		{"create, the name holds what the plan asks: already applied", decider{checkFingerprints: true}, create, &ready, false, final, Unchanged},
+		{"create, the name holds other content: stale", decider{checkFingerprints: true}, create, with(ready, func(c *cloud.Cache) { c.Size = 30 }), false, final, Stale},
 	}
 	for _, tt := range tests {
 		s := tt.d.decide(tt.ch, tt.live, tt.waited)

@@ -44,6 +44,13 @@
 // creates; two caches of one name found at any point block the name, with both IDs,
 // until a person keeps one.
 //
+// Each cache moves through the stages of Stage, Pending to Done, by one pure function
+// (advance): its outcome's Result is the one advance gives for the stage it ends in, so
+// a report never says updated for a cache whose call was not accepted, nor sent for one
+// whose calls never reached the API. The files follow the stages: read.go and wait.go
+// (Pending, Waiting), send.go, calls.go and tags.go (Sending to Partial), settle.go and
+// verify.go (Accepted, Moving), rebuild.go (Retiring, Reverting), end.go (Done).
+//
 // Its tags go in a share of the batched tag calls, with no status precondition (tags.go),
 // and every settled cache is checked against what was sent (verify.go).
 // Retryable answers (throttling, 5xx, operation conflict, network errors) are retried by

@@ -16,10 +16,14 @@ type Result string
 
 // The results. Only InProgress is not final: Progress sees it, Apply never returns it.
 const (
-	Created   Result = "created"   // CreateImageCache accepted (and Ready, when waiting)
-	Updated   Result = "updated"   // UpdateImageCache accepted (and Ready, when waiting)
-	Deleted   Result = "deleted"   // DeleteImageCache accepted (and gone, when waiting), or already gone
-	Replaced  Result = "replaced"  // deleted, then created again (and Ready, when waiting)
+	Created  Result = "created"  // CreateImageCache accepted (and Ready, when waiting)
+	Updated  Result = "updated"  // UpdateImageCache accepted (and Ready, when waiting)
+	Deleted  Result = "deleted"  // DeleteImageCache accepted (and gone, when waiting), or already gone
+	Replaced Result = "replaced" // deleted, then created again (and Ready, when waiting)
+	// Recorded: the change wrote imcsync's bookkeeping tags and nothing else
+	// (planner.Change.BookkeepingOnly), as plan counts it apart from updates; the tag
+	// calls were accepted (and the cache shows them, when waiting).
+	Recorded  Result = "recorded"
 	Unchanged Result = "unchanged" // nothing to do: a noop, or the API answered NoNeedUpdate
 	Blocked   Result = "blocked"   // a change is needed but cannot be made now; nothing was sent
 	Failed    Result = "failed"    // a call was refused or failed, or the cache ended Failed/UpdateFailed
@@ -36,7 +40,7 @@ const (
 
 // Converged reports whether the result leaves the cache as the file wants it.
 func (r Result) Converged() bool {
-	return r == Created || r == Updated || r == Deleted || r == Replaced || r == Unchanged
+	return r == Created || r == Updated || r == Deleted || r == Replaced || r == Recorded || r == Unchanged
 }
 
 // Outcome is the report on one cache of the plan.
@@ -106,8 +110,8 @@ func (o Outcome) MarshalJSON() ([]byte, error) {
 	return json.Marshal(j)
 }
 
-// Converged reports whether every outcome is created, updated, deleted, replaced or
-// unchanged:
+// Converged reports whether every outcome is created, updated, deleted, replaced,
+// recorded or unchanged:
 // `apply` exits 0 exactly then.
 func Converged(outcomes []Outcome) bool {
 	for _, o := range outcomes {
@@ -153,6 +157,7 @@ type Summary struct {
 	Deleted   int `json:"deleted"`
 	Replaced  int `json:"replaced"`
 	Unchanged int `json:"unchanged"`
+	Recorded  int `json:"recorded"`
 	Blocked   int `json:"blocked"`
 	Failed    int `json:"failed"`
 	Stale     int `json:"stale"`
@@ -183,6 +188,8 @@ func (s *Summary) counter(r Result) *int {
 		return &s.Replaced
 	case Unchanged:
 		return &s.Unchanged
+	case Recorded:
+		return &s.Recorded
 	case Blocked:
 		return &s.Blocked
 	case Failed:
@@ -201,11 +208,14 @@ func (s *Summary) counter(r Result) *int {
 // all are zero).
 func (s Summary) String() string {
 	var parts []string
-	for _, r := range []Result{Created, Updated, Deleted, Replaced, Unchanged, Sent, Blocked, Failed, Stale, Skipped} {
+	for _, r := range []Result{Created, Updated, Deleted, Replaced, Unchanged, Recorded, Sent, Blocked, Failed, Stale, Skipped} {
 		if n := *s.counter(r); n > 0 {
 			label := string(r)
-			if r == Sent {
+			switch r {
+			case Sent:
 				label = "sent, not verified"
+			case Recorded:
+				label = "bookkeeping recorded"
 			}
 			parts = append(parts, fmt.Sprintf("%d %s", n, label))
 		}

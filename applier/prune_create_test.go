@@ -162,11 +162,12 @@ func TestCreateReachesReady(t *testing.T) {
 		t.Errorf("outcome JSON %s (%v) must not hold the password", b, err)
 	}
 
-	// A re-run of the same plan finds the cache it would create: it is stale, and no
-	// second cache is made (the new run's ClientToken would not stop it).
+	// A re-run of the same plan finds the cache it would create, as the plan asks for
+	// it: already applied, and no second cache is made (the new run's ClientToken would
+	// not stop it).
 	again := applier.Apply(context.Background(), plan, e.client, opts)
-	if again[0].Result != applier.Stale || len(e.live()) != 1 || len(e.requests("CreateImageCache")) != 1 {
-		t.Errorf("re-run: %+v with %d caches, want stale and no second one", again[0], len(e.live()))
+	if again[0].Result != applier.Unchanged || !strings.HasPrefix(again[0].Message, "already applied") || len(e.live()) != 1 || len(e.requests("CreateImageCache")) != 1 {
+		t.Errorf("re-run: %+v with %d caches, want already applied and no second one", again[0], len(e.live()))
 	}
 }
 

@@ -117,7 +117,7 @@ func (r *runner) lookups(region string, tasks []*task) []string {
 	var ids []string
 	for _, t := range tasks {
 		id := t.out.ID
-		if id == "" || (t.phase == deciding && t.change.Action == planner.Create) {
+		if id == "" || (t.stage.deciding() && t.change.Action == planner.Create) {
 			return nil
 		}
 		if !seen[id] {

@@ -20,11 +20,13 @@ import (
 // one kept. A rebuild always waits, whatever Options.Wait says: deleting the old cache
 // before the new one is Ready would leave pods without a cache.
 
-// rebuildState is a rebuilding task's progress (task.rebuild).
+// rebuildState is what a rebuilding task knows besides its stage (task.rebuild): its
+// stage is Retiring once the old cache's delete was accepted, Reverting while the failed
+// new cache is deleted.
 type rebuildState struct {
-	old     string // the cache being replaced, deleted once the new one is Ready
-	retired bool   // the old cache's delete was accepted; waiting for it to go
-	failed  string // the new cache failed: why (it is being deleted)
+	old    string       // the cache being replaced, deleted once the new one is Ready
+	resume *cloud.Cache // the new cache of a rebuild an earlier run began, if any
+	failed string       // why the new cache failed (Reverting)
 }
 
 // createForRebuild creates the new cache of a rebuild. The old one is left alone. Its
@@ -36,19 +38,11 @@ func (r *runner) createForRebuild(ctx context.Context, t *task, req planner.Requ
 	if err != nil {
 		return 0, err
 	}
-	t.rebuild = &rebuildState{old: t.change.ID}
-	if t.resume != nil { // an earlier run created it: wait for it, then delete the old one
-		t.out.ID = t.resume.ID
+	if resume := t.rebuild.resume; resume != nil { // an earlier run created it: wait for it, then delete the old one
+		t.out.ID = resume.ID
 		return 0, nil
 	}
-	t.out.ID = ""
-	n, err := r.call(ctx, func(cx context.Context) error {
-		id, err := r.client.Create(cx, c)
-		if err == nil {
-			t.out.ID = id
-		}
-		return err
-	})
+	n, err := r.create(ctx, t, c)
 	if err != nil {
 		t.out.ID = t.change.ID
 		err = fmt.Errorf("creating the new cache (%s is kept): %w", t.change.ID, err)
@@ -75,14 +69,15 @@ func unfinishedRebuild(named []cloud.Cache, old string) *cloud.Cache {
 // again since): the rebuild is done, but the cache is stale already, and the next plan
 // rebuilds it, so the run is no success. "" otherwise.
 func staleResume(t *task) string {
-	if t.resume == nil {
+	resume := t.rebuild.resume
+	if resume == nil {
 		return ""
 	}
 	for _, b := range t.change.Bookkeeping {
 		if b.Tag != spec.BuiltTag || b.After == nil {
 			continue
 		}
-		if have := t.resume.Tags[spec.BuiltTag]; have != *b.After {
+		if have := resume.Tags[spec.BuiltTag]; have != *b.After {
 			return fmt.Sprintf("finished the rebuild an earlier run began (%s is Ready, %s was deleted), but %s was built from what the tags pointed to then, and they moved again since: apply again to rebuild it",
 				t.out.ID, t.rebuild.old, t.out.ID)
 		}
@@ -95,8 +90,8 @@ func staleResume(t *task) string {
 // create does).
 func (r *runner) observeRebuild(ctx context.Context, t *task, v regionView) bool {
 	rb := t.rebuild
-	switch {
-	case rb.retired:
+	switch t.stage {
+	case StageRetiring:
 		if _, listed := v.byID[rb.old]; listed {
 			r.progress(t, Settling, fmt.Sprintf("%s is Ready; waiting for %s to be deleted", t.out.ID, rb.old))
 			return true
@@ -107,7 +102,7 @@ func (r *runner) observeRebuild(ctx context.Context, t *task, v regionView) bool
 		}
 		r.finish(t, Replaced, fmt.Sprintf("rebuilt: %s is Ready, then %s was deleted", t.out.ID, rb.old), nil)
 		return true
-	case rb.failed != "":
+	case StageReverting:
 		if _, listed := v.byID[t.out.ID]; listed {
 			r.progress(t, Settling, "waiting for the failed new cache to be deleted")
 			return true
@@ -123,7 +118,7 @@ func (r *runner) observeRebuild(ctx context.Context, t *task, v regionView) bool
 	}
 	t.out.Status, t.out.Progress = live.Status, live.Progress
 	sent := t.sent
-	if t.resume != nil {
+	if rb.resume != nil {
 		sent = sent0 // built by an earlier run, from its own plan: not checked against this one
 	}
 	res, msg, done := settle(planner.Create, sent, &live, true, t.polls)
@@ -132,10 +127,12 @@ func (r *runner) observeRebuild(ctx context.Context, t *task, v regionView) bool
 	}
 	if res != Created {
 		rb.failed = fmt.Sprintf("the new cache %s did not become Ready (%s); it is deleted and %s is kept", t.out.ID, msg, rb.old)
+		t.move(evRevert)
 		gone := t.change
 		gone.ID = t.out.ID
-		err := r.deleteOne(ctx, t, gone)
-		if err != nil {
+		n, err := r.deleteOne(ctx, gone)
+		t.out.Attempts += n
+		if err != nil && !errors.Is(err, eci.ErrNotFound) {
 			r.finish(t, Failed, rb.failed+"; deleting it failed: "+err.Error(), err)
 		}
 		return true
@@ -146,7 +143,7 @@ func (r *runner) observeRebuild(ctx context.Context, t *task, v regionView) bool
 		r.finish(t, Failed, msg, errors.New(msg))
 		return true
 	}
-	rb.retired = true
+	t.move(evRetire)
 	r.progress(t, Settling, fmt.Sprintf("%s is Ready; %s is being deleted", t.out.ID, rb.old))
 	return true
 }
@@ -154,31 +151,14 @@ func (r *runner) observeRebuild(ctx context.Context, t *task, v regionView) bool
 // retire deletes the old cache of a rebuild, unless another owner took it meanwhile. A
 // cache already gone is fine.
 func (r *runner) retire(ctx context.Context, t *task, old planner.Change) error {
-	var live cloud.Cache
-	_, err := r.call(ctx, func(c context.Context) error {
-		var err error
-		live, err = r.client.Get(c, old.Region, old.ID)
-		return err
-	})
+	_, n, err := r.guardedDelete(ctx, old, ownership.Claim.CanManage)
+	t.out.Attempts += n
+	var refused *notAllowed
 	switch {
 	case errors.Is(err, eci.ErrNotFound):
 		return nil
-	case err != nil:
-		return err
-	}
-	if err := ownership.Of(r.decider.owner, live.Tags).CanManage(); err != nil {
-		return err
-	}
-	return r.deleteOne(ctx, t, old)
-}
-
-// deleteOne deletes the cache ch.ID with a ClientToken of its own.
-func (r *runner) deleteOne(ctx context.Context, t *task, ch planner.Change) error {
-	token := clientToken(r.opts.RunID, ch, planner.Delete, planner.Request{})
-	n, err := r.call(ctx, func(c context.Context) error { return r.client.Delete(c, ch.Region, ch.ID, token) })
-	t.out.Attempts += n
-	if errors.Is(err, eci.ErrNotFound) {
-		return nil
+	case errors.As(err, &refused):
+		return refused.err
 	}
 	return err
 }

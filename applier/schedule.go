@@ -40,7 +40,7 @@ func (s settleTimes) observe(action planner.Action, sentAt, acceptedAt, readEnd 
 func (s settleTimes) pause(now time.Time, interval time.Duration, tasks []*task) time.Duration {
 	var due time.Time
 	for _, t := range tasks {
-		if t.phase != settling {
+		if !t.stage.settling() {
 			continue
 		}
 		d, ok := s[t.change.Action]

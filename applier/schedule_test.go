@@ -15,9 +15,9 @@ func TestReadWhenTheCachesInFlightShouldBeSettled(t *testing.T) {
 	t0 := time.Unix(1700000000, 0)
 	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
 	update := func(sent, accepted int) *task {
-		return &task{change: planner.Change{Action: planner.Update}, phase: settling, sentAt: at(sent), acceptedAt: at(accepted)}
+		return &task{change: planner.Change{Action: planner.Update}, stage: StageAccepted, sentAt: at(sent), acceptedAt: at(accepted)}
 	}
-	inFlight := []*task{update(500, 550), update(550, 600), {phase: done}}
+	inFlight := []*task{update(500, 550), update(550, 600), {stage: StageDone}}
 	interval := 500 * time.Millisecond
 	s := settleTimes{}
 	if p := s.pause(at(700), interval, inFlight); p != interval {
@@ -42,7 +42,7 @@ func TestReadWhenTheCachesInFlightShouldBeSettled(t *testing.T) {
 	if p := s.pause(at(1300), interval, inFlight); p != interval {
 		t.Errorf("pause after the expected moment = %s, want the back-off %s", p, interval)
 	}
-	create := &task{change: planner.Change{Action: planner.Create}, phase: settling, sentAt: at(600), acceptedAt: at(650)}
+	create := &task{change: planner.Change{Action: planner.Create}, stage: StageAccepted, sentAt: at(600), acceptedAt: at(650)}
 	if p := s.pause(at(700), interval, append(inFlight, create)); p != interval {
 		t.Errorf("pause with a create in flight and no create settled yet = %s, want the back-off", p)
 	}

@@ -94,7 +94,7 @@ func tagBatches(tasks []*task) []*tagBatch {
 func (r *runner) sendTags(ctx context.Context, due []*task) {
 	var pending []*task
 	for _, t := range due {
-		if t.tags != nil && t.phase != done {
+		if t.tags != nil && t.stage != StageDone {
 			pending = append(pending, t)
 		}
 	}

@@ -434,6 +434,11 @@ func Fingerprint(l cloud.Cache) string {
 			content[f.Key] = f.Live(&l)
 		}
 	}
+	return fingerprintOf(content)
+}
+
+// fingerprintOf is the digest of a cache's read-back content, by field key.
+func fingerprintOf(content map[string]any) string {
 	b, err := json.Marshal(content)
 	if err != nil {
 		panic("planner: fingerprint of unencodable value: " + err.Error()) // plain values

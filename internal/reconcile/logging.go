@@ -52,7 +52,7 @@ func (l *Loop) logCycle(ctx context.Context, c Cycle) {
 	}
 	if a := c.Applied; a != (applier.Summary{}) {
 		attrs = append(attrs, slog.Group("applied", "created", a.Created, "updated", a.Updated, "deleted", a.Deleted,
-			"replaced", a.Replaced, "unchanged", a.Unchanged, "blocked", a.Blocked, "failed", a.Failed, "stale", a.Stale, "skipped", a.Skipped, "sent", a.Sent))
+			"replaced", a.Replaced, "unchanged", a.Unchanged, "recorded", a.Recorded, "blocked", a.Blocked, "failed", a.Failed, "stale", a.Stale, "skipped", a.Skipped, "sent", a.Sent))
 	}
 	if c.Err != nil {
 		attrs = append(attrs, slog.String("error", c.Err.Error()))

@@ -165,7 +165,7 @@ func TestPlainViewPrintsEventsNotOutcomes(t *testing.T) {
 	v.Update(applier.Outcome{Region: "r", Name: "a", Result: applier.Updated, Message: "the outcome"})
 	v.Close()
 	want := "[1/3 done] r/a: sending\n" +
-		"[2/3 done] r/a: finished after 0s\n"
+		"[2/3 done] r/a: updated after 0s\n"
 	if b.String() != want {
 		t.Errorf("plain view:\n%s\nwant:\n%s", b.String(), want)
 	}
@@ -342,5 +342,26 @@ func TestLiveViewAt80Columns(t *testing.T) {
 	}
 	if lines == 0 || overall == 0 {
 		t.Fatalf("no cache line or overall line drawn:\n%s", output())
+	}
+}
+
+// TestPlainViewNamesTheOutcome: a cache's last line says what the report says, not
+// "finished": a change a Ctrl-C left unverified is sent, not verified; one interrupted
+// before anything was sent, skipped.
+func TestPlainViewNamesTheOutcome(t *testing.T) {
+	var b bytes.Buffer
+	v := New(&b, Options{Total: 2, Parallelism: 2, SummaryEvery: time.Hour})
+	for _, name := range []string{"a", "b"} {
+		v.Update(applier.Outcome{Region: "r", Name: name, Result: applier.InProgress, Phase: applier.Sending, Message: "sending"})
+	}
+	v.Update(applier.Outcome{Region: "r", Name: "a", Result: applier.Sent})
+	v.Update(applier.Outcome{Region: "r", Name: "b", Result: applier.Skipped})
+	v.Close()
+	want := "[0/2 done] r/a: sending\n" +
+		"[0/2 done] r/b: sending\n" +
+		"[1/2 done] r/a: sent, not verified after 0s\n" +
+		"[2/2 done] r/b: skipped after 0s\n"
+	if b.String() != want {
+		t.Errorf("plain view:\n%s\nwant:\n%s", b.String(), want)
 	}
 }

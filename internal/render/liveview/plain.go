@@ -11,7 +11,7 @@ import (
 
 // plain is the view for a log (CI): at most two lines per cache — when it is first worked
 // on ("[3/14 done] cn-hangzhou/web: sending") and when it is done ("[4/14 done]
-// cn-hangzhou/web: finished after 1m12s") — and, every SummaryEvery while caches are in
+// cn-hangzhou/web: updated after 1m12s", in the words of its outcome's result) — and, every SummaryEvery while caches are in
 // progress, one summary line with the counts, the elapsed time and the ETA. A cache that
 // needed no work gets no line; no line repeats an outcome, which the report prints.
 type plain struct {
@@ -62,7 +62,7 @@ func (p *plain) Update(o applier.Outcome) {
 		delete(p.started, key)
 		delete(p.last, key)
 		p.t.took = append(p.t.took, took)
-		fmt.Fprintf(p.w, "[%d/%d done] %s: finished after %s\n", p.t.done, p.t.total, key, clock(took))
+		fmt.Fprintf(p.w, "[%d/%d done] %s: %s after %s\n", p.t.done, p.t.total, key, resultText(o.Result), clock(took))
 	}
 }
 
@@ -93,4 +93,13 @@ func (p *plain) summarize() {
 func (p *plain) Close() {
 	close(p.stop)
 	p.stopped.Wait()
+}
+
+// resultText is a final result in the report's words: "updated", "sent, not verified",
+// "skipped".
+func resultText(r applier.Result) string {
+	if r == applier.Sent {
+		return "sent, not verified"
+	}
+	return string(r)
 }
