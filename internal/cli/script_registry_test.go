@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strconv"
 	"sync"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -92,6 +94,26 @@ func cmdRegistryRequests(ts *testscript.TestScript, neg bool, args []string) {
 	n := reg.Requests()
 	fmt.Fprintf(ts.Stdout(), "%d requests\n", n-reg.counted)
 	reg.counted = n
+}
+
+// cmdRegistryWait waits (10 s at most) until the script's registry has served N requests
+// since the last registry-requests or registry-wait: a run in the background has
+// looked its tags up, so that a tag pushed after it is seen by later runs only.
+//
+//	registry-wait N
+func cmdRegistryWait(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: registry-wait N")
+	}
+	want, err := strconv.ParseInt(args[0], 10, 64)
+	ts.Check(err)
+	reg := scriptRegistryOf(ts, "registry-wait")
+	for deadline := time.Now().Add(10 * time.Second); reg.Requests()-reg.counted < want; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			ts.Fatalf("registry-wait: %d requests after 10s, want %d", reg.Requests()-reg.counted, want)
+		}
+	}
+	reg.counted = reg.Requests()
 }
 
 // cmdEcisimReady checks the emulator's status history: from the first moment a cache of

@@ -76,6 +76,7 @@ func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []st
 		"registry-push":     cmdRegistryPush,
 		"registry-stop":     cmdRegistryStop,
 		"registry-requests": cmdRegistryRequests,
+		"registry-wait":     cmdRegistryWait,
 		"ecisim-ready":      cmdEcisimReady,
 		"expand":            cmdExpand,
 		// A registry that answers as an attacker's would (script_hostile_test.go).
