@@ -18,8 +18,6 @@ import (
 	"github.com/imcsync/imcsync/planner"
 )
 
-func init() { commands = append(commands, newApplyCmd) }
-
 func newApplyCmd(a *app) *cobra.Command {
 	o := &applyOptions{app: a, opts: applier.DefaultOptions()}
 	cmd := &cobra.Command{

@@ -11,8 +11,6 @@ import (
 	"github.com/imcsync/imcsync/internal/render"
 )
 
-func init() { commands = append(commands, newExportCmd) }
-
 func newExportCmd(a *app) *cobra.Command {
 	return declare(&cobra.Command{
 		Use:   "export",

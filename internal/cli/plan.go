@@ -17,8 +17,6 @@ import (
 	"github.com/imcsync/imcsync/spec"
 )
 
-func init() { commands = append(commands, newPlanCmd) }
-
 // planFlags are the flags plan and apply share.
 type planFlags struct {
 	targets []string

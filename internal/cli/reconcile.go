@@ -17,8 +17,6 @@ import (
 	"github.com/imcsync/imcsync/internal/render"
 )
 
-func init() { commands = append(commands, newReconcileCmd) }
-
 // shutdownGrace bounds how long the HTTP server waits for requests in flight on exit.
 const shutdownGrace = 2 * time.Second
 

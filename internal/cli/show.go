@@ -9,8 +9,6 @@ import (
 	"github.com/imcsync/imcsync/internal/render"
 )
 
-func init() { commands = append(commands, newShowCmd) }
-
 func newShowCmd(a *app) *cobra.Command {
 	o := &showOptions{app: a}
 	cmd := &cobra.Command{

@@ -18,8 +18,6 @@ import (
 	"github.com/imcsync/imcsync/internal/render"
 )
 
-func init() { commands = append(commands, newSimCmd) }
-
 // saveToState is --save's value when given without one: write back to --state.
 const saveToState = "(state)"
 

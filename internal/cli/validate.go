@@ -14,8 +14,6 @@ import (
 	"github.com/imcsync/imcsync/spec"
 )
 
-func init() { commands = append(commands, newValidateCmd) }
-
 func newValidateCmd(a *app) *cobra.Command {
 	cmd := declare(&cobra.Command{
 		Use:   "validate",
