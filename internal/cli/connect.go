@@ -20,10 +20,11 @@ type connection struct {
 }
 
 // connect opens the connection the global flags ask for: the API at --endpoint, or an
-// emulator started here in-process from the --sim state; its calls stay under --rate.
-// observe, when not nil, hears of every request.
-func (a *app) connect(observe func(eci.Attempt)) (*connection, error) {
-	cfg := engine.Config{Endpoint: a.endpoint, Rate: a.rate, Observe: observe}
+// emulator started here in-process from the --sim state; its calls stay under rate
+// (--rate: calls per second, 0 for no ceiling). observe, when not nil, hears of every
+// request.
+func (a *app) connect(rate float64, observe func(eci.Attempt)) (*connection, error) {
+	cfg := engine.Config{Endpoint: a.endpoint, Rate: rate, Observe: observe}
 	var sim *ecisim.Running
 	if a.sim != "" {
 		st, err := ecisim.LoadState(a.sim)
@@ -56,12 +57,13 @@ func (c *connection) Close() {
 // engine makes before reading (flags, selection) come before any connection error.
 type lazyConn struct {
 	a    *app
+	rate float64 // --rate
 	conn *connection
 }
 
 func (l *lazyConn) Live(ctx context.Context, regions []string) ([]cloud.Cache, error) {
 	if l.conn == nil {
-		conn, err := l.a.connect(nil)
+		conn, err := l.a.connect(l.rate, nil)
 		if err != nil {
 			return nil, err
 		}

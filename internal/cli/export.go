@@ -54,7 +54,7 @@ func (o *exportOptions) validate() error {
 
 // run lists the live caches of the regions and prints the file that adopts them.
 func (o *exportOptions) run(ctx context.Context) error {
-	conn, err := o.connect(nil)
+	conn, err := o.connect(0, nil)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/imcsync/imcsync/internal/drift"
 	"github.com/imcsync/imcsync/internal/engine"
+	"github.com/imcsync/imcsync/internal/policy"
 	"github.com/imcsync/imcsync/internal/render"
 	"github.com/imcsync/imcsync/planner"
 	"github.com/imcsync/imcsync/spec"
@@ -29,6 +30,7 @@ type planFlags struct {
 	report      reportFlags
 	expiring    time.Duration // --expiring-within (plan, drift)
 	workloads   []string      // --workloads: more workload sources for coverage
+	policy      []string      // --policy files (plan, apply)
 }
 
 // registerWorkloads adds --workloads to a command that reports coverage.
@@ -44,15 +46,15 @@ func (pf *planFlags) register(cmd *cobra.Command) {
 	registerWorkloads(cmd, &pf.workloads)
 }
 
-// enginePlanOptions are the engine's plan options under the flags; offline says the
-// live caches come from saved output (--live).
-func (a *app) enginePlanOptions(pf planFlags, offline bool) (engine.PlanOptions, error) {
+// enginePlanOptions are the engine's plan options under the flags and the loaded
+// policy (nil for none); offline says the live caches come from saved output (--live).
+func (a *app) enginePlanOptions(pf planFlags, pol *policy.Policy, offline bool) (engine.PlanOptions, error) {
 	refresh, err := a.refreshMode(pf.refresh, offline)
 	if err != nil {
 		return engine.PlanOptions{}, err
 	}
 	o := engine.PlanOptions{Regions: a.regions, Targets: pf.targets, Prune: pf.prune, Replace: pf.replace,
-		LiveTargets: pf.liveTargets, Policy: a.policy, Refresh: refresh, ExpiringWithin: pf.expiring}
+		LiveTargets: pf.liveTargets, Policy: pol, Refresh: refresh, ExpiringWithin: pf.expiring}
 	if err := pf.report.apply(&o); err != nil {
 		return engine.PlanOptions{}, err
 	}
@@ -88,7 +90,7 @@ func newPlanCmd(a *app) *cobra.Command {
 	o.pf.register(cmd)
 	o.mf.register(cmd)
 	cmd.Flags().StringVar(&o.outFile, "out", "", "also write the plan as JSON to `PLANFILE`, for imcsync apply PLANFILE")
-	a.registerPolicy(cmd)
+	registerPolicy(cmd, &o.pf.policy)
 	cmd.Flags().StringVar(&o.live, "live", "", "read saved DescribeImageCaches output (JSON) instead of calling the API")
 	registerReport(cmd, &o.pf.report)
 	durationVar(cmd.Flags(), &o.pf.expiring, "expiring-within", drift.DefaultExpiringWithin, "list the caches that expire within this long")
@@ -154,10 +156,11 @@ func (o *planOptions) run(ctx context.Context) error {
 // plan loads -f and plans it against the live caches: read from liveFile when given,
 // else from the API (or the --sim emulator).
 func (a *app) plan(ctx context.Context, pf planFlags, liveFile string) (*engine.Planned, error) {
-	if err := a.loadPolicy(); err != nil {
+	pol, err := a.loadPolicy(pf.policy)
+	if err != nil {
 		return nil, err
 	}
-	opts, err := a.enginePlanOptions(pf, liveFile != "")
+	opts, err := a.enginePlanOptions(pf, pol, liveFile != "")
 	if err != nil {
 		return nil, err
 	}

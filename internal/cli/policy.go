@@ -19,39 +19,38 @@ import (
 
 // registerPolicy adds --policy to cmd. validate has no plan: it checks the policy file
 // itself and the rules that read only cache.
-func (a *app) registerPolicy(cmd *cobra.Command) {
+func registerPolicy(cmd *cobra.Command, files *[]string) {
 	usage := "check every cache and the plan against the rules of this policy `FILE` (repeatable; see docs/policy.md)"
 	if cmd.Name() == "validate" {
 		usage = "also check this policy `FILE` (repeatable; see docs/policy.md): its keys, severities and expressions, every problem at once as FILE:LINE:COL, then every cache against its rules that read only cache (rules that read change or plan run in plan and apply)"
 	}
-	cmd.Flags().StringArrayVar(&a.policyFiles, "policy", nil, usage)
+	cmd.Flags().StringArrayVar(files, "policy", nil, usage)
 }
 
-// loadPolicy loads the --policy files, before anything else is read or sent. Problems
-// in them are printed like the file's (FILE:LINE:COL lines, or annotations in GitHub
-// Actions).
-func (a *app) loadPolicy() error {
-	if len(a.policyFiles) == 0 {
-		return nil
+// loadPolicy loads the --policy files, before anything else is read or sent; nil
+// without them. Problems in them are printed like the file's (FILE:LINE:COL lines, or
+// annotations in GitHub Actions).
+func (a *app) loadPolicy(files []string) (*policy.Policy, error) {
+	if len(files) == 0 {
+		return nil, nil
 	}
-	p, err := policy.Load(a.policyFiles...)
+	p, err := policy.Load(files...)
 	var problems spec.Errors
 	var pathErr *fs.PathError
 	switch {
 	case err == nil:
-		a.policy = p
-		return nil
+		return p, nil
 	case errors.As(err, &problems):
 		if a.inGitHubActions() {
 			writeAnnotations(a.stderr, "error", problems)
 		} else {
 			fmt.Fprintln(a.stderr, problems.Error())
 		}
-		return errors.New("the policy is invalid: nothing was checked or sent")
+		return nil, errors.New("the policy is invalid: nothing was checked or sent")
 	case errors.As(err, &pathErr) && errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("--policy %s: file not found", pathErr.Path)
+		return nil, fmt.Errorf("--policy %s: file not found", pathErr.Path)
 	}
-	return fmt.Errorf("--policy: %w", err)
+	return nil, fmt.Errorf("--policy: %w", err)
 }
 
 // annotatePolicy writes, in GitHub Actions, each policy result as an annotation on the

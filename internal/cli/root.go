@@ -12,7 +12,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/imcsync/imcsync/internal/policy"
 	"github.com/imcsync/imcsync/internal/render"
 )
 
@@ -60,12 +59,6 @@ type app struct {
 	regions  []string      // --region filter (repeatable)
 	endpoint string        // --endpoint or IMCSYNC_ENDPOINT
 	sim      string        // --sim STATE
-	rate     float64       // apply --rate: a ceiling on calls per second (0: adaptive only)
-
-	policyFiles []string       // --policy (validate, plan, apply, reconcile)
-	policy      *policy.Policy // the --policy files, loaded; nil without them
-	// applyMarkdown shapes apply -o markdown as markdownFlags shape plan's.
-	applyMarkdown markdownFlags
 }
 
 // subcommands are imcsync's commands, all listed here: the file's checks, the plan and

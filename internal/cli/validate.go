@@ -15,6 +15,7 @@ import (
 )
 
 func newValidateCmd(a *app) *cobra.Command {
+	o := &validateOptions{app: a}
 	cmd := declare(&cobra.Command{
 		Use:   "validate",
 		Short: "Check imagecaches.yaml offline",
@@ -30,15 +31,16 @@ func newValidateCmd(a *app) *cobra.Command {
 			"  # Problems as JSON, for an editor or a bot\n" +
 			"  imcsync validate -f imagecaches.yaml -o json",
 		Args: cobra.NoArgs,
-		RunE: runE(&validateOptions{app: a}),
+		RunE: runE(o),
 	}, []string{"file", "output"}, render.Text, render.JSON)
-	a.registerPolicy(cmd)
+	registerPolicy(cmd, &o.policy)
 	return cmd
 }
 
-// validateOptions are `imcsync validate`'s options: the global -f and -o only.
+// validateOptions are `imcsync validate`'s options: the global -f and -o, and --policy.
 type validateOptions struct {
 	*app
+	policy []string // --policy files
 }
 
 func (o *validateOptions) complete(*cobra.Command, []string) error { return nil }
@@ -48,7 +50,8 @@ func (o *validateOptions) validate() error { return nil }
 // run loads -f and prints the verdict: the problems of an invalid file, or a line and
 // the warnings of a valid one.
 func (o *validateOptions) run(context.Context) error {
-	if err := o.loadPolicy(); err != nil {
+	pol, err := o.loadPolicy(o.policy)
+	if err != nil {
 		return err
 	}
 	f, loadErr := o.loadSpec()
@@ -58,8 +61,8 @@ func (o *validateOptions) run(context.Context) error {
 	}
 	v := render.Validation{File: o.fileName(), Problems: problems}
 	if f != nil {
-		if o.policy != nil {
-			results, err := o.policy.CheckFile(f)
+		if pol != nil {
+			results, err := pol.CheckFile(f)
 			if err != nil {
 				return err
 			}
