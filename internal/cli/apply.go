@@ -119,14 +119,15 @@ func (o *applyOptions) validate() error {
 func (o *applyOptions) run(ctx context.Context) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	view := render.NewApplyView(o.format, o.streams(), o.comment(o.mf))
 	if o.planFile != "" {
-		return o.applySaved(ctx)
+		return o.applySaved(ctx, view)
 	}
-	return o.applyFresh(ctx)
+	return o.applyFresh(ctx, view)
 }
 
 // applyFresh plans against the live caches and applies the plan.
-func (o *applyOptions) applyFresh(ctx context.Context) error {
+func (o *applyOptions) applyFresh(ctx context.Context, view *render.ApplyView) error {
 	pol, err := o.loadPolicy(o.pf.policy)
 	if err != nil {
 		return err
@@ -145,7 +146,7 @@ func (o *applyOptions) applyFresh(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := o.refusePolicy(planned.Plan); err != nil {
+	if err := o.refusePolicy(view, planned.Plan); err != nil {
 		return err
 	}
 	run, err := planned.Prepare(o.getenv)
@@ -153,13 +154,13 @@ func (o *applyOptions) applyFresh(ctx context.Context) error {
 		return err
 	}
 	o.annotatePolicy(planned.Plan.Policy)
-	return o.confirmAndApply(ctx, planned.Plan, func(opts applier.Options) engine.Report {
+	return o.confirmAndApply(ctx, view, planned.Plan, func(opts applier.Options) engine.Report {
 		return run.Apply(ctx, conn.conn.Client, opts)
 	})
 }
 
 // applySaved applies a plan file, refusing the changes whose live cache changed since.
-func (o *applyOptions) applySaved(ctx context.Context) error {
+func (o *applyOptions) applySaved(ctx context.Context, view *render.ApplyView) error {
 	plan, err := engine.ReadPlan(o.planFile)
 	if err != nil {
 		return err
@@ -167,7 +168,7 @@ func (o *applyOptions) applySaved(ctx context.Context) error {
 	if err := engine.CheckSavedFor(o.planFile, plan, o.target()); err != nil {
 		return err
 	}
-	if err := o.refusePolicy(plan); err != nil {
+	if err := o.refusePolicy(view, plan); err != nil {
 		return err
 	}
 	run, err := engine.PrepareSaved(plan, o.getenv)
@@ -179,61 +180,44 @@ func (o *applyOptions) applySaved(ctx context.Context) error {
 		return err
 	}
 	defer conn.Close()
-	return o.confirmAndApply(ctx, plan, func(opts applier.Options) engine.Report {
+	return o.confirmAndApply(ctx, view, plan, func(opts applier.Options) engine.Report {
 		return run.Apply(ctx, conn.Client, opts)
 	})
 }
 
 // confirmAndApply shows the plan, asks for confirmation, applies with live progress on
 // stderr and reports.
-func (o *applyOptions) confirmAndApply(ctx context.Context, plan *planner.Plan, apply func(applier.Options) engine.Report) error {
+func (o *applyOptions) confirmAndApply(ctx context.Context, view *render.ApplyView, plan *planner.Plan, apply func(applier.Options) engine.Report) error {
 	a, autoApprove, opts := o.app, o.autoApprove, o.opts
-	if a.format == render.Text { // markdown reports the outcomes only (see writeApplyReport)
-		if err := render.Plan(a.stdout, plan, a.format, a.colorEnabled(a.stdout)); err != nil {
-			return err
-		}
+	if err := view.Plan(plan); err != nil {
+		return err
 	}
 	if !applier.HasWork(plan) {
-		if a.format != render.Text {
-			return o.writeApplyReport(engine.NewReport(nil), plan)
-		}
-		return nil
-	}
-	if !autoApprove && plan.HasChanges() && a.format == render.Markdown {
-		// The markdown report holds no plan: show it where the question is asked.
-		if err := render.Plan(a.stderr, plan, render.Text, a.colorEnabled(a.stderr)); err != nil {
-			return err
-		}
+		return view.NothingToDo(plan)
 	}
 	// Waiting for busy caches sends nothing, and bookkeeping alone is written without asking.
 	if !autoApprove && plan.HasChanges() {
+		if err := view.Asking(plan); err != nil {
+			return err
+		}
 		if err := a.confirm(ctx); err != nil {
 			return err
 		}
 	}
-	view := a.newView(len(plan.Changes), opts.Parallelism)
-	opts.Progress = view.Update
+	progress := a.newView(len(plan.Changes), opts.Parallelism)
+	opts.Progress = progress.Update
 	report := apply(opts)
-	view.Close()
+	progress.Close()
 	if report.Interrupted {
 		fmt.Fprintln(a.stderr, "Interrupted: no new calls were started; calls in flight finished.")
 	}
-	if err := o.writeApplyReport(report, plan); err != nil {
+	if err := view.Report(report, plan); err != nil {
 		return err
 	}
 	if !report.OK() { // an interrupted run is never a success
 		return errReported
 	}
 	return nil
-}
-
-// writeApplyReport writes the report in -o's format: markdown as a comment that fits
-// (or, with --split, its parts), text and JSON as render.Apply writes them.
-func (o *applyOptions) writeApplyReport(report engine.Report, plan *planner.Plan) error {
-	if o.format == render.Markdown {
-		return o.writeMarkdownApply(report, plan, o.mf)
-	}
-	return render.Apply(o.stdout, report, o.format, o.colorEnabled(o.stdout))
 }
 
 // isTerminal reports whether w is a terminal.

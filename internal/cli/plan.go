@@ -116,6 +116,7 @@ func (o *planOptions) validate() error { return o.mf.check(o.given, o.format) }
 
 // run plans, saves the plan with --out, and prints it; changes pending are errChanges.
 func (o *planOptions) run(ctx context.Context) error {
+	view := render.NewPlanView(o.format, o.streams(), o.comment(o.mf))
 	planned, err := o.plan(ctx, o.pf, o.live)
 	if err != nil {
 		return err
@@ -131,12 +132,7 @@ func (o *planOptions) run(ctx context.Context) error {
 			return err
 		}
 	}
-	if o.format == render.Markdown {
-		err = o.writeMarkdownPlan(plan, o.mf)
-	} else {
-		err = render.Plan(o.stdout, plan, o.format, o.colorEnabled(o.stdout))
-	}
-	if err != nil {
+	if err := view.Plan(plan); err != nil {
 		return err
 	}
 	o.annotatePolicy(plan.Policy)
@@ -144,8 +140,8 @@ func (o *planOptions) run(ctx context.Context) error {
 	if broken != nil {
 		return broken
 	}
-	if o.outFile != "" && o.format == render.Text {
-		fmt.Fprintf(o.stdout, "\nSaved the plan to %s. To apply exactly this plan, run:\n    imcsync apply %s\n", o.outFile, o.outFile)
+	if o.outFile != "" {
+		view.Saved(o.outFile)
 	}
 	if plan.HasChanges() {
 		return errChanges

@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/imcsync/imcsync/internal/engine"
 	"github.com/imcsync/imcsync/internal/policy"
 	"github.com/imcsync/imcsync/internal/render"
 	"github.com/imcsync/imcsync/planner"
@@ -90,22 +89,14 @@ func policyError(results []planner.PolicyResult, what string) error {
 }
 
 // refusePolicy stops apply before any call when the plan breaks error-severity rules:
-// it shows the plan (with what the rules found) as plan would, or with -o json a report
-// of nothing applied with the policy list, and exits 1.
-func (a *app) refusePolicy(plan *planner.Plan) error {
+// the view shows the plan with what the rules found (render.ApplyView.Refused), and
+// apply exits 1.
+func (a *app) refusePolicy(view *render.ApplyView, plan *planner.Plan) error {
 	broken := policyError(plan.Policy, "nothing was applied")
 	if broken == nil {
 		return nil
 	}
-	var err error
-	if a.format == render.JSON { // apply -o json prints a report: nothing applied, and why
-		report := engine.NewReport(nil)
-		report.Policy, report.Converged = plan.Policy, false
-		err = render.Apply(a.stdout, report, a.format, false)
-	} else {
-		err = render.Plan(a.stdout, plan, a.format, a.colorEnabled(a.stdout))
-	}
-	if err != nil {
+	if err := view.Refused(plan); err != nil {
 		return err
 	}
 	a.annotatePolicy(plan.Policy)

@@ -52,8 +52,5 @@ func (o *showOptions) run(context.Context) error {
 	if err != nil {
 		return err
 	}
-	if o.format == render.Markdown {
-		return o.writeMarkdownPlan(plan, o.mf)
-	}
-	return render.Plan(o.stdout, plan, o.format, o.colorEnabled(o.stdout))
+	return render.NewPlanView(o.format, o.streams(), o.comment(o.mf)).Plan(plan)
 }

@@ -59,6 +59,7 @@ func (o *validateOptions) run(context.Context) error {
 	if loadErr != nil && !errors.As(loadErr, &problems) {
 		return loadError(o.fileName(), loadErr)
 	}
+	view := render.NewValidateView(o.format, o.streams())
 	v := render.Validation{File: o.fileName(), Problems: problems}
 	if f != nil {
 		if pol != nil {
@@ -70,24 +71,24 @@ func (o *validateOptions) run(context.Context) error {
 		}
 		v.Caches, v.Regions, v.Warnings = len(f.Caches), len(regions(f)), f.Warnings
 		o.printWarnings(f)
-		switch {
-		case o.inGitHubActions():
+		if o.inGitHubActions() {
 			o.annotatePolicy(v.Policy)
-		case o.format != render.JSON:
-			for _, r := range v.Policy {
-				fmt.Fprintln(o.stderr, policy.String(r))
+		} else {
+			lines := make([]string, len(v.Policy))
+			for i, r := range v.Policy {
+				lines[i] = policy.String(r)
 			}
+			view.Findings(lines...)
 		}
-	} else if o.format != render.JSON {
-		o.printSpecError(loadErr)
+	} else if o.inGitHubActions() {
+		writeAnnotations(o.stderr, "error", problems)
+	} else {
+		view.Findings(problems.Error())
 	}
-	if err := render.Validate(o.stdout, v, o.format); err != nil {
+	if err := view.Verdict(v); err != nil {
 		return err
 	}
 	if f == nil {
-		if o.format == render.JSON && o.inGitHubActions() {
-			writeAnnotations(o.stderr, "error", problems)
-		}
 		return errReported
 	}
 	return policyError(v.Policy, "fix the file or the policy")
