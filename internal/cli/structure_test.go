@@ -5,6 +5,7 @@ import (
 	"go/parser"
 	"go/token"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -74,6 +75,51 @@ func TestCommandsListedInOnePlace(t *testing.T) {
 	for name := range constructors {
 		if !listed[name] {
 			t.Errorf("%s is not listed in subcommands (root.go)", name)
+		}
+	}
+}
+
+// isFormat says whether e reads like an output format: a variable or field named
+// format, or one of render's formats (render.Text, …).
+func isFormat(e ast.Expr) bool {
+	switch e := e.(type) {
+	case *ast.Ident:
+		return strings.EqualFold(e.Name, "format")
+	case *ast.SelectorExpr:
+		if strings.EqualFold(e.Sel.Name, "format") {
+			return true
+		}
+		pkg, ok := e.X.(*ast.Ident)
+		return ok && pkg.Name == "render" && slices.Contains([]string{"Text", "JSON", "Markdown", "YAML"}, e.Sel.Name)
+	}
+	return false
+}
+
+// TestCommandsDoNotBranchOnTheFormat: a command asks render for its view once and never
+// compares the format (==, != or a switch) again. Only the flags' checks (functions
+// named check or validate) may: as terraform's arguments refuse flags a view type does
+// not take, before anything runs.
+func TestCommandsDoNotBranchOnTheFormat(t *testing.T) {
+	fset, files := cliFiles(t)
+	for _, f := range files {
+		for _, d := range f.Decls {
+			fn, ok := d.(*ast.FuncDecl)
+			if !ok || fn.Body == nil || fn.Name.Name == "check" || fn.Name.Name == "validate" {
+				continue
+			}
+			ast.Inspect(fn.Body, func(n ast.Node) bool {
+				switch n := n.(type) {
+				case *ast.BinaryExpr:
+					if (n.Op == token.EQL || n.Op == token.NEQ) && (isFormat(n.X) || isFormat(n.Y)) {
+						t.Errorf("%s: %s compares the format: print through the command's render view", fset.Position(n.Pos()), fn.Name.Name)
+					}
+				case *ast.SwitchStmt:
+					if n.Tag != nil && isFormat(n.Tag) {
+						t.Errorf("%s: %s switches on the format: print through the command's render view", fset.Position(n.Pos()), fn.Name.Name)
+					}
+				}
+				return true
+			})
 		}
 	}
 }
