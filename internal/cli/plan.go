@@ -189,24 +189,16 @@ func (a *app) loadFile() (*spec.File, error) {
 	return f, nil
 }
 
-// stdinName names standard input (-f -) in error positions.
-const stdinName = "<stdin>"
-
 // fileName is how messages name -f: its path, or <stdin> for -.
 func (a *app) fileName() string {
 	if a.file == "-" {
-		return stdinName
+		return engine.StdinName
 	}
 	return a.file
 }
 
 // loadSpec reads and validates -f: a path, or "-" for standard input.
-func (a *app) loadSpec() (*spec.File, error) {
-	if a.file != "-" {
-		return engine.Load(a.file)
-	}
-	return spec.Read(stdinName, a.stdin)
-}
+func (a *app) loadSpec() (*spec.File, error) { return engine.Load(a.file, a.stdin) }
 
 // writePlanFile saves the plan as JSON (the plan file format is the plan JSON), sealed
 // for target: the endpoint and account it was made against, and the digest of its

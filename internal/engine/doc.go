@@ -5,7 +5,7 @@
 // It is a package of its own so that other front ends can run the same sequence without
 // the command line. A long-running reconcile loop, for instance, does on every interval:
 //
-//	f, err := engine.Load(path)              // spec errors: report and try next time
+//	f, err := engine.Load(path, nil)         // spec errors: report and try next time
 //	p, err := engine.Plan(ctx, f, conn, opts) // conn is an engine.Source (the API)
 //	if applying && p.Plan.Pending() { // changes, or bookkeeping alone
 //		rep, err := p.Apply(ctx, conn.Client, applyOpts)

@@ -128,7 +128,7 @@ imageCaches:
       - {server: s.example.com, userName: ci, passwordFromEnv: ALIBABA_CLOUD_ACCESS_KEY_SECRET}
 `)
 	conn := connectSim(t, state)
-	f, err := engine.Load(file)
+	f, err := engine.Load(file, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,7 +204,7 @@ func TestSourceRecordsRepositoryPath(t *testing.T) {
 	}
 	write(t, outside, content)
 	for file, want := range map[string]bool{inRepo: true, outside: false} {
-		f, err := engine.Load(file)
+		f, err := engine.Load(file, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -227,7 +227,7 @@ func planSaved(t *testing.T, content string) *engine.Planned {
 	write(t, file, content)
 	page := filepath.Join(dir, "describe.json")
 	write(t, page, describePage)
-	f, err := engine.Load(file)
+	f, err := engine.Load(file, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
