@@ -175,7 +175,7 @@ func (o *applyOptions) applySaved(ctx context.Context, view *render.ApplyView) e
 	if err != nil {
 		return err
 	}
-	conn, err := o.connect(o.rate, nil)
+	conn, err := o.connect(engine.Config{Rate: o.rate})
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/imcsync/imcsync/internal/cloud"
-	"github.com/imcsync/imcsync/internal/eci"
 	"github.com/imcsync/imcsync/internal/ecisim"
 	"github.com/imcsync/imcsync/internal/engine"
 	"github.com/imcsync/imcsync/planner"
@@ -20,11 +19,10 @@ type connection struct {
 }
 
 // connect opens the connection the global flags ask for: the API at --endpoint, or an
-// emulator started here in-process from the --sim state; its calls stay under rate
-// (--rate: calls per second, 0 for no ceiling). observe, when not nil, hears of every
-// request.
-func (a *app) connect(rate float64, observe func(eci.Attempt)) (*connection, error) {
-	cfg := engine.Config{Endpoint: a.endpoint, Rate: rate, Observe: observe}
+// emulator started here in-process from the --sim state. The command gives the rest of
+// cfg: its --rate ceiling (cfg.Rate), and cfg.Observe to hear of every request.
+func (a *app) connect(cfg engine.Config) (*connection, error) {
+	cfg.Endpoint = a.endpoint
 	var sim *ecisim.Running
 	if a.sim != "" {
 		st, err := ecisim.LoadState(a.sim)
@@ -63,7 +61,7 @@ type lazyConn struct {
 
 func (l *lazyConn) Live(ctx context.Context, regions []string) ([]cloud.Cache, error) {
 	if l.conn == nil {
-		conn, err := l.a.connect(l.rate, nil)
+		conn, err := l.a.connect(engine.Config{Rate: l.rate})
 		if err != nil {
 			return nil, err
 		}

@@ -129,7 +129,7 @@ func (rf *reconcileOptions) run(ctx context.Context) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	m := reconcile.NewMetrics()
-	conn, err := a.connect(rf.rate, m.Observe)
+	conn, err := a.connect(engine.Config{Rate: rf.rate, Observe: m.Observe})
 	if err != nil {
 		return err
 	}

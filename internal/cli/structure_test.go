@@ -123,3 +123,26 @@ func TestCommandsDoNotBranchOnTheFormat(t *testing.T) {
 		}
 	}
 }
+
+// TestImportsAsDocumented: cli reaches, besides the engine and render, only the
+// packages internal/engine/doc.go names; a new one is a choice to document there.
+func TestImportsAsDocumented(t *testing.T) {
+	const module = "github.com/imcsync/imcsync/"
+	allowed := []string{
+		"internal/engine", "internal/render", "internal/render/liveview",
+		"spec", "planner", "applier", "internal/cloud", // the model the sequence speaks in
+		"internal/policy",                       // the --policy files
+		"internal/reconcile", "internal/ecisim", // programs of their own, and --sim
+		"internal/drift", "internal/coverage", "internal/export", "internal/suggest", // reports
+		"internal/duration", "internal/version", "schema", // helpers
+	}
+	fset, files := cliFiles(t)
+	for _, f := range files {
+		for _, imp := range f.Imports {
+			path := strings.Trim(imp.Path.Value, `"`)
+			if rest, ok := strings.CutPrefix(path, module); ok && !slices.Contains(allowed, rest) {
+				t.Errorf("%s: cli imports %s: go through the engine, or name it in internal/engine/doc.go and here", fset.Position(imp.Pos()), path)
+			}
+		}
+	}
+}
