@@ -237,3 +237,19 @@ func planSaved(t *testing.T, content string) *engine.Planned {
 	}
 	return p
 }
+
+// TestLoadStandardInput: Load reads the file from stdin when the path is Stdin, and
+// names it <stdin> in the positions of its problems.
+func TestLoadStandardInput(t *testing.T) {
+	f, err := engine.Load(engine.Stdin, strings.NewReader("apiVersion: imcsync/v1\nregion: cn-hangzhou\nimageCaches:\n  - {name: web, images: [nginx:1.25]}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Caches) != 1 || f.Caches[0].Name != "web" {
+		t.Errorf("caches %+v, want web", f.Caches)
+	}
+	_, err = engine.Load(engine.Stdin, strings.NewReader("apiVersion: imcsync/v1\nregion: cn-hangzhou\nimageCaches:\n  - {name: web, images: [nginx:1.25], size: -1}\n"))
+	if err == nil || !strings.HasPrefix(err.Error(), engine.StdinName+":4:") {
+		t.Errorf("invalid file on stdin: %v, want a problem at %s:4:…", err, engine.StdinName)
+	}
+}
