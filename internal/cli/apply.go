@@ -18,8 +18,6 @@ import (
 	"github.com/imcsync/imcsync/planner"
 )
 
-func init() { commands = append(commands, newApplyCmd) }
-
 func newApplyCmd(a *app) *cobra.Command {
 	o := &applyOptions{app: a, opts: applier.DefaultOptions()}
 	cmd := &cobra.Command{
@@ -52,12 +50,12 @@ func newApplyCmd(a *app) *cobra.Command {
 		RunE: runE(o),
 	}
 	o.pf.register(cmd)
-	a.registerPolicy(cmd)
-	a.applyMarkdown.register(cmd)
+	registerPolicy(cmd, &o.pf.policy)
+	o.mf.register(cmd)
 	fl := cmd.Flags()
 	fl.BoolVar(&o.autoApprove, "auto-approve", false, "apply without asking for confirmation (required without a terminal)")
 	fl.IntVar(&o.opts.Parallelism, "parallelism", o.opts.Parallelism, "how many caches are changed at once")
-	fl.Float64Var(&a.rate, "rate", 0, "at most this many API calls per second (0: no ceiling; the rate adapts to throttling either way)")
+	fl.Float64Var(&o.rate, "rate", 0, "at most this many API calls per second (0: no ceiling; the rate adapts to throttling either way)")
 	fl.BoolVar(&o.opts.Wait, "wait", o.opts.Wait, "wait until every changed cache is Ready (or failed) before reporting")
 	durationVar(fl, &o.opts.Timeout, "timeout", o.opts.Timeout, "how long to wait for busy caches and for caches to become Ready")
 	durationVar(fl, &o.opts.PollInterval, "poll-interval", o.opts.PollInterval, "first pause between two reads of the caches while waiting (the first read comes right after the calls; pauses grow by half)")
@@ -69,8 +67,10 @@ func newApplyCmd(a *app) *cobra.Command {
 type applyOptions struct {
 	*app
 	pf          planFlags
+	mf          markdownFlags // shape -o markdown as they shape plan's
 	autoApprove bool
 	opts        applier.Options
+	rate        float64                // --rate
 	planFile    string                 // PLANFILE, "" to plan afresh
 	given       func(flag string) bool // whether the command line gave the flag
 }
@@ -103,7 +103,7 @@ func (o *applyOptions) validate() error {
 	if o.opts.PollIntervalMax < o.opts.PollInterval {
 		return fmt.Errorf("--poll-interval-max %s is below --poll-interval %s: raise --poll-interval-max or lower --poll-interval", o.opts.PollIntervalMax, o.opts.PollInterval)
 	}
-	if err := o.applyMarkdown.check(o.given, o.format); err != nil {
+	if err := o.mf.check(o.given, o.format); err != nil {
 		return err
 	}
 	if o.planFile != "" {
@@ -119,119 +119,105 @@ func (o *applyOptions) validate() error {
 func (o *applyOptions) run(ctx context.Context) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	view := render.NewApplyView(o.format, o.streams(), o.comment(o.mf))
 	if o.planFile != "" {
-		return o.applySaved(ctx, o.planFile, o.autoApprove, o.opts)
+		return o.applySaved(ctx, view)
 	}
-	return o.applyFresh(ctx, o.pf, o.autoApprove, o.opts)
+	return o.applyFresh(ctx, view)
 }
 
 // applyFresh plans against the live caches and applies the plan.
-func (a *app) applyFresh(ctx context.Context, pf planFlags, autoApprove bool, opts applier.Options) error {
-	if err := a.loadPolicy(); err != nil {
-		return err
-	}
-	popts, err := a.enginePlanOptions(pf, false)
+func (o *applyOptions) applyFresh(ctx context.Context, view *render.ApplyView) error {
+	pol, err := o.loadPolicy(o.pf.policy)
 	if err != nil {
 		return err
 	}
-	f, err := a.loadFile()
+	popts, err := o.enginePlanOptions(o.pf, pol, false)
 	if err != nil {
 		return err
 	}
-	conn := &lazyConn{a: a}
+	f, err := o.loadFile()
+	if err != nil {
+		return err
+	}
+	conn := &lazyConn{a: o.app, rate: o.rate}
 	defer conn.Close()
 	planned, err := engine.Plan(ctx, f, conn, popts)
 	if err != nil {
 		return err
 	}
-	if err := a.refusePolicy(planned.Plan); err != nil {
+	if err := o.refusePolicy(view, planned.Plan); err != nil {
 		return err
 	}
-	run, err := planned.Prepare(a.getenv)
+	run, err := planned.Prepare(o.getenv)
 	if err != nil {
 		return err
 	}
-	a.annotatePolicy(planned.Plan.Policy)
-	return a.confirmAndApply(ctx, planned.Plan, autoApprove, opts, func(opts applier.Options) engine.Report {
+	o.annotatePolicy(planned.Plan.Policy)
+	return o.confirmAndApply(ctx, view, planned.Plan, func(opts applier.Options) engine.Report {
 		return run.Apply(ctx, conn.conn.Client, opts)
 	})
 }
 
 // applySaved applies a plan file, refusing the changes whose live cache changed since.
-func (a *app) applySaved(ctx context.Context, path string, autoApprove bool, opts applier.Options) error {
-	plan, err := engine.ReadPlan(path)
+func (o *applyOptions) applySaved(ctx context.Context, view *render.ApplyView) error {
+	plan, err := engine.ReadPlan(o.planFile)
 	if err != nil {
 		return err
 	}
-	if err := engine.CheckSavedFor(path, plan, a.target()); err != nil {
+	if err := engine.CheckSavedFor(o.planFile, plan, o.target()); err != nil {
 		return err
 	}
-	if err := a.refusePolicy(plan); err != nil {
+	if err := o.refusePolicy(view, plan); err != nil {
 		return err
 	}
-	run, err := engine.PrepareSaved(plan, a.getenv)
+	run, err := engine.PrepareSaved(plan, o.getenv)
 	if err != nil {
 		return err
 	}
-	conn, err := a.connect(nil)
+	conn, err := o.connect(engine.Config{Rate: o.rate})
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
-	return a.confirmAndApply(ctx, plan, autoApprove, opts, func(opts applier.Options) engine.Report {
+	return o.confirmAndApply(ctx, view, plan, func(opts applier.Options) engine.Report {
 		return run.Apply(ctx, conn.Client, opts)
 	})
 }
 
 // confirmAndApply shows the plan, asks for confirmation, applies with live progress on
 // stderr and reports.
-func (a *app) confirmAndApply(ctx context.Context, plan *planner.Plan, autoApprove bool, opts applier.Options, apply func(applier.Options) engine.Report) error {
-	if a.format == render.Text { // markdown reports the outcomes only (see writeApplyReport)
-		if err := render.Plan(a.stdout, plan, a.format, a.colorEnabled(a.stdout)); err != nil {
-			return err
-		}
+func (o *applyOptions) confirmAndApply(ctx context.Context, view *render.ApplyView, plan *planner.Plan, apply func(applier.Options) engine.Report) error {
+	a, autoApprove, opts := o.app, o.autoApprove, o.opts
+	if err := view.Plan(plan); err != nil {
+		return err
 	}
 	if !applier.HasWork(plan) {
-		if a.format != render.Text {
-			return a.writeApplyReport(engine.NewReport(nil), plan)
-		}
-		return nil
-	}
-	if !autoApprove && plan.HasChanges() && a.format == render.Markdown {
-		// The markdown report holds no plan: show it where the question is asked.
-		if err := render.Plan(a.stderr, plan, render.Text, a.colorEnabled(a.stderr)); err != nil {
-			return err
-		}
+		return view.NothingToDo(plan)
 	}
 	// Waiting for busy caches sends nothing, and bookkeeping alone is written without asking.
 	if !autoApprove && plan.HasChanges() {
+		if err := view.Asking(plan); err != nil {
+			return err
+		}
 		if err := a.confirm(ctx); err != nil {
 			return err
 		}
 	}
-	view := a.newView(len(plan.Changes), opts.Parallelism)
-	opts.Progress = view.Update
+	progress := a.newView(len(plan.Changes), opts.Parallelism)
+	opts.Progress = progress.Update
 	report := apply(opts)
-	view.Close()
+	progress.Close()
 	if report.Interrupted {
 		fmt.Fprintln(a.stderr, "Interrupted: no new calls were started; calls in flight finished.")
 	}
-	if err := a.writeApplyReport(report, plan); err != nil {
+	if err := view.Report(report, plan); err != nil {
 		return err
 	}
 	if !report.OK() { // an interrupted run is never a success
 		return errReported
 	}
 	return nil
-}
-
-// writeApplyReport writes the report in -o's format: markdown as a comment that fits
-// (or, with --split, its parts), text and JSON as render.Apply writes them.
-func (a *app) writeApplyReport(report engine.Report, plan *planner.Plan) error {
-	if a.format == render.Markdown {
-		return a.writeMarkdownApply(report, plan, a.applyMarkdown)
-	}
-	return render.Apply(a.stdout, report, a.format, a.colorEnabled(a.stdout))
 }
 
 // isTerminal reports whether w is a terminal.

@@ -32,8 +32,8 @@ func TestApplyOptions(t *testing.T) {
 	newOptions := func(sim string, interval, max time.Duration) *applyOptions {
 		opts := applier.DefaultOptions()
 		opts.PollInterval, opts.PollIntervalMax = interval, max
-		a := &app{sim: sim, getenv: func(string) string { return "" }, applyMarkdown: markdownFlags{maxChars: render.CommentLimit}}
-		return &applyOptions{app: a, opts: opts}
+		a := &app{sim: sim, getenv: func(string) string { return "" }}
+		return &applyOptions{app: a, opts: opts, mf: markdownFlags{maxChars: render.CommentLimit}}
 	}
 
 	o := newOptions("state.yaml", 5*time.Second, time.Minute)

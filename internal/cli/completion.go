@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/imcsync/imcsync/internal/engine"
 	"github.com/imcsync/imcsync/internal/render"
 	"github.com/imcsync/imcsync/spec"
 )
@@ -66,10 +67,10 @@ func (a *app) registerCompletions(root *cobra.Command) {
 // completionFile is -f, loaded quietly for completion; nil when it cannot be read or is
 // invalid (completion then offers nothing rather than an error).
 func (a *app) completionFile() *spec.File {
-	if a.file == "-" {
+	if a.file == engine.Stdin {
 		return nil
 	}
-	f, err := spec.Load(a.file)
+	f, err := engine.Load(a.file, nil)
 	if err != nil {
 		return nil
 	}

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/imcsync/imcsync/internal/cloud"
-	"github.com/imcsync/imcsync/internal/eci"
 	"github.com/imcsync/imcsync/internal/ecisim"
 	"github.com/imcsync/imcsync/internal/engine"
 	"github.com/imcsync/imcsync/planner"
@@ -20,10 +19,10 @@ type connection struct {
 }
 
 // connect opens the connection the global flags ask for: the API at --endpoint, or an
-// emulator started here in-process from the --sim state; its calls stay under --rate.
-// observe, when not nil, hears of every request.
-func (a *app) connect(observe func(eci.Attempt)) (*connection, error) {
-	cfg := engine.Config{Endpoint: a.endpoint, Rate: a.rate, Observe: observe}
+// emulator started here in-process from the --sim state. The command gives the rest of
+// cfg: its --rate ceiling (cfg.Rate), and cfg.Observe to hear of every request.
+func (a *app) connect(cfg engine.Config) (*connection, error) {
+	cfg.Endpoint = a.endpoint
 	var sim *ecisim.Running
 	if a.sim != "" {
 		st, err := ecisim.LoadState(a.sim)
@@ -56,12 +55,13 @@ func (c *connection) Close() {
 // engine makes before reading (flags, selection) come before any connection error.
 type lazyConn struct {
 	a    *app
+	rate float64 // --rate
 	conn *connection
 }
 
 func (l *lazyConn) Live(ctx context.Context, regions []string) ([]cloud.Cache, error) {
 	if l.conn == nil {
-		conn, err := l.a.connect(nil)
+		conn, err := l.a.connect(engine.Config{Rate: l.rate})
 		if err != nil {
 			return nil, err
 		}

@@ -10,8 +10,6 @@ import (
 	"github.com/imcsync/imcsync/internal/render"
 )
 
-func init() { commands = append(commands, newDriftCmd) }
-
 // driftClock is the time drift reports are made for; tests fix it.
 var driftClock = time.Now
 

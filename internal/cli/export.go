@@ -7,11 +7,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/imcsync/imcsync/internal/engine"
 	"github.com/imcsync/imcsync/internal/export"
 	"github.com/imcsync/imcsync/internal/render"
 )
-
-func init() { commands = append(commands, newExportCmd) }
 
 func newExportCmd(a *app) *cobra.Command {
 	return declare(&cobra.Command{
@@ -56,7 +55,7 @@ func (o *exportOptions) validate() error {
 
 // run lists the live caches of the regions and prints the file that adopts them.
 func (o *exportOptions) run(ctx context.Context) error {
-	conn, err := o.connect(nil)
+	conn, err := o.connect(engine.Config{})
 	if err != nil {
 		return err
 	}

@@ -12,12 +12,11 @@ import (
 
 	"github.com/imcsync/imcsync/internal/drift"
 	"github.com/imcsync/imcsync/internal/engine"
+	"github.com/imcsync/imcsync/internal/policy"
 	"github.com/imcsync/imcsync/internal/render"
 	"github.com/imcsync/imcsync/planner"
 	"github.com/imcsync/imcsync/spec"
 )
-
-func init() { commands = append(commands, newPlanCmd) }
 
 // planFlags are the flags plan and apply share.
 type planFlags struct {
@@ -31,6 +30,7 @@ type planFlags struct {
 	report      reportFlags
 	expiring    time.Duration // --expiring-within (plan, drift)
 	workloads   []string      // --workloads: more workload sources for coverage
+	policy      []string      // --policy files (plan, apply)
 }
 
 // registerWorkloads adds --workloads to a command that reports coverage.
@@ -46,15 +46,15 @@ func (pf *planFlags) register(cmd *cobra.Command) {
 	registerWorkloads(cmd, &pf.workloads)
 }
 
-// enginePlanOptions are the engine's plan options under the flags; offline says the
-// live caches come from saved output (--live).
-func (a *app) enginePlanOptions(pf planFlags, offline bool) (engine.PlanOptions, error) {
+// enginePlanOptions are the engine's plan options under the flags and the loaded
+// policy (nil for none); offline says the live caches come from saved output (--live).
+func (a *app) enginePlanOptions(pf planFlags, pol *policy.Policy, offline bool) (engine.PlanOptions, error) {
 	refresh, err := a.refreshMode(pf.refresh, offline)
 	if err != nil {
 		return engine.PlanOptions{}, err
 	}
 	o := engine.PlanOptions{Regions: a.regions, Targets: pf.targets, Prune: pf.prune, Replace: pf.replace,
-		LiveTargets: pf.liveTargets, Policy: a.policy, Refresh: refresh, ExpiringWithin: pf.expiring}
+		LiveTargets: pf.liveTargets, Policy: pol, Refresh: refresh, ExpiringWithin: pf.expiring}
 	if err := pf.report.apply(&o); err != nil {
 		return engine.PlanOptions{}, err
 	}
@@ -90,7 +90,7 @@ func newPlanCmd(a *app) *cobra.Command {
 	o.pf.register(cmd)
 	o.mf.register(cmd)
 	cmd.Flags().StringVar(&o.outFile, "out", "", "also write the plan as JSON to `PLANFILE`, for imcsync apply PLANFILE")
-	a.registerPolicy(cmd)
+	registerPolicy(cmd, &o.pf.policy)
 	cmd.Flags().StringVar(&o.live, "live", "", "read saved DescribeImageCaches output (JSON) instead of calling the API")
 	registerReport(cmd, &o.pf.report)
 	durationVar(cmd.Flags(), &o.pf.expiring, "expiring-within", drift.DefaultExpiringWithin, "list the caches that expire within this long")
@@ -116,6 +116,7 @@ func (o *planOptions) validate() error { return o.mf.check(o.given, o.format) }
 
 // run plans, saves the plan with --out, and prints it; changes pending are errChanges.
 func (o *planOptions) run(ctx context.Context) error {
+	view := render.NewPlanView(o.format, o.streams(), o.comment(o.mf))
 	planned, err := o.plan(ctx, o.pf, o.live)
 	if err != nil {
 		return err
@@ -131,12 +132,7 @@ func (o *planOptions) run(ctx context.Context) error {
 			return err
 		}
 	}
-	if o.format == render.Markdown {
-		err = o.writeMarkdownPlan(plan, o.mf)
-	} else {
-		err = render.Plan(o.stdout, plan, o.format, o.colorEnabled(o.stdout))
-	}
-	if err != nil {
+	if err := view.Plan(plan); err != nil {
 		return err
 	}
 	o.annotatePolicy(plan.Policy)
@@ -144,8 +140,8 @@ func (o *planOptions) run(ctx context.Context) error {
 	if broken != nil {
 		return broken
 	}
-	if o.outFile != "" && o.format == render.Text {
-		fmt.Fprintf(o.stdout, "\nSaved the plan to %s. To apply exactly this plan, run:\n    imcsync apply %s\n", o.outFile, o.outFile)
+	if o.outFile != "" {
+		view.Saved(o.outFile)
 	}
 	if plan.HasChanges() {
 		return errChanges
@@ -156,10 +152,11 @@ func (o *planOptions) run(ctx context.Context) error {
 // plan loads -f and plans it against the live caches: read from liveFile when given,
 // else from the API (or the --sim emulator).
 func (a *app) plan(ctx context.Context, pf planFlags, liveFile string) (*engine.Planned, error) {
-	if err := a.loadPolicy(); err != nil {
+	pol, err := a.loadPolicy(pf.policy)
+	if err != nil {
 		return nil, err
 	}
-	opts, err := a.enginePlanOptions(pf, liveFile != "")
+	opts, err := a.enginePlanOptions(pf, pol, liveFile != "")
 	if err != nil {
 		return nil, err
 	}
@@ -192,24 +189,16 @@ func (a *app) loadFile() (*spec.File, error) {
 	return f, nil
 }
 
-// stdinName names standard input (-f -) in error positions.
-const stdinName = "<stdin>"
-
 // fileName is how messages name -f: its path, or <stdin> for -.
 func (a *app) fileName() string {
 	if a.file == "-" {
-		return stdinName
+		return engine.StdinName
 	}
 	return a.file
 }
 
 // loadSpec reads and validates -f: a path, or "-" for standard input.
-func (a *app) loadSpec() (*spec.File, error) {
-	if a.file != "-" {
-		return engine.Load(a.file)
-	}
-	return spec.Read(stdinName, a.stdin)
-}
+func (a *app) loadSpec() (*spec.File, error) { return engine.Load(a.file, a.stdin) }
 
 // writePlanFile saves the plan as JSON (the plan file format is the plan JSON), sealed
 // for target: the endpoint and account it was made against, and the digest of its

@@ -8,9 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/imcsync/imcsync/internal/engine"
 	"github.com/imcsync/imcsync/internal/render"
-	"github.com/imcsync/imcsync/planner"
 )
 
 // markdownFlags shape `plan -o markdown`: a pull-request comment that fits, or the plan
@@ -58,14 +56,14 @@ func (a *app) markdownOptions(mf markdownFlags) render.MarkdownOptions {
 	return o
 }
 
-// writeMarkdownApply writes the markdown apply report to stdout, or with --split its
-// parts to files DIR/apply-1.md, … whose paths go to stdout, one a line.
-func (a *app) writeMarkdownApply(report engine.Report, plan *planner.Plan, mf markdownFlags) error {
-	o := a.markdownOptions(mf)
-	if mf.split == "" {
-		return render.ApplyMarkdown(a.stdout, report, plan, o)
+// comment shapes a view's markdown under the flags: one comment on stdout, or with
+// --split numbered comments DIR/KIND-1.md, … whose paths go to stdout, one a line.
+func (a *app) comment(mf markdownFlags) render.Comment {
+	c := render.Comment{Options: a.markdownOptions(mf)}
+	if mf.split != "" {
+		c.Split = func(kind string, parts []string) error { return a.writeParts(mf.split, kind, parts) }
 	}
-	return a.writeParts(mf.split, "apply", render.ApplyMarkdownParts(report, plan, o))
+	return c
 }
 
 // writeParts writes numbered comments DIR/NAME-1.md, … and prints their paths.
@@ -81,14 +79,4 @@ func (a *app) writeParts(dir, name string, parts []string) error {
 		fmt.Fprintln(a.stdout, path)
 	}
 	return nil
-}
-
-// writeMarkdownPlan writes the markdown plan to stdout, or with --split its parts to
-// files whose paths go to stdout, one a line.
-func (a *app) writeMarkdownPlan(plan *planner.Plan, mf markdownFlags) error {
-	o := a.markdownOptions(mf)
-	if mf.split == "" {
-		return render.PlanMarkdown(a.stdout, plan, o)
-	}
-	return a.writeParts(mf.split, "plan", render.PlanMarkdownParts(plan, o))
 }

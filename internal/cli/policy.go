@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/imcsync/imcsync/internal/engine"
 	"github.com/imcsync/imcsync/internal/policy"
 	"github.com/imcsync/imcsync/internal/render"
 	"github.com/imcsync/imcsync/planner"
@@ -19,39 +18,38 @@ import (
 
 // registerPolicy adds --policy to cmd. validate has no plan: it checks the policy file
 // itself and the rules that read only cache.
-func (a *app) registerPolicy(cmd *cobra.Command) {
+func registerPolicy(cmd *cobra.Command, files *[]string) {
 	usage := "check every cache and the plan against the rules of this policy `FILE` (repeatable; see docs/policy.md)"
 	if cmd.Name() == "validate" {
 		usage = "also check this policy `FILE` (repeatable; see docs/policy.md): its keys, severities and expressions, every problem at once as FILE:LINE:COL, then every cache against its rules that read only cache (rules that read change or plan run in plan and apply)"
 	}
-	cmd.Flags().StringArrayVar(&a.policyFiles, "policy", nil, usage)
+	cmd.Flags().StringArrayVar(files, "policy", nil, usage)
 }
 
-// loadPolicy loads the --policy files, before anything else is read or sent. Problems
-// in them are printed like the file's (FILE:LINE:COL lines, or annotations in GitHub
-// Actions).
-func (a *app) loadPolicy() error {
-	if len(a.policyFiles) == 0 {
-		return nil
+// loadPolicy loads the --policy files, before anything else is read or sent; nil
+// without them. Problems in them are printed like the file's (FILE:LINE:COL lines, or
+// annotations in GitHub Actions).
+func (a *app) loadPolicy(files []string) (*policy.Policy, error) {
+	if len(files) == 0 {
+		return nil, nil
 	}
-	p, err := policy.Load(a.policyFiles...)
+	p, err := policy.Load(files...)
 	var problems spec.Errors
 	var pathErr *fs.PathError
 	switch {
 	case err == nil:
-		a.policy = p
-		return nil
+		return p, nil
 	case errors.As(err, &problems):
 		if a.inGitHubActions() {
 			writeAnnotations(a.stderr, "error", problems)
 		} else {
 			fmt.Fprintln(a.stderr, problems.Error())
 		}
-		return errors.New("the policy is invalid: nothing was checked or sent")
+		return nil, errors.New("the policy is invalid: nothing was checked or sent")
 	case errors.As(err, &pathErr) && errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("--policy %s: file not found", pathErr.Path)
+		return nil, fmt.Errorf("--policy %s: file not found", pathErr.Path)
 	}
-	return fmt.Errorf("--policy: %w", err)
+	return nil, fmt.Errorf("--policy: %w", err)
 }
 
 // annotatePolicy writes, in GitHub Actions, each policy result as an annotation on the
@@ -91,22 +89,14 @@ func policyError(results []planner.PolicyResult, what string) error {
 }
 
 // refusePolicy stops apply before any call when the plan breaks error-severity rules:
-// it shows the plan (with what the rules found) as plan would, or with -o json a report
-// of nothing applied with the policy list, and exits 1.
-func (a *app) refusePolicy(plan *planner.Plan) error {
+// the view shows the plan with what the rules found (render.ApplyView.Refused), and
+// apply exits 1.
+func (a *app) refusePolicy(view *render.ApplyView, plan *planner.Plan) error {
 	broken := policyError(plan.Policy, "nothing was applied")
 	if broken == nil {
 		return nil
 	}
-	var err error
-	if a.format == render.JSON { // apply -o json prints a report: nothing applied, and why
-		report := engine.NewReport(nil)
-		report.Policy, report.Converged = plan.Policy, false
-		err = render.Apply(a.stdout, report, a.format, false)
-	} else {
-		err = render.Plan(a.stdout, plan, a.format, a.colorEnabled(a.stdout))
-	}
-	if err != nil {
+	if err := view.Refused(plan); err != nil {
 		return err
 	}
 	a.annotatePolicy(plan.Policy)

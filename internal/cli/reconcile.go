@@ -17,8 +17,6 @@ import (
 	"github.com/imcsync/imcsync/internal/render"
 )
 
-func init() { commands = append(commands, newReconcileCmd) }
-
 // shutdownGrace bounds how long the HTTP server waits for requests in flight on exit.
 const shutdownGrace = 2 * time.Second
 
@@ -35,6 +33,8 @@ type reconcileOptions struct {
 	refresh   string // --refresh as given
 	report    reportFlags
 	opts      applier.Options
+	rate      float64  // --rate
+	policy    []string // --policy files
 
 	cfg reconcile.Config // the loop's configuration, completed from the flags
 	log *slog.Logger     // the loop's log, in --log-format
@@ -76,9 +76,9 @@ func newReconcileCmd(a *app) *cobra.Command {
 	registerReport(cmd, &rf.report)
 	f.StringVar(&rf.logFormat, "log-format", "auto", "log format on stderr: auto (text on a terminal, JSON otherwise), json or text")
 	f.IntVar(&rf.opts.Parallelism, "parallelism", rf.opts.Parallelism, "how many caches are changed at once")
-	f.Float64Var(&a.rate, "rate", 0, "at most this many API calls per second (0: no ceiling; the rate adapts to throttling either way)")
+	f.Float64Var(&rf.rate, "rate", 0, "at most this many API calls per second (0: no ceiling; the rate adapts to throttling either way)")
 	durationVar(f, &rf.opts.Timeout, "timeout", rf.opts.Timeout, "how long one cycle waits for busy caches and for caches to become Ready")
-	a.registerPolicy(cmd)
+	registerPolicy(cmd, &rf.policy)
 	return declare(cmd, []string{"file", "region", "endpoint", "sim"}, render.Text)
 }
 
@@ -94,7 +94,8 @@ func (rf *reconcileOptions) complete(*cobra.Command, []string) error {
 	}
 	rf.opts.PollInterval = min(rf.opts.PollInterval, rf.interval/4)
 	rf.opts.Getenv = rf.getenv
-	if err := rf.loadPolicy(); err != nil {
+	pol, err := rf.loadPolicy(rf.policy)
+	if err != nil {
 		return err
 	}
 	refresh, err := rf.refreshMode(rf.refresh, false)
@@ -102,7 +103,7 @@ func (rf *reconcileOptions) complete(*cobra.Command, []string) error {
 		return err
 	}
 	rf.cfg = reconcile.Config{File: rf.file, Interval: rf.interval, Jitter: jitter, Apply: rf.apply,
-		Plan: engine.PlanOptions{Regions: rf.regions, Prune: rf.prune, Policy: rf.policy, Refresh: refresh}, ApplyOptions: rf.opts}
+		Plan: engine.PlanOptions{Regions: rf.regions, Prune: rf.prune, Policy: pol, Refresh: refresh}, ApplyOptions: rf.opts}
 	return rf.report.apply(&rf.cfg.Plan)
 }
 
@@ -128,7 +129,7 @@ func (rf *reconcileOptions) run(ctx context.Context) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	m := reconcile.NewMetrics()
-	conn, err := a.connect(m.Observe)
+	conn, err := a.connect(engine.Config{Rate: rf.rate, Observe: m.Observe})
 	if err != nil {
 		return err
 	}

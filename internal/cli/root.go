@@ -12,7 +12,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/imcsync/imcsync/internal/policy"
 	"github.com/imcsync/imcsync/internal/render"
 )
 
@@ -60,16 +59,17 @@ type app struct {
 	regions  []string      // --region filter (repeatable)
 	endpoint string        // --endpoint or IMCSYNC_ENDPOINT
 	sim      string        // --sim STATE
-	rate     float64       // apply --rate: a ceiling on calls per second (0: adaptive only)
-
-	policyFiles []string       // --policy (validate, plan, apply, reconcile)
-	policy      *policy.Policy // the --policy files, loaded; nil without them
-	// applyMarkdown shapes apply -o markdown as markdownFlags shape plan's.
-	applyMarkdown markdownFlags
 }
 
-// commands holds the constructors of the subcommands; each command's file appends to it.
-var commands []func(*app) *cobra.Command
+// subcommands are imcsync's commands, all listed here: the file's checks, the plan and
+// its application, the reports, and the tools. Help lists them sorted by name.
+func (a *app) subcommands() []*cobra.Command {
+	return []*cobra.Command{
+		newValidateCmd(a), newPlanCmd(a), newShowCmd(a), newApplyCmd(a),
+		newDriftCmd(a), newReconcileCmd(a), newExportCmd(a), newSuggestCmd(a),
+		newSchemaCmd(a), newSimCmd(a), newVersionCmd(a), newSplitArgsCmd(a),
+	}
+}
 
 // Main runs imcsync with the process's arguments and streams and returns the exit code.
 func Main() int {
@@ -129,9 +129,7 @@ func (a *app) rootCommand() *cobra.Command {
 	}
 	a.addVersionFlag(root)
 	explainMistakes(root)
-	for _, newCmd := range commands {
-		root.AddCommand(newCmd(a))
-	}
+	root.AddCommand(a.subcommands()...)
 	hintFileArgs(root)
 	a.registerCompletions(root)
 	hideUnusedGlobals(root)

@@ -9,8 +9,6 @@ import (
 	"github.com/imcsync/imcsync/schema"
 )
 
-func init() { commands = append(commands, newSchemaCmd) }
-
 func newSchemaCmd(a *app) *cobra.Command {
 	return declare(&cobra.Command{
 		Use:   "schema",

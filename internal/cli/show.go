@@ -9,8 +9,6 @@ import (
 	"github.com/imcsync/imcsync/internal/render"
 )
 
-func init() { commands = append(commands, newShowCmd) }
-
 func newShowCmd(a *app) *cobra.Command {
 	o := &showOptions{app: a}
 	cmd := &cobra.Command{
@@ -54,8 +52,5 @@ func (o *showOptions) run(context.Context) error {
 	if err != nil {
 		return err
 	}
-	if o.format == render.Markdown {
-		return o.writeMarkdownPlan(plan, o.mf)
-	}
-	return render.Plan(o.stdout, plan, o.format, o.colorEnabled(o.stdout))
+	return render.NewPlanView(o.format, o.streams(), o.comment(o.mf)).Plan(plan)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"net"
 	"os"
 	"os/signal"
@@ -17,8 +18,6 @@ import (
 	"github.com/imcsync/imcsync/internal/ecisim"
 	"github.com/imcsync/imcsync/internal/render"
 )
-
-func init() { commands = append(commands, newSimCmd) }
 
 // saveToState is --save's value when given without one: write back to --state.
 const saveToState = "(state)"
@@ -37,8 +36,10 @@ type simOptions struct {
 	faults                 []string
 	seed                   uint64
 
-	saveTo string                 // where to save the state on exit, "" for nowhere
-	given  func(flag string) bool // whether the command line gave the flag
+	saveTo      string                  // where to save the state on exit, "" for nowhere
+	quotas      map[string]ecisim.Quota // --quota, parsed
+	errorFaults []ecisim.ErrorFault     // --fault, parsed
+	given       func(flag string) bool  // whether the command line gave the flag
 }
 
 func newSimCmd(a *app) *cobra.Command {
@@ -87,12 +88,27 @@ func newSimCmd(a *app) *cobra.Command {
 	return declare(cmd, nil, render.Text)
 }
 
-// complete resolves --save given alone to the --state file.
+// complete resolves --save given alone to the --state file, and parses --quota and
+// --fault.
 func (o *simOptions) complete(cmd *cobra.Command, _ []string) error {
 	o.given = cmd.Flags().Changed
 	o.saveTo = o.save
 	if o.save == saveToState {
 		o.saveTo = o.state
+	}
+	o.quotas = map[string]ecisim.Quota{}
+	for _, q := range o.quota {
+		if err := ecisim.ParseQuota(q, o.quotas); err != nil {
+			return fmt.Errorf("--%w", err)
+		}
+	}
+	o.errorFaults = nil
+	for _, spec := range o.faults {
+		ef, err := ecisim.ParseErrorFault(spec)
+		if err != nil {
+			return fmt.Errorf("--fault: %w", err)
+		}
+		o.errorFaults = append(o.errorFaults, ef)
 	}
 	return nil
 }
@@ -116,10 +132,14 @@ func (o *simOptions) validate() error {
 	if o.failFirst < 0 {
 		return usageError("--fail-first %d: want 0 or more", o.failFirst)
 	}
+	if err := ecisim.CheckUpdateTags(o.updateTags); err != nil {
+		return fmt.Errorf("--update-tags: %w", err)
+	}
 	return nil
 }
 
-// run starts the emulator from the state and the flags, serves until interrupted, then
+// run starts the emulator from the state and the flags (parsed and checked by
+// complete and validate), serves until interrupted, then
 // saves the state if asked.
 func (o *simOptions) run(ctx context.Context) error {
 	a, save := o.app, o.saveTo
@@ -154,25 +174,12 @@ func (o *simOptions) run(ctx context.Context) error {
 	if o.given("fail-first") {
 		rule.FailFirst = o.failFirst
 	}
-	if len(o.quota) > 0 && st.Settings.Quota == nil {
+	if len(o.quotas) > 0 && st.Settings.Quota == nil {
 		st.Settings.Quota = map[string]ecisim.Quota{}
 	}
-	for _, q := range o.quota {
-		if err := ecisim.ParseQuota(q, st.Settings.Quota); err != nil {
-			return fmt.Errorf("--%w", err)
-		}
-	}
-	for _, spec := range o.faults {
-		ef, err := ecisim.ParseErrorFault(spec)
-		if err != nil {
-			return fmt.Errorf("--fault: %w", err)
-		}
-		st.Settings.Faults.Errors = append(st.Settings.Faults.Errors, ef)
-	}
+	maps.Copy(st.Settings.Quota, o.quotas)
+	st.Settings.Faults.Errors = append(st.Settings.Faults.Errors, o.errorFaults...)
 	if o.given("update-tags") {
-		if err := ecisim.CheckUpdateTags(o.updateTags); err != nil {
-			return fmt.Errorf("--update-tags: %w", err)
-		}
 		st.Settings.UpdateTags = o.updateTags
 	}
 

@@ -14,6 +14,7 @@ import (
 	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
 	eciapi "github.com/alibabacloud-go/eci-20180808/v3/client"
 	"github.com/alibabacloud-go/tea/tea"
+	"github.com/spf13/cobra"
 
 	"github.com/imcsync/imcsync/internal/ecisim"
 )
@@ -103,5 +104,34 @@ func TestSimRejectsBadFlags(t *testing.T) {
 		if stderr.Len() == 0 {
 			t.Errorf("%q: no message", args)
 		}
+	}
+}
+
+// TestSimOptionsRefuseBeforeRun: complete and validate refuse every flag value out of
+// range, so that run, which starts the emulator, is never reached with one.
+func TestSimOptionsRefuseBeforeRun(t *testing.T) {
+	for name, o := range map[string]*simOptions{
+		"fault":       {faults: []string{"UpdateImageCache=X:200:1"}},
+		"quota":       {quota: []string{"UpdateImageCache"}},
+		"update-tags": {updateTags: "add"},
+	} {
+		o.app = &app{getenv: func(string) string { return "" }}
+		err := o.complete(&cobra.Command{}, nil)
+		if err == nil {
+			err = o.validate()
+		}
+		if err == nil || !strings.Contains(err.Error(), "--"+name) {
+			t.Errorf("--%s out of range: complete and validate gave %v, want an error naming the flag", name, err)
+		}
+	}
+	o := &simOptions{app: &app{}, quota: []string{"UpdateImageCache=40"}, faults: []string{"DescribeImageCaches=Throttling:429:0.5"}, updateTags: ecisim.UpdateTagsMerge}
+	if err := o.complete(&cobra.Command{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.validate(); err != nil {
+		t.Fatal(err)
+	}
+	if len(o.quotas) != 1 || len(o.errorFaults) != 1 || o.errorFaults[0].Code != "Throttling" {
+		t.Errorf("parsed quotas %v, faults %v", o.quotas, o.errorFaults)
 	}
 }

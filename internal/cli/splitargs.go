@@ -11,8 +11,6 @@ import (
 	"github.com/imcsync/imcsync/internal/render"
 )
 
-func init() { commands = append(commands, newSplitArgsCmd) }
-
 // newSplitArgsCmd is the hidden helper the GitHub Action splits its `args` input with:
 // standard input holds the text, split as a shell would split words (quotes, backslashes,
 // newlines, # comments; nothing is expanded), and each word goes to stdout ending in a

@@ -5,6 +5,8 @@ import (
 	"os"
 
 	"golang.org/x/term"
+
+	"github.com/imcsync/imcsync/internal/render"
 )
 
 // colorModes are the values of --color.
@@ -14,6 +16,11 @@ var colorModes = []string{"auto", "always", "never"}
 // (see useColor).
 func (a *app) colorEnabled(w io.Writer) bool {
 	return useColor(a.color, w, a.getenv)
+}
+
+// streams are the views' streams: stdout and stderr, each coloured as --color says.
+func (a *app) streams() render.Streams {
+	return render.Streams{Out: a.stdout, Err: a.stderr, OutColor: a.colorEnabled(a.stdout), ErrColor: a.colorEnabled(a.stderr)}
 }
 
 // useColor decides colour for one stream. --color always and never decide alone. With

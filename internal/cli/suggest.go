@@ -10,8 +10,6 @@ import (
 	"github.com/imcsync/imcsync/internal/suggest"
 )
 
-func init() { commands = append(commands, newSuggestCmd) }
-
 func newSuggestCmd(a *app) *cobra.Command {
 	o := &suggestOptions{app: a, pf: planFlags{refresh: "off"}}
 	cmd := &cobra.Command{

@@ -14,9 +14,8 @@ import (
 	"github.com/imcsync/imcsync/spec"
 )
 
-func init() { commands = append(commands, newValidateCmd) }
-
 func newValidateCmd(a *app) *cobra.Command {
+	o := &validateOptions{app: a}
 	cmd := declare(&cobra.Command{
 		Use:   "validate",
 		Short: "Check imagecaches.yaml offline",
@@ -32,15 +31,16 @@ func newValidateCmd(a *app) *cobra.Command {
 			"  # Problems as JSON, for an editor or a bot\n" +
 			"  imcsync validate -f imagecaches.yaml -o json",
 		Args: cobra.NoArgs,
-		RunE: runE(&validateOptions{app: a}),
+		RunE: runE(o),
 	}, []string{"file", "output"}, render.Text, render.JSON)
-	a.registerPolicy(cmd)
+	registerPolicy(cmd, &o.policy)
 	return cmd
 }
 
-// validateOptions are `imcsync validate`'s options: the global -f and -o only.
+// validateOptions are `imcsync validate`'s options: the global -f and -o, and --policy.
 type validateOptions struct {
 	*app
+	policy []string // --policy files
 }
 
 func (o *validateOptions) complete(*cobra.Command, []string) error { return nil }
@@ -50,7 +50,8 @@ func (o *validateOptions) validate() error { return nil }
 // run loads -f and prints the verdict: the problems of an invalid file, or a line and
 // the warnings of a valid one.
 func (o *validateOptions) run(context.Context) error {
-	if err := o.loadPolicy(); err != nil {
+	pol, err := o.loadPolicy(o.policy)
+	if err != nil {
 		return err
 	}
 	f, loadErr := o.loadSpec()
@@ -58,10 +59,11 @@ func (o *validateOptions) run(context.Context) error {
 	if loadErr != nil && !errors.As(loadErr, &problems) {
 		return loadError(o.fileName(), loadErr)
 	}
+	view := render.NewValidateView(o.format, o.streams())
 	v := render.Validation{File: o.fileName(), Problems: problems}
 	if f != nil {
-		if o.policy != nil {
-			results, err := o.policy.CheckFile(f)
+		if pol != nil {
+			results, err := pol.CheckFile(f)
 			if err != nil {
 				return err
 			}
@@ -69,24 +71,24 @@ func (o *validateOptions) run(context.Context) error {
 		}
 		v.Caches, v.Regions, v.Warnings = len(f.Caches), len(regions(f)), f.Warnings
 		o.printWarnings(f)
-		switch {
-		case o.inGitHubActions():
+		if o.inGitHubActions() {
 			o.annotatePolicy(v.Policy)
-		case o.format != render.JSON:
-			for _, r := range v.Policy {
-				fmt.Fprintln(o.stderr, policy.String(r))
+		} else {
+			lines := make([]string, len(v.Policy))
+			for i, r := range v.Policy {
+				lines[i] = policy.String(r)
 			}
+			view.Findings(lines...)
 		}
-	} else if o.format != render.JSON {
-		o.printSpecError(loadErr)
+	} else if o.inGitHubActions() {
+		writeAnnotations(o.stderr, "error", problems)
+	} else {
+		view.Findings(problems.Error())
 	}
-	if err := render.Validate(o.stdout, v, o.format); err != nil {
+	if err := view.Verdict(v); err != nil {
 		return err
 	}
 	if f == nil {
-		if o.format == render.JSON && o.inGitHubActions() {
-			writeAnnotations(o.stderr, "error", problems)
-		}
 		return errReported
 	}
 	return policyError(v.Policy, "fix the file or the policy")

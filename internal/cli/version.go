@@ -9,8 +9,6 @@ import (
 	"github.com/imcsync/imcsync/internal/version"
 )
 
-func init() { commands = append(commands, newVersionCmd) }
-
 func newVersionCmd(a *app) *cobra.Command {
 	return declare(&cobra.Command{
 		Use:   "version",

@@ -45,7 +45,7 @@ caches:
 	opts.PollInterval = 10 * time.Millisecond
 
 	round := func() (*engine.Planned, engine.Report) {
-		f, err := engine.Load(file)
+		f, err := engine.Load(file, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,7 +77,7 @@ caches:
 func TestPlanRefusesBeforeReading(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "imagecaches.yaml")
 	write(t, file, "apiVersion: imcsync/v1\nregion: cn-hangzhou\nimageCaches:\n  - {name: web, images: [nginx:1]}\n")
-	f, err := engine.Load(file)
+	f, err := engine.Load(file, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

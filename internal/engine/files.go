@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,9 +31,21 @@ func readBounded(path string) ([]byte, error) {
 	return data, nil
 }
 
-// Load reads, decodes and validates an imagecaches.yaml. An invalid file gives
-// spec.Errors, every problem with its position; a valid one may carry Warnings.
-func Load(path string) (*spec.File, error) { return spec.Load(path) }
+// Stdin is the path that names standard input, and StdinName how positions name it.
+const (
+	Stdin     = "-"
+	StdinName = "<stdin>"
+)
+
+// Load reads, decodes and validates an imagecaches.yaml: the file at path, or stdin
+// when path is Stdin. An invalid file gives spec.Errors, every problem with its
+// position; a valid one may carry Warnings.
+func Load(path string, stdin io.Reader) (*spec.File, error) {
+	if path == Stdin {
+		return spec.Read(StdinName, stdin)
+	}
+	return spec.Load(path)
+}
 
 // regularReadTimeout bounds one read of the file by LoadRegular.
 const regularReadTimeout = 10 * time.Second

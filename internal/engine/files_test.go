@@ -128,7 +128,7 @@ imageCaches:
       - {server: s.example.com, userName: ci, passwordFromEnv: ALIBABA_CLOUD_ACCESS_KEY_SECRET}
 `)
 	conn := connectSim(t, state)
-	f, err := engine.Load(file)
+	f, err := engine.Load(file, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,7 +204,7 @@ func TestSourceRecordsRepositoryPath(t *testing.T) {
 	}
 	write(t, outside, content)
 	for file, want := range map[string]bool{inRepo: true, outside: false} {
-		f, err := engine.Load(file)
+		f, err := engine.Load(file, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -227,7 +227,7 @@ func planSaved(t *testing.T, content string) *engine.Planned {
 	write(t, file, content)
 	page := filepath.Join(dir, "describe.json")
 	write(t, page, describePage)
-	f, err := engine.Load(file)
+	f, err := engine.Load(file, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,4 +236,20 @@ func planSaved(t *testing.T, content string) *engine.Planned {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// TestLoadStandardInput: Load reads the file from stdin when the path is Stdin, and
+// names it <stdin> in the positions of its problems.
+func TestLoadStandardInput(t *testing.T) {
+	f, err := engine.Load(engine.Stdin, strings.NewReader("apiVersion: imcsync/v1\nregion: cn-hangzhou\nimageCaches:\n  - {name: web, images: [nginx:1.25]}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Caches) != 1 || f.Caches[0].Name != "web" {
+		t.Errorf("caches %+v, want web", f.Caches)
+	}
+	_, err = engine.Load(engine.Stdin, strings.NewReader("apiVersion: imcsync/v1\nregion: cn-hangzhou\nimageCaches:\n  - {name: web, images: [nginx:1.25], size: -1}\n"))
+	if err == nil || !strings.HasPrefix(err.Error(), engine.StdinName+":4:") {
+		t.Errorf("invalid file on stdin: %v, want a problem at %s:4:…", err, engine.StdinName)
+	}
 }

@@ -399,7 +399,7 @@ func loadFile(t *testing.T, content string) *spec.File {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "imagecaches.yaml")
 	write(t, path, content)
-	f, err := engine.Load(path)
+	f, err := engine.Load(path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,9 @@
 // Package render writes what the commands output, in each Format: text for terminals
 // (coloured on request), JSON (the value itself, through the one JSON writer) and
 // markdown (pull-request comments, job summaries, issues). A command output is one
-// renderer; a new format is a case in write and a function per output.
+// renderer; a new format is a case in write and a function per output. Commands whose
+// output depends on the format beyond one renderer print through a view (view.go),
+// given the format once.
 package render
 
 import (
