@@ -212,18 +212,10 @@ func suggest(key string, fields []Field) string {
 			}
 		}
 	}
-	near := Closest(key, cands, 1)
-	if len(near) == 0 {
-		return ""
+	if near := Suggestion(key, cands); near != "" {
+		return keyOf[near]
 	}
-	limit := max(len(key)/4, 2)
-	if len(key) < 4 {
-		limit = 1
-	}
-	if EditDistance(strings.ToLower(key), strings.ToLower(near[0])) > limit {
-		return ""
-	}
-	return keyOf[near[0]]
+	return ""
 }
 
 var plainKey = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
