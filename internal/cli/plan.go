@@ -90,6 +90,7 @@ func newPlanCmd(a *app) *cobra.Command {
 	o.pf.register(cmd)
 	o.mf.register(cmd)
 	cmd.Flags().StringVar(&o.outFile, "out", "", "also write the plan as JSON to `PLANFILE`, for imcsync apply PLANFILE")
+	cmd.Flags().BoolVarP(&o.verbose, "verbose", "v", false, "also print what the text's one-line summaries leave out (each unreachable registry's error)")
 	registerPolicy(cmd, &o.pf.policy)
 	cmd.Flags().StringVar(&o.live, "live", "", "read saved DescribeImageCaches output (JSON) instead of calling the API")
 	registerReport(cmd, &o.pf.report)
@@ -104,6 +105,7 @@ type planOptions struct {
 	mf      markdownFlags
 	outFile string                 // --out: also save the plan here
 	live    string                 // --live: saved DescribeImageCaches output
+	verbose bool                   // -v: details the text summarises
 	given   func(flag string) bool // whether the command line gave the flag
 }
 
@@ -116,7 +118,7 @@ func (o *planOptions) validate() error { return o.mf.check(o.given, o.format) }
 
 // run plans, saves the plan with --out, and prints it; changes pending are errChanges.
 func (o *planOptions) run(ctx context.Context) error {
-	view := render.NewPlanView(o.format, o.streams(), o.comment(o.mf))
+	view := render.NewPlanView(o.format, o.streams(), o.comment(o.mf)).Verbose(o.verbose)
 	planned, err := o.plan(ctx, o.pf, o.live)
 	if err != nil {
 		return err

@@ -129,7 +129,7 @@ func unreachableSummary(regs []planner.RegistryError, images int) string {
 	if len(regs) > 1 {
 		what = fmt.Sprintf("%d registries could not be reached (%s)", len(regs), strings.Join(names, ", "))
 	}
-	return fmt.Sprintf("%s: %d image(s) not checked for moved tags (the errors: -o json, registry_errors); --refresh=off skips registries, --refresh=strict makes this an error", what, images)
+	return fmt.Sprintf("%s: %d image(s) not checked for moved tags (the errors: plan -v, or registry_errors in -o json); --refresh=off skips registries, --refresh=strict makes this an error", what, images)
 }
 
 // registryOf is the registry host of an image reference, as go-containerregistry

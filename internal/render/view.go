@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 
@@ -34,6 +35,7 @@ type PlanView struct {
 	f       Format
 	s       Streams
 	comment Comment
+	verbose bool
 }
 
 // NewPlanView is the plan view in format f.
@@ -41,15 +43,40 @@ func NewPlanView(f Format, s Streams, comment Comment) *PlanView {
 	return &PlanView{f: f, s: s, comment: comment}
 }
 
+// Verbose makes the text view also print the details its one-line summaries leave out
+// (each registry's error), as -v asks; JSON has them always.
+func (v *PlanView) Verbose(on bool) *PlanView {
+	v.verbose = on
+	return v
+}
+
 // Plan prints p: text, JSON, or markdown as one comment or its parts.
 func (v *PlanView) Plan(p *planner.Plan) error {
 	if v.f != Markdown {
-		return Plan(v.s.Out, p, v.f, v.s.OutColor)
+		if v.f != Text || !v.verbose || len(p.RegistryErrors) == 0 {
+			return Plan(v.s.Out, p, v.f, v.s.OutColor)
+		}
+		var b bytes.Buffer
+		if err := Plan(&b, p, v.f, v.s.OutColor); err != nil {
+			return err
+		}
+		_, err := v.s.Out.Write(append(bytes.TrimRight(b.Bytes(), "\n"), '\n'))
+		writeRegistryErrors(v.s.Out, p.RegistryErrors)
+		return err
 	}
 	if v.comment.Split != nil {
 		return v.comment.Split("plan", PlanMarkdownParts(p, v.comment.Options))
 	}
 	return PlanMarkdown(v.s.Out, p, v.comment.Options)
+}
+
+// writeRegistryErrors lists each registry that could not be reached and why, below the
+// plan: what the one-line warning summarises.
+func writeRegistryErrors(w io.Writer, errs []planner.RegistryError) {
+	fmt.Fprintln(w, "\nRegistries that could not be reached:")
+	for _, e := range errs {
+		fmt.Fprintf(w, "  %s (%d image(s) not checked)\n      %s\n", e.Registry, e.Images, wrapped(e.Error, 6, "      "))
+	}
 }
 
 // Saved tells, in text, where the plan was saved and how to apply it; the other
