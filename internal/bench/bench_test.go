@@ -249,11 +249,11 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// planRow runs the imcsync binary to plan n caches (one in ten changed) from saved
-// DescribeImageCaches output, and reports its CPU time and peak memory.
-func planRow(b *testing.B, binary string, n int) string {
+// writePlanScenario writes, in dir, an imagecaches.yaml of n caches (cache-00000 …) with
+// the given images and the saved DescribeImageCaches output of the same caches live, all
+// Ready and owned, with the given live size (the file says 40 GiB).
+func writePlanScenario(b *testing.B, dir string, n int, images func(int) []string, liveSize func(int) int32) (file, liveFile string) {
 	b.Helper()
-	dir := b.TempDir()
 	var y strings.Builder
 	y.WriteString("apiVersion: imcsync/v1\nowner: platform\nregion: " + region + "\n" +
 		"defaults:\n  size: 40\n  tags: {team: platform}\nimageCaches:\n")
@@ -267,32 +267,44 @@ func planRow(b *testing.B, binary string, n int) string {
 	var live []cache
 	for i := range n {
 		name := fmt.Sprintf("cache-%05d", i)
-		images := []string{fmt.Sprintf("registry.example.com/team/app-%d:v1.2.%d", i%97, i%13), "registry.example.com/base/sidecar:3.1"}
-		fmt.Fprintf(&y, "  - name: %s\n    images:\n      - %s\n      - %s\n", name, images[0], images[1])
-		size := int32(40)
-		if i%10 == 0 {
-			size = 20
-		}
+		im := images(i)
+		fmt.Fprintf(&y, "  - name: %s\n    images:\n      - %s\n      - %s\n", name, im[0], im[1])
 		live = append(live, cache{ImageCacheId: fmt.Sprintf("imc-%020d", i), ImageCacheName: name, Status: "Ready", RegionId: region,
-			CreationTime: "2025-01-02T03:04:05Z", ImageCacheSize: size, Images: images,
+			CreationTime: "2025-01-02T03:04:05Z", ImageCacheSize: liveSize(i), Images: im,
 			Tags: []tag{{"team", "platform"}, {"imcsync:owner", "platform"}}})
 	}
-	file, liveFile := filepath.Join(dir, "imagecaches.yaml"), filepath.Join(dir, "describe.json")
+	file, liveFile = filepath.Join(dir, "imagecaches.yaml"), filepath.Join(dir, "describe.json")
 	data, err := json.Marshal(map[string]any{"TotalCount": n, "ImageCaches": live})
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := os.WriteFile(file, []byte(y.String()), 0o644); err != nil {
-		b.Fatal(err)
+	for name, content := range map[string][]byte{file: []byte(y.String()), liveFile: data} {
+		if err := os.WriteFile(name, content, 0o644); err != nil {
+			b.Fatal(err)
+		}
 	}
-	if err := os.WriteFile(liveFile, data, 0o644); err != nil {
-		b.Fatal(err)
-	}
+	return file, liveFile
+}
+
+// planRow runs the imcsync binary to plan n caches (one in ten changed) from saved
+// DescribeImageCaches output, and reports its CPU time and peak memory.
+func planRow(b *testing.B, binary string, n int) string {
+	b.Helper()
+	file, liveFile := writePlanScenario(b, b.TempDir(), n,
+		func(i int) []string {
+			return []string{fmt.Sprintf("registry.example.com/team/app-%d:v1.2.%d", i%97, i%13), "registry.example.com/base/sidecar:3.1"}
+		},
+		func(i int) int32 {
+			if i%10 == 0 {
+				return 20
+			}
+			return 40
+		})
 	cmd := exec.Command(binary, "plan", "-f", file, "--live", liveFile)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
-	err = cmd.Run()
+	err := cmd.Run()
 	wall := time.Since(start)
 	if cmd.ProcessState == nil || cmd.ProcessState.ExitCode() != 2 {
 		b.Fatalf("plan of %d caches: %v\n%s", n, err, stderr.String())

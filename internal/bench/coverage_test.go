@@ -2,7 +2,6 @@ package bench
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -104,37 +103,7 @@ func coverageImages(i int) []string {
 // writeCoverageScenario writes the file of the caches and the saved listing.
 func writeCoverageScenario(b *testing.B, dir string) (plain, liveFile string) {
 	b.Helper()
-	var y strings.Builder
-	y.WriteString("apiVersion: imcsync/v1\nowner: platform\nregion: " + region + "\n" +
-		"defaults:\n  size: 40\n  tags: {team: platform}\nimageCaches:\n")
-	type tag struct{ Key, Value string }
-	type cache struct {
-		ImageCacheId, ImageCacheName, Status, RegionId, CreationTime string
-		ImageCacheSize                                               int32
-		Images                                                       []string
-		Tags                                                         []tag
-	}
-	images := coverageImages
-	var live []cache
-	for i := range coverageCaches {
-		name := fmt.Sprintf("cache-%05d", i)
-		im := images(i)
-		fmt.Fprintf(&y, "  - name: %s\n    images:\n      - %s\n      - %s\n", name, im[0], im[1])
-		live = append(live, cache{ImageCacheId: fmt.Sprintf("imc-%020d", i), ImageCacheName: name, Status: "Ready", RegionId: region,
-			CreationTime: "2025-01-02T03:04:05Z", ImageCacheSize: 40, Images: im,
-			Tags: []tag{{"team", "platform"}, {"imcsync:owner", "platform"}}})
-	}
-	plain, liveFile = filepath.Join(dir, "plain.yaml"), filepath.Join(dir, "describe.json")
-	data, err := json.Marshal(map[string]any{"TotalCount": coverageCaches, "ImageCaches": live})
-	if err != nil {
-		b.Fatal(err)
-	}
-	for name, content := range map[string][]byte{plain: []byte(y.String()), liveFile: data} {
-		if err := os.WriteFile(name, content, 0o644); err != nil {
-			b.Fatal(err)
-		}
-	}
-	return plain, liveFile
+	return writePlanScenario(b, dir, coverageCaches, coverageImages, func(int) int32 { return 40 })
 }
 
 // writeWorkloads writes coverageWorkloads Deployments made from template in

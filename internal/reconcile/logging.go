@@ -188,16 +188,9 @@ func (l *Loop) logDrift(ctx context.Context, r drift.Report) {
 
 // diffsAttr is fieldsAttr for a drift report's differing fields.
 func diffsAttr(diffs []drift.Diff) slog.Attr {
-	if len(diffs) == 0 {
-		return slog.Attr{}
+	fields := make([]planner.FieldChange, len(diffs))
+	for i, d := range diffs {
+		fields[i] = planner.FieldChange{Field: d.Field, Before: d.Before, After: d.After, BeforeState: d.BeforeState}
 	}
-	groups := make([]any, 0, len(diffs))
-	for _, d := range diffs {
-		var before any = d.Before
-		if d.BeforeState != "" {
-			before = "(" + d.BeforeState + " value)"
-		}
-		groups = append(groups, slog.Group(d.Field, "before", before, "after", d.After))
-	}
-	return slog.Group("fields", groups...)
+	return fieldsAttr(fields)
 }
