@@ -100,6 +100,23 @@ func control(s string) string {
 	return ""
 }
 
+// Unshowable names the first character of s that would change how a terminal or a CI
+// log shows the text printed around it: a control character (an escape sequence, a line
+// break), or an invisible format character such as a bidirectional override; "" when
+// there is none. Readers of other files from pull requests (workload manifests) refuse
+// such values as imagecaches.yaml does.
+func Unshowable(s string) string {
+	if c := control(s); c != "" {
+		return c
+	}
+	for _, r := range s {
+		if unicode.Is(unicode.Cf, r) {
+			return fmt.Sprintf("the invisible character U+%04X", r)
+		}
+	}
+	return ""
+}
+
 // lookalike says why s may not be what it looks like, or "": it holds an invisible
 // character (a format character such as a zero-width space or a bidirectional control,
 // a space other than the ASCII one, a filler), or it mixes Latin letters with Cyrillic or

@@ -167,7 +167,32 @@ func objects(name string, n *yaml.Node, nesting int) ([]Workload, Errors) {
 			}
 		}
 	}
+	if e := unshowable(name, n.Line, w); e != nil {
+		return nil, Errors{e}
+	}
 	return []Workload{w}, nil
+}
+
+// unshowable refuses a workload whose kind, name, namespace, ECI annotations or
+// containers hold a character that would change how the terminal or the CI log shows the plan around it
+// (an escape sequence, a line break, a bidirectional override): no Kubernetes object has
+// one, and a pull request could use it to disguise the output.
+func unshowable(file string, line int, w Workload) *Error {
+	values := []struct{ what, v string }{{"kind", w.Kind}, {"metadata.name", w.Name}, {"metadata.namespace", w.Namespace}}
+	for k, v := range w.Annotations {
+		if strings.HasPrefix(k, "k8s.aliyun.com/") { // ECI's, which coverage reads and prints
+			values = append(values, struct{ what, v string }{"the annotation " + k, v})
+		}
+	}
+	for _, im := range w.Images {
+		values = append(values, struct{ what, v string }{"the container " + strconv.Quote(im.Container), im.Container + im.Ref + im.PullPolicy})
+	}
+	for _, v := range values {
+		if c := spec.Unshowable(v.v); c != "" {
+			return &Error{File: file, Line: line, Message: fmt.Sprintf("%s holds %s, which no Kubernetes object has: is it the right file?", v.what, c)}
+		}
+	}
+	return nil
 }
 
 // template returns the first scalar under n that holds {{ }} templating.

@@ -64,6 +64,9 @@ func TestParseErrors(t *testing.T) {
 		{"helm control line", "kind: Pod\n{{- if .Values.on }}\nspec: {}\n", "f.yaml:2: unrendered template {{ … }}: render it first"},
 		{"unquoted value", "kind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n", "f.yaml:3: unrendered template {{ … }}"},
 		{"quoted image", "kind: Pod\nspec:\n  containers: [{image: \"{{ .Values.image }}\"}]\n", `f.yaml:3: unrendered template "{{ .Values.image }}"`},
+		{"escape sequence in a name", "kind: Pod\nmetadata: {name: \"web\\e[2K\"}\nspec: {containers: [{image: a}]}\n", "f.yaml:1: metadata.name holds the control character U+001B, which no Kubernetes object has"},
+		{"line break in an image", "kind: Pod\nspec:\n  containers: [{name: c, image: \"a:1\\n::error::forged\"}]\n", `f.yaml:1: the container "c" holds the control character U+000A`},
+		{"bidi override in an ECI annotation", "kind: Pod\nmetadata: {annotations: {k8s.aliyun.com/eci-imc-id: \"imc-\\u202e1\"}}\nspec: {containers: [{image: a}]}\n", "f.yaml:1: the annotation k8s.aliyun.com/eci-imc-id holds the invisible character U+202E"},
 		{"too deep", "a: " + strings.Repeat("[", 120) + strings.Repeat("]", 120) + "\n", "f.yaml:1: nested more than 100 levels deep"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -72,6 +75,10 @@ func TestParseErrors(t *testing.T) {
 				t.Errorf("Parse error = %v, want it to start with %q", errs, tc.want)
 			}
 		})
+	}
+	// Other annotations may hold any text (a line break in a config, say).
+	if _, errs := Parse("f.yaml", []byte("kind: Pod\nmetadata: {annotations: {note: \"a\\nb\"}}\nspec: {containers: [{image: a}]}\n")); errs != nil {
+		t.Errorf("an annotation that is not ECI's with a line break is an error: %v", errs)
 	}
 	// A {{ }} in a document that is no workload (an alert template in a ConfigMap) is data.
 	if _, errs := Parse("f.yaml", []byte("kind: ConfigMap\ndata:\n  t: \"{{ $labels.job }}\"\n")); errs != nil {
